@@ -1,0 +1,59 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "credfolio",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "credfolio", targets: ["credfolio"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Debian's libsqlite3-dev, reached through pkg-config.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite3"])]
+        ),
+        // The SQL migrations, embedded in the binary as bytes.
+        .target(
+            name: "CredfolioSchema",
+            path: "Schema",
+            resources: [.embedInCode("v0001_initial.sql")],
+            swiftSettings: strict
+        ),
+        // Value types, dates, money, CSV and JSON: no database, no engine.
+        .target(name: "CredfolioCore", swiftSettings: strict),
+        // The SQLite wrapper, migrations and the repository layer.
+        .target(
+            name: "CredfolioStore",
+            dependencies: ["CSQLite", "CredfolioSchema", "CredfolioCore", "CredfolioEngine"],
+            swiftSettings: strict
+        ),
+        // Stacks and progress on plain values: its tests need no database.
+        .target(name: "CredfolioEngine", dependencies: ["CredfolioCore"], swiftSettings: strict),
+        // The command line: parse, call the store or engine, format.
+        .target(
+            name: "CredfolioCLI",
+            dependencies: [
+                "CredfolioCore", "CredfolioStore", "CredfolioEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "credfolio", dependencies: ["CredfolioCLI"], swiftSettings: strict),
+        .testTarget(
+            name: "CredfolioTests",
+            dependencies: ["CredfolioCore", "CredfolioStore", "CredfolioEngine", "CredfolioCLI", "CSQLite"],
+            swiftSettings: strict
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,11 @@
+/// The schema migrations, in the order they apply. Each is the UTF-8 text of
+/// one `Schema/vNNNN_*.sql` file, embedded in the binary at build time so that
+/// the executable needs no resource files at run time.
+///
+/// Migration `n` (1-based) brings the database to `PRAGMA user_version = n`.
+/// A shipped migration never changes; add the next file and append it here.
+public enum SchemaMigrations {
+    public static let all: [(version: Int, name: String, sql: [UInt8])] = [
+        (1, "v0001_initial", PackageResources.v0001_initial_sql),
+    ]
+}

@@ -1,0 +1,155 @@
+import ArgumentParser
+import CredfolioCore
+import CredfolioStore
+
+struct AwardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "award", abstract: "Record, list, edit, revoke and remove learners' awards.",
+        subcommands: [Add.self, List.self, Edit.self, Revoke.self, Remove.self])
+}
+
+/// Which award of a learner: by credential, and by earned-on date when the
+/// learner holds it more than once (a renewal).
+struct AwardSelector: ParsableArguments {
+    @Argument(help: "The learner's handle.") var learner: String
+    @Argument(help: "The credential's code.") var credential: String
+    @Option(name: .customLong("earned"), help: "The earned-on date that picks one of several awards (YYYY-MM-DD).")
+    var earnedOn: String?
+}
+
+extension AwardCommand {
+    static func report(_ records: [AwardRecord]) -> Report {
+        var report = Report(columns: [
+            "id", "learner", "credential", "title", "status", "started_on", "earned_on", "expires_on", "evidence_url", "notes",
+        ])
+        for r in records {
+            let a = r.award
+            report.append([.integer(a.id), .text(a.learner), .text(a.credential), .text(r.credentialTitle),
+                           .text(a.status.rawValue), .day(a.startedOn), .day(a.earnedOn), .day(r.expires),
+                           .text(a.evidenceURL), .text(a.notes)])
+        }
+        return report
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record an award: earned (with --earned), in progress or planned.",
+            discussion: "The expiry is derived from the credential's validity unless --expires gives it.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The learner's handle.") var learner: String
+        @Argument(help: "The credential's code.") var credential: String
+        @Option(help: "The day it was earned (YYYY-MM-DD).") var earned: String?
+        @Option(help: "earned, in-progress, planned or revoked (default: earned with --earned).") var status: AwardStatus?
+        @Option(help: "The day work on it started.") var started: String?
+        @Option(help: "The day it lapses, when the issuer says so.") var expires: String?
+        @Option(help: "A link to the evidence (badge URL, certificate).") var evidence: String?
+        @Option(help: "Free-form notes.") var notes: String = ""
+
+        func validate() throws {
+            if status == nil && earned == nil {
+                throw ValidationError("give --earned DATE for an earned award, or --status in-progress|planned")
+            }
+        }
+
+        func run() throws {
+            let earnedOn = try parseDay(earned, "earned_on")
+            let award = Award(
+                learner: learner, credential: credential, status: status ?? .earned,
+                startedOn: try parseDay(started, "started_on"), earnedOn: earnedOn,
+                expiresOn: try parseDay(expires, "expires_on"), evidenceURL: evidence, notes: notes)
+            let store = try database.open()
+            let record = try store.awards.add(award)
+            var line = "recorded \(record.award.status.rawValue) award of \(credential) to \(learner)"
+            if let on = record.award.earnedOn { line += " on \(on)" }
+            if let expires = record.expires { line += ", expires \(expires)" }
+            OutputSink.standardOutput().write(line + "\n")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List awards, by learner and credential.")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: FormatOptions
+        @Option(help: "Only this learner's awards.") var learner: String?
+        @Option(help: "Only awards of this credential.") var credential: String?
+        @Option(help: "Only awards with this status.") var status: AwardStatus?
+        @Option(help: "Only awards of learners in this cohort.") var cohort: String?
+
+        func run() throws {
+            let store = try database.open()
+            if let learner { _ = try store.learners.get(learner) }
+            if let credential { _ = try store.credentials.get(credential) }
+            let records = try store.awards.list(learner: learner, credential: credential, status: status, cohort: cohort)
+            AwardCommand.report(records).render(output.format, to: OutputSink.standardOutput(), emptyMessage: "no awards")
+        }
+    }
+
+    struct Edit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change an award's status, dates, evidence or notes.",
+            discussion: "To mark a planned award earned: award edit sarah aws-ccp --status earned --earned-on 2026-03-14. An empty value clears an optional date or text.")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var selector: AwardSelector
+        @Option(help: "New status.") var status: AwardStatus?
+        @Option(help: "New earned-on date.") var earnedOn: String?
+        @Option(help: "New start date.") var started: String?
+        @Option(help: "New expiry date.") var expires: String?
+        @Option(help: "New evidence link.") var evidence: String?
+        @Option(help: "New notes.") var notes: String?
+
+        func validate() throws {
+            if status == nil && earnedOn == nil && started == nil && expires == nil && evidence == nil && notes == nil {
+                throw ValidationError("nothing to change")
+            }
+        }
+
+        func run() throws {
+            let store = try database.open()
+            let record = try store.awards.locate(
+                learner: selector.learner, credential: selector.credential,
+                earnedOn: try parseDay(selector.earnedOn, "earned_on"))
+            var award = record.award
+            if let status { award.status = status }
+            if let earnedOn { award.earnedOn = try Field.optionalDay(earnedOn, "earned_on") }
+            if let started { award.startedOn = try Field.optionalDay(started, "started_on") }
+            if let expires { award.expiresOn = try Field.optionalDay(expires, "expires_on") }
+            if let evidence { award.evidenceURL = evidence.isEmpty ? nil : evidence }
+            if let notes { award.notes = notes }
+            try store.awards.update(award)
+            OutputSink.standardOutput().write("updated award of \(award.credential) to \(award.learner)\n")
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Mark an award revoked: it stays on record but no longer counts toward any stack.")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var selector: AwardSelector
+
+        func run() throws {
+            let store = try database.open()
+            let record = try store.awards.revoke(
+                learner: selector.learner, credential: selector.credential,
+                earnedOn: try parseDay(selector.earnedOn, "earned_on"))
+            OutputSink.standardOutput().write(
+                "revoked award of \(selector.credential) to \(selector.learner)"
+                    + (record.award.earnedOn.map { " earned on \($0)" } ?? "") + "\n")
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete an award from the record (to keep it on record but stop it counting, revoke it).")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var selector: AwardSelector
+
+        func run() throws {
+            let store = try database.open()
+            let record = try store.awards.remove(
+                learner: selector.learner, credential: selector.credential,
+                earnedOn: try parseDay(selector.earnedOn, "earned_on"))
+            OutputSink.standardOutput().write(
+                "removed \(record.award.status.rawValue) award of \(selector.credential) to \(selector.learner)\n")
+        }
+    }
+}

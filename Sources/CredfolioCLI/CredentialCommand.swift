@@ -1,0 +1,179 @@
+import ArgumentParser
+import CredfolioCore
+import CredfolioStore
+
+struct CredentialCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "credential", abstract: "Add, list, show, edit and remove catalog credentials.",
+        subcommands: [Add.self, List.self, Show.self, Edit.self, Remove.self])
+}
+
+/// The catalog fields, shared by `credential add` and `credential edit`.
+struct CredentialFields: ParsableArguments {
+    @Option(help: "Title, e.g. \"AWS Certified Cloud Practitioner\".") var title: String?
+    @Option(help: "The issuing organisation.") var issuer: String?
+    @Option(help: "badge, certificate, certification or course.") var kind: CredentialKind?
+    @Option(help: "Notional workload in whole hours.") var hours: String?
+    @Option(help: "Credits (with --credit-unit); empty to clear.") var credits: String?
+    @Option(help: "The credits' unit: ECTS, semester-hour, CEU, …") var creditUnit: String?
+    @Option(help: "Cost in the currency's units, e.g. 100 or 49.99.") var cost: String?
+    @Option(help: "ISO 4217 currency code (default USD).") var currency: String?
+    @Option(help: "Typical duration in weeks.") var weeks: String?
+    @Option(help: "Delivery: online, hybrid or in-person.") var delivery: DeliveryFormat?
+    @Option(help: "Level, e.g. foundational, associate, professional.") var level: String?
+    @Option(help: "Months until an earned award lapses; empty for never.") var validityMonths: String?
+    @Option(help: "Whether employers validated it: true or false.") var employerValidated: String?
+    @Option(help: "The accrediting or endorsing body.") var accreditation: String?
+    @Option(help: "Its web page.") var url: String?
+    @Option(name: .customLong("skill"), help: "A skill it teaches (repeat for several).") var skills: [String] = []
+
+    /// Applies every option given to `credential`.
+    func apply(to c: inout Credential) throws {
+        func clear(_ text: String?) -> String?? { text.map { $0.isEmpty ? nil : $0 } }
+        if let title { c.title = title }
+        if let v = clear(issuer) { c.issuer = v }
+        if let kind { c.kind = kind }
+        if let hours { c.hours = try Field.wholeNumber(hours, "hours") }
+        if let credits { c.credits = credits.isEmpty ? nil : try Field.decimal(credits, "credits") }
+        if let v = clear(creditUnit) { c.creditUnit = v }
+        if let cost { c.costCents = try Field.cents(cost, "cost") }
+        if let currency { c.currency = try Field.currency(currency) }
+        if let weeks { c.weeks = try Field.wholeNumber(weeks, "weeks") }
+        if let delivery { c.format = delivery }
+        if let v = clear(level) { c.level = v }
+        if let validityMonths {
+            c.validityMonths = try Field.optionalWholeNumber(validityMonths, "validity_months", positive: true)
+        }
+        if let employerValidated { c.employerValidated = try Field.bool(employerValidated, "employer_validated") }
+        if let v = clear(accreditation) { c.accreditation = v }
+        if let v = clear(url) { c.url = v }
+        if !skills.isEmpty { c.skills = skills.filter { !$0.isEmpty } }
+    }
+
+    var isEmpty: Bool {
+        title == nil && issuer == nil && kind == nil && hours == nil && credits == nil && creditUnit == nil
+            && cost == nil && currency == nil && weeks == nil && delivery == nil && level == nil
+            && validityMonths == nil && employerValidated == nil && accreditation == nil && url == nil && skills.isEmpty
+    }
+}
+
+extension CredentialCommand {
+    static let columns = [
+        "code", "title", "issuer", "kind", "hours", "credits", "credit_unit", "cost", "currency", "weeks", "format",
+        "level", "validity_months", "employer_validated", "accreditation", "url", "skills",
+    ]
+
+    static func row(_ c: Credential) -> [Cell] {
+        [.text(c.code), .text(c.title), .text(c.issuer), .text(c.kind.rawValue), .integer(c.hours),
+         .decimal(c.credits.map(NumberText.plain)), .text(c.creditUnit), .decimal(Money.format(cents: c.costCents)),
+         .text(c.currency), .integer(c.weeks), .text(c.format.rawValue), .text(c.level), .integer(c.validityMonths),
+         .bool(c.employerValidated), .text(c.accreditation), .text(c.url), .text(c.skills.joined(separator: ";"))]
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a credential to the catalog.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The credential's code, e.g. aws-ccp.") var code: String
+        @OptionGroup var fields: CredentialFields
+
+        func validate() throws {
+            guard fields.title != nil else { throw ValidationError("missing --title") }
+        }
+
+        func run() throws {
+            let store = try database.open()
+            var credential = Credential(code: code, title: "")
+            try fields.apply(to: &credential)
+            credential = try store.credentials.add(credential)
+            OutputSink.standardOutput().write("added credential \(credential.code) (\(credential.title))\n")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the catalog by code.")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: FormatOptions
+        @Option(help: "Only credentials that teach this skill.") var skill: String?
+
+        func run() throws {
+            let store = try database.open()
+            let credentials = try store.credentials.list(skill: skill)
+            let out = OutputSink.standardOutput()
+            if output.format == .table {
+                // The full record is wide; a person's list shows what decides a choice.
+                var report = Report(columns: ["code", "title", "kind", "hours", "cost", "weeks", "validity_months", "skills"])
+                for c in credentials {
+                    report.append([.text(c.code), .text(c.title), .text(c.kind.rawValue), .integer(c.hours),
+                                   .decimal(Money.format(cents: c.costCents)), .integer(c.weeks),
+                                   .integer(c.validityMonths), .text(c.skills.joined(separator: ";"))])
+                }
+                report.render(.table, to: out, emptyMessage: "no credentials")
+            } else {
+                var report = Report(columns: CredentialCommand.columns)
+                for c in credentials { report.append(CredentialCommand.row(c)) }
+                report.render(output.format, to: out)
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one credential.")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: FormatOptions
+        @Argument(help: "The credential's code.") var code: String
+
+        func run() throws {
+            let store = try database.open()
+            let credential = try store.credentials.get(code)
+            var report = Report(columns: CredentialCommand.columns)
+            report.append(CredentialCommand.row(credential))
+            let out = OutputSink.standardOutput()
+            if output.format == .json {
+                guard case .object(var members) = report.jsonObjects()[0] else { return }
+                members[members.count - 1] = ("skills", .array(credential.skills.map(JSONValue.string)))
+                out.write(JSONValue.object(members).serialized() + "\n")
+            } else {
+                report.renderRecord(output.format, to: out)
+            }
+        }
+    }
+
+    struct Edit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change a credential.",
+            discussion: "Options given replace the stored values; --skill replaces the whole skill list. An empty value clears an optional field.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The credential's code.") var code: String
+        @Option(name: .customLong("code"), help: "A new code.") var newCode: String?
+        @OptionGroup var fields: CredentialFields
+
+        func validate() throws {
+            if fields.isEmpty && newCode == nil { throw ValidationError("nothing to change") }
+        }
+
+        func run() throws {
+            let store = try database.open()
+            var credential = try store.credentials.get(code)
+            if let newCode { credential.code = newCode }
+            try fields.apply(to: &credential)
+            try store.credentials.update(credential)
+            OutputSink.standardOutput().write("updated credential \(credential.code)\n")
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove a credential from the catalog.",
+            discussion: "A credential with awards is kept unless --force, which removes the awards too; one that a stack names is always kept.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The credential's code.") var code: String
+        @Flag(help: "Also remove every award of it.") var force = false
+
+        func run() throws {
+            let store = try database.open()
+            let awards = try store.credentials.remove(code, force: force)
+            OutputSink.standardOutput().write(
+                "removed credential \(code)" + (awards > 0 ? " and \(NumberText.grouped(awards)) award\(awards == 1 ? "" : "s")" : "") + "\n")
+        }
+    }
+}

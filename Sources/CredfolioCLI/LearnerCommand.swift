@@ -1,0 +1,123 @@
+import ArgumentParser
+import CredfolioCore
+import CredfolioStore
+
+struct LearnerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "learner", abstract: "Add, list, show, edit and remove learners.",
+        subcommands: [Add.self, List.self, Show.self, Edit.self, Remove.self])
+}
+
+extension LearnerCommand {
+    static func report(_ learners: [Learner]) -> Report {
+        var report = Report(columns: ["handle", "name", "email", "cohort", "notes", "created_on"])
+        for l in learners {
+            report.append([.text(l.handle), .text(l.name), .text(l.email), .text(l.cohort), .text(l.notes), .day(l.createdOn)])
+        }
+        return report
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a learner.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The learner's handle, the id used on the command line (e.g. sarah).") var handle: String
+        @Option(help: "Full name.") var name: String
+        @Option(help: "Email address (unique when given).") var email: String?
+        @Option(help: "The coach's group, e.g. spring-26.") var cohort: String?
+        @Option(help: "Free-form notes.") var notes: String = ""
+
+        func run() throws {
+            let store = try database.open()
+            let learner = try store.learners.add(
+                Learner(handle: handle, name: name, email: email, cohort: cohort, notes: notes))
+            let out = OutputSink.standardOutput()
+            out.write("added learner \(learner.handle) (\(learner.name))\n")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List learners by handle.")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: FormatOptions
+        @Option(help: "Only learners of this cohort.") var cohort: String?
+
+        func run() throws {
+            let store = try database.open()
+            let out = OutputSink.standardOutput()
+            LearnerCommand.report(try store.learners.list(cohort: cohort))
+                .render(output.format, to: out, emptyMessage: "no learners")
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a learner and their awards.")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: FormatOptions
+        @Argument(help: "The learner's handle.") var handle: String
+
+        func run() throws {
+            let store = try database.open()
+            let learner = try store.learners.get(handle)
+            let awards = AwardCommand.report(try store.awards.list(learner: handle))
+            let details = LearnerCommand.report([learner])
+            let out = OutputSink.standardOutput()
+            switch output.format {
+            case .table:
+                details.renderRecord(.table, to: out)
+                out.write("\n")
+                awards.render(.table, to: out, emptyMessage: "no awards")
+            case .csv:
+                details.renderRecord(.csv, to: out)
+            case .json:
+                guard case .object(var members) = details.jsonObjects()[0] else { return }
+                members.append(("awards", .array(awards.jsonObjects())))
+                out.write(JSONValue.object(members).serialized() + "\n")
+            }
+        }
+    }
+
+    struct Edit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change a learner's details.", discussion: "An empty value clears an optional field: --email \"\".")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The learner's handle.") var handle: String
+        @Option(name: .customLong("handle"), help: "A new handle.") var newHandle: String?
+        @Option(help: "Full name.") var name: String?
+        @Option(help: "Email address; empty to clear.") var email: String?
+        @Option(help: "Cohort; empty to clear.") var cohort: String?
+        @Option(help: "Notes; empty to clear.") var notes: String?
+
+        func validate() throws {
+            if newHandle == nil && name == nil && email == nil && cohort == nil && notes == nil {
+                throw ValidationError("nothing to change: give at least one of --handle, --name, --email, --cohort, --notes")
+            }
+        }
+
+        func run() throws {
+            let store = try database.open()
+            var learner = try store.learners.get(handle)
+            if let newHandle { learner.handle = newHandle }
+            if let name { learner.name = name }
+            if let email { learner.email = email.isEmpty ? nil : email }
+            if let cohort { learner.cohort = cohort.isEmpty ? nil : cohort }
+            if let notes { learner.notes = notes }
+            try store.learners.update(learner)
+            OutputSink.standardOutput().write("updated learner \(learner.handle)\n")
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove a learner.", discussion: "A learner with awards is kept unless --force, which removes the awards too.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The learner's handle.") var handle: String
+        @Flag(help: "Also remove the learner's awards.") var force = false
+
+        func run() throws {
+            let store = try database.open()
+            let awards = try store.learners.remove(handle, force: force)
+            OutputSink.standardOutput().write(
+                "removed learner \(handle)" + (awards > 0 ? " and \(NumberText.grouped(awards)) award\(awards == 1 ? "" : "s")" : "") + "\n")
+        }
+    }
+}

@@ -1,0 +1,49 @@
+public import ArgumentParser
+public import CredfolioCore
+import CredfolioStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension OutputFormat: ExpressibleByArgument {}
+extension CredentialKind: ExpressibleByArgument {}
+extension DeliveryFormat: ExpressibleByArgument {}
+extension AwardStatus: ExpressibleByArgument {}
+
+/// Where the database is: `--db`, else `$CREDFOLIO_DB`, else
+/// `$XDG_DATA_HOME/credfolio/credfolio.db` (`~/.local/share/…` by default).
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "The database file (default: $CREDFOLIO_DB, else $XDG_DATA_HOME/credfolio/credfolio.db).",
+        valueName: "path"))
+    var db: String?
+
+    var resolvedPath: String {
+        if let db { return db }
+        if let env = environment("CREDFOLIO_DB"), !env.isEmpty { return env }
+        if let data = environment("XDG_DATA_HOME"), data.hasPrefix("/") { return data + "/credfolio/credfolio.db" }
+        let home = environment("HOME") ?? "."
+        return home + "/.local/share/credfolio/credfolio.db"
+    }
+
+    /// Opens (creating and migrating on first use) the database.
+    func open() throws -> Store {
+        try Store(path: resolvedPath)
+    }
+}
+
+func environment(_ name: String) -> String? {
+    getenv(name).map { String(cString: $0) }
+}
+
+struct FormatOptions: ParsableArguments {
+    @Option(name: .long, help: "Output format: table (for people), csv or json (for programs).")
+    var format: OutputFormat = .table
+}
+
+/// Parses a date argument, or fails with the usual one-line error.
+func parseDay(_ text: String?, _ name: String) throws -> Day? {
+    guard let text else { return nil }
+    return try Field.day(text, name)
+}
+

@@ -1,0 +1,134 @@
+import CredfolioCore
+
+/// The three output formats every list and report speaks.
+public enum OutputFormat: String, CaseIterable, Sendable {
+    /// Aligned columns, for people.
+    case table
+    /// RFC 4180 with a header row, text cells neutralised, for spreadsheets.
+    case csv
+    /// An array of objects (one object for `show`), keys in column order.
+    case json
+}
+
+/// One cell of a report, typed so that JSON gets numbers and booleans and
+/// CSV leaves numbers unquoted and unneutralised.
+enum Cell {
+    case text(String?)
+    case integer(Int64?)
+    /// A decimal already formatted (money, percents), kept exact.
+    case decimal(String?)
+    case bool(Bool)
+    case day(Day?)
+
+    var display: String {
+        switch self {
+        case .text(let t): return t ?? ""
+        case .integer(let i): return i.map { String($0) } ?? ""
+        case .decimal(let d): return d ?? ""
+        case .bool(let b): return b ? "yes" : "no"
+        case .day(let d): return d?.description ?? ""
+        }
+    }
+
+    var isNumeric: Bool {
+        switch self {
+        case .integer, .decimal: return true
+        default: return false
+        }
+    }
+
+    var json: JSONValue {
+        switch self {
+        case .text(let t): return .optional(t)
+        case .integer(let i): return i.map(JSONValue.integer) ?? .null
+        case .decimal(let d): return d.flatMap(Double.init).map(JSONValue.number) ?? .null
+        case .bool(let b): return .bool(b)
+        case .day(let d): return .optional(d?.description)
+        }
+    }
+
+    func write(to csv: CSVWriter) {
+        switch self {
+        case .text(let t): csv.text(t)
+        case .integer, .decimal, .day: csv.raw(display)
+        case .bool(let b): csv.raw(b ? "true" : "false")
+        }
+    }
+}
+
+/// A list of rows under named columns, rendered in any ``OutputFormat``.
+struct Report {
+    var columns: [String]
+    var rows: [[Cell]] = []
+
+    init(columns: [String]) { self.columns = columns }
+
+    mutating func append(_ row: [Cell]) {
+        precondition(row.count == columns.count, "a report row must have one cell per column")
+        rows.append(row)
+    }
+
+    func jsonObjects() -> [JSONValue] {
+        rows.map { row in .object(zip(columns, row).map { ($0, $1.json) }) }
+    }
+
+    /// Renders every row: an aligned table, CSV or a JSON array.
+    func render(_ format: OutputFormat, to sink: OutputSink, emptyMessage: String? = nil) {
+        switch format {
+        case .table:
+            if rows.isEmpty, let emptyMessage {
+                sink.write(emptyMessage + "\n")
+                return
+            }
+            sink.write(Report.align([columns.map { $0.uppercased() }] + rows.map { $0.map(\.display) },
+                                    numeric: columns.indices.map { i in rows.contains { $0[i].isNumeric } && !rows.contains { !$0[i].isNumeric && !$0[i].display.isEmpty } }))
+        case .csv:
+            let csv = CSVWriter(sink: sink)
+            csv.row(columns)
+            for row in rows {
+                for cell in row { cell.write(to: csv) }
+                csv.endRow()
+            }
+        case .json:
+            sink.write(JSONValue.array(jsonObjects()).serialized() + "\n")
+        }
+    }
+
+    /// Renders the one row of a `show` command: `field: value` lines for a
+    /// table, one object for JSON, a header and one row for CSV.
+    func renderRecord(_ format: OutputFormat, to sink: OutputSink) {
+        switch format {
+        case .table:
+            let row = rows.first ?? []
+            let width = columns.map(\.count).max() ?? 0
+            for (name, cell) in zip(columns, row) {
+                let padding = String(repeating: " ", count: width - name.count)
+                sink.write("\(name):\(padding) \(cell.display)\n")
+            }
+        case .csv:
+            render(.csv, to: sink)
+        case .json:
+            sink.write((jsonObjects().first ?? .object([])).serialized() + "\n")
+        }
+    }
+
+    /// Lines of cells padded to their column's width; numbers to the right.
+    static func align(_ lines: [[String]], numeric: [Bool]) -> String {
+        guard let first = lines.first else { return "" }
+        var widths = first.map { _ in 0 }
+        for line in lines { for (i, cell) in line.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        var out = ""
+        for line in lines {
+            var text = ""
+            for (i, cell) in line.enumerated() {
+                let pad = String(repeating: " ", count: widths[i] - cell.count)
+                let last = i == line.count - 1
+                if i > 0 { text += "  " }
+                text += numeric[i] ? pad + cell : (last ? cell : cell + pad)
+            }
+            while text.last == " " { text.removeLast() }
+            out += text + "\n"
+        }
+        return out
+    }
+}

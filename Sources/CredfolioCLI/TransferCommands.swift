@@ -1,0 +1,106 @@
+import ArgumentParser
+import CredfolioCore
+import CredfolioStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import learners, skills, credentials or awards from a CSV file.",
+        discussion: """
+            One file is one transaction: if any row is bad, nothing from the file is stored and the error \
+            names the file, the line and the reason. Rows upsert by their key (handle; code; learner + \
+            credential + earned_on), so importing a file twice changes nothing.
+            """)
+    @OptionGroup var database: DatabaseOptions
+    @Argument(help: "learners, skills, credentials or awards.") var kind: String
+    @Argument(help: "The CSV file (- for standard input).") var file: String
+
+    func run() throws {
+        guard let csvKind = Importer.Kind(rawValue: kind) else {
+            throw CredfolioError.invalid("cannot import \(Field.quoted(kind)): choose learners, skills, credentials or awards")
+        }
+        let input = try InputFile(path: file)
+        let store = try database.open()
+        let summary = try Importer(store.database).run(csvKind, reader: CSVReader(fileDescriptor: input.fd), file: file)
+        OutputSink.standardOutput().write(summary.description + "\n")
+    }
+}
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export learners, skills, credentials or awards as CSV, in the columns import reads.",
+        discussion: """
+            Text cells that a spreadsheet would run as a formula (starting with =, +, -, @, tab or carriage \
+            return) are written with a leading ' ; import removes exactly that, so export then import is lossless.
+            """)
+    @OptionGroup var database: DatabaseOptions
+    @Argument(help: "learners, skills, credentials or awards.") var kind: String
+    @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
+
+    func run() throws {
+        guard let csvKind = Importer.Kind(rawValue: kind) else {
+            throw CredfolioError.invalid("cannot export \(Field.quoted(kind)): choose learners, skills, credentials or awards")
+        }
+        let store = try database.open()
+        try writeOutput(to: output) { sink in
+            try Exporter(store.database).run(csvKind, to: CSVWriter(sink: sink))
+        }
+    }
+}
+
+/// An input file opened for reading; `-` is standard input.
+final class InputFile {
+    let fd: Int32
+    private let owned: Bool
+
+    init(path: String) throws {
+        if path == "-" {
+            fd = STDIN_FILENO
+            owned = false
+            return
+        }
+        fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw CredfolioError.invalid("cannot open \(path): \(String(cString: strerror(errno)))") }
+        owned = true
+        var info = stat()
+        if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw CredfolioError.invalid("\(path) is a folder, not a file")
+        }
+    }
+
+    deinit { if owned { close(fd) } }
+}
+
+/// Runs `body` against standard output, or against `path` written whole:
+/// to a temporary file renamed into place only when `body` succeeds, so a
+/// failed export never leaves half a file.
+func writeOutput(to path: String?, _ body: (OutputSink) throws -> Void) throws {
+    guard let path, path != "-" else {
+        let sink = OutputSink.standardOutput()
+        try body(sink)
+        try sink.flush()
+        return
+    }
+    let temporary = path + ".tmp-\(getpid())"
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw CredfolioError.invalid("cannot write \(path): \(String(cString: strerror(errno)))") }
+    do {
+        let sink = OutputSink(fileDescriptor: fd, name: path)
+        try body(sink)
+        try sink.flush()
+        guard fsync(fd) == 0 else { throw CredfolioError.invalid("cannot write \(path): \(String(cString: strerror(errno)))") }
+        close(fd)
+        guard rename(temporary, path) == 0 else {
+            throw CredfolioError.invalid("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+    } catch {
+        close(fd)
+        unlink(temporary)
+        throw error
+    }
+}

@@ -1,0 +1,90 @@
+/// An RFC 4180 writer: fields are quoted only when they hold a comma, a
+/// quote or a line break; rows end with LF.
+///
+/// Text cells are neutralised against spreadsheet formula injection: a cell
+/// that a spreadsheet would run as a formula (it starts with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return, after any `'`s) gets one leading `'`.
+/// ``CSVWriter/unneutralize(_:)`` undoes exactly that, so export → import
+/// is lossless. Numbers are written as they are.
+public final class CSVWriter {
+    private let sink: OutputSink
+    private var fieldsInRow = 0
+
+    public init(sink: OutputSink) { self.sink = sink }
+
+    /// Writes a text cell, neutralised.
+    public func text(_ value: String) {
+        separate()
+        let neutral = CSVWriter.needsNeutralizing(value)
+        var value = value
+        value.withUTF8 { utf8 in
+            let needsQuotes = utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+            if needsQuotes { sink.write(byte: 0x22) }
+            if neutral { sink.write(byte: 0x27) }
+            if needsQuotes {
+                var runStart = 0
+                for (i, byte) in utf8.enumerated() where byte == 0x22 {
+                    sink.write(bytes: UnsafeBufferPointer(rebasing: utf8[runStart...i]))
+                    sink.write(byte: 0x22)
+                    runStart = i + 1
+                }
+                sink.write(bytes: UnsafeBufferPointer(rebasing: utf8[runStart...]))
+                sink.write(byte: 0x22)
+            } else {
+                sink.write(bytes: utf8)
+            }
+        }
+    }
+
+    public func text(_ value: String?) {
+        if let value { text(value) } else { empty() }
+    }
+
+    /// Writes a number or other value that is not text, as it is.
+    public func raw(_ value: String) {
+        separate()
+        sink.write(value)
+    }
+
+    public func empty() { separate() }
+
+    public func endRow() {
+        sink.write(byte: 0x0A)
+        fieldsInRow = 0
+    }
+
+    /// Writes a whole row of text cells.
+    public func row(_ cells: [String]) {
+        for cell in cells { text(cell) }
+        endRow()
+    }
+
+    public func flush() throws { try sink.flush() }
+
+    private func separate() {
+        if fieldsInRow > 0 { sink.write(byte: 0x2C) }
+        fieldsInRow += 1
+    }
+
+    private static func isTrigger(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "=") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-")
+            || byte == UInt8(ascii: "@") || byte == 0x09 || byte == 0x0D
+    }
+
+    /// True when `value` is `'`* followed by a formula trigger.
+    public static func needsNeutralizing(_ value: String) -> Bool {
+        for byte in value.utf8 {
+            if byte == UInt8(ascii: "'") { continue }
+            return isTrigger(byte)
+        }
+        return false
+    }
+
+    /// Removes the one `'` that ``text(_:)`` added, and nothing else.
+    public static func unneutralize(_ value: String) -> String {
+        guard value.utf8.first == UInt8(ascii: "'") else { return value }
+        let rest = value.utf8.dropFirst()
+        guard let next = rest.first(where: { $0 != UInt8(ascii: "'") }), isTrigger(next) else { return value }
+        return String(value.dropFirst())
+    }
+}

@@ -1,0 +1,95 @@
+/// Parsing and printing amounts of money held as integer cents, so that
+/// costs add up exactly.
+public enum Money {
+    /// Parses `100`, `99.9`, `99.99` or `1,299.00` into cents; nil for a
+    /// negative amount, more than two decimals or anything not a number.
+    public static func cents(from text: String) -> Int64? {
+        var units: Int64 = 0, fraction: Int64 = 0, fractionDigits = 0
+        var seenDigit = false, inFraction = false
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                let digit = Int64(byte - 48)
+                seenDigit = true
+                if inFraction {
+                    fractionDigits += 1
+                    guard fractionDigits <= 2 else { return nil }
+                    fraction = fraction * 10 + digit
+                } else {
+                    let (times, o1) = units.multipliedReportingOverflow(by: 10)
+                    let (sum, o2) = times.addingReportingOverflow(digit)
+                    guard !o1, !o2, sum <= Int64.max / 100 else { return nil }
+                    units = sum
+                }
+            case UInt8(ascii: "."):
+                guard !inFraction else { return nil }
+                inFraction = true
+            case UInt8(ascii: ","):
+                guard !inFraction, seenDigit else { return nil }
+            default:
+                return nil
+            }
+        }
+        guard seenDigit else { return nil }
+        if fractionDigits == 1 { fraction *= 10 }
+        return units * 100 + fraction
+    }
+
+    /// `12345` → `123.45`; always two decimals, no grouping, so it reads back.
+    public static func format(cents: Int64) -> String {
+        let sign = cents < 0 ? "-" : "", magnitude = cents.magnitude
+        let rest = magnitude % 100
+        return "\(sign)\(magnitude / 100).\(rest < 10 ? "0" : "")\(rest)"
+    }
+}
+
+/// Number formatting shared by every report.
+public enum NumberText {
+    /// `1204` → `1,204`.
+    public static func grouped(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return value < 0 ? "-" + out : out
+    }
+
+    /// A value with exactly `decimals` decimals, rounded half away from zero
+    /// (`oneDecimal(66.66)` → `66.7`).
+    public static func fixed(_ value: Double, decimals: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = (abs(value) * scale + 0.5).rounded(.down)
+        let negative = value < 0 && scaled > 0
+        let whole = Int64(scaled) / Int64(scale)
+        var text = (negative ? "-" : "") + String(whole)
+        if decimals > 0 {
+            let frac = String(Int64(scaled) % Int64(scale))
+            text += "." + String(repeating: "0", count: decimals - frac.count) + frac
+        }
+        return text
+    }
+
+    /// A number as the shortest text that reads back (`1.5`, `3`).
+    public static func plain(_ value: Double) -> String {
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return String(value)
+    }
+
+    /// Parses a non-negative decimal such as `3` or `1.5`; nil otherwise.
+    public static func nonNegativeDecimal(_ text: String) -> Double? {
+        guard !text.isEmpty, text.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 }),
+            text.utf8.filter({ $0 == 46 }).count <= 1, text.utf8.first != 46, text.utf8.last != 46,
+            let value = Double(text)
+        else { return nil }
+        return value
+    }
+
+    /// Parses a whole number without sign, such as `40`; nil otherwise.
+    public static func nonNegativeInteger(_ text: String) -> Int64? {
+        guard !text.isEmpty, text.utf8.count <= 18, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        return Int64(text)
+    }
+}

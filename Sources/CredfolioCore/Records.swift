@@ -1,0 +1,168 @@
+/// The catalog and the records: what one can earn (credentials, the skills
+/// they teach) and what each learner has earned (awards). Plain values; the
+/// store reads and writes them, the engine computes on them.
+
+public struct Learner: Hashable, Sendable {
+    public var id: Int64?
+    public var handle: String
+    public var name: String
+    public var email: String?
+    public var cohort: String?
+    public var notes: String
+    public var createdOn: Day
+
+    public init(id: Int64? = nil, handle: String, name: String, email: String? = nil,
+                cohort: String? = nil, notes: String = "", createdOn: Day = .today()) {
+        self.id = id
+        self.handle = handle
+        self.name = name
+        self.email = email
+        self.cohort = cohort
+        self.notes = notes
+        self.createdOn = createdOn
+    }
+}
+
+public struct Skill: Hashable, Sendable {
+    public var id: Int64?
+    public var code: String
+    public var name: String
+    public var category: String?
+    /// The skills framework it comes from (ESCO, O*NET, Lightcast, …).
+    public var framework: String?
+    /// Its id in that framework.
+    public var frameworkID: String?
+
+    public init(id: Int64? = nil, code: String, name: String, category: String? = nil,
+                framework: String? = nil, frameworkID: String? = nil) {
+        self.id = id
+        self.code = code
+        self.name = name
+        self.category = category
+        self.framework = framework
+        self.frameworkID = frameworkID
+    }
+}
+
+public enum CredentialKind: String, CaseIterable, Sendable {
+    case badge, certificate, certification, course
+}
+
+public enum DeliveryFormat: String, CaseIterable, Sendable {
+    case online, hybrid
+    case inPerson = "in-person"
+}
+
+/// A catalog entry: something one can earn.
+public struct Credential: Hashable, Sendable {
+    public var id: Int64?
+    public var code: String
+    public var title: String
+    public var issuer: String?
+    public var kind: CredentialKind
+    /// Notional workload in whole hours.
+    public var hours: Int64
+    /// Credits, meaningful only with their unit (ECTS, semester-hour, CEU…).
+    public var credits: Double?
+    public var creditUnit: String?
+    public var costCents: Int64
+    /// ISO 4217 code, e.g. USD.
+    public var currency: String
+    /// Typical duration in weeks.
+    public var weeks: Int64
+    public var format: DeliveryFormat
+    public var level: String?
+    /// Months until an earned award lapses; nil when it never does.
+    public var validityMonths: Int64?
+    public var employerValidated: Bool
+    /// The accrediting or endorsing body.
+    public var accreditation: String?
+    public var url: String?
+    /// Codes of the skills it teaches, sorted.
+    public var skills: [String]
+
+    public init(id: Int64? = nil, code: String, title: String, issuer: String? = nil,
+                kind: CredentialKind = .certificate, hours: Int64 = 0, credits: Double? = nil,
+                creditUnit: String? = nil, costCents: Int64 = 0, currency: String = "USD",
+                weeks: Int64 = 0, format: DeliveryFormat = .online, level: String? = nil,
+                validityMonths: Int64? = nil, employerValidated: Bool = false,
+                accreditation: String? = nil, url: String? = nil, skills: [String] = []) {
+        self.id = id
+        self.code = code
+        self.title = title
+        self.issuer = issuer
+        self.kind = kind
+        self.hours = hours
+        self.credits = credits
+        self.creditUnit = creditUnit
+        self.costCents = costCents
+        self.currency = currency
+        self.weeks = weeks
+        self.format = format
+        self.level = level
+        self.validityMonths = validityMonths
+        self.employerValidated = employerValidated
+        self.accreditation = accreditation
+        self.url = url
+        self.skills = skills
+    }
+}
+
+public enum AwardStatus: String, CaseIterable, Sendable {
+    case earned
+    case inProgress = "in-progress"
+    case planned
+    case revoked
+}
+
+/// A learner's record of one credential.
+public struct Award: Hashable, Sendable {
+    public var id: Int64?
+    public var learner: String
+    public var credential: String
+    public var status: AwardStatus
+    public var startedOn: Day?
+    public var earnedOn: Day?
+    /// The expiry given explicitly; nil means "derive it from the
+    /// credential's validity", see ``effectiveExpiry(validityMonths:)``.
+    public var expiresOn: Day?
+    public var evidenceURL: String?
+    public var notes: String
+
+    public init(id: Int64? = nil, learner: String, credential: String, status: AwardStatus,
+                startedOn: Day? = nil, earnedOn: Day? = nil, expiresOn: Day? = nil,
+                evidenceURL: String? = nil, notes: String = "") {
+        self.id = id
+        self.learner = learner
+        self.credential = credential
+        self.status = status
+        self.startedOn = startedOn
+        self.earnedOn = earnedOn
+        self.expiresOn = expiresOn
+        self.evidenceURL = evidenceURL
+        self.notes = notes
+    }
+
+    /// The day the award lapses: its own expiry, else earned-on plus the
+    /// credential's validity; nil when it never lapses.
+    public func effectiveExpiry(validityMonths: Int64?) -> Day? {
+        if let expiresOn { return expiresOn }
+        guard let earnedOn, let validityMonths else { return nil }
+        return earnedOn.adding(months: Int(validityMonths))
+    }
+}
+
+/// Codes and handles: the identifiers users type on the command line.
+public enum Slug {
+    /// What a valid code looks like, for error messages.
+    public static let rule = "1 to 64 characters, no spaces, control characters or \";\""
+
+    /// True for 1 to 64 UTF-8 bytes with no white space, no control
+    /// character and no `;` (the separator of code lists in CSV cells).
+    public static func isValid(_ text: String) -> Bool {
+        let bytes = text.utf8
+        guard (1...64).contains(bytes.count) else { return false }
+        return bytes.allSatisfy { $0 > 0x20 && $0 != 0x7F && $0 != UInt8(ascii: ";") }
+            && !text.unicodeScalars.contains { $0.properties.isWhitespace }
+    }
+}

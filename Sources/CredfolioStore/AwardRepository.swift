@@ -1,0 +1,137 @@
+public import CredfolioCore
+
+/// An award as listed: the record and the expiry derived for it.
+public struct AwardRecord: Hashable, Sendable {
+    public var award: Award
+    public var credentialTitle: String
+    public var validityMonths: Int64?
+
+    /// The day it lapses: explicit, or earned-on plus the credential's validity.
+    public var expires: Day? { award.effectiveExpiry(validityMonths: validityMonths) }
+}
+
+/// Awards: what each learner has earned, is working on, or plans.
+public struct AwardRepository {
+    let db: Database
+    public init(_ db: Database) { self.db = db }
+
+    static let select = """
+        SELECT a.id, l.handle, c.code, a.status, a.started_on, a.earned_on, a.expires_on, a.evidence_url, a.notes,
+               c.title, c.validity_months
+        FROM award a JOIN learner l ON l.id = a.learner_id JOIN credential c ON c.id = a.credential_id
+        """
+
+    static func read(_ row: Statement) -> AwardRecord {
+        let award = Award(
+            id: row.int64(0), learner: row.string(1), credential: row.string(2),
+            status: AwardStatus(rawValue: row.string(3)) ?? .planned, startedOn: row.optionalDay(4),
+            earnedOn: row.optionalDay(5), expiresOn: row.optionalDay(6), evidenceURL: row.optionalString(7),
+            notes: row.string(8))
+        return AwardRecord(award: award, credentialTitle: row.string(9), validityMonths: row.optionalInt64(10))
+    }
+
+    /// Awards, filtered by any of learner, credential, status and cohort.
+    public func list(learner: String? = nil, credential: String? = nil, status: AwardStatus? = nil,
+                     cohort: String? = nil) throws -> [AwardRecord] {
+        var clauses: [String] = [], values: [DatabaseValue] = []
+        if let learner { clauses.append("l.handle = ?"); values.append(.text(learner)) }
+        if let credential { clauses.append("c.code = ?"); values.append(.text(credential)) }
+        if let status { clauses.append("a.status = ?"); values.append(.text(status.rawValue)) }
+        if let cohort { clauses.append("l.cohort = ?"); values.append(.text(cohort)) }
+        let whereClause = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
+        return try db.fetch(
+            Self.select + whereClause + " ORDER BY l.handle, c.code, ifnull(a.earned_on, '9999'), a.id", values,
+            row: Self.read)
+    }
+
+    public func get(id: Int64) throws -> AwardRecord {
+        guard let record = try db.cachedStatement(Self.select + " WHERE a.id = ?").first([.integer(id)], Self.read) else {
+            throw CredfolioError.notFound("no award \(id)")
+        }
+        return record
+    }
+
+    /// Records a new award. The learner and credential must exist; a second
+    /// award with the same learner, credential and earned-on date (or a
+    /// second unfinished one) is refused.
+    @discardableResult
+    public func add(_ award: Award) throws -> AwardRecord {
+        let award = try award.validated()
+        let learnerID = try LearnerRepository(db).get(award.learner).id!
+        let credentialID = try CredentialRepository(db).get(award.credential).id!
+        let duplicate = try db.scalar(
+            Int64.self,
+            "SELECT id FROM award WHERE learner_id = ? AND credential_id = ? AND ifnull(earned_on, '') = ?",
+            learnerID, credentialID, award.earnedOn?.description ?? "")
+        if duplicate != nil {
+            throw CredfolioError.conflict(
+                award.earnedOn.map { "learner \(award.learner) already has \(award.credential) earned on \($0)" }
+                    ?? "learner \(award.learner) already has an unfinished award of \(award.credential)")
+        }
+        try db.execute(
+            """
+            INSERT INTO award (learner_id, credential_id, status, started_on, earned_on, expires_on, evidence_url, notes)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, learnerID, credentialID, award.status.rawValue, award.startedOn, award.earnedOn, award.expiresOn,
+            award.evidenceURL, award.notes)
+        return try get(id: db.lastInsertRowID)
+    }
+
+    /// The one award of `credential` that `learner` holds (or, with
+    /// `earnedOn`, the one earned that day). Throws when there is none, or
+    /// when there are several and the date would tell them apart.
+    public func locate(learner: String, credential: String, earnedOn: Day?, excluding: AwardStatus? = nil) throws -> AwardRecord {
+        _ = try LearnerRepository(db).get(learner)
+        _ = try CredentialRepository(db).get(credential)
+        var matches = try list(learner: learner, credential: credential)
+        if let excluding { matches.removeAll { $0.award.status == excluding } }
+        if let earnedOn { matches.removeAll { $0.award.earnedOn != earnedOn } }
+        guard !matches.isEmpty else {
+            let when = earnedOn.map { " earned on \($0)" } ?? ""
+            let what = excluding.map { " that is not \($0.rawValue)" } ?? ""
+            throw CredfolioError.notFound("learner \(learner) has no award of \(credential)\(when)\(what)")
+        }
+        guard matches.count == 1 else {
+            let dates = matches.map { $0.award.earnedOn?.description ?? "(not earned)" }.joined(separator: ", ")
+            throw CredfolioError.invalid(
+                "learner \(learner) has \(matches.count) awards of \(credential) (earned on \(dates)); give --earned DATE")
+        }
+        return matches[0]
+    }
+
+    /// Marks an award revoked: it stays on record but no longer counts.
+    @discardableResult
+    public func revoke(learner: String, credential: String, earnedOn: Day?) throws -> AwardRecord {
+        let record = try locate(learner: learner, credential: credential, earnedOn: earnedOn, excluding: .revoked)
+        try db.execute("UPDATE award SET status = 'revoked' WHERE id = ?", record.award.id)
+        return try get(id: record.award.id!)
+    }
+
+    /// Changes an award's status, dates, evidence or notes.
+    public func update(_ award: Award) throws {
+        let award = try award.validated()
+        guard let id = award.id else { throw CredfolioError.notFound("award has no id") }
+        let current = try get(id: id)
+        let clash = try db.scalar(
+            Int64.self,
+            """
+            SELECT a.id FROM award a JOIN learner l ON l.id = a.learner_id JOIN credential c ON c.id = a.credential_id
+            WHERE l.handle = ? AND c.code = ? AND ifnull(a.earned_on, '') = ? AND a.id <> ?
+            """, current.award.learner, current.award.credential, award.earnedOn?.description ?? "", id)
+        if clash != nil {
+            throw CredfolioError.conflict(
+                "learner \(current.award.learner) already has another award of \(current.award.credential)"
+                    + (award.earnedOn.map { " earned on \($0)" } ?? " that is unfinished"))
+        }
+        try db.execute(
+            "UPDATE award SET status = ?, started_on = ?, earned_on = ?, expires_on = ?, evidence_url = ?, notes = ? WHERE id = ?",
+            award.status.rawValue, award.startedOn, award.earnedOn, award.expiresOn, award.evidenceURL, award.notes, id)
+    }
+
+    /// Deletes an award from the record altogether.
+    public func remove(learner: String, credential: String, earnedOn: Day?) throws -> AwardRecord {
+        let record = try locate(learner: learner, credential: credential, earnedOn: earnedOn)
+        try db.execute("DELETE FROM award WHERE id = ?", record.award.id)
+        return record
+    }
+}

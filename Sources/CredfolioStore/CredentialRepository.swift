@@ -1,0 +1,175 @@
+public import CredfolioCore
+
+/// The catalog: credentials one can earn, with the skills they teach.
+public struct CredentialRepository {
+    let db: Database
+    public init(_ db: Database) { self.db = db }
+
+    static let select = """
+        SELECT id, code, title, issuer, kind, hours, credits, credit_unit, cost_cents, currency, weeks, format,
+               level, validity_months, employer_validated, accreditation, url FROM credential
+        """
+
+    static func read(_ row: Statement) -> Credential {
+        Credential(
+            id: row.int64(0), code: row.string(1), title: row.string(2), issuer: row.optionalString(3),
+            kind: CredentialKind(rawValue: row.string(4)) ?? .certificate, hours: row.int64(5),
+            credits: row.optionalDouble(6), creditUnit: row.optionalString(7), costCents: row.int64(8),
+            currency: row.string(9), weeks: row.int64(10), format: DeliveryFormat(rawValue: row.string(11)) ?? .online,
+            level: row.optionalString(12), validityMonths: row.optionalInt64(13), employerValidated: row.bool(14),
+            accreditation: row.optionalString(15), url: row.optionalString(16))
+    }
+
+    public func find(_ code: String) throws -> Credential? {
+        guard var credential = try db.cachedStatement(Self.select + " WHERE code = ?").first([.text(code)], Self.read)
+        else { return nil }
+        credential.skills = try skills(of: credential.id!)
+        return credential
+    }
+
+    public func get(_ code: String) throws -> Credential {
+        guard let credential = try find(code) else {
+            throw CredfolioError.notFound("no credential \(Field.quoted(code))")
+        }
+        return credential
+    }
+
+    /// The catalog by code, optionally only those that teach `skill`.
+    public func list(skill: String? = nil) throws -> [Credential] {
+        var credentials: [Credential]
+        if let skill {
+            credentials = try db.fetch(
+                Self.select + """
+                     WHERE id IN (SELECT x.credential_id FROM credential_skill x JOIN skill s ON s.id = x.skill_id
+                                  WHERE s.code = ?) ORDER BY code
+                    """, [.text(skill)], row: Self.read)
+        } else {
+            credentials = try db.fetch(Self.select + " ORDER BY code", row: Self.read)
+        }
+        let skillMap = try skillsByCredential()
+        for i in credentials.indices { credentials[i].skills = skillMap[credentials[i].id!] ?? [] }
+        return credentials
+    }
+
+    func skills(of id: Int64) throws -> [String] {
+        try db.fetch(
+            "SELECT s.code FROM credential_skill x JOIN skill s ON s.id = x.skill_id WHERE x.credential_id = ? ORDER BY s.code",
+            [.integer(id)]) { $0.string(0) }
+    }
+
+    /// Skill codes (sorted) of every credential, by credential id.
+    public func skillsByCredential() throws -> [Int64: [String]] {
+        var map: [Int64: [String]] = [:]
+        try db.cachedStatement(
+            "SELECT x.credential_id, s.code FROM credential_skill x JOIN skill s ON s.id = x.skill_id ORDER BY s.code"
+        ).forEachRow { map[$0.int64(0), default: []].append($0.string(1)) }
+        return map
+    }
+
+    @discardableResult
+    public func add(_ credential: Credential) throws -> Credential {
+        var credential = try credential.validated()
+        if try find(credential.code) != nil {
+            throw CredfolioError.conflict("credential \(credential.code) already exists")
+        }
+        let skillIDs = try resolveSkills(credential.skills)
+        try db.transaction {
+            try db.cachedStatement(
+                """
+                INSERT INTO credential (code, title, issuer, kind, hours, credits, credit_unit, cost_cents, currency, weeks,
+                    format, level, validity_months, employer_validated, accreditation, url)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+            ).execute(Self.values(credential))
+            credential.id = db.lastInsertRowID
+            try setSkills(skillIDs, of: credential.id!)
+        }
+        return credential
+    }
+
+    /// Writes every field of `credential` (found by its id) and its skills.
+    public func update(_ credential: Credential) throws {
+        let credential = try credential.validated()
+        guard let id = credential.id else { throw CredfolioError.notFound("credential \(credential.code) has no id") }
+        if let other = try db.scalar(Int64.self, "SELECT id FROM credential WHERE code = ?", credential.code), other != id {
+            throw CredfolioError.conflict("credential \(credential.code) already exists")
+        }
+        let skillIDs = try resolveSkills(credential.skills)
+        try db.transaction {
+            try db.cachedStatement(
+                """
+                UPDATE credential SET code = ?, title = ?, issuer = ?, kind = ?, hours = ?, credits = ?, credit_unit = ?,
+                    cost_cents = ?, currency = ?, weeks = ?, format = ?, level = ?, validity_months = ?,
+                    employer_validated = ?, accreditation = ?, url = ? WHERE id = ?
+                """
+            ).execute(Self.values(credential) + [.integer(id)])
+            try setSkills(skillIDs, of: id)
+        }
+    }
+
+    static func values(_ c: Credential) -> [DatabaseValue] {
+        [c.code.databaseValue, c.title.databaseValue, c.issuer.databaseValue, c.kind.rawValue.databaseValue,
+         c.hours.databaseValue, c.credits.databaseValue, c.creditUnit.databaseValue, c.costCents.databaseValue,
+         c.currency.databaseValue, c.weeks.databaseValue, c.format.rawValue.databaseValue, c.level.databaseValue,
+         c.validityMonths.databaseValue, c.employerValidated.databaseValue, c.accreditation.databaseValue,
+         c.url.databaseValue]
+    }
+
+    func resolveSkills(_ codes: [String], known: [String: Int64]? = nil) throws -> [Int64] {
+        try codes.map { code in
+            if let known {
+                guard let id = known[code] else { throw CredfolioError.notFound("skill \(Field.quoted(code)) does not exist") }
+                return id
+            }
+            guard let id = try db.scalar(Int64.self, "SELECT id FROM skill WHERE code = ?", code) else {
+                throw CredfolioError.notFound("skill \(Field.quoted(code)) does not exist")
+            }
+            return id
+        }
+    }
+
+    func setSkills(_ skillIDs: [Int64], of id: Int64) throws {
+        try db.execute("DELETE FROM credential_skill WHERE credential_id = ?", id)
+        let insert = try db.cachedStatement("INSERT INTO credential_skill (credential_id, skill_id) VALUES (?, ?)")
+        for skillID in skillIDs { try insert.execute([.integer(id), .integer(skillID)]) }
+    }
+
+    /// Removes the credential. Stacks that name it always block (a stack
+    /// with a hole would silently change meaning); awards of it block unless
+    /// `force`, which removes them too. Returns the number of awards removed.
+    @discardableResult
+    public func remove(_ code: String, force: Bool) throws -> Int {
+        let credential = try get(code)
+        let id = credential.id!
+        let stacks = try db.fetch(
+            """
+            SELECT code FROM stack WHERE grants_credential_id = ?1
+                OR id IN (SELECT stack_id FROM stack_credential WHERE credential_id = ?1) ORDER BY code
+            """, [.integer(id)]) { $0.string(0) }
+        if !stacks.isEmpty {
+            throw CredfolioError.conflict(
+                "credential \(code) is named by stack \(stacks.joined(separator: ", ")); change or remove the stack first")
+        }
+        let awards = try db.scalar(Int.self, "SELECT count(*) FROM award WHERE credential_id = ?", id) ?? 0
+        if awards > 0 && !force {
+            let holders = try db.scalar(
+                Int.self, "SELECT count(DISTINCT learner_id) FROM award WHERE credential_id = ?", id) ?? 0
+            throw CredfolioError.conflict(
+                "credential \(code) has \(NumberText.grouped(awards)) award\(awards == 1 ? "" : "s") (\(NumberText.grouped(holders)) learner\(holders == 1 ? "" : "s")); use --force to remove them too")
+        }
+        try db.transaction {
+            try db.execute("DELETE FROM award WHERE credential_id = ?", id)
+            try db.execute("DELETE FROM credential WHERE id = ?", id)
+        }
+        return awards
+    }
+
+    /// Every credential's id and validity by code.
+    public func catalogIndex() throws -> [String: (id: Int64, validityMonths: Int64?)] {
+        var map: [String: (id: Int64, validityMonths: Int64?)] = [:]
+        try db.cachedStatement("SELECT code, id, validity_months FROM credential").forEachRow {
+            map[$0.string(0)] = ($0.int64(1), $0.optionalInt64(2))
+        }
+        return map
+    }
+}

@@ -1,0 +1,44 @@
+import CSQLite
+
+extension Database {
+    /// Runs `body` in a transaction and commits when it returns; rolls back
+    /// everything it did when it throws, then rethrows.
+    ///
+    /// The outermost call opens an immediate transaction (so that a second
+    /// writer waits at the start, not at the commit); nested calls open
+    /// savepoints, so an inner failure that the caller catches undoes only
+    /// the inner work.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        let depth = transactionDepth
+        let savepoint = "credfolio_\(depth)"
+        try execute(script: depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT \(savepoint)")
+        transactionDepth += 1
+        let result: T
+        do {
+            result = try body()
+        } catch {
+            transactionDepth = depth
+            rollback(depth: depth, savepoint: savepoint)
+            throw error
+        }
+        do {
+            try execute(script: depth == 0 ? "COMMIT" : "RELEASE \(savepoint)")
+        } catch {
+            transactionDepth = depth
+            rollback(depth: depth, savepoint: savepoint)
+            throw error
+        }
+        transactionDepth = depth
+        return result
+    }
+
+    private func rollback(depth: Int, savepoint: String) {
+        // An error such as SQLITE_FULL may already have rolled the whole
+        // transaction back; then there is nothing left to undo.
+        if depth == 0 {
+            if !isAutocommit { try? execute(script: "ROLLBACK") }
+        } else if !isAutocommit {
+            try? execute(script: "ROLLBACK TO \(savepoint); RELEASE \(savepoint)")
+        }
+    }
+}

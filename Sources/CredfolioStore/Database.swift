@@ -1,0 +1,120 @@
+import CSQLite
+
+/// One connection to a SQLite database.
+///
+/// A `Database` is not `Sendable`: it belongs to the task that opened it.
+/// Statements prepared with ``cachedStatement(_:)`` are kept, keyed by their
+/// SQL, for the life of the connection.
+public final class Database {
+    let handle: OpaquePointer
+    /// The path it was opened with (`:memory:` for an in-memory database).
+    public let path: String
+    private var statementCache: [String: Statement] = [:]
+    var transactionDepth = 0
+
+    public struct Options: Sendable {
+        public var readOnly = false
+        /// Create the file when it does not exist.
+        public var create = true
+        /// How long a write waits for another process's lock before it fails
+        /// with `SQLITE_BUSY`.
+        public var busyTimeoutMilliseconds: Int32 = 10_000
+        public init() {}
+    }
+
+    /// Opens (or creates) the database at `path`, with foreign keys enforced.
+    public init(path: String, options: Options = Options()) throws {
+        var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        flags |= options.readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
+        if options.create && !options.readOnly { flags |= SQLITE_OPEN_CREATE }
+        var connection: OpaquePointer?
+        let code = sqlite3_open_v2(path, &connection, flags, nil)
+        guard code == SQLITE_OK, let connection else {
+            let error = DatabaseError(connection: connection, code: code)
+            sqlite3_close_v2(connection)
+            throw error
+        }
+        self.handle = connection
+        self.path = path
+        sqlite3_extended_result_codes(connection, 1)
+        sqlite3_busy_timeout(connection, options.busyTimeoutMilliseconds)
+        try execute("PRAGMA foreign_keys = ON")
+    }
+
+    /// An empty private in-memory database.
+    public static func inMemory() throws -> Database {
+        try Database(path: ":memory:")
+    }
+
+    deinit {
+        statementCache.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    // MARK: Running SQL
+
+    /// Runs one or more `;`-separated statements that take no arguments.
+    public func execute(script sql: String) throws {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        let code = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
+        if code != SQLITE_OK {
+            let message = errorMessage.map { String(cString: $0) }
+            sqlite3_free(errorMessage)
+            throw DatabaseError(code: sqlite3_extended_errcode(handle), message: message, sql: sql)
+        }
+    }
+
+    /// Runs one statement with `arguments`, through the statement cache.
+    public func execute(_ sql: String, _ arguments: (any DatabaseValueConvertible)?...) throws {
+        try cachedStatement(sql).execute(arguments.map { $0?.databaseValue ?? .null })
+    }
+
+    /// A new statement, finalised when it is released.
+    public func prepare(_ sql: String) throws -> Statement {
+        try Statement(database: self, sql: sql, persistent: false)
+    }
+
+    /// The statement for `sql` from this connection's cache, prepared on
+    /// first use and reset with its bindings cleared on every later one.
+    public func cachedStatement(_ sql: String) throws -> Statement {
+        if let statement = statementCache[sql] {
+            statement.reset()
+            return statement
+        }
+        let statement = try Statement(database: self, sql: sql, persistent: true)
+        statementCache[sql] = statement
+        return statement
+    }
+
+    /// The first column of the first row, or nil when there is no row or it
+    /// is NULL.
+    public func scalar<T: DatabaseValueConvertible>(
+        _ type: T.Type = T.self, _ sql: String, _ arguments: (any DatabaseValueConvertible)?...
+    ) throws -> T? {
+        let statement = try cachedStatement(sql)
+        let raw = try statement.first(arguments.map { $0?.databaseValue ?? .null }) { $0.value(0) }
+        guard let raw, raw != .null else { return nil }
+        return T.fromDatabaseValue(raw)
+    }
+
+    /// Every row of `sql`, mapped through `row`.
+    public func fetch<T>(
+        _ sql: String, _ arguments: [DatabaseValue] = [], row: (Statement) throws -> T
+    ) throws -> [T] {
+        try cachedStatement(sql).map(arguments, row)
+    }
+
+    // MARK: Connection state
+
+    /// The rowid of the last row inserted on this connection.
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    public var changes: Int { Int(sqlite3_changes64(handle)) }
+
+    /// True outside any transaction.
+    public var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
+
+    /// The SQLite library's version, e.g. `3.40.1`.
+    public static var sqliteVersion: String { String(cString: sqlite3_libversion()) }
+}

@@ -1,0 +1,50 @@
+public import CredfolioCore
+
+/// CSV export of learners, skills, credentials and awards, in exactly the
+/// columns that ``Importer`` reads, streamed row by row from the database.
+public struct Exporter {
+    let db: Database
+    public init(_ db: Database) { self.db = db }
+
+    public func run(_ kind: Importer.Kind, to csv: CSVWriter) throws {
+        csv.row(kind.columns)
+        switch kind {
+        case .learners:
+            try db.cachedStatement(LearnerRepository.select + " ORDER BY handle").forEachRow { row in
+                let l = LearnerRepository.read(row)
+                csv.text(l.handle); csv.text(l.name); csv.text(l.email); csv.text(l.cohort); csv.text(l.notes)
+                csv.raw(l.createdOn.description)
+                csv.endRow()
+            }
+        case .skills:
+            try db.cachedStatement(SkillRepository.select + " ORDER BY code").forEachRow { row in
+                let s = SkillRepository.read(row)
+                csv.text(s.code); csv.text(s.name); csv.text(s.category); csv.text(s.framework); csv.text(s.frameworkID)
+                csv.endRow()
+            }
+        case .credentials:
+            let skills = try CredentialRepository(db).skillsByCredential()
+            try db.cachedStatement(CredentialRepository.select + " ORDER BY code").forEachRow { row in
+                let c = CredentialRepository.read(row)
+                csv.text(c.code); csv.text(c.title); csv.text(c.issuer); csv.raw(c.kind.rawValue)
+                csv.raw(String(c.hours)); csv.raw(c.credits.map(NumberText.plain) ?? ""); csv.text(c.creditUnit)
+                csv.raw(Money.format(cents: c.costCents)); csv.raw(c.currency); csv.raw(String(c.weeks))
+                csv.raw(c.format.rawValue); csv.text(c.level); csv.raw(c.validityMonths.map(String.init) ?? "")
+                csv.raw(c.employerValidated ? "true" : "false"); csv.text(c.accreditation); csv.text(c.url)
+                csv.text((skills[c.id!] ?? []).joined(separator: ";"))
+                csv.endRow()
+            }
+        case .awards:
+            try db.cachedStatement(
+                AwardRepository.select + " ORDER BY l.handle, c.code, ifnull(a.earned_on, ''), a.id"
+            ).forEachRow { row in
+                let a = AwardRepository.read(row).award
+                csv.text(a.learner); csv.text(a.credential); csv.raw(a.status.rawValue)
+                csv.raw(a.earnedOn?.description ?? ""); csv.raw(a.expiresOn?.description ?? "")
+                csv.text(a.evidenceURL); csv.raw(a.startedOn?.description ?? ""); csv.text(a.notes)
+                csv.endRow()
+            }
+        }
+        try csv.flush()
+    }
+}

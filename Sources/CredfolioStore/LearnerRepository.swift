@@ -1,0 +1,92 @@
+public import CredfolioCore
+
+/// Learners: the people whose portfolios the database keeps.
+public struct LearnerRepository {
+    let db: Database
+    public init(_ db: Database) { self.db = db }
+
+    static let select = "SELECT id, handle, name, email, cohort, notes, created_on FROM learner"
+
+    static func read(_ row: Statement) -> Learner {
+        Learner(id: row.int64(0), handle: row.string(1), name: row.string(2), email: row.optionalString(3),
+                cohort: row.optionalString(4), notes: row.string(5),
+                createdOn: Day(iso: row.string(6)) ?? Day(daysSinceEpoch: 0))
+    }
+
+    public func find(_ handle: String) throws -> Learner? {
+        try db.cachedStatement(Self.select + " WHERE handle = ?").first([.text(handle)], Self.read)
+    }
+
+    public func get(_ handle: String) throws -> Learner {
+        guard let learner = try find(handle) else { throw CredfolioError.notFound("no learner \(Field.quoted(handle))") }
+        return learner
+    }
+
+    /// Learners by handle, optionally of one cohort.
+    public func list(cohort: String? = nil) throws -> [Learner] {
+        if let cohort {
+            return try db.fetch(Self.select + " WHERE cohort = ? ORDER BY handle", [.text(cohort)], row: Self.read)
+        }
+        return try db.fetch(Self.select + " ORDER BY handle", row: Self.read)
+    }
+
+    @discardableResult
+    public func add(_ learner: Learner) throws -> Learner {
+        var learner = try learner.validated()
+        if try find(learner.handle) != nil {
+            throw CredfolioError.conflict("learner \(learner.handle) already exists")
+        }
+        try checkEmailFree(learner.email, except: nil)
+        try db.execute(
+            "INSERT INTO learner (handle, name, email, cohort, notes, created_on) VALUES (?, ?, ?, ?, ?, ?)",
+            learner.handle, learner.name, learner.email, learner.cohort, learner.notes, learner.createdOn)
+        learner.id = db.lastInsertRowID
+        return learner
+    }
+
+    /// Writes every field of `learner` (found by its id), the handle too.
+    public func update(_ learner: Learner) throws {
+        let learner = try learner.validated()
+        guard let id = learner.id else { throw CredfolioError.notFound("learner \(learner.handle) has no id") }
+        if let other = try find(learner.handle), other.id != id {
+            throw CredfolioError.conflict("learner \(learner.handle) already exists")
+        }
+        try checkEmailFree(learner.email, except: id)
+        try db.execute(
+            "UPDATE learner SET handle = ?, name = ?, email = ?, cohort = ?, notes = ?, created_on = ? WHERE id = ?",
+            learner.handle, learner.name, learner.email, learner.cohort, learner.notes, learner.createdOn, id)
+    }
+
+    func checkEmailFree(_ email: String?, except id: Int64?) throws {
+        guard let email else { return }
+        let holder = try db.cachedStatement("SELECT id, handle FROM learner WHERE email = ?")
+            .first([.text(email)]) { ($0.int64(0), $0.string(1)) }
+        if let holder, holder.0 != id {
+            throw CredfolioError.conflict("email \(email) is already used by learner \(holder.1)")
+        }
+    }
+
+    /// Removes the learner. A learner with awards is kept unless `force`,
+    /// which removes the awards too; returns how many awards went.
+    @discardableResult
+    public func remove(_ handle: String, force: Bool) throws -> Int {
+        let learner = try get(handle)
+        let awards = try db.scalar(Int.self, "SELECT count(*) FROM award WHERE learner_id = ?", learner.id) ?? 0
+        if awards > 0 && !force {
+            throw CredfolioError.conflict(
+                "learner \(handle) has \(NumberText.grouped(awards)) award\(awards == 1 ? "" : "s"); use --force to remove them too")
+        }
+        try db.transaction {
+            try db.execute("DELETE FROM award WHERE learner_id = ?", learner.id)
+            try db.execute("DELETE FROM learner WHERE id = ?", learner.id)
+        }
+        return awards
+    }
+
+    /// Every learner's id by handle: for resolving imports without a query per row.
+    public func idsByHandle() throws -> [String: Int64] {
+        var ids: [String: Int64] = [:]
+        try db.cachedStatement("SELECT handle, id FROM learner").forEachRow { ids[$0.string(0)] = $0.int64(1) }
+        return ids
+    }
+}

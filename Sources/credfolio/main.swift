@@ -1,0 +1,3 @@
+import CredfolioCLI
+
+Credfolio.main()

@@ -48,8 +48,12 @@ public struct JSONParser {
     }
 
     private mutating func expect(_ literal: String, _ value: JSONValue) throws(JSONSyntaxError) -> JSONValue {
+        let start = index
         for byte in literal.utf8 {
-            guard current == byte else { throw error("invalid literal, expected \(literal)") }
+            guard current == byte else {
+                index = start
+                throw error("invalid literal, expected \(literal)")
+            }
             index += 1
         }
         return value

@@ -93,7 +93,7 @@ final class CSVTable {
         do {
             return try body()
         } catch let error as CredfolioError {
-            throw CredfolioError(error.kind, "\(file):\(line): \(error.message)")
+            throw CredfolioError.invalid("\(file):\(line): \(error.message)")
         }
     }
 }

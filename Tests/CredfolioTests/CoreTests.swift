@@ -1,0 +1,225 @@
+import Testing
+@testable import CredfolioCore
+
+@Suite("Dates and numbers")
+struct DayTests {
+    @Test("parses exactly YYYY-MM-DD and rejects impossible or malformed dates", arguments: [
+        ("2026-03-14", true), ("2024-02-29", true), ("2026-02-29", false), ("2026-02-30", false),
+        ("2026-13-01", false), ("2026-00-10", false), ("26-1-1", false), ("2026-1-01", false),
+        ("2026-01-01 ", false), ("", false), ("0000-01-01", false), ("9999-12-31", true), ("2026/01/01", false),
+    ])
+    func parsing(text: String, valid: Bool) {
+        #expect((Day(iso: text) != nil) == valid)
+        if valid { #expect(Day(iso: text)?.description == text) }
+    }
+
+    @Test("round-trips every day from 1900 to 2100 through its civil date")
+    func roundTrip() {
+        var d = Day(year: 1900, month: 1, day: 1)!
+        let end = Day(year: 2100, month: 12, day: 31)!
+        while d <= end {
+            #expect(Day(iso: d.description) == d)
+            d = d.adding(days: 1)
+        }
+        #expect(Day(iso: "1970-01-01")!.daysSinceEpoch == 0)
+        #expect(Day(iso: "2000-03-01")!.daysSinceEpoch == 11_017)
+    }
+
+    @Test("adding months clamps to the month's last day", arguments: [
+        ("2024-01-31", 1, "2024-02-29"), ("2023-01-31", 1, "2023-02-28"), ("2026-03-14", 36, "2029-03-14"),
+        ("2026-11-30", 3, "2027-02-28"), ("2026-12-15", 1, "2027-01-15"), ("2024-02-29", 12, "2025-02-28"),
+    ])
+    func addingMonths(start: String, months: Int, expected: String) {
+        #expect(day(start).adding(months: months).description == expected)
+    }
+
+    @Test("money parses exactly into cents and prints back", arguments: [
+        ("100", Int64(10_000)), ("99.99", 9_999), ("99.9", 9_990), ("0", 0), ("1,299.00", 129_900), ("0.05", 5),
+    ])
+    func money(text: String, cents: Int64) {
+        #expect(Money.cents(from: text) == cents)
+        #expect(Money.cents(from: Money.format(cents: cents)) == cents)
+    }
+
+    @Test("money rejects negatives, three decimals and words", arguments: ["-5", "1.234", "abc", "", "1.2.3", "$5"])
+    func badMoney(text: String) {
+        #expect(Money.cents(from: text) == nil)
+    }
+
+    @Test("numbers group thousands and round to one decimal half away from zero")
+    func numberText() {
+        #expect(NumberText.grouped(1_204) == "1,204")
+        #expect(NumberText.grouped(1_000_000) == "1,000,000")
+        #expect(NumberText.grouped(999) == "999")
+        #expect(NumberText.fixed(66.666, decimals: 1) == "66.7")
+        #expect(NumberText.fixed(100, decimals: 1) == "100.0")
+        #expect(NumberText.fixed(0.05, decimals: 1) == "0.1")
+        #expect(NumberText.fixed(0, decimals: 1) == "0.0")
+    }
+}
+
+@Suite("CSV reader (RFC 4180)")
+struct CSVReaderTests {
+    func records(_ text: String) throws -> [[String]] {
+        let reader = CSVReader(text: text)
+        var out: [[String]] = []
+        while try reader.next() { out.append(try reader.record()) }
+        return out
+    }
+
+    func failure(_ text: String) -> CSVError? {
+        do {
+            _ = try records(text)
+            return nil
+        } catch let error as CSVError {
+            return error
+        } catch {
+            return nil
+        }
+    }
+
+    @Test("plain fields, LF and CRLF line ends, with or without a final line end")
+    func plain() throws {
+        #expect(try records("a,b,c\n1,2,3\n") == [["a", "b", "c"], ["1", "2", "3"]])
+        #expect(try records("a,b\r\n1,2\r\n") == [["a", "b"], ["1", "2"]])
+        #expect(try records("a,b\n1,2") == [["a", "b"], ["1", "2"]])
+        #expect(try records("a,,c\n,,\n") == [["a", "", "c"], ["", "", ""]])
+    }
+
+    @Test("quoted fields hold commas, doubled quotes and line breaks")
+    func quoted() throws {
+        #expect(try records("\"a,b\",\"say \"\"hi\"\"\",\"line1\nline2\",\"crlf\r\nkept\"\n")
+                == [["a,b", "say \"hi\"", "line1\nline2", "crlf\r\nkept"]])
+        #expect(try records("\"\",x\n") == [["", "x"]])
+    }
+
+    @Test("a UTF-8 byte-order mark is skipped; blank lines are skipped")
+    func bomAndBlankLines() throws {
+        #expect(try records("\u{FEFF}code,name\n\nx,y\n\n") == [["code", "name"], ["x", "y"]])
+    }
+
+    @Test("record lines count the line breaks inside quoted fields")
+    func lineNumbers() throws {
+        let reader = CSVReader(text: "h\n\"a\nb\"\nc\n")
+        var lines: [Int] = []
+        while try reader.next() { lines.append(reader.recordLine) }
+        #expect(lines == [1, 2, 4])
+    }
+
+    @Test("an unterminated quote is an error at the line where the quote opened")
+    func unterminated() {
+        #expect(failure("a,b\n1,\"open\n2,3\n") == CSVError(line: 2, field: 2, reason: "unterminated quoted field"))
+    }
+
+    @Test("a quote inside an unquoted field, or text after a closing quote, is an error")
+    func strayQuotes() {
+        #expect(failure("a,b\n1,x\"y\n") == CSVError(line: 2, field: 2, reason: "quote inside an unquoted field"))
+        #expect(failure("a\n\"x\"y\n") == CSVError(line: 2, field: 1, reason: "text after a closing quote"))
+    }
+
+    @Test("a NUL byte is an error")
+    func nul() {
+        #expect(failure("a,b\n1,x\u{0}y\n") == CSVError(line: 2, field: 2, reason: "NUL byte in input"))
+    }
+
+    @Test("invalid UTF-8 is an error when the field is read, naming line and field")
+    func invalidUTF8() throws {
+        let reader = CSVReader(bytes: Array("a,b\n1,".utf8) + [0xC3, 0x28] + Array("\n".utf8))
+        #expect(try reader.next())
+        #expect(try reader.next())
+        #expect(throws: CSVError(line: 2, field: 2, reason: "field is not valid UTF-8")) { _ = try reader.field(1) }
+    }
+
+    @Test("an over-long field and an over-wide record are errors, not unbounded memory")
+    func limits() {
+        let long = String(repeating: "x", count: CSVReader.maxFieldBytes + 1)
+        #expect(failure("a\n\(long)\n")?.reason == "field is longer than 1,048,576 bytes")
+        let wide = String(repeating: ",", count: CSVReader.maxFields + 5)
+        #expect(failure("a\n\(wide)\n")?.reason == "more than 4,096 fields in one record")
+    }
+
+    @Test("reading from a file descriptor in small chunks gives the same records")
+    func chunked() throws {
+        let dir = try TemporaryDirectory()
+        let text = "\u{FEFF}a,b\r\n\"x,\r\ny\",\"q\"\"q\"\r\n3,4\n"
+        let path = try dir.write("c.csv", text)
+        let fd = open(path, O_RDONLY)
+        defer { close(fd) }
+        let reader = CSVReader(fileDescriptor: fd, chunkSize: 3)
+        var out: [[String]] = []
+        while try reader.next() { out.append(try reader.record()) }
+        #expect(out == (try records(text)))
+        #expect(out == [["a", "b"], ["x,\r\ny", "q\"q"], ["3", "4"]])
+    }
+}
+
+@Suite("CSV writer")
+struct CSVWriterTests {
+    func written(_ body: (CSVWriter) -> Void) throws -> String {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("out.csv")
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let sink = OutputSink(fileDescriptor: fd, name: path, closeWhenDone: true)
+        let writer = CSVWriter(sink: sink)
+        body(writer)
+        try writer.flush()
+        return try String(contentsOfFile: path, encoding: .utf8)
+    }
+
+    @Test("quotes only fields that need it and doubles quotes")
+    func quoting() throws {
+        let text = try written { $0.row(["plain", "a,b", "say \"hi\"", "two\nlines", ""]) }
+        #expect(text == "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\n")
+    }
+
+    @Test("neutralises formula triggers in text cells, leaves numbers alone")
+    func neutralises() throws {
+        let text = try written { w in
+            for cell in ["=1+1", "+1", "-2", "@SUM(A1)", "\tx", "\rx", "'=x", "'plain", "plain"] { w.text(cell) }
+            w.raw("-5")
+            w.endRow()
+        }
+        #expect(text == "'=1+1,'+1,'-2,'@SUM(A1),'\tx,\"'\rx\",''=x,'plain,plain,-5\n")
+    }
+
+    @Test("unneutralising exactly undoes neutralising, for every tricky value",
+          arguments: ["=1+1", "'=1+1", "''=x", "'", "'plain", "plain", "-", "''", "", "@", "'\t"])
+    func roundTrip(value: String) throws {
+        let neutral = CSVWriter.needsNeutralizing(value) ? "'" + value : value
+        #expect(CSVWriter.unneutralize(neutral) == value)
+    }
+}
+
+@Suite("JSON")
+struct JSONTests {
+    @Test("parses values and keeps object keys in order")
+    func parses() throws {
+        let value = try JSONParser.parse(#"{"b": [1, 2.5, -3e2, true, null], "a": "x\u00e9\n", "c": {}}"#)
+        #expect(value == .object([
+            ("b", .array([.integer(1), .number(2.5), .number(-300), .bool(true), .null])),
+            ("a", .string("xé\n")), ("c", .object([])),
+        ]))
+        #expect(value.serialized(pretty: false) == #"{"b":[1,2.5,-300,true,null],"a":"xé\n","c":{}}"#)
+    }
+
+    @Test("reports syntax errors with line and column", arguments: [
+        ("{\n  \"a\": 1,\n  \"b\" 2\n}", 3, 7, "expected ':' after the key"),
+        ("[1, 2", 1, 6, "unexpected end of input in an array"),
+        ("{\"a\": tru}", 1, 7, "invalid literal, expected true"),
+        ("{\"a\": 1} x", 1, 10, "unexpected text after the JSON value"),
+        ("{\"a\": 1, \"a\": 2}", 1, 10, "duplicate key \"a\""),
+        ("\n\n   @", 3, 4, "unexpected character '@'"),
+    ])
+    func syntaxErrors(text: String, line: Int, column: Int, reason: String) {
+        #expect(throws: JSONSyntaxError(line: line, column: column, reason: reason)) { try JSONParser.parse(text) }
+    }
+
+    @Test("serialises strings with escapes that parse back")
+    func escapes() throws {
+        let text = "quote \" backslash \\ tab \t nul \u{0} é ✓"
+        let json = JSONValue.string(text).serialized()
+        #expect(try JSONParser.parse(json) == .string(text))
+    }
+}
+
+import Foundation

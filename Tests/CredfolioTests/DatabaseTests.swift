@@ -1,0 +1,208 @@
+import Testing
+@testable import CredfolioStore
+
+@Suite("SQLite wrapper")
+struct DatabaseTests {
+    @Test("binds and reads back every type, NULL and the empty string and blob")
+    func bindsEveryType() throws {
+        let db = try Database.inMemory()
+        try db.execute(script: "CREATE TABLE t (i INTEGER, r REAL, s TEXT, b BLOB, n ANY) STRICT")
+        let insert = try db.prepare("INSERT INTO t VALUES (?, ?, ?, ?, ?)")
+        try insert.execute([.integer(Int64.min), .real(-0.25), .text("héllo, wörld ✓"), .blob([0, 1, 255]), .null])
+        try insert.execute([.integer(0), .real(1e300), .text(""), .blob([]), .null])
+        let rows = try db.fetch("SELECT i, r, s, b, n FROM t ORDER BY rowid") { row in
+            (0..<5).map { row.value(Int32($0)) }
+        }
+        #expect(rows == [
+            [.integer(Int64.min), .real(-0.25), .text("héllo, wörld ✓"), .blob([0, 1, 255]), .null],
+            [.integer(0), .real(1e300), .text(""), .blob([]), .null],
+        ])
+    }
+
+    @Test("binds Swift values through DatabaseValueConvertible, optionals as NULL")
+    func bindsConvertibles() throws {
+        let db = try Database.inMemory()
+        try db.execute(script: "CREATE TABLE t (a, b, c, d, e)")
+        let none: String? = nil
+        try db.execute("INSERT INTO t VALUES (?, ?, ?, ?, ?)", 42, "x", true, none, day("2026-03-14"))
+        let row = try #require(try db.cachedStatement("SELECT a, b, c, d, e FROM t").first([]) { s in
+            (try s.decode(Int.self, at: 0), try s.decode(String.self, at: 1), try s.decode(Bool.self, at: 2),
+             try s.decode(String?.self, at: 3), try s.decode(Day.self, at: 4))
+        })
+        #expect(row.0 == 42 && row.1 == "x" && row.2 == true && row.3 == nil && row.4 == day("2026-03-14"))
+        #expect(throws: DatabaseError.self) { _ = try db.cachedStatement("SELECT b FROM t").first([]) { try $0.decode(Int.self, at: 0) } }
+    }
+
+    @Test("an error carries the result code, SQLite's message and the SQL, and matches as a pattern")
+    func errorsCarryCodeAndSQL() throws {
+        let db = try Database.inMemory()
+        try db.execute(script: "CREATE TABLE t (k TEXT UNIQUE)")
+        try db.execute("INSERT INTO t VALUES (?)", "a")
+        do {
+            try db.execute("INSERT INTO t VALUES (?)", "a")
+            Issue.record("a duplicate key was accepted")
+        } catch DatabaseError.SQLITE_CONSTRAINT {
+            // matched by primary code
+        }
+        let error = try #require(throws: DatabaseError.self) { try db.execute("INSERT INTO t VALUES (?)", "a") }
+        #expect(error.resultCode == DatabaseError.SQLITE_CONSTRAINT)
+        #expect(error.extendedCode == DatabaseError.SQLITE_CONSTRAINT_UNIQUE)
+        #expect(error.message == "UNIQUE constraint failed: t.k")
+        #expect(error.sql == "INSERT INTO t VALUES (?)")
+        let syntax = try #require(throws: DatabaseError.self) { _ = try db.prepare("SELEC 1") }
+        #expect(syntax.resultCode == DatabaseError.SQLITE_ERROR)
+        #expect(syntax.sql == "SELEC 1")
+        #expect(syntax.message.contains("syntax error"))
+    }
+
+    @Test("binding the wrong number of arguments throws SQLITE_RANGE instead of crashing")
+    func wrongArgumentCount() throws {
+        let db = try Database.inMemory()
+        let error = try #require(throws: DatabaseError.self) { try db.prepare("SELECT ?, ?").execute([.integer(1)]) }
+        #expect(error.resultCode == DatabaseError.SQLITE_RANGE)
+    }
+
+    @Test("the statement cache returns the same prepared statement, reset, for the same SQL")
+    func statementCache() throws {
+        let db = try Database.inMemory()
+        let first = try db.cachedStatement("SELECT ?")
+        try first.bind([.integer(7)])
+        #expect(try first.step())
+        let second = try db.cachedStatement("SELECT ?")
+        #expect(first === second)
+        #expect(try second.first([.integer(8)]) { $0.int(0) } == 8)
+    }
+
+    @Test("a transaction commits on return and rolls back everything on throw")
+    func transactionRollsBack() throws {
+        struct Boom: Error {}
+        let db = try Database.inMemory()
+        try db.execute(script: "CREATE TABLE t (v INTEGER)")
+        try db.transaction { try db.execute("INSERT INTO t VALUES (1)") }
+        #expect(throws: Boom.self) {
+            try db.transaction {
+                try db.execute("INSERT INTO t VALUES (2)")
+                throw Boom()
+            }
+        }
+        #expect(try db.fetch("SELECT v FROM t") { $0.int(0) } == [1])
+        #expect(db.isAutocommit)
+    }
+
+    @Test("nested transactions are savepoints: a caught inner failure undoes only the inner work")
+    func nestedSavepoints() throws {
+        struct Boom: Error {}
+        let db = try Database.inMemory()
+        try db.execute(script: "CREATE TABLE t (v INTEGER)")
+        try db.transaction {
+            try db.execute("INSERT INTO t VALUES (1)")
+            try? db.transaction {
+                try db.execute("INSERT INTO t VALUES (2)")
+                try db.transaction { try db.execute("INSERT INTO t VALUES (3)") }
+                throw Boom()
+            }
+            try db.transaction { try db.execute("INSERT INTO t VALUES (4)") }
+        }
+        #expect(try db.fetch("SELECT v FROM t ORDER BY v") { $0.int(0) } == [1, 4])
+        #expect(throws: Boom.self) {
+            try db.transaction {
+                try db.transaction { try db.execute("INSERT INTO t VALUES (5)") }
+                throw Boom()
+            }
+        }
+        #expect(try db.fetch("SELECT v FROM t ORDER BY v") { $0.int(0) } == [1, 4])
+    }
+
+    @Test("foreign keys are enforced on every connection")
+    func foreignKeys() throws {
+        let db = try Database.inMemory()
+        try db.execute(script: "CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (p INTEGER REFERENCES p (id))")
+        #expect(throws: DatabaseError.self) { try db.execute("INSERT INTO c VALUES (9)") }
+    }
+}
+
+@Suite("Store and migrations")
+struct StoreTests {
+    @Test("a new database is migrated to the latest version and marked as ours")
+    func newDatabase() throws {
+        let dir = try TemporaryDirectory()
+        let store = try Store(path: dir.file("new/sub/c.db"))
+        #expect(try Migrator.version(of: store.database) == Migrator().latestVersion)
+        #expect(try store.database.scalar(Int32.self, "PRAGMA application_id") == Store.applicationID)
+        #expect(try store.database.scalar(String.self, "PRAGMA journal_mode") == "wal")
+        #expect(try store.database.scalar(Int.self, "PRAGMA foreign_keys") == 1)
+    }
+
+    @Test("an existing database keeps its data and is not migrated again")
+    func existingDatabase() throws {
+        let dir = try TemporaryDirectory()
+        do {
+            let store = try Store(path: dir.file("c.db"))
+            try store.learners.add(Learner(handle: "sarah", name: "Sarah Chen"))
+        }
+        let reopened = try Store(path: dir.file("c.db"))
+        #expect(try reopened.learners.get("sarah").name == "Sarah Chen")
+        #expect(try Migrator().migrate(reopened.database).isEmpty)
+    }
+
+    @Test("a later migration applies on top of an existing database, in order")
+    func laterMigration() throws {
+        let db = try Database.inMemory()
+        try Migrator().migrate(db)
+        let next = Migrator(migrations: Migrator().migrations + [(2, "v0002_test", Array("CREATE TABLE extra (x);".utf8))])
+        #expect(try next.migrate(db) == ["v0002_test"])
+        #expect(try Migrator.version(of: db) == 2)
+        #expect(try db.scalar(Int.self, "SELECT count(*) FROM sqlite_schema WHERE name = 'extra'") == 1)
+    }
+
+    @Test("a failing migration leaves the database exactly as it was")
+    func failingMigration() throws {
+        let db = try Database.inMemory()
+        try Migrator().migrate(db)
+        let before = try dump(db)
+        let schemaBefore = try db.fetch("SELECT sql FROM sqlite_schema ORDER BY name") { $0.string(0) }
+        let bad = Migrator(migrations: Migrator().migrations + [(2, "v0002_bad", Array("CREATE TABLE ok (x); CREATE TABLE ok (y);".utf8))])
+        #expect(throws: DatabaseError.self) { try bad.migrate(db) }
+        #expect(try Migrator.version(of: db) == 1)
+        #expect(try dump(db) == before)
+        #expect(try db.fetch("SELECT sql FROM sqlite_schema ORDER BY name") { $0.string(0) } == schemaBefore)
+    }
+
+    @Test("a SQLite file that is not ours is refused, untouched")
+    func foreignDatabase() throws {
+        let dir = try TemporaryDirectory()
+        do {
+            let other = try Database(path: dir.file("other.db"))
+            try other.execute(script: "CREATE TABLE notes (x)")
+        }
+        let error = try #require(throws: CredfolioError.self) { _ = try Store(path: dir.file("other.db")) }
+        #expect(error.message == "\(dir.file("other.db")) is not a credfolio database (it holds other tables)")
+        try dir.write("text.db", "this is not a database at all, just some text that is long enough to fill a header")
+        let notDB = try #require(throws: CredfolioError.self) { _ = try Store(path: dir.file("text.db")) }
+        #expect(notDB.message.hasPrefix("\(dir.file("text.db")) is not a credfolio database"))
+    }
+
+    @Test("a database from a newer credfolio is refused, not migrated down")
+    func newerDatabase() throws {
+        let dir = try TemporaryDirectory()
+        do {
+            let store = try Store(path: dir.file("c.db"))
+            try store.database.execute(script: "PRAGMA user_version = 99")
+        }
+        let error = try #require(throws: CredfolioError.self) { _ = try Store(path: dir.file("c.db")) }
+        #expect(error.message == "\(dir.file("c.db")) has schema version 99, newer than this credfolio knows (1): upgrade credfolio")
+    }
+
+    @Test("a new database file and its new folder are readable by their owner only")
+    func privateFiles() throws {
+        let dir = try TemporaryDirectory()
+        _ = try Store(path: dir.file("private/c.db"))
+        let fileMode = try #require(try FileManager.default.attributesOfItem(atPath: dir.file("private/c.db"))[.posixPermissions] as? Int)
+        let dirMode = try #require(try FileManager.default.attributesOfItem(atPath: dir.file("private"))[.posixPermissions] as? Int)
+        #expect(fileMode == 0o600)
+        #expect(dirMode == 0o700)
+    }
+}
+
+import Foundation
+import CredfolioCore

@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+@testable import CredfolioCore
+@testable import CredfolioStore
+
+/// A folder under the system's temporary directory, removed when released.
+final class TemporaryDirectory {
+    let path: String
+
+    init() throws {
+        path = NSTemporaryDirectory() + "credfolio-tests-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    func file(_ name: String) -> String { path + "/" + name }
+
+    @discardableResult
+    func write(_ name: String, _ text: String) throws -> String {
+        let file = file(name)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+        return file
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+func day(_ text: String) -> Day { Day(iso: text)! }
+
+/// A store with a small catalog: two skills, three credentials, two learners.
+func sampleStore() throws -> Store {
+    let store = try Store.inMemory()
+    try store.skills.add(Skill(code: "cloud", name: "Cloud computing", category: "Technology"))
+    try store.skills.add(Skill(code: "python", name: "Python", category: "Technology", framework: "ESCO", frameworkID: "S1.2.3"))
+    try store.credentials.add(Credential(code: "aws-ccp", title: "AWS Certified Cloud Practitioner", issuer: "AWS",
+                                         kind: .certification, hours: 40, costCents: 10_000, weeks: 6,
+                                         validityMonths: 36, skills: ["cloud"]))
+    try store.credentials.add(Credential(code: "py-data", title: "Python for Data", hours: 60, costCents: 4_900,
+                                         weeks: 8, skills: ["python"]))
+    try store.credentials.add(Credential(code: "sql-basics", title: "SQL Basics", kind: .badge, hours: 20, weeks: 3))
+    try store.learners.add(Learner(handle: "sarah", name: "Sarah Chen", email: "sarah@example.org", cohort: "spring-26"))
+    try store.learners.add(Learner(handle: "omar", name: "Omar Haddad", cohort: "spring-26"))
+    return store
+}
+
+/// Every row of every table, in a stable order: equal dumps mean equal data.
+func dump(_ db: Database) throws -> [String] {
+    var lines: [String] = []
+    let tables = try db.fetch("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name") { $0.string(0) }
+    for table in tables {
+        let rows = try db.prepare("SELECT * FROM \(table)").map { row in
+            (0..<Int32(row.columnCount)).map { "\(row.value($0))" }.joined(separator: "|")
+        }
+        lines += rows.sorted().map { "\(table): \($0)" }
+    }
+    return lines
+}
+
+/// The rows of a table without their ids, for comparing two databases.
+func contents(_ store: Store) throws -> [String] {
+    let db = store.database
+    var lines: [String] = []
+    lines += try db.fetch("SELECT handle, name, email, cohort, notes, created_on FROM learner ORDER BY handle") { row in
+        "learner " + (0..<Int32(6)).map { "\(row.value($0))" }.joined(separator: "|")
+    }
+    lines += try db.fetch("SELECT code, name, category, framework, framework_id FROM skill ORDER BY code") { row in
+        "skill " + (0..<Int32(5)).map { "\(row.value($0))" }.joined(separator: "|")
+    }
+    lines += try store.credentials.list().map { c in
+        var c = c
+        c.id = nil
+        return "credential \(c)"
+    }
+    lines += try store.awards.list().map { r in
+        var a = r.award
+        a.id = nil
+        return "award \(a)"
+    }
+    return lines
+}

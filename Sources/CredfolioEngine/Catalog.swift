@@ -1,0 +1,119 @@
+public import CredfolioCore
+
+/// The credentials one can earn, numbered 0..<count so that the engine
+/// works on integer indices and bit sets instead of strings.
+public struct Catalog: Sendable {
+    public let credentials: [Credential]
+    public let index: [String: Int]
+    /// For each skill code, the credentials that teach it (ascending index).
+    public let teachers: [String: [Int]]
+
+    public init(_ credentials: [Credential]) {
+        self.credentials = credentials
+        var index: [String: Int] = [:]
+        var teachers: [String: [Int]] = [:]
+        for (i, credential) in credentials.enumerated() {
+            index[credential.code] = i
+            for skill in credential.skills { teachers[skill, default: []].append(i) }
+        }
+        self.index = index
+        self.teachers = teachers
+    }
+
+    public var count: Int { credentials.count }
+
+    public subscript(_ i: Int) -> Credential { credentials[i] }
+}
+
+/// A set of catalog indices, as bits.
+public struct HeldSet: Equatable, Sendable {
+    private var words: [UInt64]
+
+    public init(capacity: Int) {
+        words = Array(repeating: 0, count: (capacity + 63) / 64)
+    }
+
+    public init(capacity: Int, _ members: some Sequence<Int>) {
+        self.init(capacity: capacity)
+        for m in members { insert(m) }
+    }
+
+    public func contains(_ i: Int) -> Bool {
+        words[i >> 6] & (1 << UInt64(i & 63)) != 0
+    }
+
+    public mutating func insert(_ i: Int) {
+        words[i >> 6] |= 1 << UInt64(i & 63)
+    }
+
+    public mutating func remove(_ i: Int) {
+        words[i >> 6] &= ~(1 << UInt64(i & 63))
+    }
+
+    public mutating func removeAll() {
+        for w in words.indices { words[w] = 0 }
+    }
+
+    /// Members in ascending order.
+    public var members: [Int] {
+        var out: [Int] = []
+        for (w, word) in words.enumerated() where word != 0 {
+            var bits = word
+            while bits != 0 {
+                out.append(w * 64 + bits.trailingZeroBitCount)
+                bits &= bits - 1
+            }
+        }
+        return out
+    }
+
+    public var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
+}
+
+/// One award, reduced to what decides whether it is held.
+public struct AwardFact: Equatable, Sendable {
+    public var credential: Int
+    public var status: AwardStatus
+    public var earnedOn: Day?
+    public var expiresOn: Day?
+
+    public init(credential: Int, status: AwardStatus, earnedOn: Day?, expiresOn: Day?) {
+        self.credential = credential
+        self.status = status
+        self.earnedOn = earnedOn
+        self.expiresOn = expiresOn
+    }
+}
+
+extension Catalog {
+    /// The day `fact` lapses: its own expiry, else earned-on plus validity.
+    public func expiry(of fact: AwardFact) -> Day? {
+        if let expiresOn = fact.expiresOn { return expiresOn }
+        guard let earned = fact.earnedOn, let months = credentials[fact.credential].validityMonths else { return nil }
+        return earned.adding(months: Int(months))
+    }
+
+    /// True when `fact` is held on `day`: earned, earned on or before the
+    /// day, and the day is before its expiry.
+    public func isHeld(_ fact: AwardFact, on day: Day) -> Bool {
+        guard fact.status == .earned, let earned = fact.earnedOn, earned <= day else { return false }
+        if let expires = expiry(of: fact), !(day < expires) { return false }
+        return true
+    }
+
+    /// What a learner holds on `day`; with `projected`, their in-progress
+    /// and planned awards count as earned that day; `assume` adds
+    /// credentials as if earned that day (the what-if).
+    public func holdings(_ facts: [AwardFact], on day: Day, projected: Bool = false, assume: [Int] = []) -> HeldSet {
+        var held = HeldSet(capacity: count)
+        for fact in facts {
+            if isHeld(fact, on: day) {
+                held.insert(fact.credential)
+            } else if projected && (fact.status == .inProgress || fact.status == .planned) {
+                held.insert(fact.credential)
+            }
+        }
+        for i in assume { held.insert(i) }
+        return held
+    }
+}

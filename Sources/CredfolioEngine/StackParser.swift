@@ -1,0 +1,183 @@
+public import CredfolioCore
+
+/// Reads stack definitions from JSON and checks their shape: known keys,
+/// the right types, `choose` between 1 and its number of children, no empty
+/// group, positive hours and credits. (Whether the codes exist, and whether
+/// nested stacks form a cycle, depends on the catalog: see ``StackValidator``.)
+///
+/// Errors read `stack CODE: at PATH: reason`, where PATH is like
+/// `requires.all[1].of[0]`.
+public enum StackParser {
+    /// Parses a file's text: one stack object, or an array of them.
+    public static func parse(_ bytes: [UInt8]) throws -> [StackDefinition] {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes)
+        } catch {
+            throw CredfolioError.invalid("\(error.line):\(error.column): \(error.reason)")
+        }
+        switch value {
+        case .array(let items):
+            guard !items.isEmpty else { throw CredfolioError.invalid("the file holds an empty list; expected stacks") }
+            return try items.enumerated().map { try stack($1, position: "[\($0)]") }
+        case .object:
+            return [try stack(value, position: nil)]
+        default:
+            throw CredfolioError.invalid("expected a stack object or a list of them")
+        }
+    }
+
+    static let stackKeys: Set<String> = ["code", "title", "issuer", "description", "grants", "shared", "requires"]
+
+    public static func stack(_ value: JSONValue, position: String?) throws -> StackDefinition {
+        let whereText = position.map { "stack \($0)" } ?? "the stack"
+        guard case .object(let members) = value else { throw CredfolioError.invalid("\(whereText) is not an object") }
+        guard case .string(let code)? = value["code"] else {
+            throw CredfolioError.invalid("\(whereText) has no \"code\" string")
+        }
+        func fail(_ reason: String) -> CredfolioError { .invalid("stack \(code): \(reason)") }
+        guard Slug.isValid(code) else { throw fail("code is not valid (\(Slug.rule))") }
+        for (key, _) in members where !stackKeys.contains(key) {
+            throw fail("unknown key \"\(key)\" (keys are \(stackKeys.sorted().joined(separator: ", ")))")
+        }
+        func text(_ key: String) throws -> String? {
+            switch value[key] {
+            case nil, .null?: return nil
+            case .string(let s)?: return s.isEmpty ? nil : s
+            default: throw fail("\"\(key)\" must be a string")
+            }
+        }
+        let shared: Bool
+        switch value["shared"] {
+        case nil, .null?: shared = false
+        case .bool(let b)?: shared = b
+        default: throw fail("\"shared\" must be true or false")
+        }
+        guard let requires = value["requires"] else { throw fail("has no \"requires\"") }
+        return StackDefinition(
+            code: code, title: try text("title"), issuer: try text("issuer"), description: try text("description"),
+            grants: try text("grants"), shared: shared, requires: try requirement(requires, path: "requires", stack: code))
+    }
+
+    public static func requirement(_ value: JSONValue, path: String, stack: String) throws -> Requirement {
+        func fail(_ reason: String) -> CredfolioError { .invalid("stack \(stack): at \(path): \(reason)") }
+        guard case .object(let members) = value else { throw fail("a requirement must be an object") }
+        let keys = Set(members.map(\.0))
+        func only(_ allowed: Set<String>) throws {
+            for key in members.map(\.0) where !allowed.contains(key) {
+                throw fail("unknown key \"\(key)\" here (allowed: \(allowed.sorted().joined(separator: ", ")))")
+            }
+        }
+        func code(_ key: String) throws -> String {
+            guard case .string(let c)? = value[key], Slug.isValid(c) else { throw fail("\"\(key)\" must be a code") }
+            return c
+        }
+        func positive(_ key: String) throws -> Double {
+            let number: Double
+            switch value[key] {
+            case .integer(let i)?: number = Double(i)
+            case .number(let d)?: number = d
+            default: throw fail("\"\(key)\" must be a number")
+            }
+            guard number > 0, number.isFinite else { throw fail("\"\(key)\" must be positive, not \(NumberText.plain(number))") }
+            return number
+        }
+        func from() throws -> [String]? {
+            guard let list = value["from"] else { return nil }
+            guard case .array(let items) = list, !items.isEmpty else { throw fail("\"from\" must be a non-empty list of credential codes") }
+            return try items.map {
+                guard case .string(let c) = $0, Slug.isValid(c) else { throw fail("\"from\" must list credential codes") }
+                return c
+            }
+        }
+        func children(_ key: String) throws -> [Requirement] {
+            guard case .array(let items)? = value[key] else { throw fail("\"\(key)\" must be a list of requirements") }
+            guard !items.isEmpty else { throw fail("empty group: \"\(key)\" lists no requirements") }
+            return try items.enumerated().map { try requirement($1, path: "\(path).\(key)[\($0)]", stack: stack) }
+        }
+
+        if keys.contains("credential") { try only(["credential"]); return .credential(try code("credential")) }
+        if keys.contains("skill") { try only(["skill"]); return .skill(try code("skill")) }
+        if keys.contains("stack") { try only(["stack"]); return .stack(try code("stack")) }
+        if keys.contains("hours") { try only(["hours", "from"]); return .hours(try positive("hours"), from: try from()) }
+        if keys.contains("credits") {
+            try only(["credits", "unit", "from"])
+            guard case .string(let unit)? = value["unit"], !unit.isEmpty else {
+                throw fail("\"credits\" needs a \"unit\" (such as ECTS or CEU)")
+            }
+            return .credits(try positive("credits"), unit: unit, from: try from())
+        }
+        if keys.contains("all") { try only(["all"]); return .all(try children("all")) }
+        if keys.contains("choose") {
+            try only(["choose", "of"])
+            let list = try children("of")
+            guard case .integer(let n)? = value["choose"] else { throw fail("\"choose\" must be a whole number") }
+            guard n >= 1 else { throw fail("choose \(n) must be at least 1") }
+            guard n <= list.count else { throw fail("choose \(n) is more than its \(list.count) requirements") }
+            return .choose(Int(n), list)
+        }
+        let known = ["credential", "skill", "hours", "credits", "stack", "all", "choose"]
+        if let key = members.first?.0 {
+            throw fail("unknown key \"\(key)\" (a requirement is one of \(known.joined(separator: ", ")))")
+        }
+        throw fail("empty requirement (a requirement is one of \(known.joined(separator: ", ")))")
+    }
+}
+
+/// Checks a set of stacks against the catalog and each other: every code
+/// named exists, and nested stacks form no cycle.
+public enum StackValidator {
+    /// - Parameters:
+    ///   - stacks: the stacks being imported.
+    ///   - stored: stacks already in the database, by code (replaced by
+    ///     `stacks` where the codes match).
+    public static func validate(
+        _ stacks: [StackDefinition], stored: [String: StackDefinition],
+        credentialExists: (String) -> Bool, skillExists: (String) -> Bool
+    ) throws {
+        var all = stored
+        var seen = Set<String>()
+        for stack in stacks {
+            guard seen.insert(stack.code).inserted else {
+                throw CredfolioError.invalid("stack \(stack.code) appears twice in this file")
+            }
+            all[stack.code] = stack
+        }
+        for stack in stacks {
+            let refs = stack.requires.references
+            for code in refs.credentials.sorted() where !credentialExists(code) {
+                throw CredfolioError.invalid("stack \(stack.code): credential \(code) does not exist")
+            }
+            if let grants = stack.grants, !credentialExists(grants) {
+                throw CredfolioError.invalid("stack \(stack.code): grants credential \(grants), which does not exist")
+            }
+            for code in refs.skills.sorted() where !skillExists(code) {
+                throw CredfolioError.invalid("stack \(stack.code): skill \(code) does not exist")
+            }
+            for code in refs.stacks.sorted() where all[code] == nil {
+                throw CredfolioError.invalid("stack \(stack.code): stack \(code) does not exist")
+            }
+        }
+        // A depth-first walk from each imported stack finds any cycle through it.
+        for stack in stacks {
+            var path: [String] = []
+            var onPath = Set<String>()
+            var done = Set<String>()
+            func visit(_ code: String) throws {
+                if onPath.contains(code) {
+                    let start = path.firstIndex(of: code)!
+                    throw CredfolioError.invalid(
+                        "stack \(stack.code): nested stacks form a cycle: " + (path[start...] + [code]).joined(separator: " -> "))
+                }
+                guard !done.contains(code), let definition = all[code] else { return }
+                path.append(code)
+                onPath.insert(code)
+                for child in definition.requires.references.stacks.sorted() { try visit(child) }
+                onPath.remove(code)
+                path.removeLast()
+                done.insert(code)
+            }
+            try visit(stack.code)
+        }
+    }
+}

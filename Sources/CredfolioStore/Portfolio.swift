@@ -1,0 +1,87 @@
+public import CredfolioCore
+public import CredfolioEngine
+
+/// The engine's inputs, read from the store: the catalog, the compiled
+/// stacks, and each learner's awards.
+public struct Portfolio {
+    let db: Database
+    public let catalog: Catalog
+    /// Catalog index by credential row id.
+    let indexByID: [Int64: Int]
+    public let stacks: [CompiledStack]
+
+    /// Loads the catalog and compiles every stack (or only `only`) once.
+    public init(_ store: Store, only stack: String? = nil) throws {
+        db = store.database
+        let credentials = try store.credentials.list()
+        catalog = Catalog(credentials)
+        var indexByID: [Int64: Int] = [:]
+        for (i, c) in credentials.enumerated() { indexByID[c.id!] = i }
+        self.indexByID = indexByID
+        let definitions = try store.stacks.list()
+        var byCode: [String: StackDefinition] = [:]
+        for d in definitions { byCode[d.code] = d }
+        let chosen: [StackDefinition]
+        if let stack {
+            guard let one = byCode[stack] else { throw CredfolioError.notFound("no stack \(Field.quoted(stack))") }
+            chosen = [one]
+        } else {
+            chosen = definitions
+        }
+        let catalog = self.catalog
+        stacks = try chosen.map { try CompiledStack($0, catalog: catalog, stacks: { byCode[$0] }) }
+    }
+
+    public func stack(_ code: String) throws -> CompiledStack {
+        guard let stack = stacks.first(where: { $0.definition.code == code }) else {
+            throw CredfolioError.notFound("no stack \(Field.quoted(code))")
+        }
+        return stack
+    }
+
+    /// Catalog indices for credential codes; throws on an unknown one.
+    public func indices(_ codes: [String]) throws -> [Int] {
+        try codes.map {
+            guard let i = catalog.index[$0] else { throw CredfolioError.notFound("no credential \(Field.quoted($0))") }
+            return i
+        }
+    }
+
+    /// One learner's awards, reduced to what decides holding.
+    public func facts(of learner: Learner) throws -> [AwardFact] {
+        try db.fetch(
+            "SELECT credential_id, status, earned_on, expires_on FROM award WHERE learner_id = ?",
+            [.integer(learner.id!)]
+        ) { row in fact(row, offset: 0) }
+    }
+
+    private func fact(_ row: Statement, offset: Int32) -> AwardFact {
+        AwardFact(credential: indexByID[row.int64(offset)] ?? 0,
+                  status: AwardStatus(rawValue: row.string(offset + 1)) ?? .planned,
+                  earnedOn: row.optionalDay(offset + 2), expiresOn: row.optionalDay(offset + 3))
+    }
+
+    /// Calls `body` once per learner (of `cohort`, when given) in handle
+    /// order, with their awards, streaming: one query, one learner in memory.
+    public func forEachLearner(cohort: String? = nil, _ body: (Learner, [AwardFact]) throws -> Void) throws {
+        let sql = """
+            SELECT l.id, l.handle, l.name, l.email, l.cohort, l.notes, l.created_on,
+                   a.credential_id, a.status, a.earned_on, a.expires_on
+            FROM learner l LEFT JOIN award a ON a.learner_id = l.id
+            \(cohort == nil ? "" : "WHERE l.cohort = ?")
+            ORDER BY l.handle
+            """
+        var current: Learner?
+        var facts: [AwardFact] = []
+        try db.cachedStatement(sql).forEachRow(cohort.map { [.text($0)] } ?? []) { row in
+            let id = row.int64(0)
+            if current?.id != id {
+                if let current { try body(current, facts) }
+                current = LearnerRepository.read(row)
+                facts.removeAll(keepingCapacity: true)
+            }
+            if !row.isNull(7) { facts.append(fact(row, offset: 7)) }
+        }
+        if let current { try body(current, facts) }
+    }
+}

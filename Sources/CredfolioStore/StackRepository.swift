@@ -1,0 +1,118 @@
+import CredfolioCore
+public import CredfolioEngine
+
+/// Stacks: stored as the JSON of their requirement tree, with reference
+/// tables so that the database refuses to drop what a stack names.
+public struct StackRepository {
+    let db: Database
+    public init(_ db: Database) { self.db = db }
+
+    static let select = """
+        SELECT s.code, s.title, s.issuer, s.description, g.code, s.shared, s.requires
+        FROM stack s LEFT JOIN credential g ON g.id = s.grants_credential_id
+        """
+
+    static func read(_ row: Statement) throws -> StackDefinition {
+        let code = row.string(0)
+        let requires: Requirement
+        do {
+            requires = try StackParser.requirement(try JSONParser.parse(row.string(6)), path: "requires", stack: code)
+        } catch {
+            throw CredfolioError(.database, "stack \(code) is stored damaged: \(error)")
+        }
+        return StackDefinition(code: code, title: row.optionalString(1), issuer: row.optionalString(2),
+                               description: row.optionalString(3), grants: row.optionalString(4),
+                               shared: row.bool(5), requires: requires)
+    }
+
+    /// Every stack, by code.
+    public func list() throws -> [StackDefinition] {
+        try db.fetch(Self.select + " ORDER BY s.code", row: Self.read)
+    }
+
+    public func find(_ code: String) throws -> StackDefinition? {
+        try db.cachedStatement(Self.select + " WHERE s.code = ?").first([.text(code)], Self.read)
+    }
+
+    public func get(_ code: String) throws -> StackDefinition {
+        guard let stack = try find(code) else { throw CredfolioError.notFound("no stack \(Field.quoted(code))") }
+        return stack
+    }
+
+    /// Imports the stacks in a JSON file as one transaction: all of them
+    /// are checked (shape, codes, cycles) before any is stored; a stack
+    /// whose code is already stored is replaced.
+    public func importFile(_ bytes: [UInt8], file: String) throws -> ImportSummary {
+        let stacks: [StackDefinition]
+        do {
+            stacks = try StackParser.parse(bytes)
+            var stored: [String: StackDefinition] = [:]
+            for stack in try list() { stored[stack.code] = stack }
+            let credentials = try CredentialRepository(db).catalogIndex()
+            let skills = try SkillRepository(db).idsByCode()
+            try StackValidator.validate(stacks, stored: stored, credentialExists: { credentials[$0] != nil },
+                                        skillExists: { skills[$0] != nil })
+        } catch let error as CredfolioError {
+            throw CredfolioError.invalid("\(file): \(error.message)")
+        }
+        var summary = ImportSummary(kind: "stacks")
+        try db.transaction {
+            for stack in stacks {
+                let existing = try find(stack.code)
+                if existing == stack { summary.unchanged += 1; continue }
+                let grants = try stack.grants.map { try CredentialRepository(db).get($0).id! }
+                let requires = stack.requires.json.serialized(pretty: false)
+                if existing != nil {
+                    try db.execute(
+                        "UPDATE stack SET title = ?, issuer = ?, description = ?, grants_credential_id = ?, shared = ?, requires = ? WHERE code = ?",
+                        stack.title, stack.issuer, stack.description, grants, stack.shared, requires, stack.code)
+                    summary.updated += 1
+                } else {
+                    try db.execute(
+                        "INSERT INTO stack (code, title, issuer, description, grants_credential_id, shared, requires) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        stack.code, stack.title, stack.issuer, stack.description, grants, stack.shared, requires)
+                    summary.inserted += 1
+                }
+            }
+            // References last: stacks in one file may nest each other in any order.
+            for stack in stacks { try storeReferences(of: stack) }
+        }
+        return summary
+    }
+
+    private func storeReferences(of stack: StackDefinition) throws {
+        guard let id = try db.scalar(Int64.self, "SELECT id FROM stack WHERE code = ?", stack.code) else { return }
+        for table in ["stack_credential", "stack_skill", "stack_child"] {
+            try db.execute("DELETE FROM \(table) WHERE stack_id = ?", id)
+        }
+        let refs = stack.requires.references
+        for code in refs.credentials.sorted() {
+            try db.execute("INSERT INTO stack_credential (stack_id, credential_id) SELECT ?, id FROM credential WHERE code = ?", id, code)
+        }
+        for code in refs.skills.sorted() {
+            try db.execute("INSERT INTO stack_skill (stack_id, skill_id) SELECT ?, id FROM skill WHERE code = ?", id, code)
+        }
+        for code in refs.stacks.sorted() {
+            try db.execute("INSERT INTO stack_child (stack_id, child_stack_id) SELECT ?, id FROM stack WHERE code = ?", id, code)
+        }
+    }
+
+    /// Removes a stack; refused while another stack nests it.
+    public func remove(_ code: String) throws {
+        _ = try get(code)
+        let parents = try db.fetch(
+            """
+            SELECT p.code FROM stack_child x JOIN stack p ON p.id = x.stack_id JOIN stack c ON c.id = x.child_stack_id
+            WHERE c.code = ? ORDER BY p.code
+            """, [.text(code)]) { $0.string(0) }
+        if !parents.isEmpty {
+            throw CredfolioError.conflict(
+                "stack \(code) is nested in stack \(parents.joined(separator: ", ")); change or remove that stack first")
+        }
+        try db.execute("DELETE FROM stack WHERE code = ?", code)
+    }
+}
+
+extension Store {
+    public var stacks: StackRepository { StackRepository(database) }
+}

@@ -12,7 +12,8 @@ public struct Credfolio: ParsableCommand {
         abstract: "Keep learner portfolios of micro-credentials, and see how close each learner is to each stack.",
         version: "0.1.0",
         subcommands: [
-            LearnerCommand.self, SkillCommand.self, CredentialCommand.self, AwardCommand.self,
+            LearnerCommand.self, SkillCommand.self, CredentialCommand.self, AwardCommand.self, StackCommand.self,
+            ProgressCommand.self, NextCommand.self, GapCommand.self, ReportCommand.self,
             ImportCommand.self, ExportCommand.self,
         ]
     )

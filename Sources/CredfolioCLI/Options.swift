@@ -1,5 +1,6 @@
 public import ArgumentParser
 public import CredfolioCore
+public import CredfolioEngine
 import CredfolioStore
 #if canImport(Glibc)
 import Glibc
@@ -9,6 +10,7 @@ extension OutputFormat: ExpressibleByArgument {}
 extension CredentialKind: ExpressibleByArgument {}
 extension DeliveryFormat: ExpressibleByArgument {}
 extension AwardStatus: ExpressibleByArgument {}
+extension Measure: ExpressibleByArgument {}
 
 /// Where the database is: `--db`, else `$CREDFOLIO_DB`, else
 /// `$XDG_DATA_HOME/credfolio/credfolio.db` (`~/.local/share/…` by default).

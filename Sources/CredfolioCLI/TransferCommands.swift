@@ -15,12 +15,19 @@ struct ImportCommand: ParsableCommand {
             credential + earned_on), so importing a file twice changes nothing.
             """)
     @OptionGroup var database: DatabaseOptions
-    @Argument(help: "learners, skills, credentials or awards.") var kind: String
-    @Argument(help: "The CSV file (- for standard input).") var file: String
+    @Argument(help: "learners, skills, credentials, awards (CSV) or stacks (JSON).") var kind: String
+    @Argument(help: "The file (- for standard input).") var file: String
 
     func run() throws {
+        if kind == "stacks" {
+            let bytes = try InputFile(path: file).readAll(limit: 16 << 20)
+            let store = try database.open()
+            let summary = try store.stacks.importFile(bytes, file: file)
+            OutputSink.standardOutput().write(summary.description + "\n")
+            return
+        }
         guard let csvKind = Importer.Kind(rawValue: kind) else {
-            throw CredfolioError.invalid("cannot import \(Field.quoted(kind)): choose learners, skills, credentials or awards")
+            throw CredfolioError.invalid("cannot import \(Field.quoted(kind)): choose learners, skills, credentials, awards or stacks")
         }
         let input = try InputFile(path: file)
         let store = try database.open()
@@ -38,12 +45,27 @@ struct ExportCommand: ParsableCommand {
             return) are written with a leading ' ; import removes exactly that, so export then import is lossless.
             """)
     @OptionGroup var database: DatabaseOptions
-    @Argument(help: "learners, skills, credentials or awards.") var kind: String
+    @Argument(help: "learners, skills, credentials, awards, progress (CSV) or stacks (JSON).") var kind: String
     @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
+    @Option(name: .customLong("as-of"), help: "progress: the date to evaluate on (default: today).") var asOf: String?
+    @Option(help: "progress: only this stack.") var stack: String?
+    @Option(help: "progress: only learners of this cohort.") var cohort: String?
 
     func run() throws {
+        if kind == "stacks" {
+            try StackCommand.Export.write(try database.open(), code: stack, to: output)
+            return
+        }
+        if kind == "progress" {
+            let day = try asOfDay(asOf)
+            let store = try database.open()
+            try writeOutput(to: output) { sink in
+                try ProgressExport(store: store, stack: stack, cohort: cohort, asOf: day).write(to: CSVWriter(sink: sink))
+            }
+            return
+        }
         guard let csvKind = Importer.Kind(rawValue: kind) else {
-            throw CredfolioError.invalid("cannot export \(Field.quoted(kind)): choose learners, skills, credentials or awards")
+            throw CredfolioError.invalid("cannot export \(Field.quoted(kind)): choose learners, skills, credentials, awards, progress or stacks")
         }
         let store = try database.open()
         try writeOutput(to: output) { sink in
@@ -74,6 +96,22 @@ final class InputFile {
     }
 
     deinit { if owned { close(fd) } }
+
+    /// The whole file, refused when larger than `limit` bytes.
+    func readAll(limit: Int) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count == 0 { return bytes }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw CredfolioError.invalid("cannot read: \(String(cString: strerror(errno)))")
+            }
+            bytes.append(contentsOf: chunk[0..<count])
+            if bytes.count > limit { throw CredfolioError.invalid("file is larger than \(NumberText.grouped(limit)) bytes") }
+        }
+    }
 }
 
 /// Runs `body` against standard output, or against `path` written whole:

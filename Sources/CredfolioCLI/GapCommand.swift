@@ -1,0 +1,104 @@
+import ArgumentParser
+import CredfolioCore
+import CredfolioEngine
+import CredfolioStore
+
+struct GapCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gap",
+        abstract: "The skills and credentials a learner still lacks for a stack, each with the credentials that would meet it, cheapest first.")
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: FormatOptions
+    @Argument(help: "The learner's handle.") var learner: String
+    @Argument(help: "The stack.") var stack: String
+    @Option(name: .customLong("as-of"), help: "The date to evaluate on (default: today).") var asOf: String?
+
+    struct Gap {
+        let requirement: String
+        let kind: String
+        let code: String
+        let options: [Credential]
+    }
+
+    func run() throws {
+        let day = try asOfDay(asOf)
+        let store = try database.open()
+        let learner = try store.learners.get(self.learner)
+        let portfolio = try Portfolio(store, only: stack)
+        let catalog = portfolio.catalog
+        let compiled = try portfolio.stack(stack)
+        let held = catalog.holdings(try portfolio.facts(of: learner), on: day)
+        let evaluation = compiled.evaluate(held, catalog: catalog)
+        let gaps = Self.gaps(compiled, evaluation: evaluation, held: held, catalog: catalog)
+
+        let out = OutputSink.standardOutput()
+        var report = Report(columns: ["requirement", "kind", "code", "options"])
+        for g in gaps {
+            report.append([.text(g.requirement), .text(g.kind), .text(g.code), .text(g.options.map(\.code).joined(separator: ";"))])
+        }
+        switch output.format {
+        case .csv: report.render(.csv, to: out)
+        case .json:
+            out.write(JSONValue.array(gaps.map { g in
+                .object([
+                    ("requirement", .string(g.requirement)), ("kind", .string(g.kind)), ("code", .string(g.code)),
+                    ("options", .array(g.options.map { c in
+                        .object([("code", .string(c.code)), ("title", .string(c.title)),
+                                 ("cost", .number(Double(c.costCents) / 100)), ("hours", .integer(c.hours)),
+                                 ("weeks", .integer(c.weeks))])
+                    })),
+                ])
+            }).serialized() + "\n")
+        case .table:
+            out.write("\(learner.name) (\(learner.handle)) toward \(stack), as of \(day): "
+                      + "\(ProgressFormatting.percent(evaluation.percent))%\n\n")
+            if gaps.isEmpty {
+                out.write(evaluation.complete ? "no gaps: the stack is complete\n" : "no single requirement is missing\n")
+                return
+            }
+            var table = Report(columns: ["missing", "kind", "met by (cheapest first)"])
+            for g in gaps {
+                let shown = g.options.prefix(5).map { "\($0.code) (\(Money.format(cents: $0.costCents)), \($0.hours) h)" }
+                let more = g.options.count > 5 ? ", and \(g.options.count - 5) more" : ""
+                table.append([.text(g.code), .text(g.kind),
+                              .text(shown.isEmpty ? "nothing in the catalog" : shown.joined(separator: ", ") + more)])
+            }
+            table.render(.table, to: out)
+        }
+    }
+
+    /// The unmet leaves (none under a met group), with the catalog
+    /// credentials not held that would meet each, cheapest first.
+    static func gaps(_ stack: CompiledStack, evaluation: Evaluation, held: HeldSet, catalog: Catalog) -> [Gap] {
+        var gaps: [Gap] = []
+        func cheapest(_ indices: [Int]) -> [Credential] {
+            Set(indices).filter { !held.contains($0) }.map { catalog[$0] }
+                .sorted { ($0.costCents, $0.hours, $0.code) < ($1.costCents, $1.hours, $1.code) }
+        }
+        func visit(_ id: Int) {
+            guard !evaluation.isMet(id) else { return }
+            let node = stack.nodes[id]
+            switch node.kind {
+            case .credential(let i):
+                gaps.append(Gap(requirement: node.label, kind: "credential", code: catalog[i].code, options: cheapest([i])))
+            case .skill(let code, let teachers):
+                gaps.append(Gap(requirement: node.label, kind: "skill", code: code, options: cheapest(teachers)))
+            case .hours(_, let from), .credits(_, _, let from):
+                let isHours: Bool
+                if case .hours = node.kind { isHours = true } else { isHours = false }
+                let candidates = (from ?? Array(0..<catalog.count)).filter { i in
+                    isHours ? catalog[i].hours > 0 : {
+                        if case .credits(_, let unit, _) = node.kind { return catalog[i].creditUnit == unit && (catalog[i].credits ?? 0) > 0 }
+                        return false
+                    }()
+                }
+                gaps.append(Gap(requirement: node.label, kind: isHours ? "hours" : "credits", code: node.label,
+                                options: cheapest(candidates)))
+            case .all, .choose:
+                node.children.forEach(visit)
+            }
+        }
+        visit(stack.root)
+        return gaps
+    }
+}

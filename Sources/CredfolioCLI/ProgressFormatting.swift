@@ -1,0 +1,110 @@
+import CredfolioCore
+import CredfolioEngine
+import CredfolioStore
+
+/// How progress is shown: the same rows for `progress --format csv`,
+/// `export progress` and the cohort report, and the explained tree.
+enum ProgressFormatting {
+    static let csvColumns = [
+        "learner", "name", "cohort", "stack", "percent", "projected_percent", "complete",
+        "requirements_met", "requirements_total", "missing", "as_of",
+    ]
+
+    static func percent(_ value: Double) -> String { NumberText.fixed(value, decimals: 1) }
+
+    /// Writes one CSV row in ``csvColumns`` order.
+    static func writeRow(_ csv: CSVWriter, learner: Learner, progress p: StackProgress, catalog: Catalog, asOf: Day) {
+        csv.text(learner.handle)
+        csv.text(learner.name)
+        csv.text(learner.cohort)
+        csv.text(p.code)
+        csv.raw(percent(p.percent))
+        csv.raw(percent(p.projectedPercent))
+        csv.raw(p.complete ? "true" : "false")
+        csv.raw(String(p.requirementsMet))
+        csv.raw(String(p.requirementsTotal))
+        csv.text(p.missing(catalog: catalog).joined(separator: ";"))
+        csv.raw(asOf.description)
+        csv.endRow()
+    }
+
+    /// `[██████░░░░░░░░░░░░░░]`
+    static func bar(_ value: Double, width: Int = 20) -> String {
+        let filled = min(width, max(0, Int((value * Double(width)).rounded(.down))))
+        return "[" + String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled) + "]"
+    }
+
+    static func marker(_ value: Double) -> String {
+        value >= 1 - Evaluation.epsilon ? "[x]" : value > Evaluation.epsilon ? "[~]" : "[ ]"
+    }
+
+    static func label(_ node: CompiledStack.Node) -> String {
+        node.stack.map { "stack \($0): " + node.label } ?? node.label
+    }
+
+    /// The requirement tree, one line per node, indented.
+    static func tree(_ p: StackProgress, catalog: Catalog, indent: String = "  ") -> String {
+        var lines: [(String, String)] = []
+        func visit(_ id: Int, depth: Int) {
+            let node = p.stack.nodes[id]
+            let value = p.current.nodeValues[id]
+            let prefix = indent + String(repeating: "    ", count: depth) + marker(value) + " " + label(node)
+            var detail = p.detail(id, catalog: catalog).text
+            if !node.children.isEmpty { detail = percent(value * 100) + "%, " + detail }
+            lines.append((prefix, detail))
+            for child in node.children { visit(child, depth: depth + 1) }
+        }
+        visit(p.stack.root, depth: 0)
+        let width = min(64, lines.map { $0.0.count }.max() ?? 0)
+        return lines.map { prefix, detail in
+            prefix + String(repeating: " ", count: max(2, width - prefix.count + 2)) + detail
+        }.joined(separator: "\n") + "\n"
+    }
+
+    static func treeJSON(_ p: StackProgress, catalog: Catalog) -> JSONValue {
+        func visit(_ id: Int) -> JSONValue {
+            let node = p.stack.nodes[id]
+            let (by, text) = p.detail(id, catalog: catalog)
+            var members: [(String, JSONValue)] = [("requirement", .string(node.label))]
+            if let stack = node.stack { members.append(("stack", .string(stack))) }
+            members += [
+                ("percent", .number(Double(percent(p.current.nodeValues[id] * 100))!)),
+                ("met", .bool(p.current.isMet(id))),
+                ("satisfied_by", .array(by.map(JSONValue.string))),
+                ("detail", .string(text)),
+            ]
+            if !node.children.isEmpty { members.append(("children", .array(node.children.map(visit)))) }
+            return .object(members)
+        }
+        return visit(p.stack.root)
+    }
+
+    static func json(_ p: StackProgress, catalog: Catalog) -> JSONValue {
+        .object([
+            ("stack", .string(p.code)),
+            ("title", .optional(p.stack.definition.title)),
+            ("percent", .number(Double(percent(p.percent))!)),
+            ("projected_percent", .number(Double(percent(p.projectedPercent))!)),
+            ("complete", .bool(p.complete)),
+            ("requirements_met", .integer(Int64(p.requirementsMet))),
+            ("requirements_total", .integer(Int64(p.requirementsTotal))),
+            ("missing", .array(p.missing(catalog: catalog).map(JSONValue.string))),
+            ("exact", .bool(p.current.exact && p.projected.exact)),
+            ("requirements", treeJSON(p, catalog: catalog)),
+        ])
+    }
+
+    /// Closest to done first: by percent, then projected percent, then code.
+    static func ranked(_ list: [StackProgress]) -> [StackProgress] {
+        list.sorted {
+            ($0.percent, $0.projectedPercent) != ($1.percent, $1.projectedPercent)
+                ? ($0.percent, $0.projectedPercent) > ($1.percent, $1.projectedPercent)
+                : $0.code < $1.code
+        }
+    }
+}
+
+/// The as-of date: `--as-of`, else today.
+func asOfDay(_ text: String?) throws -> Day {
+    try parseDay(text, "as_of") ?? Day.today()
+}

@@ -51,11 +51,15 @@ extension ReportCommand {
                 "learner", "name", "cohort", "stack", "percent", "projected_percent", "complete", "missing", "last_earned_on",
             ])
             for r in rows {
+                // People get the first few missing items; programs get them all.
+                let missing = output.format == .table && r.missing.count > 3
+                    ? r.missing.prefix(3).joined(separator: ";") + " (+\(r.missing.count - 3))"
+                    : r.missing.joined(separator: ";")
                 report.append([
                     .text(r.learner.handle), .text(r.learner.name), .text(r.learner.cohort), .text(r.progress.code),
                     .decimal(ProgressFormatting.percent(r.progress.percent)),
                     .decimal(ProgressFormatting.percent(r.progress.projectedPercent)), .bool(r.progress.complete),
-                    .text(r.missing.joined(separator: ";")), .day(r.lastEarned),
+                    .text(missing), .day(r.lastEarned),
                 ])
             }
             var summary = Report(columns: ["stack", "learners", "complete", "median_percent"])

@@ -59,13 +59,18 @@ public indirect enum Requirement: Equatable, Sendable {
     /// A short label a person can read: `credential sql-basics`,
     /// `choose 2 of 3`, `120 hours from sql-basics, tableau`.
     public var label: String {
+        func listed(_ codes: [String]?) -> String {
+            guard let codes else { return "" }
+            if codes.count <= 3 { return " from " + codes.joined(separator: ", ") }
+            return " from " + codes.prefix(3).joined(separator: ", ") + " and \(codes.count - 3) more"
+        }
         switch self {
         case .credential(let c): return "credential \(c)"
         case .skill(let s): return "skill \(s)"
         case .hours(let h, let from):
-            return "\(NumberText.plain(h)) hours" + (from.map { " from " + $0.joined(separator: ", ") } ?? "")
+            return "\(NumberText.plain(h)) hours" + listed(from)
         case .credits(let c, let unit, let from):
-            return "\(NumberText.plain(c)) \(unit) credits" + (from.map { " from " + $0.joined(separator: ", ") } ?? "")
+            return "\(NumberText.plain(c)) \(unit) credits" + listed(from)
         case .stack(let s): return "stack \(s)"
         case .all(let children): return "all of \(children.count)"
         case .choose(let n, let children): return "choose \(n) of \(children.count)"

@@ -56,9 +56,16 @@ public struct StackProgress: Sendable {
     /// far along it is.
     public func detail(_ id: Int, catalog: Catalog) -> (satisfiedBy: [String], text: String) {
         let node = stack.nodes[id]
+        var ancestor = node.parent
+        var settled = false
+        while let a = ancestor, !settled {
+            settled = current.isMet(a)
+            ancestor = stack.nodes[a].parent
+        }
         switch node.kind {
         case .credential(let i):
             if let by = current.assignment[id] { return ([catalog[by].code], "met by \(catalog[by].code)") }
+            if settled { return ([], "not needed") }
             return ([], held.contains(i) ? "held, but counted for another requirement" : "missing")
         case .skill(_, let teachers):
             let by = teachers.filter(held.contains).map { catalog[$0].code }

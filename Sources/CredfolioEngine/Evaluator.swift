@@ -92,9 +92,13 @@ extension CompiledStack {
     /// assignment that maximises the root value.
     ///
     /// Only held credentials named by two or more leaves leave a choice.
-    /// Those are searched depth first with branch and bound: the bound gives
-    /// every undecided credential to all its leaves at once, which can only
-    /// overestimate, since every group is monotone in its children.
+    /// Those are decided one after another by dynamic programming with
+    /// memoisation: every group's value is symmetric in its children, so
+    /// what the undecided credentials can still add depends only on how
+    /// many contested leaves are already met under each parent, not on
+    /// which. Each such state is solved once. Where a state's optimistic
+    /// bound (every undecided credential given to all its leaves at once)
+    /// cannot beat the best found, it is not explored.
     public func evaluate(_ held: HeldSet, catalog: Catalog, budget: Int = 200_000) -> Evaluation {
         var values = baseLeafValues(held, catalog: catalog)
         var assignment: [Int: Int] = [:]
@@ -114,52 +118,107 @@ extension CompiledStack {
             let value = propagate(&values, scratch: &scratch)
             return Evaluation(value: value, nodeValues: values, assignment: assignment, exact: true)
         }
-
-        // Undecided: all of a credential's leaves at 1 (the optimistic bound).
-        for choice in choices { for leaf in choice.leaves { values[leaf] = 1 } }
-        var bestValue = -1.0
-        var bestPicks: [Int] = []
-        var picks = [Int](repeating: -1, count: choices.count)
-        var work = 0
-        var exact = true
-
-        func search(_ k: Int) {
-            if k == choices.count {
-                let value = propagate(&values, scratch: &scratch)
-                if value > bestValue + Evaluation.epsilon {
-                    bestValue = value
-                    bestPicks = picks
-                }
-                return
-            }
-            let leaves = choices[k].leaves
-            // Try each leaf, best bound first.
-            var options: [(leaf: Int, bound: Double)] = []
-            for leaf in leaves {
-                for other in leaves where other != leaf { values[other] = 0 }
-                values[leaf] = 1
-                options.append((leaf, propagate(&values, scratch: &scratch)))
-            }
-            options.sort { $0.bound > $1.bound || ($0.bound == $1.bound && $0.leaf < $1.leaf) }
-            for option in options {
-                work += 1
-                if work > budget { exact = false; break }
-                if option.bound <= bestValue + Evaluation.epsilon { break }
-                for other in leaves { values[other] = other == option.leaf ? 1 : 0 }
-                picks[k] = option.leaf
-                search(k + 1)
-                if bestValue >= 1 - Evaluation.epsilon { break }
-            }
-            for leaf in leaves { values[leaf] = 1 }
-        }
-        search(0)
-        if bestPicks.isEmpty { bestPicks = choices.map { $0.leaves[0] } }
-
+        var search = AssignmentSearch(stack: self, choices: choices, values: values, budget: budget)
+        let picks = search.solve()
         for (k, choice) in choices.enumerated() {
-            for leaf in choice.leaves { values[leaf] = leaf == bestPicks[k] ? 1 : 0 }
-            assignment[bestPicks[k]] = choice.credential
+            for leaf in choice.leaves { values[leaf] = leaf == picks[k] ? 1 : 0 }
+            assignment[picks[k]] = choice.credential
         }
         let value = propagate(&values, scratch: &scratch)
-        return Evaluation(value: value, nodeValues: values, assignment: assignment, exact: exact)
+        return Evaluation(value: value, nodeValues: values, assignment: assignment, exact: search.exact)
+    }
+}
+
+/// The exact search behind ``CompiledStack/evaluate(_:catalog:budget:)``.
+struct AssignmentSearch {
+    let stack: CompiledStack
+    let choices: [(credential: Int, leaves: [Int])]
+    /// Leaf values: fixed ones set, contested ones 1 while undecided.
+    var values: [Double]
+    let budget: Int
+    var scratch: [Double] = []
+    /// For each contested leaf, the slot of its parent in `counts`.
+    var parentSlot: [Int: Int] = [:]
+    var counts: [Int]
+    /// Best root value reachable from a state, and the leaf picked there.
+    var memo: [[Int]: (value: Double, pick: Int)] = [:]
+    var work = 0
+    var exact = true
+
+    init(stack: CompiledStack, choices: [(credential: Int, leaves: [Int])], values: [Double], budget: Int) {
+        self.stack = stack
+        self.choices = choices
+        self.values = values
+        self.budget = budget
+        var slots: [Int: Int] = [:]
+        for choice in choices {
+            for leaf in choice.leaves {
+                let parent = stack.nodes[leaf].parent ?? -1
+                if slots[parent] == nil { slots[parent] = slots.count }
+                parentSlot[leaf] = slots[parent]
+            }
+        }
+        counts = Array(repeating: 0, count: slots.count)
+        for choice in choices { for leaf in choice.leaves { self.values[leaf] = 1 } }
+    }
+
+    /// The leaf each contested credential goes to.
+    mutating func solve() -> [Int] {
+        _ = best(0, floor: -1)
+        // Replay the memoised choices from the start.
+        var picks: [Int] = []
+        counts = counts.map { _ in 0 }
+        for k in choices.indices {
+            let pick = memo[[k] + counts]?.pick ?? choices[k].leaves[0]
+            picks.append(pick)
+            counts[parentSlot[pick]!] += 1
+        }
+        return picks
+    }
+
+    /// The best root value from deciding credentials `k...`, given the
+    /// decisions so far (in `values` and `counts`). States whose optimistic
+    /// bound is at most `floor` are cut off (and not memoised).
+    private mutating func best(_ k: Int, floor: Double) -> Double {
+        if k == choices.count { return stack.propagate(&values, scratch: &scratch) }
+        let key = [k] + counts
+        if let known = memo[key] { return known.value }
+        work += 1
+        if work > budget {
+            exact = false
+            return stack.propagate(&values, scratch: &scratch)
+        }
+        let leaves = choices[k].leaves
+        // Order the options by their optimistic bound, best first.
+        var options: [(leaf: Int, bound: Double)] = []
+        for leaf in leaves {
+            for other in leaves { values[other] = other == leaf ? 1 : 0 }
+            options.append((leaf, stack.propagate(&values, scratch: &scratch)))
+        }
+        options.sort { $0.bound > $1.bound || ($0.bound == $1.bound && $0.leaf < $1.leaf) }
+        var bestValue = -1.0, bestLeaf = options[0].leaf
+        var complete = true
+        for option in options {
+            if option.bound <= max(bestValue, floor) + Evaluation.epsilon {
+                complete = false
+                break
+            }
+            for other in leaves { values[other] = other == option.leaf ? 1 : 0 }
+            counts[parentSlot[option.leaf]!] += 1
+            let value = best(k + 1, floor: max(bestValue, floor))
+            counts[parentSlot[option.leaf]!] -= 1
+            if value > bestValue + Evaluation.epsilon {
+                bestValue = value
+                bestLeaf = option.leaf
+            }
+            if bestValue >= 1 - Evaluation.epsilon { break }
+        }
+        for leaf in leaves { values[leaf] = 1 }
+        // A state cut short by the floor is only a lower bound: keep the
+        // pick (it is the best seen) but let a later visit search it again.
+        if complete || bestValue >= 1 - Evaluation.epsilon || bestValue > floor {
+            memo[key] = (bestValue, bestLeaf)
+        }
+        return bestValue
     }
 }

@@ -1,0 +1,147 @@
+@testable import CredfolioCore
+@testable import CredfolioEngine
+
+/// A catalog entry for engine tests, with the fields the engine reads.
+func cred(_ code: String, hours: Int64 = 10, cost: Int64 = 100, weeks: Int64 = 2, skills: [String] = [],
+          credits: Double? = nil, unit: String? = nil, validity: Int64? = nil) -> Credential {
+    Credential(code: code, title: code.uppercased(), hours: hours, credits: credits, creditUnit: unit,
+               costCents: cost * 100, weeks: weeks, validityMonths: validity, skills: skills)
+}
+
+/// A catalog and some stacks, written as JSON, compiled on demand.
+struct World {
+    let catalog: Catalog
+    var stacks: [String: StackDefinition] = [:]
+
+    init(_ credentials: [Credential], stacks json: String = "[]") throws {
+        catalog = Catalog(credentials)
+        for s in try json == "[]" ? [] : StackParser.parse(Array(json.utf8)) { stacks[s.code] = s }
+    }
+
+    func compile(_ code: String) throws -> CompiledStack {
+        try CompiledStack(stacks[code]!, catalog: catalog, stacks: { stacks[$0] })
+    }
+
+    func held(_ codes: [String]) -> HeldSet {
+        HeldSet(capacity: catalog.count, codes.map { catalog.index[$0]! })
+    }
+
+    func value(_ stack: String, holding codes: [String]) throws -> Double {
+        try compile(stack).evaluate(held(codes), catalog: catalog).value
+    }
+
+    func plan(_ stack: String, holding codes: [String] = [], by: Measure = .hours) throws -> (codes: [String], plan: Plan) {
+        let plan = try compile(stack).plan(held: held(codes), catalog: catalog, by: by)
+        return (plan.credentials.map { catalog[$0].code }, plan)
+    }
+}
+
+/// A small deterministic generator (SplitMix64) for reproducible random worlds.
+struct SeededRandom: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// An independent statement of the rules, written for clarity, not speed:
+/// try every assignment of held credentials to credential leaves.
+enum Reference {
+    /// The flattened tree with credential leaves numbered in order.
+    indirect enum Tree {
+        case credential(String, slot: Int)
+        case skill(String)
+        case hours(Double, from: [String]?)
+        case credits(Double, unit: String, from: [String]?)
+        case all([Tree])
+        case choose(Int, [Tree])
+    }
+
+    static func flatten(_ r: Requirement, stacks: [String: StackDefinition], slots: inout [String]) -> Tree {
+        switch r {
+        case .credential(let c): slots.append(c); return .credential(c, slot: slots.count - 1)
+        case .skill(let s): return .skill(s)
+        case .hours(let h, let from): return .hours(h, from: from)
+        case .credits(let c, let unit, let from): return .credits(c, unit: unit, from: from)
+        case .stack(let code): return flatten(stacks[code]!.requires, stacks: stacks, slots: &slots)
+        case .all(let children): return .all(children.map { flatten($0, stacks: stacks, slots: &slots) })
+        case .choose(let n, let children): return .choose(n, children.map { flatten($0, stacks: stacks, slots: &slots) })
+        }
+    }
+
+    static func value(_ t: Tree, held: Set<String>, catalog: [String: Credential], assigned: [Bool]) -> Double {
+        switch t {
+        case .credential(_, let slot): return assigned[slot] ? 1 : 0
+        case .skill(let s): return held.contains { catalog[$0]!.skills.contains(s) } ? 1 : 0
+        case .hours(let h, let from):
+            let total = held.filter { from?.contains($0) ?? true }.reduce(0.0) { $0 + Double(catalog[$1]!.hours) }
+            return min(1, total / h)
+        case .credits(let c, let unit, let from):
+            let total = held.filter { (from?.contains($0) ?? true) && catalog[$0]!.creditUnit == unit }
+                .reduce(0.0) { $0 + (catalog[$1]!.credits ?? 0) }
+            return min(1, total / c)
+        case .all(let children):
+            return children.map { value($0, held: held, catalog: catalog, assigned: assigned) }.reduce(0, +) / Double(children.count)
+        case .choose(let n, let children):
+            let values = children.map { value($0, held: held, catalog: catalog, assigned: assigned) }.sorted(by: >)
+            return values.prefix(n).reduce(0, +) / Double(n)
+        }
+    }
+
+    /// The best root value over every valid assignment.
+    static func evaluate(_ stack: StackDefinition, stacks: [String: StackDefinition], catalog: [String: Credential],
+                         held: Set<String>) -> Double {
+        var slots: [String] = []
+        let tree = flatten(stack.requires, stacks: stacks, slots: &slots)
+        // Each held credential goes to one of the leaves that name it, or to
+        // none; with a shared stack, to all of them. Try every combination.
+        var leavesByCode: [String: [Int]] = [:]
+        for (i, code) in slots.enumerated() where held.contains(code) { leavesByCode[code, default: []].append(i) }
+        let codes = leavesByCode.keys.sorted()
+        var assigned = [Bool](repeating: false, count: slots.count)
+        var best = 0.0
+        func choose(_ k: Int) {
+            if k == codes.count {
+                best = max(best, value(tree, held: held, catalog: catalog, assigned: assigned))
+                return
+            }
+            let leaves = leavesByCode[codes[k]]!
+            if stack.shared {
+                for leaf in leaves { assigned[leaf] = true }
+                choose(k + 1)
+                return
+            }
+            choose(k + 1)
+            for leaf in leaves {
+                assigned[leaf] = true
+                choose(k + 1)
+                assigned[leaf] = false
+            }
+        }
+        choose(0)
+        return best
+    }
+
+    /// The least total `measure` over every subset of not-held credentials
+    /// that completes the stack; nil when none does.
+    static func plan(_ stack: StackDefinition, stacks: [String: StackDefinition], catalog: [Credential],
+                     held: Set<String>, by measure: (Credential) -> Int64) -> Int64? {
+        let byCode = Dictionary(uniqueKeysWithValues: catalog.map { ($0.code, $0) })
+        let candidates = catalog.filter { !held.contains($0.code) }
+        // Every subset, cheapest first: the first that completes is the answer.
+        let subsets = (0..<(1 << candidates.count)).map { mask in
+            (mask, candidates.indices.filter { mask & (1 << $0) != 0 }.reduce(Int64(0)) { $0 + measure(candidates[$1]) })
+        }.sorted { $0.1 < $1.1 }
+        for (mask, total) in subsets {
+            var set = held
+            for (i, c) in candidates.enumerated() where mask & (1 << i) != 0 { set.insert(c.code) }
+            if evaluate(stack, stacks: stacks, catalog: byCode, held: set) >= 1 - 1e-9 { return total }
+        }
+        return nil
+    }
+}

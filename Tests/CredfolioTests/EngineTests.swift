@@ -1,0 +1,407 @@
+import Testing
+@testable import CredfolioCore
+@testable import CredfolioEngine
+
+@Suite("Engine: holding a credential")
+struct HoldingTests {
+    let catalog = Catalog([cred("aws", validity: 36), cred("sql"), cred("psm")])
+
+    func held(_ facts: [AwardFact], on text: String, projected: Bool = false, assume: [Int] = []) -> [String] {
+        catalog.holdings(facts, on: day(text), projected: projected, assume: assume).members.map { catalog[$0].code }
+    }
+
+    @Test("earned on or before the day counts; earned after does not")
+    func earnedOn() {
+        let facts = [AwardFact(credential: 1, status: .earned, earnedOn: day("2026-03-14"), expiresOn: nil)]
+        #expect(held(facts, on: "2026-03-13") == [])
+        #expect(held(facts, on: "2026-03-14") == ["sql"])
+    }
+
+    @Test("expiry is exclusive: held the day before it, not on it (derived from validity months)")
+    func derivedExpiryBoundary() {
+        let facts = [AwardFact(credential: 0, status: .earned, earnedOn: day("2023-03-14"), expiresOn: nil)]
+        #expect(held(facts, on: "2026-03-13") == ["aws"])
+        #expect(held(facts, on: "2026-03-14") == [])
+    }
+
+    @Test("an explicit expiry wins over the credential's validity")
+    func explicitExpiry() {
+        let facts = [AwardFact(credential: 0, status: .earned, earnedOn: day("2026-01-01"), expiresOn: day("2026-06-30"))]
+        #expect(held(facts, on: "2026-06-29") == ["aws"])
+        #expect(held(facts, on: "2026-06-30") == [])
+    }
+
+    @Test("a renewal keeps the credential held after the first award lapses")
+    func renewal() {
+        let facts = [
+            AwardFact(credential: 0, status: .earned, earnedOn: day("2023-03-14"), expiresOn: nil),
+            AwardFact(credential: 0, status: .earned, earnedOn: day("2026-02-01"), expiresOn: nil),
+        ]
+        #expect(held(facts, on: "2026-03-14") == ["aws"])
+        #expect(held(facts, on: "2029-02-01") == [])
+        #expect(held(Array(facts.prefix(1)), on: "2026-03-14") == [])
+    }
+
+    @Test("revoked, in-progress and planned awards are not held; projected counts the unfinished ones only")
+    func statuses() {
+        let facts = [
+            AwardFact(credential: 0, status: .revoked, earnedOn: day("2026-01-01"), expiresOn: nil),
+            AwardFact(credential: 1, status: .inProgress, earnedOn: nil, expiresOn: nil),
+            AwardFact(credential: 2, status: .planned, earnedOn: nil, expiresOn: nil),
+        ]
+        #expect(held(facts, on: "2026-06-01") == [])
+        #expect(held(facts, on: "2026-06-01", projected: true) == ["sql", "psm"])
+        #expect(held(facts, on: "2026-06-01", assume: [0]) == ["aws"])
+    }
+}
+
+@Suite("Engine: evaluation")
+struct EvaluationTests {
+    @Test("a credential leaf is 1 when held, 0 otherwise")
+    func credentialLeaf() throws {
+        let w = try World([cred("a"), cred("b")], stacks: #"[{"code": "s", "requires": {"credential": "a"}}]"#)
+        #expect(try w.value("s", holding: ["a"]) == 1)
+        #expect(try w.value("s", holding: ["b"]) == 0)
+    }
+
+    @Test("a skill leaf is 1 when any held credential teaches the skill")
+    func skillLeaf() throws {
+        let w = try World([cred("a", skills: ["py"]), cred("b", skills: ["sql"])],
+                          stacks: #"[{"code": "s", "requires": {"skill": "py"}}]"#)
+        #expect(try w.value("s", holding: ["a"]) == 1)
+        #expect(try w.value("s", holding: ["b"]) == 0)
+    }
+
+    @Test("an hours leaf is the held hours (from its list, or all) over the threshold, capped at 1")
+    func hoursLeaf() throws {
+        let w = try World([cred("a", hours: 30), cred("b", hours: 50), cred("c", hours: 100)], stacks: """
+            [{"code": "from", "requires": {"hours": 100, "from": ["a", "b"]}},
+             {"code": "any", "requires": {"hours": 120}}]
+            """)
+        #expect(try w.value("from", holding: ["a"]) == 0.3)
+        #expect(try w.value("from", holding: ["a", "c"]) == 0.3)
+        #expect(try w.value("from", holding: ["a", "b"]) == 0.8)
+        #expect(try w.value("any", holding: ["a", "c"]) == 1)
+        #expect(try w.value("any", holding: ["b"]) == 50.0 / 120)
+    }
+
+    @Test("a credits leaf counts only credits in its unit")
+    func creditsLeaf() throws {
+        let w = try World([cred("a", credits: 2, unit: "ECTS"), cred("b", credits: 3, unit: "CEU"), cred("c", credits: 4, unit: "ECTS")],
+                          stacks: #"[{"code": "s", "requires": {"credits": 5, "unit": "ECTS"}}]"#)
+        #expect(try w.value("s", holding: ["a", "b"]) == 0.4)
+        #expect(try w.value("s", holding: ["a", "b", "c"]) == 1)
+    }
+
+    @Test("all is the mean of its children; choose N is the sum of the N largest over N")
+    func groups() throws {
+        let w = try World([cred("a", hours: 10), cred("b"), cred("c"), cred("d")], stacks: """
+            [{"code": "all", "requires": {"all": [{"credential": "a"}, {"credential": "b"}, {"credential": "c"}, {"credential": "d"}]}},
+             {"code": "choose", "requires": {"choose": 2, "of": [{"credential": "a"}, {"hours": 40, "from": ["a"]}, {"credential": "c"}]}}]
+            """)
+        #expect(try w.value("all", holding: ["a", "c"]) == 0.5)
+        #expect(try w.value("choose", holding: ["a"]) == (1 + 0.25) / 2)
+        #expect(try w.value("choose", holding: ["a", "c"]) == 1)
+    }
+
+    @Test("nested stacks are inlined and evaluated as one tree")
+    func nested() throws {
+        let w = try World([cred("a"), cred("b"), cred("c")], stacks: """
+            [{"code": "inner", "requires": {"all": [{"credential": "b"}, {"credential": "c"}]}},
+             {"code": "outer", "requires": {"all": [{"credential": "a"}, {"stack": "inner"}]}}]
+            """)
+        #expect(try w.value("outer", holding: ["a", "b"]) == 0.75)
+        let compiled = try w.compile("outer")
+        #expect(compiled.nodes.count == 5)
+        #expect(compiled.nodes[2].stack == "inner")
+    }
+
+    @Test("exclusive: one held credential meets one leaf; shared: every leaf that names it")
+    func sharedVersusExclusive() throws {
+        let w = try World([cred("a"), cred("b")], stacks: """
+            [{"code": "inner", "requires": {"all": [{"credential": "a"}, {"credential": "b"}]}},
+             {"code": "exclusive", "requires": {"all": [{"credential": "a"}, {"stack": "inner"}]}},
+             {"code": "shared", "shared": true, "requires": {"all": [{"credential": "a"}, {"stack": "inner"}]}}]
+            """)
+        #expect(try w.value("exclusive", holding: ["a", "b"]) == 0.75)
+        #expect(try w.value("shared", holding: ["a", "b"]) == 1)
+    }
+
+    @Test("skill, hours and credits leaves consume nothing: the credential still meets its own leaf")
+    func nonConsuming() throws {
+        let w = try World([cred("a", hours: 40, skills: ["py"])], stacks: """
+            [{"code": "s", "requires": {"all": [{"credential": "a"}, {"skill": "py"}, {"hours": 40, "from": ["a"]}]}}]
+            """)
+        #expect(try w.value("s", holding: ["a"]) == 1)
+    }
+
+    @Test("the greedy trap: assigning leaf by leaf gives 0.5, the best assignment gives 1")
+    func greedyTrap() throws {
+        let w = try World([cred("a"), cred("b")], stacks: """
+            [{"code": "trap", "requires": {"all": [
+                {"choose": 1, "of": [{"credential": "a"}, {"credential": "b"}]},
+                {"credential": "a"}]}}]
+            """)
+        // Greedy: give each held credential to the first leaf that names it.
+        let compiled = try w.compile("trap")
+        let held = w.held(["a", "b"])
+        var values = compiled.baseLeafValues(held, catalog: w.catalog)
+        var used = Set<Int>()
+        for leaf in compiled.leaves {
+            if case .credential(let i) = compiled.nodes[leaf].kind, held.contains(i), used.insert(i).inserted { values[leaf] = 1 }
+        }
+        var scratch: [Double] = []
+        #expect(compiled.propagate(&values, scratch: &scratch) == 0.5)
+        // The engine finds the assignment that maximises the root.
+        let evaluation = compiled.evaluate(held, catalog: w.catalog)
+        #expect(evaluation.value == 1)
+        #expect(evaluation.exact)
+        #expect(evaluation.assignment[compiled.leaves[2]] == w.catalog.index["a"])
+        #expect(evaluation.assignment[compiled.leaves[1]] == w.catalog.index["b"])
+    }
+
+    @Test("the assignment search stays fast and exact on a real-sized tree with many contested credentials")
+    func largeTree() throws {
+        // 12 credentials, each named in three places across nested stacks: 3^12 naive assignments.
+        let credentials = (0..<12).map { cred("c\($0)") }
+        var inner: [String] = []
+        for k in 0..<3 {
+            let leaves = (0..<12).map { #"{"credential": "c\#(($0 + k * 5) % 12)"}"# }.joined(separator: ", ")
+            inner.append(#"{"code": "part\#(k)", "requires": {"choose": 6, "of": [\#(leaves)]}}"#)
+        }
+        let outer = #"{"code": "big", "requires": {"all": [{"stack": "part0"}, {"stack": "part1"}, {"stack": "part2"}]}}"#
+        let w = try World(credentials, stacks: "[" + (inner + [outer]).joined(separator: ",") + "]")
+        let evaluation = try w.compile("big").evaluate(w.held(credentials.map(\.code)), catalog: w.catalog)
+        #expect(evaluation.exact)
+        #expect(abs(evaluation.value - 12.0 / 18.0) < 1e-9)  // 12 awards for 18 chosen slots
+    }
+
+    @Test("progress names what is missing, with alternatives under an unfinished choose, nothing under a met one")
+    func missing() throws {
+        let w = try World([cred("a", hours: 10), cred("b"), cred("c"), cred("d", skills: ["py"])], stacks: """
+            [{"code": "s", "requires": {"all": [
+                {"choose": 1, "of": [{"credential": "a"}, {"credential": "b"}]},
+                {"choose": 1, "of": [{"credential": "c"}, {"credential": "d"}]},
+                {"skill": "py"}, {"hours": 25}, {"credits": 2, "unit": "ECTS"}]}}]
+            """)
+        let compiled = try w.compile("s")
+        let progress = compiled.progress(held: w.held(["a"]), projected: w.held(["a", "d"]), catalog: w.catalog)
+        #expect(progress.missing(catalog: w.catalog) == ["c", "d", "skill:py", "hours:15", "credits:2:ECTS"])
+        #expect(progress.requirementsMet == 1)
+        #expect(progress.requirementsTotal == 5)
+        #expect(abs(progress.percent - 100 * (1 + 0 + 0 + 0.4 + 0) / 5) < 1e-9)
+        #expect(abs(progress.projectedPercent - 100 * (1 + 1 + 1 + 0.8 + 0) / 5) < 1e-9)
+    }
+}
+
+@Suite("Engine: next-best plan")
+struct PlannerTests {
+    let w: World
+
+    init() throws {
+        w = try World([
+            cred("x", hours: 10, cost: 500, weeks: 8), cred("y", hours: 40, cost: 50, weeks: 2), cred("z", hours: 30, cost: 100, weeks: 1),
+            cred("base", hours: 20, cost: 10, weeks: 1), cred("t1", hours: 5, cost: 90, weeks: 1, skills: ["py"]),
+            cred("t2", hours: 50, cost: 20, weeks: 6, skills: ["py"]),
+        ], stacks: """
+            [{"code": "pick", "requires": {"all": [{"credential": "base"}, {"choose": 1, "of": [{"credential": "x"}, {"credential": "y"}, {"credential": "z"}]}]}},
+             {"code": "skill", "requires": {"skill": "py"}},
+             {"code": "hours", "requires": {"hours": 60, "from": ["x", "y", "z", "base"]}},
+             {"code": "ghost", "requires": {"all": [{"credential": "base"}, {"skill": "ghost"}]}},
+             {"code": "far", "requires": {"hours": 500, "from": ["x", "y"]}},
+             {"code": "twice", "requires": {"all": [{"credential": "base"}, {"stack": "pick"}]}}]
+            """)
+    }
+
+    @Test("by hours, by cost and by weeks each pick the least of their measure")
+    func eachMeasure() throws {
+        #expect(try w.plan("pick", by: .hours).codes == ["x", "base"])
+        #expect(try w.plan("pick", by: .hours).plan.total == 30)
+        #expect(try w.plan("pick", by: .cost).codes == ["base", "y"])
+        #expect(try w.plan("pick", by: .cost).plan.total == 6_000)
+        #expect(try w.plan("pick", by: .weeks).codes == ["base", "z"])
+        #expect(try w.plan("pick", by: .weeks).plan.total == 2)
+    }
+
+    @Test("held credentials are not bought again, and a complete stack needs nothing")
+    func held() throws {
+        #expect(try w.plan("pick", holding: ["base"], by: .cost).codes == ["y"])
+        let done = try w.plan("pick", holding: ["base", "x"])
+        #expect(done.codes.isEmpty && done.plan.completable && done.plan.total == 0)
+    }
+
+    @Test("skills and hours are met by the cheapest combination, exactly")
+    func skillsAndHours() throws {
+        #expect(try w.plan("skill", by: .cost).codes == ["t2"])
+        #expect(try w.plan("skill", by: .hours).codes == ["t1"])
+        // 60 hours from x(10) y(40) z(30) base(20): least hours is y+base (60), least cost base+y (60 h, $60).
+        #expect(try w.plan("hours", by: .hours).plan.total == 60)
+        #expect(try w.plan("hours", by: .cost).codes == ["base", "y"])
+        // Least weeks is 3 (y with base, or y with z): a tie, broken the same way every time.
+        #expect(try w.plan("hours", by: .weeks).plan.total == 3)
+        #expect(try w.plan("hours", by: .weeks).codes == w.plan("hours", by: .weeks).codes)
+    }
+
+    @Test("a stack the catalog cannot complete says which requirement blocks it")
+    func uncompletable() throws {
+        let ghost = try w.plan("ghost").plan
+        #expect(!ghost.completable)
+        #expect(ghost.reason == "skill ghost: no credential in the catalog teaches it")
+        #expect(try w.plan("far").plan.reason == "500 hours from x, y: the catalog offers only 50")
+        let twice = try w.plan("twice").plan
+        #expect(!twice.completable)
+        #expect(twice.reason == "credential base is required more than once and the stack is not shared, so one award cannot meet every requirement")
+    }
+}
+
+@Suite("Stack definitions")
+struct StackDefinitionTests {
+    func parseError(_ json: String) -> String? {
+        do {
+            _ = try StackParser.parse(Array(json.utf8))
+            return nil
+        } catch let error as CredfolioError {
+            return error.message
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    func validationError(_ json: String, stored: [StackDefinition] = []) throws -> String? {
+        let stacks = try StackParser.parse(Array(json.utf8))
+        do {
+            try StackValidator.validate(stacks, stored: Dictionary(uniqueKeysWithValues: stored.map { ($0.code, $0) }),
+                                        credentialExists: { ["a", "b"].contains($0) }, skillExists: { $0 == "py" })
+            return nil
+        } catch let error as CredfolioError {
+            return error.message
+        }
+    }
+
+    @Test("the example from the issue parses and writes back the same JSON")
+    func example() throws {
+        let json = """
+            { "code": "data-analyst", "title": "Data Analytics Professional", "issuer": "Metro College",
+              "grants": "data-analyst-cert",
+              "requires": { "all": [
+                  { "credential": "sql-basics" },
+                  { "choose": 2, "of": [ { "credential": "tableau" }, { "credential": "power-bi" }, { "credential": "excel-adv" } ] },
+                  { "skill": "python" },
+                  { "hours": 120, "from": ["sql-basics", "tableau", "power-bi", "excel-adv", "python-data"] },
+                  { "stack": "business-foundations" } ] } }
+            """
+        let stack = try #require(try StackParser.parse(Array(json.utf8)).first)
+        #expect(stack.requires == .all([
+            .credential("sql-basics"), .choose(2, [.credential("tableau"), .credential("power-bi"), .credential("excel-adv")]),
+            .skill("python"), .hours(120, from: ["sql-basics", "tableau", "power-bi", "excel-adv", "python-data"]),
+            .stack("business-foundations"),
+        ]))
+        let again = try StackParser.parse(Array(stack.json.serialized().utf8))
+        #expect(again == [stack])
+    }
+
+    @Test("invalid shapes are refused with the stack and the place", arguments: [
+        (#"{"code": "s", "requires": {"choose": 0, "of": [{"credential": "a"}]}}"#, "stack s: at requires: choose 0 must be at least 1"),
+        (#"{"code": "s", "requires": {"choose": 3, "of": [{"credential": "a"}, {"credential": "b"}]}}"#, "stack s: at requires: choose 3 is more than its 2 requirements"),
+        (#"{"code": "s", "requires": {"all": []}}"#, "stack s: at requires: empty group: \"all\" lists no requirements"),
+        (#"{"code": "s", "requires": {"all": [{"hours": 0}]}}"#, "stack s: at requires.all[0]: \"hours\" must be positive, not 0"),
+        (#"{"code": "s", "requires": {"hours": -5}}"#, "stack s: at requires: \"hours\" must be positive, not -5"),
+        (#"{"code": "s", "requires": {"credential": "a", "note": 1}}"#, "stack s: at requires: unknown key \"note\" here (allowed: credential)"),
+        (#"{"code": "s", "colour": "red", "requires": {"credential": "a"}}"#, "stack s: unknown key \"colour\" (keys are code, description, grants, issuer, requires, shared, title)"),
+        (#"{"code": "s", "requires": {"badge": "a"}}"#, "stack s: at requires: unknown key \"badge\" (a requirement is one of credential, skill, hours, credits, stack, all, choose)"),
+        (#"{"code": "s", "requires": {"credits": 3}}"#, "stack s: at requires: \"credits\" needs a \"unit\" (such as ECTS or CEU)"),
+        (#"{"title": "no code", "requires": {"credential": "a"}}"#, "the stack has no \"code\" string"),
+        ("{\n  \"code\": \"s\",\n  \"requires\": {\"credential\": \"a\"\n}", "4:2: unexpected end of input in an object"),
+        ("[{\"code\": \"s\" \"requires\": 1}]", "1:15: expected ',' or '}'"),
+    ])
+    func invalidShapes(json: String, message: String) {
+        #expect(parseError(json) == message)
+    }
+
+    @Test("unknown codes, duplicates and cycles are refused, naming the stack (and the cycle)")
+    func invalidReferences() throws {
+        #expect(try validationError(#"{"code": "s", "requires": {"credential": "zz"}}"#) == "stack s: credential zz does not exist")
+        #expect(try validationError(#"{"code": "s", "requires": {"skill": "zz"}}"#) == "stack s: skill zz does not exist")
+        #expect(try validationError(#"{"code": "s", "requires": {"stack": "zz"}}"#) == "stack s: stack zz does not exist")
+        #expect(try validationError(#"{"code": "s", "grants": "zz", "requires": {"credential": "a"}}"#) == "stack s: grants credential zz, which does not exist")
+        #expect(try validationError(#"[{"code": "s", "requires": {"credential": "a"}}, {"code": "s", "requires": {"credential": "b"}}]"#)
+                == "stack s appears twice in this file")
+        #expect(try validationError("""
+            [{"code": "a", "requires": {"stack": "b"}}, {"code": "b", "requires": {"all": [{"credential": "a"}, {"stack": "a"}]}}]
+            """) == "stack a: nested stacks form a cycle: a -> b -> a")
+        #expect(try validationError(#"{"code": "self", "requires": {"stack": "self"}}"#) == "stack self: nested stacks form a cycle: self -> self")
+        let stored = StackDefinition(code: "old", requires: .stack("new"))
+        #expect(try validationError(#"{"code": "new", "requires": {"stack": "old"}}"#, stored: [stored])
+                == "stack new: nested stacks form a cycle: new -> old -> new")
+        #expect(try validationError(#"[{"code": "x", "requires": {"stack": "y"}}, {"code": "y", "requires": {"skill": "py"}}]"#) == nil)
+    }
+}
+
+@Suite("Engine: random worlds against the reference")
+struct EnginePropertyTests {
+    static func randomWorld(_ rng: inout SeededRandom) -> (catalog: [Credential], stacks: [StackDefinition]) {
+        let count = Int.random(in: 5...8, using: &rng)
+        let skills = ["s0", "s1", "s2"]
+        let catalog = (0..<count).map { i in
+            cred("c\(i)", hours: Int64.random(in: 0...50, using: &rng), cost: Int64.random(in: 0...300, using: &rng),
+                 weeks: Int64.random(in: 1...10, using: &rng), skills: skills.filter { _ in Int.random(in: 0..<3, using: &rng) == 0 },
+                 credits: Bool.random(using: &rng) ? Double(Int.random(in: 1...4, using: &rng)) : nil,
+                 unit: nil, validity: Bool.random(using: &rng) ? 12 : nil)
+        }.map { c -> Credential in
+            var c = c
+            if c.credits != nil { c.creditUnit = Bool.random(using: &rng) ? "ECTS" : "CEU" }
+            return c
+        }
+        var stacks: [StackDefinition] = []
+        func tree(_ depth: Int, _ rng: inout SeededRandom) -> Requirement {
+            let roll = Int.random(in: 0..<10, using: &rng)
+            if depth < 2 && roll < 4 {
+                let children = (0..<Int.random(in: 1...3, using: &rng)).map { _ in tree(depth + 1, &rng) }
+                return Bool.random(using: &rng) ? .all(children) : .choose(Int.random(in: 1...children.count, using: &rng), children)
+            }
+            switch roll {
+            case 4 where !stacks.isEmpty: return .stack(stacks.randomElement(using: &rng)!.code)
+            case 5: return .skill(skills.randomElement(using: &rng)!)
+            case 6: return .hours(Double(Int.random(in: 10...80, using: &rng)),
+                                  from: Bool.random(using: &rng) ? nil : Array(catalog.map(\.code).shuffled(using: &rng).prefix(3)))
+            case 7: return .credits(Double(Int.random(in: 1...5, using: &rng)), unit: "ECTS", from: nil)
+            default: return .credential(catalog.randomElement(using: &rng)!.code)
+            }
+        }
+        for s in 0..<Int.random(in: 1...3, using: &rng) {
+            stacks.append(StackDefinition(code: "k\(s)", shared: Int.random(in: 0..<4, using: &rng) == 0, requires: .all([tree(1, &rng), tree(1, &rng), tree(1, &rng)])))
+        }
+        return (catalog, stacks)
+    }
+
+    @Test("evaluation and plans match brute force on 300 random worlds")
+    func matchesReference() throws {
+        var rng = SeededRandom(seed: 20_261_129)
+        for _ in 0..<300 {
+            let (credentials, stacks) = Self.randomWorld(&rng)
+            let catalog = Catalog(credentials)
+            let byCode = Dictionary(uniqueKeysWithValues: stacks.map { ($0.code, $0) })
+            let credentialsByCode = Dictionary(uniqueKeysWithValues: credentials.map { ($0.code, $0) })
+            let held = Set(credentials.map(\.code).filter { _ in Int.random(in: 0..<3, using: &rng) == 0 })
+            let heldSet = HeldSet(capacity: catalog.count, held.map { catalog.index[$0]! })
+            for stack in stacks {
+                let compiled = try CompiledStack(stack, catalog: catalog, stacks: { byCode[$0] })
+                let expected = Reference.evaluate(stack, stacks: byCode, catalog: credentialsByCode, held: held)
+                let evaluation = compiled.evaluate(heldSet, catalog: catalog)
+                #expect(abs(evaluation.value - expected) < 1e-9, "stack \(stack.json.serialized(pretty: false)) held \(held.sorted())")
+                let measure = Measure.allCases.randomElement(using: &rng)!
+                let plan = compiled.plan(held: heldSet, catalog: catalog, by: measure)
+                let best = Reference.plan(stack, stacks: byCode, catalog: credentials, held: held, by: measure.of)
+                #expect(plan.completable == (best != nil))
+                #expect(plan.optimal)
+                if let best {
+                    #expect(plan.total == best, "by \(measure): \(stack.json.serialized(pretty: false))")
+                    let chosen = Set(plan.credentials.map { catalog[$0].code })
+                    #expect(chosen.isDisjoint(with: held))
+                    #expect(plan.credentials.reduce(0) { $0 + measure.of(catalog[$1]) } == plan.total)
+                    #expect(Reference.evaluate(stack, stacks: byCode, catalog: credentialsByCode, held: held.union(chosen)) >= 1 - 1e-9)
+                }
+            }
+        }
+    }
+}

@@ -9,13 +9,10 @@ public import CredfolioCore
 /// `requires.all[1].of[0]`.
 public enum StackParser {
     /// Parses a file's text: one stack object, or an array of them.
+    /// Throws ``JSONSyntaxError`` for malformed JSON, ``CredfolioError``
+    /// for a malformed stack.
     public static func parse(_ bytes: [UInt8]) throws -> [StackDefinition] {
-        let value: JSONValue
-        do {
-            value = try JSONParser.parse(bytes)
-        } catch {
-            throw CredfolioError.invalid("\(error.line):\(error.column): \(error.reason)")
-        }
+        let value = try JSONParser.parse(bytes)
         switch value {
         case .array(let items):
             guard !items.isEmpty else { throw CredfolioError.invalid("the file holds an empty list; expected stacks") }

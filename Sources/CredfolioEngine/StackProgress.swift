@@ -14,14 +14,19 @@ public struct StackProgress: Sendable {
     public var projectedPercent: Double { projected.percent }
     public var complete: Bool { current.complete }
 
-    /// Requirements are the root group's children (one, when the root is a
-    /// single requirement); met when their value is 1.
-    public var requirementsTotal: Int { max(1, stack.nodes[stack.root].children.count) }
+    /// Requirements are the root group's children (N of them for a root
+    /// `choose N`; one when the root is a single requirement), met when
+    /// their value is 1.
+    public var requirementsTotal: Int {
+        let root = stack.nodes[stack.root]
+        if case .choose(let n) = root.kind { return n }
+        return max(1, root.children.count)
+    }
 
     public var requirementsMet: Int {
-        let children = stack.nodes[stack.root].children
-        if children.isEmpty { return current.isMet(stack.root) ? 1 : 0 }
-        return children.filter(current.isMet).count
+        let root = stack.nodes[stack.root]
+        if root.children.isEmpty { return current.isMet(stack.root) ? 1 : 0 }
+        return min(requirementsTotal, root.children.filter(current.isMet).count)
     }
 
     /// What is still missing, as codes: a credential's code, `skill:CODE`,
@@ -35,7 +40,9 @@ public struct StackProgress: Sendable {
             let node = stack.nodes[id]
             var item: String?
             switch node.kind {
-            case .credential(let i): item = catalog[i].code
+            case .credential(let i):
+                // A held credential counted elsewhere cannot be earned twice.
+                item = held.contains(i) ? nil : catalog[i].code
             case .skill(let code, _): item = "skill:" + code
             case .hours(let threshold, _):
                 let have = stack.amount(of: id, held: held, catalog: catalog).total

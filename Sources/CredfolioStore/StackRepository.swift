@@ -52,6 +52,8 @@ public struct StackRepository {
             let skills = try SkillRepository(db).idsByCode()
             try StackValidator.validate(stacks, stored: stored, credentialExists: { credentials[$0] != nil },
                                         skillExists: { skills[$0] != nil })
+        } catch let error as JSONSyntaxError {
+            throw CredfolioError.invalid("\(file):\(error.line):\(error.column): \(error.reason)")
         } catch let error as CredfolioError {
             throw CredfolioError.invalid("\(file): \(error.message)")
         }

@@ -262,6 +262,8 @@ struct StackDefinitionTests {
             return nil
         } catch let error as CredfolioError {
             return error.message
+        } catch let error as JSONSyntaxError {
+            return "\(error.line):\(error.column): \(error.reason)"
         } catch {
             return "\(error)"
         }

@@ -17,7 +17,11 @@ public struct Migrator {
     /// Brings `database` to ``latestVersion``; returns the migrations applied.
     @discardableResult
     public func migrate(_ database: Database) throws -> [String] {
-        try database.transaction {
+        // Most opens find the schema current: check without taking the
+        // write lock, so that readers never queue behind a writer.
+        if try Migrator.version(of: database) >= latestVersion { return [] }
+        return try database.transaction {
+            // Another process may have migrated while this one waited.
             let current = try Migrator.version(of: database)
             var applied: [String] = []
             for migration in migrations where migration.version > current {

@@ -10,14 +10,19 @@ public struct Portfolio {
     let indexByID: [Int64: Int]
     public let stacks: [CompiledStack]
 
-    /// Loads the catalog and compiles every stack (or only `only`) once.
-    public init(_ store: Store, only stack: String? = nil) throws {
+    /// Loads the catalog and compiles every stack (or only `stack`) once;
+    /// none when `compile` is false.
+    public init(_ store: Store, only stack: String? = nil, compile: Bool = true) throws {
         db = store.database
         let credentials = try store.credentials.list()
         catalog = Catalog(credentials)
         var indexByID: [Int64: Int] = [:]
         for (i, c) in credentials.enumerated() { indexByID[c.id!] = i }
         self.indexByID = indexByID
+        guard compile else {
+            stacks = []
+            return
+        }
         let definitions = try store.stacks.list()
         var byCode: [String: StackDefinition] = [:]
         for d in definitions { byCode[d.code] = d }

@@ -1,0 +1,139 @@
+public import CredfolioCore
+import CredfolioEngine
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One finding of `doctor`.
+public struct Finding: Sendable, Equatable {
+    public enum Severity: String, Sendable { case ok, info, problem }
+    public let check: String
+    public let severity: Severity
+    public let detail: String
+}
+
+extension Store {
+    /// Writes a consistent copy of the database to `path`, a new file
+    /// readable by its owner only. Others may go on using the database.
+    public func backup(to path: String) throws {
+        if access(path, F_OK) == 0 {
+            throw CredfolioError.conflict("\(path) already exists; choose a new file for the backup")
+        }
+        try Store.createPrivately(path)
+        do {
+            let destination = try Database(path: path)
+            try database.backup(to: destination)
+            // A backup is one self-contained file: no -wal or -shm beside it.
+            try destination.execute(script: "PRAGMA journal_mode = DELETE")
+        } catch {
+            unlink(path)
+            throw error
+        }
+    }
+
+    /// Checks that `path` is a sound credfolio database this build can read:
+    /// ours, integrity ok, foreign keys ok, a known schema version.
+    public static func verify(_ path: String) throws {
+        guard access(path, R_OK) == 0 else {
+            throw CredfolioError(.database, "cannot read \(path): \(String(cString: strerror(errno)))")
+        }
+        var options = Database.Options()
+        options.readOnly = true
+        let candidate: Database
+        do {
+            candidate = try Database(path: path, options: options)
+            let id = try candidate.scalar(Int32.self, "PRAGMA application_id") ?? 0
+            guard id == Store.applicationID else {
+                throw CredfolioError(.database, "\(path) is not a credfolio database")
+            }
+            let version = try Migrator.version(of: candidate)
+            guard version <= Migrator().latestVersion else {
+                throw CredfolioError(.database, "\(path) has schema version \(version), newer than this credfolio knows (\(Migrator().latestVersion))")
+            }
+            if let problem = try candidate.integrityProblems().first {
+                throw CredfolioError(.database, "\(path) fails its integrity check: \(problem)")
+            }
+            if let problem = try candidate.foreignKeyProblems().first {
+                throw CredfolioError(.database, "\(path) fails its foreign-key check: \(problem)")
+            }
+        } catch let error as DatabaseError {
+            throw Store.explain(error, path: path)
+        }
+    }
+
+    /// Replaces the database's contents with the backup at `path`, after
+    /// checking it, and keeps what it replaced as a backup beside the
+    /// database. Returns that file's path.
+    public func restore(from path: String, keepingAs kept: String) throws -> String {
+        try Store.verify(path)
+        try backup(to: kept)
+        var options = Database.Options()
+        options.readOnly = true
+        let source = try Database(path: path, options: options)
+        // The backup API swaps every page under SQLite's own locks:
+        // other processes see the old database or the new one, never a mix.
+        try source.backup(to: database)
+        try Migrator().migrate(database)
+        return kept
+    }
+
+    /// Integrity, foreign keys, and credfolio's own invariants.
+    public func diagnose(on day: Day) throws -> [Finding] {
+        var findings: [Finding] = []
+        func add(_ check: String, _ problems: [String], ok: String) {
+            if problems.isEmpty {
+                findings.append(Finding(check: check, severity: .ok, detail: ok))
+            } else {
+                for p in problems { findings.append(Finding(check: check, severity: .problem, detail: p)) }
+            }
+        }
+        add("integrity", try database.integrityProblems(), ok: "the file is sound")
+        add("foreign keys", try database.foreignKeyProblems(), ok: "every reference resolves")
+        let version = try Migrator.version(of: database)
+        add("schema", version == Migrator().latestVersion ? [] : ["schema version \(version), expected \(Migrator().latestVersion)"],
+            ok: "version \(version)")
+        let orphans = try database.fetch(
+            """
+            SELECT a.id FROM award a
+            WHERE a.credential_id NOT IN (SELECT id FROM credential) OR a.learner_id NOT IN (SELECT id FROM learner)
+            """) { "award \($0.int64(0)) refers to an unknown learner or credential" }
+        add("awards", orphans, ok: "every award names a known learner and credential")
+
+        // Every stack must parse and compile: references resolve, no cycles.
+        var stackProblems: [String] = []
+        var definitions: [String: StackDefinition] = [:]
+        let rows = try database.fetch("SELECT code FROM stack ORDER BY code") { $0.string(0) }
+        for code in rows {
+            do {
+                if let d = try stacks.find(code) { definitions[code] = d }
+            } catch {
+                stackProblems.append("\(error)")
+            }
+        }
+        let catalog = Catalog(try credentials.list())
+        let skillCodes = try skills.idsByCode()
+        for (code, definition) in definitions.sorted(by: { $0.key < $1.key }) {
+            do {
+                _ = try CompiledStack(definition, catalog: catalog, stacks: { definitions[$0] })
+                for skill in definition.requires.references.skills.sorted() where skillCodes[skill] == nil {
+                    stackProblems.append("stack \(code): skill \(skill) does not exist")
+                }
+            } catch let error as CredfolioError {
+                stackProblems.append(error.message)
+            }
+        }
+        add("stacks", stackProblems, ok: "\(definitions.count) stack\(definitions.count == 1 ? "" : "s") resolve")
+
+        // Not a fault, but worth knowing: earned awards that have lapsed.
+        var expired = 0
+        let portfolio = try Portfolio(self, compile: false)
+        try portfolio.forEachLearner { _, facts in
+            for fact in facts where fact.status == .earned {
+                if let expiry = portfolio.catalog.expiry(of: fact), expiry <= day { expired += 1 }
+            }
+        }
+        findings.append(Finding(check: "expiry", severity: .info,
+                                detail: "\(NumberText.grouped(expired)) earned award\(expired == 1 ? " has" : "s have") expired by \(day)"))
+        return findings
+    }
+}

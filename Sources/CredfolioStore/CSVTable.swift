@@ -79,19 +79,18 @@ final class CSVTable {
 
     /// The cell of `column` in the current row, with export's formula
     /// neutralisation removed; nil when the file has no such column.
+    /// Call it inside ``row(_:)``, which prefixes its errors.
     func value(_ column: Int) throws -> String? {
         guard let position = positions[column] else { return nil }
-        do {
-            return CSVWriter.unneutralize(try reader.field(position))
-        } catch let error as CSVError {
-            throw wrap(error)
-        }
+        return CSVWriter.unneutralize(try reader.field(position))
     }
 
     /// Runs `body` for the current row, prefixing its errors with the line.
     func row<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
+        } catch let error as CSVError {
+            throw wrap(error)
         } catch let error as CredfolioError {
             throw CredfolioError.invalid("\(file):\(line): \(error.message)")
         }

@@ -122,7 +122,7 @@ extension Store {
                 stackProblems.append(error.message)
             }
         }
-        add("stacks", stackProblems, ok: "\(definitions.count) stack\(definitions.count == 1 ? "" : "s") resolve")
+        add("stacks", stackProblems, ok: definitions.count == 1 ? "1 stack resolves" : "\(definitions.count) stacks resolve")
 
         // Not a fault, but worth knowing: earned awards that have lapsed.
         var expired = 0

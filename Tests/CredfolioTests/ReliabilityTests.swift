@@ -1,0 +1,324 @@
+import Foundation
+import Testing
+@testable import CredfolioCore
+@testable import CredfolioEngine
+@testable import CredfolioStore
+
+/// The database's rows, read with a connection of our own: equal before
+/// and after a failed command means the command changed nothing.
+func rows(of path: String) throws -> [String] {
+    var options = Database.Options()
+    options.readOnly = true
+    return try dump(Database(path: path, options: options))
+}
+
+@Suite("Reliability: bad input, crashes, concurrency, hostile text", .serialized)
+struct ReliabilityTests {
+    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Corpus")
+
+    func seeded() throws -> CLI {
+        let cli = try CLI()
+        try cli.ok("learner", "add", "sarah", "--name", "Sarah Chen")
+        try cli.ok("learner", "add", "omar", "--name", "Omar Haddad")
+        try cli.ok("credential", "add", "aws-ccp", "--title", "AWS Cloud Practitioner", "--hours", "40")
+        try cli.ok("credential", "add", "sql-basics", "--title", "SQL Basics", "--hours", "20")
+        return cli
+    }
+
+    @Test("every file of the bad-input corpus: one error line naming file, line and reason; exit 1; database unchanged")
+    func corpus() throws {
+        let cli = try seeded()
+        let manifest = try String(contentsOf: Self.corpus.appendingPathComponent("manifest.tsv"), encoding: .utf8)
+        var checked = 0
+        for line in manifest.split(separator: "\n") where !line.hasPrefix("#") {
+            let fields = line.split(separator: "\t", maxSplits: 2).map(String.init)
+            let (kind, name, expected) = (fields[0], fields[1], fields[2])
+            let path: String
+            if name.hasPrefix("generated:") {
+                let file = String(name.dropFirst("generated:".count))
+                path = cli.directory.file(file)
+                var data = Data("handle,name\n".utf8)
+                if file == "huge-field.csv" {
+                    data.append(Data("x,\"".utf8))
+                    data.append(Data(repeating: UInt8(ascii: "a"), count: 10 << 20))
+                    data.append(Data("\"\n".utf8))
+                } else {
+                    data.append(Data(repeating: UInt8(ascii: ","), count: 999_999))
+                    data.append(Data("\n".utf8))
+                }
+                try data.write(to: URL(fileURLWithPath: path))
+            } else {
+                path = Self.corpus.appendingPathComponent(name).path
+            }
+            let before = try rows(of: cli.database)
+            let result = try cli.run(["import", kind, path])
+            #expect(result.status == 1, "\(name)")
+            #expect(result.stderr == "error: " + expected.replacingOccurrences(of: "{file}", with: path) + "\n", "\(name)")
+            #expect(result.stdout == "")
+            #expect(try rows(of: cli.database) == before, "\(name) changed the database")
+            checked += 1
+        }
+        #expect(checked == 25)
+    }
+
+    @Test("SIGKILL during a large import, at several points: integrity holds and the file is all there or not at all")
+    func crashDuringImport() throws {
+        let cli = try CLI()
+        var learners = "handle,name\n", credentials = "code,title,hours\n", awards = "learner,credential,status,earned_on\n"
+        for l in 0..<2_000 { learners += "l\(l),Learner \(l)\n" }
+        for c in 0..<50 { credentials += "c\(c),\"Credential \(c), with a comma\",\(c)\n" }
+        for i in 0..<100_000 { awards += "l\(i % 2_000),c\((i / 2_000) % 50),earned,2026-0\(1 + i % 9)-1\(i % 10)\n" }
+        try cli.ok("import", "learners", try cli.directory.write("l.csv", learners))
+        try cli.ok("import", "credentials", try cli.directory.write("c.csv", credentials))
+        let file = try cli.directory.write("awards.csv", awards)
+        var outcomes: [Int] = []
+        for delay in [0.02, 0.15, 0.4, 0.8, 1.5] {
+            let copy = cli.directory.file("crash-\(delay).db")
+            try? FileManager.default.removeItem(atPath: copy)
+            try FileManager.default.copyItem(atPath: cli.database, toPath: copy)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: CLI.executable)
+            process.arguments = ["import", "awards", file, "--db", copy]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: delay)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let db = try Database(path: copy)
+            #expect(try db.integrityProblems().isEmpty)
+            #expect(try db.foreignKeyProblems().isEmpty)
+            let count = try #require(try db.scalar(Int.self, "SELECT count(*) FROM award"))
+            #expect(count == 0 || count == 100_000, "killed after \(delay) s: \(count) awards")
+            outcomes.append(count)
+        }
+        // The early kills must have landed mid-import, or the test proves nothing.
+        #expect(outcomes.first == 0)
+    }
+
+    @Test("several processes writing at once: each succeeds or says the database is busy; every success is stored, nothing else")
+    func concurrentWriters() throws {
+        let cli = try CLI()
+        var learners = "handle,name\n"
+        for l in 0..<400 { learners += "l\(l),Learner \(l)\n" }
+        try cli.ok("import", "learners", try cli.directory.write("l.csv", learners))
+        try cli.ok("import", "credentials", try cli.directory.write("c.csv", "code,title\nc0,Zero\nc1,One\nc2,Two\n"))
+        var commands: [[String]] = []
+        var expected: [[[String]]] = []  // rows (learner, credential, earned_on) each command writes
+        for f in 0..<4 {
+            var csv = "learner,credential,earned_on\n"
+            var rows: [[String]] = []
+            for l in (f * 100)..<(f * 100 + 100) {
+                for c in 0..<3 {
+                    csv += "l\(l),c\(c),2026-03-0\(c + 1)\n"
+                    rows.append(["l\(l)", "c\(c)", "2026-03-0\(c + 1)"])
+                }
+            }
+            commands.append(["import", "awards", try cli.directory.write("a\(f).csv", csv)])
+            expected.append(rows)
+        }
+        for k in 0..<16 {
+            commands.append(["award", "add", "l\(k)", "c0", "--earned", "2025-12-\(10 + k)"])
+            expected.append([["l\(k)", "c0", "2025-12-\(10 + k)"]])
+        }
+        let processes = try commands.map { arguments -> (Process, Pipe) in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: CLI.executable)
+            process.arguments = arguments + ["--db", cli.database]
+            let err = Pipe()
+            process.standardError = err
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            return (process, err)
+        }
+        var succeeded: [Bool] = []
+        for (process, err) in processes {
+            let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            if process.terminationStatus == 0 {
+                succeeded.append(true)
+            } else {
+                #expect(process.terminationStatus == 75)
+                #expect(stderr == "error: database is busy: another credfolio is using it; try again\n")
+                succeeded.append(false)
+            }
+        }
+        let db = try Database(path: cli.database)
+        let stored = Set(try db.fetch("""
+            SELECT l.handle, c.code, a.earned_on FROM award a JOIN learner l ON l.id = a.learner_id
+            JOIN credential c ON c.id = a.credential_id
+            """) { [$0.string(0), $0.string(1), $0.string(2)] })
+        let wanted = Set(zip(expected, succeeded).filter { $0.1 }.flatMap { $0.0 })
+        #expect(stored == wanted)
+        #expect(succeeded.filter { $0 }.count >= 1)
+        #expect(try db.integrityProblems().isEmpty)
+    }
+
+    @Test("SQL-looking names, titles and codes are stored and shown as text")
+    func injection() throws {
+        let cli = try CLI()
+        let payload = "'); DROP TABLE learners;--"
+        try cli.ok("learner", "add", "robert'--", "--name", payload, "--cohort", "x\" OR 1=1 --")
+        try cli.ok("credential", "add", "c'--", "--title", payload)
+        try cli.ok("award", "add", "robert'--", "c'--", "--earned", "2026-01-01")
+        let json = try cli.ok("learner", "show", "robert'--", "--format", "json")
+        let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
+        #expect(object["name"] as? String == payload)
+        #expect(object["cohort"] as? String == "x\" OR 1=1 --")
+        #expect(((object["awards"] as! [[String: Any]])[0]["title"] as? String) == payload)
+        #expect(try cli.ok("learner", "list", "--format", "csv").contains("robert'--,'); DROP TABLE learners;--,"))
+        let db = try Database(path: cli.database)
+        #expect(try db.scalar(Int.self, "SELECT count(*) FROM learner") == 1)
+    }
+
+    @Test("exported CSV neutralises formula cells; import restores them exactly")
+    func formulaInjection() throws {
+        let cli = try CLI()
+        try cli.ok("learner", "add", "eve", "--name", "=HYPERLINK(\"http://x\",\"click\")", "--cohort", "@SUM(A1)", "--notes=-2+3")
+        try cli.ok("learner", "add", "tab", "--name", "\tTabbed", "--notes", "'=already quoted")
+        let csv = try cli.ok("export", "learners")
+        #expect(csv.contains("eve,\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\",,'@SUM(A1),'-2+3,"))
+        #expect(csv.contains("tab,'\tTabbed,,,''=already quoted,"))
+        let copy = try CLI()
+        try copy.ok("import", "learners", try copy.directory.write("l.csv", csv))
+        #expect(try copy.ok("export", "learners") == csv)
+        #expect(try copy.ok("learner", "show", "eve", "--format", "json").contains("\"name\": \"=HYPERLINK(\\\"http://x\\\",\\\"click\\\")\""))
+    }
+
+    @Test("backup makes a consistent private copy; restore checks it, replaces the data and keeps the old database")
+    func backupAndRestore() throws {
+        let cli = try seeded()
+        let backup = cli.directory.file("backup.db")
+        #expect(try cli.ok("backup", backup) == "backed up \(cli.database) to \(backup)\n")
+        let mode = try FileManager.default.attributesOfItem(atPath: backup)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        #expect(!FileManager.default.fileExists(atPath: backup + "-wal"))
+        #expect(try cli.fails("backup", backup) == "error: \(backup) already exists; choose a new file for the backup\n")
+        let saved = try rows(of: cli.database)
+        try cli.ok("learner", "add", "later", "--name", "Added after the backup")
+        let changed = try rows(of: cli.database)
+        let output = try cli.ok("restore", backup)
+        #expect(output.hasPrefix("restored \(cli.database) from \(backup); the replaced database is kept as \(cli.database).before-restore-"))
+        #expect(try rows(of: cli.database) == saved)
+        let kept = String(output.split(separator: " ").last!.dropLast())
+        #expect(try rows(of: kept) == changed)
+    }
+
+    @Test("restore refuses a file that is not ours, is damaged, or is from a newer credfolio, and changes nothing")
+    func restoreRefusals() throws {
+        let cli = try seeded()
+        let before = try rows(of: cli.database)
+        let foreign = cli.directory.file("foreign.db")
+        do { try Database(path: foreign).execute(script: "CREATE TABLE t (x); INSERT INTO t VALUES (1)") }
+        #expect(try cli.fails("restore", foreign) == "error: \(foreign) is not a credfolio database\n")
+        let backup = cli.directory.file("b.db")
+        try cli.ok("backup", backup)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: backup))
+        bytes.replaceSubrange(4096..<8192, with: Data(repeating: 0xAB, count: 4096))
+        let damaged = cli.directory.file("damaged.db")
+        try bytes.write(to: URL(fileURLWithPath: damaged))
+        #expect(try cli.fails("restore", damaged).hasPrefix("error: \(damaged) "))
+        do { try Database(path: backup).execute(script: "PRAGMA user_version = 42") }
+        #expect(try cli.fails("restore", backup) == "error: \(backup) has schema version 42, newer than this credfolio knows (1)\n")
+        #expect(try rows(of: cli.database) == before)
+    }
+
+    @Test("doctor passes a sound database and exits 1 naming each broken invariant")
+    func doctor() throws {
+        let cli = try seeded()
+        try cli.ok("award", "add", "sarah", "aws-ccp", "--earned", "2020-01-01", "--expires", "2021-01-01")
+        try cli.ok("import", "stacks", try cli.directory.write("s.json", #"{"code": "s", "requires": {"credential": "sql-basics"}}"#))
+        let healthy = try cli.ok("doctor", "--format", "csv", "--as-of", "2026-01-01")
+        #expect(healthy == """
+            check,status,detail
+            integrity,ok,the file is sound
+            foreign keys,ok,every reference resolves
+            schema,ok,version 1
+            awards,ok,every award names a known learner and credential
+            stacks,ok,1 stack resolves
+            expiry,info,1 earned award has expired by 2026-01-01
+
+            """)
+        do {
+            let db = try Database(path: cli.database)
+            try db.execute(script: """
+                PRAGMA foreign_keys = OFF;
+                INSERT INTO award (learner_id, credential_id, status, earned_on) VALUES (999, 1, 'earned', '2026-01-01');
+                UPDATE stack SET requires = '{"credential":"gone"}' WHERE code = 's';
+                """)
+        }
+        let result = try cli.run(["doctor", "--format", "csv"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("foreign keys,problem,award row 2 refers to a missing learner row\n"))
+        #expect(result.stdout.contains("awards,problem,award 2 refers to an unknown learner or credential\n"))
+        #expect(result.stdout.contains("stacks,problem,stack s: credential gone does not exist\n"))
+        #expect(result.stderr == "error: doctor found 3 problems in \(cli.database)\n")
+    }
+}
+
+@Suite("Fuzzing (bounded; Scripts/fuzz runs longer)")
+struct FuzzTests {
+    static let iterations = Int(ProcessInfo.processInfo.environment["FUZZ_ITERATIONS"] ?? "") ?? 400
+    static let seed = UInt64(ProcessInfo.processInfo.environment["FUZZ_SEED"] ?? "") ?? 4_242
+
+    static func mutate(_ bytes: [UInt8], _ rng: inout SeededRandom) -> [UInt8] {
+        var out = bytes
+        let interesting: [UInt8] = [0x22, 0x2C, 0x0A, 0x0D, 0x00, 0xFF, 0xC3, 0x27, 0x3D, 0x7B, 0x7D, 0x5B, 0x5D, 0x3A, 0x5C]
+        for _ in 0..<Int.random(in: 1...6, using: &rng) {
+            guard !out.isEmpty else { out.append(interesting.randomElement(using: &rng)!); continue }
+            let at = Int.random(in: 0..<out.count, using: &rng)
+            switch Int.random(in: 0..<5, using: &rng) {
+            case 0: out[at] = interesting.randomElement(using: &rng)!
+            case 1: out.insert(interesting.randomElement(using: &rng)!, at: at)
+            case 2: out.remove(at: at)
+            case 3: out = Array(out[..<at])
+            default: out[at] = UInt8.random(in: 0...255, using: &rng)
+            }
+        }
+        return out
+    }
+
+    @Test("mutated CSV files never crash an import and never store part of a file")
+    func csvImport() throws {
+        var rng = SeededRandom(seed: Self.seed)
+        let store = try sampleStore()
+        let seeds: [(Importer.Kind, String)] = [
+            (.learners, "handle,name,email,cohort,notes\nana,\"Ana, B\",ana@x.org,c1,\"multi\nline\"\nbo,Bo,,c2,\n"),
+            (.awards, "learner,credential,status,earned_on,expires_on\nsarah,aws-ccp,earned,2026-01-02,\nomar,py-data,planned,,\n"),
+            (.credentials, "code,title,hours,cost,skills\nnew,\"New, one\",10,9.99,cloud;python\n"),
+            (.skills, "code,name,category\nk1,Skill one,Tech\n"),
+        ]
+        for _ in 0..<Self.iterations {
+            let (kind, text) = seeds.randomElement(using: &rng)!
+            let input = Self.mutate(Array(text.utf8), &rng)
+            let before = try dump(store.database)
+            do {
+                _ = try Importer(store.database).run(kind, reader: CSVReader(bytes: input), file: "fuzz.csv")
+            } catch let error as CredfolioError {
+                #expect(error.message.hasPrefix("fuzz.csv:"), "\(error.message)")
+                #expect(!error.message.contains("\n"))
+                #expect(try dump(store.database) == before, "a failed import changed the database")
+            }
+            #expect(store.database.isAutocommit)
+        }
+    }
+
+    @Test("mutated stack files never crash the parser; what parses writes back and parses the same")
+    func stackParser() throws {
+        var rng = SeededRandom(seed: Self.seed &+ 1)
+        let seed = Array(#"[{"code": "a", "title": "T", "shared": true, "requires": {"all": [{"credential": "x"}, {"choose": 1, "of": [{"skill": "s"}, {"hours": 10, "from": ["x"]}, {"credits": 2, "unit": "ECTS"}]}, {"stack": "b"}]}}]"#.utf8)
+        var parsed = 0
+        for _ in 0..<(Self.iterations * 5) {
+            let input = Self.mutate(seed, &rng)
+            do {
+                let stacks = try StackParser.parse(input)
+                parsed += 1
+                #expect(try StackParser.parse(Array(JSONValue.array(stacks.map(\.json)).serialized().utf8)) == stacks)
+            } catch is CredfolioError {
+            } catch is JSONSyntaxError {
+            }
+        }
+        #expect(parsed > 0)
+    }
+}

@@ -33,6 +33,7 @@ extension AwardCommand {
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Record an award: earned (with --earned), in progress or planned.",
             discussion: "The expiry is derived from the credential's validity unless --expires gives it.")
         @OptionGroup var database: DatabaseOptions
@@ -67,7 +68,8 @@ extension AwardCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List awards, by learner and credential.")
+        static let configuration = CommandConfiguration(
+            commandName: "list",abstract: "List awards, by learner and credential.")
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
         @Option(help: "Only this learner's awards.") var learner: String?
@@ -86,6 +88,7 @@ extension AwardCommand {
 
     struct Edit: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "edit",
             abstract: "Change an award's status, dates, evidence or notes.",
             discussion: "To mark a planned award earned: award edit sarah aws-ccp --status earned --earned-on 2026-03-14. An empty value clears an optional date or text.")
         @OptionGroup var database: DatabaseOptions
@@ -122,6 +125,7 @@ extension AwardCommand {
 
     struct Revoke: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "revoke",
             abstract: "Mark an award revoked: it stays on record but no longer counts toward any stack.")
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var selector: AwardSelector
@@ -139,6 +143,7 @@ extension AwardCommand {
 
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "remove",
             abstract: "Delete an award from the record (to keep it on record but stop it counting, revoke it).")
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var selector: AwardSelector

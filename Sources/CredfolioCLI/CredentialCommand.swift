@@ -71,7 +71,8 @@ extension CredentialCommand {
     }
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a credential to the catalog.")
+        static let configuration = CommandConfiguration(
+            commandName: "add",abstract: "Add a credential to the catalog.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "The credential's code, e.g. aws-ccp.") var code: String
         @OptionGroup var fields: CredentialFields
@@ -90,7 +91,8 @@ extension CredentialCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the catalog by code.")
+        static let configuration = CommandConfiguration(
+            commandName: "list",abstract: "List the catalog by code.")
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
         @Option(help: "Only credentials that teach this skill.") var skill: String?
@@ -117,7 +119,8 @@ extension CredentialCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one credential.")
+        static let configuration = CommandConfiguration(
+            commandName: "show",abstract: "Show one credential.")
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
         @Argument(help: "The credential's code.") var code: String
@@ -140,6 +143,7 @@ extension CredentialCommand {
 
     struct Edit: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "edit",
             abstract: "Change a credential.",
             discussion: "Options given replace the stored values; --skill replaces the whole skill list. An empty value clears an optional field.")
         @OptionGroup var database: DatabaseOptions
@@ -163,6 +167,7 @@ extension CredentialCommand {
 
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "remove",
             abstract: "Remove a credential from the catalog.",
             discussion: "A credential with awards is kept unless --force, which removes the awards too; one that a stack names is always kept.")
         @OptionGroup var database: DatabaseOptions

@@ -18,7 +18,8 @@ extension LearnerCommand {
     }
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a learner.")
+        static let configuration = CommandConfiguration(
+            commandName: "add",abstract: "Add a learner.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "The learner's handle, the id used on the command line (e.g. sarah).") var handle: String
         @Option(help: "Full name.") var name: String
@@ -36,7 +37,8 @@ extension LearnerCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List learners by handle.")
+        static let configuration = CommandConfiguration(
+            commandName: "list",abstract: "List learners by handle.")
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
         @Option(help: "Only learners of this cohort.") var cohort: String?
@@ -50,7 +52,8 @@ extension LearnerCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a learner and their awards.")
+        static let configuration = CommandConfiguration(
+            commandName: "show",abstract: "Show a learner and their awards.")
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
         @Argument(help: "The learner's handle.") var handle: String
@@ -78,6 +81,7 @@ extension LearnerCommand {
 
     struct Edit: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "edit",
             abstract: "Change a learner's details.", discussion: "An empty value clears an optional field: --email \"\".")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "The learner's handle.") var handle: String
@@ -108,6 +112,7 @@ extension LearnerCommand {
 
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "remove",
             abstract: "Remove a learner.", discussion: "A learner with awards is kept unless --force, which removes the awards too.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "The learner's handle.") var handle: String

@@ -12,6 +12,7 @@ struct ReportCommand: ParsableCommand {
 extension ReportCommand {
     struct Cohort: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "cohort",
             abstract: "One row per learner and stack, closest to done first, with a summary per stack.",
             discussion: "last_earned_on is the learner's latest earned award: an old date marks a learner who has stalled.")
         @OptionGroup var database: DatabaseOptions
@@ -93,6 +94,7 @@ extension ReportCommand {
 
     struct Expiring: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "expiring",
             abstract: "Held credentials that lapse within the coming days, soonest first, so nothing lapses unnoticed.",
             discussion: "A credential renewed by a later award that lasts longer is not listed.")
         @OptionGroup var database: DatabaseOptions

@@ -18,7 +18,8 @@ extension SkillCommand {
     }
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a skill.")
+        static let configuration = CommandConfiguration(
+            commandName: "add",abstract: "Add a skill.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "The skill's code, e.g. python.") var code: String
         @Option(help: "Its name.") var name: String
@@ -35,7 +36,8 @@ extension SkillCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List skills by code.")
+        static let configuration = CommandConfiguration(
+            commandName: "list",abstract: "List skills by code.")
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
         @Option(help: "Only skills of this category.") var category: String?
@@ -48,7 +50,8 @@ extension SkillCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a skill and the credentials that teach it.")
+        static let configuration = CommandConfiguration(
+            commandName: "show",abstract: "Show a skill and the credentials that teach it.")
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
         @Argument(help: "The skill's code.") var code: String
@@ -73,6 +76,7 @@ extension SkillCommand {
 
     struct Edit: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "edit",
             abstract: "Change a skill.", discussion: "An empty value clears an optional field.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "The skill's code.") var code: String
@@ -103,6 +107,7 @@ extension SkillCommand {
 
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "remove",
             abstract: "Remove a skill.",
             discussion: "A skill taught by credentials is kept unless --force, which drops it from them; a skill a stack requires is always kept.")
         @OptionGroup var database: DatabaseOptions

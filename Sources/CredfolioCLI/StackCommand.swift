@@ -12,7 +12,8 @@ struct StackCommand: ParsableCommand {
 
 extension StackCommand {
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List stacks by code.")
+        static let configuration = CommandConfiguration(
+            commandName: "list",abstract: "List stacks by code.")
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
 
@@ -33,7 +34,8 @@ extension StackCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a stack's requirement tree, nested stacks inlined.")
+        static let configuration = CommandConfiguration(
+            commandName: "show",abstract: "Show a stack's requirement tree, nested stacks inlined.")
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
         @Argument(help: "The stack's code.") var code: String
@@ -70,7 +72,8 @@ extension StackCommand {
     }
 
     struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove a stack (refused while another stack nests it).")
+        static let configuration = CommandConfiguration(
+            commandName: "remove",abstract: "Remove a stack (refused while another stack nests it).")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "The stack's code.") var code: String
 
@@ -83,6 +86,7 @@ extension StackCommand {
 
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Write stacks as the JSON that import stacks reads: every stack as a list, or one as an object.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "Only this stack.") var code: String?

@@ -1,0 +1,295 @@
+#!/usr/bin/env python3
+"""Credfolio's benchmark: whole processes, side by side with SQLite's own shell.
+
+Run it through Scripts/bench, which builds the release binary first:
+
+    Scripts/bench small     # 10,000 learners, ~100,000 awards: a couple of minutes
+    Scripts/bench large     # 100,000 learners, ~1,000,000 awards
+
+It generates a synthetic population from a fixed seed, then times each
+credfolio command against its baseline, alternating the two, and reports
+medians, the ratio credfolio / baseline, and credfolio's peak resident memory.
+The results go to BENCHMARKS.md.
+"""
+
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+SIZES = {
+    "small": {"learners": 10_000, "runs": 5},
+    "large": {"learners": 100_000, "runs": 3},
+}
+CREDENTIALS = 500
+SKILLS = 60
+STACKS = 20
+SEED = 20261129
+AS_OF = "2026-11-29"
+
+SUBJECTS = ["Data Analytics", "Cloud Security", "Project Management", "Web Development", "Digital Marketing",
+            "Medical Coding", "Network Administration", "Agile Leadership", "Python Programming", "UX Research"]
+LEVELS = ["Foundations", "Associate", "Professional", "Expert"]
+ISSUERS = ["Metro College", "State University", "Google", "Microsoft", "CompTIA", "AAPC", "PMI", "Scrum.org"]
+
+
+def generate(folder, learners, rng):
+    """Writes skills, credentials, learners, awards (CSV) and stacks (JSON)."""
+    os.makedirs(folder, exist_ok=True)
+    skills = [f"skill-{i:02d}" for i in range(SKILLS)]
+    with open(f"{folder}/skills.csv", "w") as f:
+        f.write("code,name,category\n")
+        for i, code in enumerate(skills):
+            f.write(f"{code},Skill {i},{['Technology', 'Business', 'Healthcare'][i % 3]}\n")
+
+    credentials = []
+    with open(f"{folder}/credentials.csv", "w") as f:
+        f.write("code,title,issuer,kind,hours,cost,weeks,validity_months,skills\n")
+        for i in range(CREDENTIALS):
+            code = f"cr-{i:04d}"
+            hours = rng.choice([8, 12, 16, 20, 30, 40, 60, 80, 120, 160])
+            validity = rng.choice(["", "", "", "12", "24", "36"])
+            taught = rng.sample(skills, rng.randint(1, 3))
+            title = f"\"{rng.choice(SUBJECTS)}, {rng.choice(LEVELS)} {i}\""
+            kind = rng.choice(["badge", "certificate", "certification", "course"])
+            cost = f"{rng.randint(0, 120) * 5}.{rng.choice(['00', '99', '50'])}"
+            f.write(f"{code},{title},{rng.choice(ISSUERS)},{kind},{hours},{cost},{max(1, hours // 10)},{validity},{';'.join(taught)}\n")
+            credentials.append((code, taught))
+
+    stacks = []
+    for s in range(STACKS):
+        pool = rng.sample(credentials, 12)
+        children = [
+            {"credential": pool[0][0]},
+            {"credential": pool[1][0]},
+            {"choose": 2, "of": [{"credential": c[0]} for c in pool[2:6]]},
+            {"skill": rng.choice(pool[6][1])},
+            {"hours": rng.choice([60, 100, 150]), "from": [c[0] for c in pool[:10]]},
+        ]
+        if s % 4 == 3:
+            children.append({"stack": f"stack-{s - 1:02d}"})
+        if s % 5 == 0:
+            children.append({"choose": 1, "of": [{"credential": pool[10][0]}, {"credential": pool[11][0]}, {"hours": 40}]})
+        stacks.append({"code": f"stack-{s:02d}", "title": f"{rng.choice(SUBJECTS)} Pathway {s}",
+                       "issuer": rng.choice(ISSUERS), "requires": {"all": children}})
+    with open(f"{folder}/stacks.json", "w") as f:
+        json.dump(stacks, f, indent=1)
+
+    # Learners favour the credentials their stacks name, as real ones do.
+    stacked = sorted({leaf["credential"] for st in stacks for leaf in walk(st["requires"]) if "credential" in leaf})
+    awards = 0
+    with open(f"{folder}/learners.csv", "w") as lf, open(f"{folder}/awards.csv", "w") as af:
+        lf.write("handle,name,email,cohort\n")
+        af.write("learner,credential,status,earned_on,expires_on,evidence_url\n")
+        for i in range(learners):
+            handle = f"learner-{i:06d}"
+            lf.write(f"{handle},\"Learner {i}, Cohort {i % 40}\",{handle}@example.org,cohort-{i % 40:02d}\n")
+            count = rng.randint(5, 15)
+            chosen = set(rng.sample(stacked, min(len(stacked), count // 2)))
+            while len(chosen) < count:
+                chosen.add(rng.choice(credentials)[0])
+            for code in sorted(chosen):
+                roll = rng.random()
+                status = "earned" if roll < 0.78 else "in-progress" if roll < 0.88 else "planned" if roll < 0.96 else "revoked"
+                earned = "" if status in ("in-progress", "planned") else random_day(rng, 2019, 2026)
+                evidence = f"https://badges.example.org/{handle}/{code}" if status == "earned" and rng.random() < 0.3 else ""
+                af.write(f"{handle},{code},{status},{earned},,{evidence}\n")
+                awards += 1
+                if status == "earned" and rng.random() < 0.03 and earned < "2025":
+                    af.write(f"{handle},{code},earned,{random_day(rng, 2025, 2026)},,\n")  # a renewal
+                    awards += 1
+    return awards
+
+
+def walk(node):
+    yield node
+    for key in ("all", "of"):
+        for child in node.get(key, []):
+            yield from walk(child)
+
+
+def random_day(rng, first, last):
+    year = rng.randint(first, last)
+    month = rng.randint(1, 10 if year == 2026 else 12)
+    return f"{year}-{month:02d}-{rng.randint(1, 28):02d}"
+
+
+def run(command, stdout=subprocess.DEVNULL, stdin=None):
+    """Runs one process; returns (seconds, peak RSS in MiB)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=stdout, stderr=subprocess.PIPE, stdin=stdin)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    error = process.stderr.read().decode()
+    process.stderr.close()
+    if process.returncode != 0:
+        sys.exit(f"bench: {' '.join(command)} failed ({process.returncode}): {error}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def compare(name, ours, baseline, runs, prepare=None):
+    """Alternates ours and baseline `runs` times; returns a result row."""
+    times, base_times, memory = [], [], []
+    for _ in range(runs):
+        if prepare: prepare()
+        t, m = ours()
+        times.append(t)
+        memory.append(m)
+        if baseline:
+            if prepare: prepare()
+            base_times.append(baseline()[0])
+    row = {"name": name, "ours": statistics.median(times), "memory": max(memory)}
+    if base_times:
+        row["baseline"] = statistics.median(base_times)
+        row["ratio"] = row["ours"] / row["baseline"]
+    print(f"  {name}: credfolio {row['ours']:.3f} s" + (f", baseline {row['baseline']:.3f} s, ratio {row['ratio']:.2f}"
+          if base_times else "") + f", peak RSS {row['memory']:.1f} MiB", flush=True)
+    return row
+
+
+def main():
+    size = sys.argv[1] if len(sys.argv) > 1 else "small"
+    binary = sys.argv[2]
+    if size not in SIZES:
+        sys.exit("usage: Scripts/bench [small|large]")
+    config = SIZES[size]
+    sqlite = shutil.which("sqlite3") or sys.exit("bench: the sqlite3 shell is missing (apt-get install sqlite3)")
+    work = os.path.abspath(f".build/bench-{size}")
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    rng = random.Random(SEED)
+    print(f"generating the {size} population (seed {SEED})", flush=True)
+    awards = generate(f"{work}/data", config["learners"], rng)
+    data = f"{work}/data"
+
+    base = f"{work}/base.db"
+    for kind in ("skills", "credentials", "learners"):
+        run([binary, "import", kind, f"{data}/{kind}.csv", "--db", base])
+    run([binary, "import", "stacks", f"{data}/stacks.json", "--db", base])
+    target = f"{work}/target.db"
+
+    def fresh():
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(target + suffix): os.remove(target + suffix)
+        shutil.copyfile(base, target)
+
+    runs = config["runs"]
+    results = []
+    print(f"timing ({runs} runs each, alternating with the baseline)", flush=True)
+    staging = f"""
+.bail on
+.import --csv {data}/awards.csv staging
+INSERT INTO award (learner_id, credential_id, status, earned_on, expires_on, evidence_url)
+  SELECT l.id, c.id, s.status, nullif(s.earned_on, ''), nullif(s.expires_on, ''), nullif(s.evidence_url, '')
+  FROM staging s JOIN learner l ON l.handle = s.learner JOIN credential c ON c.code = s.credential;
+DROP TABLE staging;
+"""
+    script = f"{work}/load.sql"
+    with open(script, "w") as f:
+        f.write(staging)
+    results.append(compare(
+        f"import awards ({awards:,} rows)",
+        lambda: run([binary, "import", "awards", f"{data}/awards.csv", "--db", target]),
+        lambda: run([sqlite, target, f".read {script}"]),
+        runs, prepare=fresh))
+
+    # The loaded database, for the read benchmarks.
+    fresh()
+    run([binary, "import", "awards", f"{data}/awards.csv", "--db", target])
+    loaded = f"{work}/loaded.db"
+    shutil.copyfile(target, loaded)
+    grouped = f"""
+SELECT l.handle, count(*), sum(c.hours)
+FROM learner l JOIN award a ON a.learner_id = l.id JOIN credential c ON c.id = a.credential_id
+WHERE a.status = 'earned' AND a.earned_on <= '{AS_OF}'
+  AND ifnull(a.expires_on, date(a.earned_on, '+' || c.validity_months || ' months')) IS NOT '{AS_OF}'
+  AND (ifnull(a.expires_on, date(a.earned_on, '+' || c.validity_months || ' months')) IS NULL
+       OR ifnull(a.expires_on, date(a.earned_on, '+' || c.validity_months || ' months')) > '{AS_OF}')
+GROUP BY l.id ORDER BY l.handle;
+"""
+    rows = config["learners"] * STACKS
+    out = f"{work}/out.csv"
+    results.append(compare(
+        f"export progress ({rows:,} rows)",
+        lambda: run([binary, "export", "progress", "--as-of", AS_OF, "-o", out, "--db", loaded]),
+        lambda: run([sqlite, "-csv", loaded, grouped], stdout=open(out + ".base", "w")),
+        runs))
+
+    handle = f"learner-{config['learners'] // 2:06d}"
+    lookup = f"""SELECT c.code, a.status, a.earned_on FROM award a JOIN learner l ON l.id = a.learner_id
+                 JOIN credential c ON c.id = a.credential_id WHERE l.handle = '{handle}';"""
+    quick = max(runs, 15)
+    results.append(compare(
+        f"progress {handle}",
+        lambda: run([binary, "progress", handle, "--as-of", AS_OF, "--db", loaded]),
+        lambda: run([sqlite, loaded, lookup]),
+        quick))
+    results.append(compare(
+        f"next {handle} stack-03",
+        lambda: run([binary, "next", handle, "stack-03", "--as-of", AS_OF, "--db", loaded]),
+        None, quick))
+
+    write_report(size, awards, runs, results, binary, sqlite)
+
+
+def command_output(command):
+    try:
+        return subprocess.run(command, capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return "unknown"
+
+
+def write_report(size, awards, runs, results, binary, sqlite):
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    cpu = "unknown"
+    if os.path.exists("/proc/cpuinfo"):
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    swift = command_output(["swift", "--version"]).splitlines()
+    lines = [
+        "# Benchmarks",
+        "",
+        f"`Scripts/bench {size}`: {SIZES[size]['learners']:,} learners, {CREDENTIALS} credentials, {awards:,} awards, "
+        f"{STACKS} stacks (seed {SEED}, as of {AS_OF}). Whole processes, release build (`--static-swift-stdlib`), "
+        f"medians of {runs} runs ({max(runs, 15)} for the single-learner commands), each run alternating with its baseline "
+        "on the same machine. Ratio = credfolio / baseline: below 1 is faster.",
+        "",
+        f"Machine: {os.cpu_count()} cores ({cpu}), {memory:.0f} GiB memory, {platform.system()} {platform.release()}; "
+        f"SQLite {command_output([sqlite, '--version']).split(' ')[0]}; {swift[0] if swift else 'Swift'}.",
+        "",
+        "| benchmark | credfolio | baseline | ratio | target | peak RSS |",
+        "| --- | ---: | ---: | ---: | --- | ---: |",
+    ]
+    targets = ["≤ 1.0×", "≤ 2.0×", "≤ 3.0×", "(no baseline)"]
+    for row, target in zip(results, targets):
+        base = f"{row['baseline']:.3f} s" if "baseline" in row else "—"
+        ratio = f"{row['ratio']:.2f}×" if "ratio" in row else "—"
+        lines.append(f"| {row['name']} | {row['ours']:.3f} s | {base} | {ratio} | {target} | {row['memory']:.1f} MiB |")
+    lines += [
+        "",
+        "Baselines, with the `sqlite3` shell on a copy of the same database:",
+        "1. import: `.import --csv` into a staging table, then `INSERT … SELECT` joining learners and credentials to resolve ids.",
+        "2. export progress: `sqlite3 -csv` running a grouped query over the same awards (per learner: credentials held on the date, and their hours).",
+        "3. progress: `sqlite3` looking up one learner's awards by handle: the floor for any command.",
+        "",
+        f"Reproduce: `Scripts/bench {size}`.",
+        "",
+    ]
+    notes = "BENCHMARKS.notes.md"
+    if os.path.exists(notes):
+        lines += open(notes).read().splitlines() + [""]
+    with open("BENCHMARKS.md", "w") as f:
+        f.write("\n".join(lines))
+    print("wrote BENCHMARKS.md")
+
+
+if __name__ == "__main__":
+    main()

@@ -31,7 +31,8 @@ struct ImportCommand: ParsableCommand {
         }
         let input = try InputFile(path: file)
         let store = try database.open()
-        let summary = try Importer(store.database).run(csvKind, reader: CSVReader(fileDescriptor: input.fd), file: file)
+        let summary = try Importer(store.database, expectedRows: input.size / 40)
+            .run(csvKind, reader: CSVReader(fileDescriptor: input.fd), file: file)
         OutputSink.standardOutput().write(summary.description + "\n")
     }
 }
@@ -78,6 +79,8 @@ struct ExportCommand: ParsableCommand {
 final class InputFile {
     let fd: Int32
     private let owned: Bool
+    /// The size in bytes, when it is a regular file (else 0).
+    private(set) var size = 0
 
     init(path: String) throws {
         if path == "-" {
@@ -93,6 +96,7 @@ final class InputFile {
             close(fd)
             throw CredfolioError.invalid("\(path) is a folder, not a file")
         }
+        if (info.st_mode & S_IFMT) == S_IFREG { size = Int(info.st_size) }
     }
 
     deinit { if owned { close(fd) } }

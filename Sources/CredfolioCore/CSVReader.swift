@@ -97,15 +97,7 @@ public final class CSVReader {
         var quoteLine = line
         var fieldStart = 0
         recordLine = line
-        let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\""), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
-
-        func endField() throws {
-            guard ends.count < CSVReader.maxFields else {
-                throw CSVError(line: recordLine, reason: "more than \(NumberText.grouped(CSVReader.maxFields)) fields in one record")
-            }
-            ends.append(bytes.count)
-            fieldStart = bytes.count
-        }
+        if atStartOfInput { try skipByteOrderMark() }
 
         while true {
             if position == limit {
@@ -116,88 +108,157 @@ public final class CSVReader {
                     case .fieldStart where ends.isEmpty:
                         return false
                     default:
-                        try endField()
+                        try endField(&fieldStart)
                         return true
                     }
                 }
             }
-            var b = chunk[position]
-            position += 1
-            if atStartOfInput {
-                atStartOfInput = false
-                if b == 0xEF {
-                    // A UTF-8 byte-order mark: EF BB BF.
-                    var mark: [UInt8] = [b]
-                    while mark.count < 3 {
-                        if position == limit { guard try refill() else { break } }
-                        mark.append(chunk[position])
-                        position += 1
+            // Scan the buffered chunk with local state: no bounds or
+            // exclusivity checks per byte. Plain runs are copied whole.
+            var outcome = Outcome.needMore
+            var i = position
+            let end = limit
+            var line = self.line
+            var skipLineFeed = self.skipLineFeed
+            try chunk.withUnsafeBufferPointer { buffer in
+                let base = buffer.baseAddress!
+                scan: while i < end {
+                    let b = base[i]
+                    if skipLineFeed {
+                        skipLineFeed = false
+                        if b == 0x0A { i += 1; continue }
                     }
-                    if mark == [0xEF, 0xBB, 0xBF] { continue }
-                    // Not a mark: keep the bytes as data of the first field.
-                    bytes.append(contentsOf: mark.dropLast())
-                    b = mark.last!
-                    state = .unquoted
-                }
-            }
-            if skipLineFeed {
-                skipLineFeed = false
-                if b == lf { continue }
-            }
-            if b == 0 {
-                throw CSVError(line: line, field: ends.count + 1, reason: "NUL byte in input")
-            }
-            switch state {
-            case .fieldStart, .unquoted:
-                if b == comma {
-                    try endField()
-                    state = .fieldStart
-                } else if b == lf || b == cr {
-                    line += 1
-                    if b == cr { skipLineFeed = true }
-                    if state == .fieldStart && ends.isEmpty {
-                        recordLine = line  // a blank line: no record
-                        continue
+                    switch state {
+                    case .fieldStart, .unquoted:
+                        // The run of ordinary bytes up to the next special one.
+                        var j = i
+                        while j < end {
+                            let c = base[j]
+                            if c == 0x2C || c == 0x0A || c == 0x0D || c == 0x22 || c == 0 { break }
+                            j += 1
+                        }
+                        if j > i {
+                            bytes.append(contentsOf: UnsafeBufferPointer(start: base + i, count: j - i))
+                            state = .unquoted
+                            i = j
+                            if bytes.count - fieldStart > CSVReader.maxFieldBytes { outcome = .tooLong; break scan }
+                            continue
+                        }
+                        i += 1
+                        switch b {
+                        case 0x2C:
+                            try endField(&fieldStart)
+                            state = .fieldStart
+                        case 0x0A, 0x0D:
+                            line += 1
+                            if b == 0x0D { skipLineFeed = true }
+                            if state == .fieldStart && ends.isEmpty {
+                                recordLine = line  // a blank line: no record
+                                continue
+                            }
+                            try endField(&fieldStart)
+                            outcome = .record
+                            break scan
+                        case 0x22:
+                            guard state == .fieldStart else {
+                                outcome = .error(CSVError(line: line, field: ends.count + 1, reason: "quote inside an unquoted field"))
+                                break scan
+                            }
+                            state = .quoted
+                            quoteLine = line
+                        default:
+                            outcome = .error(CSVError(line: line, field: ends.count + 1, reason: "NUL byte in input"))
+                            break scan
+                        }
+                    case .quoted:
+                        var j = i
+                        while j < end {
+                            let c = base[j]
+                            if c == 0x22 || c == 0x0A || c == 0 { break }
+                            j += 1
+                        }
+                        if j > i {
+                            bytes.append(contentsOf: UnsafeBufferPointer(start: base + i, count: j - i))
+                            i = j
+                            if bytes.count - fieldStart > CSVReader.maxFieldBytes { outcome = .tooLong; break scan }
+                            continue
+                        }
+                        i += 1
+                        switch b {
+                        case 0x22: state = .quoteInQuoted
+                        case 0x0A:
+                            line += 1
+                            bytes.append(b)
+                        default:
+                            outcome = .error(CSVError(line: line, field: ends.count + 1, reason: "NUL byte in input"))
+                            break scan
+                        }
+                    case .quoteInQuoted:
+                        i += 1
+                        switch b {
+                        case 0x22:
+                            bytes.append(0x22)
+                            state = .quoted
+                        case 0x2C:
+                            try endField(&fieldStart)
+                            state = .fieldStart
+                        case 0x0A, 0x0D:
+                            line += 1
+                            if b == 0x0D { skipLineFeed = true }
+                            try endField(&fieldStart)
+                            outcome = .record
+                            break scan
+                        case 0:
+                            outcome = .error(CSVError(line: line, field: ends.count + 1, reason: "NUL byte in input"))
+                            break scan
+                        default:
+                            outcome = .error(CSVError(line: line, field: ends.count + 1, reason: "text after a closing quote"))
+                            break scan
+                        }
                     }
-                    try endField()
-                    return true
-                } else if b == quote {
-                    guard state == .fieldStart else {
-                        throw CSVError(line: line, field: ends.count + 1, reason: "quote inside an unquoted field")
-                    }
-                    state = .quoted
-                    quoteLine = line
-                } else {
-                    bytes.append(b)
-                    state = .unquoted
-                }
-            case .quoted:
-                if b == quote {
-                    state = .quoteInQuoted
-                } else {
-                    if b == lf { line += 1 }
-                    bytes.append(b)
-                }
-            case .quoteInQuoted:
-                if b == quote {
-                    bytes.append(quote)
-                    state = .quoted
-                } else if b == comma {
-                    try endField()
-                    state = .fieldStart
-                } else if b == lf || b == cr {
-                    line += 1
-                    if b == cr { skipLineFeed = true }
-                    try endField()
-                    return true
-                } else {
-                    throw CSVError(line: line, field: ends.count + 1, reason: "text after a closing quote")
                 }
             }
-            if bytes.count - fieldStart > CSVReader.maxFieldBytes {
+            position = i
+            self.line = line
+            self.skipLineFeed = skipLineFeed
+            switch outcome {
+            case .record: return true
+            case .error(let error): throw error
+            case .tooLong:
                 throw CSVError(line: recordLine, field: ends.count + 1,
                                reason: "field is longer than \(NumberText.grouped(CSVReader.maxFieldBytes)) bytes")
+            case .needMore: continue
             }
+        }
+    }
+
+    private enum Outcome { case needMore, record, tooLong, error(CSVError) }
+
+    private func endField(_ fieldStart: inout Int) throws {
+        guard ends.count < CSVReader.maxFields else {
+            throw CSVError(line: recordLine, reason: "more than \(NumberText.grouped(CSVReader.maxFields)) fields in one record")
+        }
+        ends.append(bytes.count)
+        fieldStart = bytes.count
+    }
+
+    /// Skips a UTF-8 byte-order mark (EF BB BF) at the very start.
+    private func skipByteOrderMark() throws {
+        atStartOfInput = false
+        var mark: [UInt8] = []
+        while mark.count < 3 {
+            if position == limit { guard try refill() else { break } }
+            mark.append(chunk[position])
+            position += 1
+            if mark != Array([0xEF, 0xBB, 0xBF].prefix(mark.count)) { break }
+        }
+        if mark == [0xEF, 0xBB, 0xBF] { return }
+        // Not a mark: give the bytes back to the scanner.
+        if position >= mark.count && Array(chunk[(position - mark.count)..<position]) == mark {
+            position -= mark.count
+        } else {
+            // The mark straddled a refill: keep what was read as field data.
+            bytes.append(contentsOf: mark)
         }
     }
 

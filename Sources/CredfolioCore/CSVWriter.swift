@@ -15,25 +15,38 @@ public final class CSVWriter {
     /// Writes a text cell, neutralised.
     public func text(_ value: String) {
         separate()
-        let neutral = CSVWriter.needsNeutralizing(value)
         var value = value
-        value.withUTF8 { utf8 in
-            let needsQuotes = utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
-            if needsQuotes { sink.write(byte: 0x22) }
-            if neutral { sink.write(byte: 0x27) }
-            if needsQuotes {
-                var runStart = 0
-                for (i, byte) in utf8.enumerated() where byte == 0x22 {
-                    sink.write(bytes: UnsafeBufferPointer(rebasing: utf8[runStart...i]))
-                    sink.write(byte: 0x22)
-                    runStart = i + 1
-                }
-                sink.write(bytes: UnsafeBufferPointer(rebasing: utf8[runStart...]))
-                sink.write(byte: 0x22)
-            } else {
-                sink.write(bytes: utf8)
-            }
+        if !CSVWriter.needsQuotesOrNeutralizing(value) {
+            value.withUTF8 { sink.write(bytes: $0) }
+            return
         }
+        var cell: [UInt8] = []
+        CSVWriter.appendText(value, to: &cell)
+        cell.withUnsafeBufferPointer { sink.write(bytes: $0) }
+    }
+
+    /// Appends `value` as one text cell (quoted and neutralised as needed)
+    /// to `bytes`: for rows assembled once and written many times.
+    public static func appendText(_ value: String, to bytes: inout [UInt8]) {
+        let neutral = needsNeutralizing(value)
+        let needsQuotes = value.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+        if needsQuotes { bytes.append(0x22) }
+        if neutral { bytes.append(0x27) }
+        for byte in value.utf8 {
+            bytes.append(byte)
+            if needsQuotes && byte == 0x22 { bytes.append(0x22) }
+        }
+        if needsQuotes { bytes.append(0x22) }
+    }
+
+    private static func needsQuotesOrNeutralizing(_ value: String) -> Bool {
+        needsNeutralizing(value) || value.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+    }
+
+    /// Writes bytes that already form whole cells, separators included.
+    public func rawBytes(_ bytes: [UInt8], cells: Int) {
+        bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
+        fieldsInRow += cells
     }
 
     public func text(_ value: String?) {

@@ -85,7 +85,7 @@ public enum Field {
 
     public static func choice<T: RawRepresentable & CaseIterable>(_ text: String, _ name: String, as type: T.Type) throws(CredfolioError) -> T
     where T.RawValue == String {
-        guard let value = T(rawValue: text.lowercased()) else {
+        guard let value = T(rawValue: text) ?? T(rawValue: text.lowercased()) else {
             throw fail(name, text, "is not one of " + T.allCases.map(\.rawValue).joined(separator: ", "))
         }
         return value

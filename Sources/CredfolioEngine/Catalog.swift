@@ -7,6 +7,13 @@ public struct Catalog: Sendable {
     public let index: [String: Int]
     /// For each skill code, the credentials that teach it (ascending index).
     public let teachers: [String: [Int]]
+    /// Per index, the fields evaluation reads on every learner, unpacked so
+    /// that the hot path never copies a whole ``Credential``.
+    public let hours: [Double]
+    public let credits: [Double]
+    public let creditUnits: [String?]
+    public let codes: [String]
+    public let validityMonths: [Int64?]
 
     public init(_ credentials: [Credential]) {
         self.credentials = credentials
@@ -18,6 +25,11 @@ public struct Catalog: Sendable {
         }
         self.index = index
         self.teachers = teachers
+        hours = credentials.map { Double($0.hours) }
+        credits = credentials.map { $0.credits ?? 0 }
+        creditUnits = credentials.map(\.creditUnit)
+        codes = credentials.map(\.code)
+        validityMonths = credentials.map(\.validityMonths)
     }
 
     public var count: Int { credentials.count }
@@ -89,7 +101,7 @@ extension Catalog {
     /// The day `fact` lapses: its own expiry, else earned-on plus validity.
     public func expiry(of fact: AwardFact) -> Day? {
         if let expiresOn = fact.expiresOn { return expiresOn }
-        guard let earned = fact.earnedOn, let months = credentials[fact.credential].validityMonths else { return nil }
+        guard let earned = fact.earnedOn, let months = validityMonths[fact.credential] else { return nil }
         return earned.adding(months: Int(months))
     }
 

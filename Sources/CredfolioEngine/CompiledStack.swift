@@ -23,6 +23,17 @@ public struct CompiledStack: Sendable {
         public var parent: Int?
     }
 
+    /// An hours or credits leaf, ready to sum: what each credential adds.
+    struct AmountLeaf: Sendable {
+        let node: Int
+        let threshold: Double
+        /// (catalog index, amount) for the credentials in its `from` list
+        /// that add something; nil when any credential counts.
+        let contributions: [(credential: Int, amount: Double)]?
+        /// nil for hours, else the credits' unit.
+        let unit: String?
+    }
+
     public let definition: StackDefinition
     public private(set) var nodes: [Node] = []
     public var root: Int { 0 }
@@ -30,6 +41,20 @@ public struct CompiledStack: Sendable {
     /// Credential leaves by catalog index: more than one leaf per index is
     /// where exclusive assignment has to choose.
     public private(set) var leavesByCredential: [Int: [Int]] = [:]
+    /// The same, as a list sorted by catalog index.
+    private(set) var credentialLeafGroups: [(credential: Int, leaves: [Int])] = []
+    private(set) var skillLeaves: [(node: Int, teachers: [Int])] = []
+    private(set) var amountLeaves: [AmountLeaf] = []
+    /// What `missing` says for each credential or skill leaf ("" elsewhere).
+    private(set) var leafCodes: [String] = []
+    /// Every credential whose holding can change this stack's value through
+    /// a credential, skill or listed-amount leaf; leaves that count any
+    /// credential are summarised by their totals instead.
+    public private(set) var relevant: [Int] = []
+    /// Per catalog index, its bit in a ``ProgressKey`` (-1: not relevant).
+    private(set) var keyBit: [Int16] = []
+    /// The leaves that count any credential: keyed by their totals.
+    private(set) var unrestricted: [AmountLeaf] = []
 
     /// Compiles `definition`, inlining nested stacks found by `stacks`.
     /// Throws when a code is unknown or nested stacks form a cycle.
@@ -37,6 +62,47 @@ public struct CompiledStack: Sendable {
         self.definition = definition
         var inlining: [String] = [definition.code]
         _ = try add(definition.requires, parent: nil, stackStart: nil, catalog: catalog, stacks: stacks, inlining: &inlining)
+        prepare(catalog)
+    }
+
+    private mutating func prepare(_ catalog: Catalog) {
+        credentialLeafGroups = leavesByCredential.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        leafCodes = Array(repeating: "", count: nodes.count)
+        var relevant = Set<Int>()
+        for (id, node) in nodes.enumerated() {
+            switch node.kind {
+            case .credential(let i):
+                leafCodes[id] = catalog.codes[i]
+                relevant.insert(i)
+            case .skill(let code, let teachers):
+                leafCodes[id] = "skill:" + code
+                skillLeaves.append((id, teachers))
+                relevant.formUnion(teachers)
+            case .hours(let threshold, let from), .credits(let threshold, _, let from):
+                var unit: String?
+                if case .credits(_, let u, _) = node.kind { unit = u }
+                let contributions = from.map { list in
+                    Set(list).sorted().compactMap { i -> (credential: Int, amount: Double)? in
+                        let amount = CompiledStack.amount(of: i, unit: unit, catalog: catalog)
+                        return amount > 0 ? (i, amount) : nil
+                    }
+                }
+                if let contributions { relevant.formUnion(contributions.map(\.credential)) }
+                amountLeaves.append(AmountLeaf(node: id, threshold: threshold, contributions: contributions, unit: unit))
+            case .all, .choose:
+                break
+            }
+        }
+        self.relevant = relevant.sorted()
+        unrestricted = amountLeaves.filter { $0.contributions == nil }
+        keyBit = Array(repeating: -1, count: catalog.count)
+        for (bit, i) in self.relevant.enumerated() where bit < 128 { keyBit[i] = Int16(bit) }
+    }
+
+    /// What credential `i` adds to an hours leaf (`unit` nil) or a credits leaf.
+    static func amount(of i: Int, unit: String?, catalog: Catalog) -> Double {
+        guard let unit else { return catalog.hours[i] }
+        return catalog.creditUnits[i] == unit ? catalog.credits[i] : 0
     }
 
     private mutating func add(

@@ -4,8 +4,8 @@ public struct Evaluation: Sendable {
     public let value: Double
     /// Every node's value, indexed like ``CompiledStack/nodes``.
     public let nodeValues: [Double]
-    /// For each satisfied credential leaf, the catalog index that satisfies it.
-    public let assignment: [Int: Int]
+    /// Per node, the catalog index assigned to it (-1 for none).
+    let assigned: [Int]
     /// False only if the assignment search hit its budget.
     public let exact: Bool
 
@@ -13,52 +13,64 @@ public struct Evaluation: Sendable {
     public var complete: Bool { value >= 1 - Evaluation.epsilon }
     public var percent: Double { value * 100 }
     public func isMet(_ node: Int) -> Bool { nodeValues[node] >= 1 - Evaluation.epsilon }
+
+    /// The catalog index that satisfies credential leaf `node`, if any.
+    public func assignment(of node: Int) -> Int? {
+        assigned[node] >= 0 ? assigned[node] : nil
+    }
 }
 
 extension CompiledStack {
     /// The amount (hours or credits) that `node`, an hours or credits leaf,
     /// counts from `held`, and the credentials that contributed.
     public func amount(of node: Int, held: HeldSet, catalog: Catalog) -> (total: Double, from: [Int]) {
+        guard let leaf = amountLeaves.first(where: { $0.node == node }) else { return (0, []) }
         var total = 0.0
         var contributors: [Int] = []
-        func add(_ i: Int) {
-            let c = catalog[i]
-            let value: Double
-            switch nodes[node].kind {
-            case .hours: value = Double(c.hours)
-            case .credits(_, let unit, _): value = c.creditUnit == unit ? (c.credits ?? 0) : 0
-            default: value = 0
-            }
-            if value > 0 {
-                total += value
+        if let contributions = leaf.contributions {
+            for (i, amount) in contributions where held.contains(i) {
+                total += amount
                 contributors.append(i)
             }
-        }
-        switch nodes[node].kind {
-        case .hours(_, let from), .credits(_, _, let from):
-            if let from {
-                for i in Set(from).sorted() where held.contains(i) { add(i) }
-            } else {
-                for i in held.members { add(i) }
+        } else {
+            for i in held.members {
+                let amount = CompiledStack.amount(of: i, unit: leaf.unit, catalog: catalog)
+                if amount > 0 {
+                    total += amount
+                    contributors.append(i)
+                }
             }
-        default: break
         }
         return (total, contributors)
+    }
+
+    /// The total a leaf that counts any credential sees in `members`.
+    func unrestrictedTotal(_ leaf: AmountLeaf, members: [Int], catalog: Catalog) -> Double {
+        var total = 0.0
+        for i in members { total += CompiledStack.amount(of: i, unit: leaf.unit, catalog: catalog) }
+        return total
     }
 
     /// The value of every leaf that consumes nothing (skills, hours,
     /// credits); credential leaves are 0 here.
     func baseLeafValues(_ held: HeldSet, catalog: Catalog) -> [Double] {
         var values = [Double](repeating: 0, count: nodes.count)
-        for (id, node) in nodes.enumerated() {
-            switch node.kind {
-            case .skill(_, let teachers):
-                values[id] = teachers.contains(where: held.contains) ? 1 : 0
-            case .hours(let threshold, _), .credits(let threshold, _, _):
-                values[id] = min(1, amount(of: id, held: held, catalog: catalog).total / threshold)
-            default:
+        for (node, teachers) in skillLeaves {
+            for t in teachers where held.contains(t) {
+                values[node] = 1
                 break
             }
+        }
+        var members: [Int]?
+        for leaf in amountLeaves {
+            var total = 0.0
+            if let contributions = leaf.contributions {
+                for (i, amount) in contributions where held.contains(i) { total += amount }
+            } else {
+                if members == nil { members = held.members }
+                total = unrestrictedTotal(leaf, members: members!, catalog: catalog)
+            }
+            values[leaf.node] = min(1, total / leaf.threshold)
         }
         return values
     }
@@ -74,11 +86,17 @@ extension CompiledStack {
                 for child in node.children { sum += values[child] }
                 values[id] = sum / Double(node.children.count)
             case .choose(let n):
-                scratch.removeAll(keepingCapacity: true)
-                for child in node.children { scratch.append(values[child]) }
-                scratch.sort(by: >)
                 var sum = 0.0
-                for k in 0..<n { sum += scratch[k] }
+                if n == node.children.count {
+                    for child in node.children { sum += values[child] }
+                } else if n == 1 {
+                    for child in node.children { sum = max(sum, values[child]) }
+                } else {
+                    scratch.removeAll(keepingCapacity: true)
+                    for child in node.children { scratch.append(values[child]) }
+                    scratch.sort(by: >)
+                    for k in 0..<n { sum += scratch[k] }
+                }
                 values[id] = sum / Double(n)
             default:
                 break
@@ -101,9 +119,9 @@ extension CompiledStack {
     /// cannot beat the best found, it is not explored.
     public func evaluate(_ held: HeldSet, catalog: Catalog, budget: Int = 200_000) -> Evaluation {
         var values = baseLeafValues(held, catalog: catalog)
-        var assignment: [Int: Int] = [:]
+        var assignment = [Int](repeating: -1, count: nodes.count)
         var choices: [(credential: Int, leaves: [Int])] = []
-        for (credential, leaves) in leavesByCredential.sorted(by: { $0.key < $1.key }) where held.contains(credential) {
+        for (credential, leaves) in credentialLeafGroups where held.contains(credential) {
             if shared || leaves.count == 1 {
                 for leaf in leaves {
                     values[leaf] = 1
@@ -116,7 +134,7 @@ extension CompiledStack {
         var scratch: [Double] = []
         if choices.isEmpty {
             let value = propagate(&values, scratch: &scratch)
-            return Evaluation(value: value, nodeValues: values, assignment: assignment, exact: true)
+            return Evaluation(value: value, nodeValues: values, assigned: assignment, exact: true)
         }
         var search = AssignmentSearch(stack: self, choices: choices, values: values, budget: budget)
         let picks = search.solve()
@@ -125,7 +143,7 @@ extension CompiledStack {
             assignment[picks[k]] = choice.credential
         }
         let value = propagate(&values, scratch: &scratch)
-        return Evaluation(value: value, nodeValues: values, assignment: assignment, exact: search.exact)
+        return Evaluation(value: value, nodeValues: values, assigned: assignment, exact: search.exact)
     }
 }
 

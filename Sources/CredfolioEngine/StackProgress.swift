@@ -34,7 +34,6 @@ public struct StackProgress: Sendable {
     /// an unfinished `choose` are all listed; nothing under a met group is.
     public func missing(catalog: Catalog) -> [String] {
         var out: [String] = []
-        var seen = Set<String>()
         func visit(_ id: Int) {
             guard !current.isMet(id) else { return }
             let node = stack.nodes[id]
@@ -42,8 +41,8 @@ public struct StackProgress: Sendable {
             switch node.kind {
             case .credential(let i):
                 // A held credential counted elsewhere cannot be earned twice.
-                item = held.contains(i) ? nil : catalog[i].code
-            case .skill(let code, _): item = "skill:" + code
+                item = held.contains(i) ? nil : stack.leafCodes[id]
+            case .skill: item = stack.leafCodes[id]
             case .hours(let threshold, _):
                 let have = stack.amount(of: id, held: held, catalog: catalog).total
                 item = "hours:" + NumberText.plain(threshold - have)
@@ -53,7 +52,7 @@ public struct StackProgress: Sendable {
             case .all, .choose:
                 node.children.forEach(visit)
             }
-            if let item, seen.insert(item).inserted { out.append(item) }
+            if let item, !out.contains(item) { out.append(item) }
         }
         visit(stack.root)
         return out
@@ -71,15 +70,15 @@ public struct StackProgress: Sendable {
         }
         switch node.kind {
         case .credential(let i):
-            if let by = current.assignment[id] { return ([catalog[by].code], "met by \(catalog[by].code)") }
+            if let by = current.assignment(of: id) { return ([catalog.codes[by]], "met by \(catalog.codes[by])") }
             if settled { return ([], "not needed") }
             return ([], held.contains(i) ? "held, but counted for another requirement" : "missing")
         case .skill(_, let teachers):
-            let by = teachers.filter(held.contains).map { catalog[$0].code }
+            let by = teachers.filter(held.contains).map { catalog.codes[$0] }
             return (by, by.isEmpty ? "missing: no held credential teaches it" : "taught by " + by.joined(separator: ", "))
         case .hours(let threshold, _), .credits(let threshold, _, _):
             let (total, from) = stack.amount(of: id, held: held, catalog: catalog)
-            let codes = from.map { catalog[$0].code }
+            let codes = from.map { catalog.codes[$0] }
             let unit: String
             if case .credits(_, let u, _) = node.kind { unit = u + " credits" } else { unit = "hours" }
             return (codes, "\(NumberText.plain(total)) of \(NumberText.plain(threshold)) \(unit)"
@@ -96,7 +95,9 @@ public struct StackProgress: Sendable {
 extension CompiledStack {
     /// Progress for a learner: `held` now, `projected` with unfinished awards.
     public func progress(held: HeldSet, projected: HeldSet, catalog: Catalog) -> StackProgress {
-        StackProgress(stack: self, current: evaluate(held, catalog: catalog),
-                      projected: evaluate(projected, catalog: catalog), held: held)
+        let current = evaluate(held, catalog: catalog)
+        // Most learners have nothing unfinished: the projection is the same.
+        return StackProgress(stack: self, current: current,
+                             projected: projected == held ? current : evaluate(projected, catalog: catalog), held: held)
     }
 }

@@ -9,7 +9,14 @@ public import CredfolioCore
 /// as it is; a column present but empty clears it.
 public struct Importer {
     let db: Database
-    public init(_ db: Database) { self.db = db }
+    /// About how many rows the input holds (from its size), for choosing
+    /// how to load; 0 when unknown.
+    let expectedRows: Int
+
+    public init(_ db: Database, expectedRows: Int = 0) {
+        self.db = db
+        self.expectedRows = expectedRows
+    }
 
     public enum Kind: String, CaseIterable, Sendable {
         case learners, skills, credentials, awards
@@ -38,7 +45,19 @@ public struct Importer {
 
     /// Imports `kind` rows from `reader`; `file` names the input in errors.
     public func run(_ kind: Kind, reader: CSVReader, file: String) throws -> ImportSummary {
-        try db.transaction {
+        // A bigger page cache for the load (64 MiB), back to the default after.
+        try db.execute(script: "PRAGMA cache_size = -65536")
+        defer { try? db.execute(script: "PRAGMA cache_size = -2000") }
+        if kind == .awards && db.isAutocommit {
+            // Every award row's learner and credential ids come from maps read
+            // inside this import's own write transaction, so they exist by
+            // construction: SQLite's two parent-key lookups per row would only
+            // repeat that. (The setting cannot change inside a transaction,
+            // hence outside it; `doctor` checks foreign keys in full.)
+            try db.execute(script: "PRAGMA foreign_keys = OFF")
+        }
+        defer { try? db.execute(script: "PRAGMA foreign_keys = ON") }
+        return try db.transaction {
             let table = try CSVTable(reader: reader, file: file, columns: kind.columns, required: kind.required)
             switch kind {
             case .learners: return try learners(table)
@@ -167,23 +186,36 @@ public struct Importer {
 
     // MARK: Awards
 
+    /// Bulk loads beyond this many rows build the secondary index afterwards.
+    static let rebuildIndexThreshold = 50_000
+
     private func awards(_ table: CSVTable) throws -> ImportSummary {
         var summary = ImportSummary(kind: "awards")
-        var touched = TouchedRows(maxBefore: try maxID("award"))
+        let maxBefore = try maxID("award")
+        var touched = TouchedRows(maxBefore: maxBefore)
         let learnerIDs = try LearnerRepository(db).idsByHandle()
         let catalog = try CredentialRepository(db).catalogIndex()
+        // A large file into a small table: drop the index the import does not
+        // read, and build it once at the end (inside this transaction).
+        let existing = try db.scalar(Int.self, "SELECT count(*) FROM award") ?? 0
+        let rebuild = expectedRows > Self.rebuildIndexThreshold && expectedRows > existing
+        if rebuild { try db.execute(script: "DROP INDEX award_by_credential") }
+
+        // New rows, the common case, take one statement: the insert.
+        let insert = try db.cachedStatement(
+            """
+            INSERT INTO award (learner_id, credential_id, status, started_on, earned_on, expires_on, evidence_url, notes)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+            """)
         let lookup = try db.cachedStatement(
             """
             SELECT id, status, started_on, expires_on, evidence_url, notes FROM award
             WHERE learner_id = ? AND credential_id = ? AND ifnull(earned_on, '') = ?
             """)
-        let insert = try db.cachedStatement(
-            """
-            INSERT INTO award (learner_id, credential_id, status, started_on, earned_on, expires_on, evidence_url, notes)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """)
         let update = try db.cachedStatement(
             "UPDATE award SET status = ?, started_on = ?, expires_on = ?, evidence_url = ?, notes = ? WHERE id = ?")
+        let hasStatus = table.has(2), hasExpires = table.has(4), hasEvidence = table.has(5)
+        let hasStarted = table.has(6), hasNotes = table.has(7)
 
         while try table.next() {
             try table.row {
@@ -195,8 +227,9 @@ public struct Importer {
                 guard let credential = catalog[code] else {
                     throw Field.fail("credential", code, "is not a known credential")
                 }
-                let earnedOn = try Field.optionalDay(try table.value(3), "earned_on")
-                let statusText = try table.value(2) ?? ""
+                let earnedText = try table.value(3) ?? ""
+                let earnedOn = try Field.optionalDay(earnedText, "earned_on")
+                let statusText = hasStatus ? try table.value(2) ?? "" : ""
                 let status: AwardStatus
                 if statusText.isEmpty {
                     guard earnedOn != nil else {
@@ -206,40 +239,60 @@ public struct Importer {
                 } else {
                     status = try Field.choice(statusText, "status", as: AwardStatus.self)
                 }
-                let key = earnedOn?.description ?? ""
-                let existing = try lookup.first([.integer(learnerID), .integer(credential.id), .text(key)]) { row in
+                var award = Award(learner: handle, credential: code, status: status, earnedOn: earnedOn)
+                if hasExpires { award.expiresOn = try Field.optionalDay(try table.value(4), "expires_on") }
+                if hasEvidence { award.evidenceURL = try table.value(5) }
+                if hasStarted { award.startedOn = try Field.optionalDay(try table.value(6), "started_on") }
+                if hasNotes { award.notes = try table.value(7) ?? "" }
+                award = try award.validated()
+
+                try insert.bind(learnerID, at: 1)
+                try insert.bind(credential.id, at: 2)
+                try insert.bind(award.status.rawValue, at: 3)
+                try insert.bind(award.startedOn?.description, at: 4)
+                try insert.bind(earnedOn == nil ? nil : earnedText, at: 5)
+                try insert.bind(award.expiresOn?.description, at: 6)
+                try insert.bind(award.evidenceURL, at: 7)
+                try insert.bind(award.notes, at: 8)
+                try insert.step()
+                insert.reset()
+                if db.changes == 1 {
+                    summary.inserted += 1
+                    return
+                }
+
+                // The key exists: this file's own row (a duplicate), or one
+                // from before, to update unless nothing changed.
+                let key = earnedOn == nil ? "" : earnedText
+                guard let stored = try lookup.first([.integer(learnerID), .integer(credential.id), .text(key)], { row in
                     (id: row.int64(0),
                      award: Award(learner: handle, credential: code, status: AwardStatus(rawValue: row.string(1)) ?? .planned,
                                   startedOn: row.optionalDay(2), earnedOn: earnedOn, expiresOn: row.optionalDay(3),
                                   evidenceURL: row.optionalString(4), notes: row.string(5)))
+                }) else {
+                    throw CredfolioError.conflict("award of \(code) to \(handle) could not be stored")
                 }
-                var award = existing?.award ?? Award(learner: handle, credential: code, status: status, earnedOn: earnedOn)
-                award.status = status
-                if table.has(4) { award.expiresOn = try Field.optionalDay(try table.value(4), "expires_on") }
-                if table.has(5) { award.evidenceURL = try table.value(5) }
-                if table.has(6) { award.startedOn = try Field.optionalDay(try table.value(6), "started_on") }
-                if table.has(7) { award.notes = try table.value(7) ?? "" }
-                award = try award.validated()
-
-                if let existing {
-                    let what = "award of \(code) to \(handle)" + (earnedOn.map { " earned on \($0)" } ?? "")
-                    try duplicate(what, &touched, existing.id)
-                    if award == existing.award { summary.unchanged += 1; return }
-                    try update.execute([
-                        .text(award.status.rawValue), award.startedOn.databaseValue, award.expiresOn.databaseValue,
-                        award.evidenceURL.databaseValue, .text(award.notes), .integer(existing.id),
-                    ])
-                    summary.updated += 1
-                } else {
-                    try insert.execute([
-                        .integer(learnerID), .integer(credential.id), .text(award.status.rawValue),
-                        award.startedOn.databaseValue, award.earnedOn.databaseValue, award.expiresOn.databaseValue,
-                        award.evidenceURL.databaseValue, .text(award.notes),
-                    ])
-                    summary.inserted += 1
+                let what = "award of \(code) to \(handle)" + (earnedOn.map { " earned on \($0)" } ?? "")
+                try duplicate(what, &touched, stored.id)
+                // Columns the file leaves out keep their stored values.
+                var merged = award
+                if !hasExpires { merged.expiresOn = stored.award.expiresOn }
+                if !hasEvidence { merged.evidenceURL = stored.award.evidenceURL }
+                if !hasStarted { merged.startedOn = stored.award.startedOn }
+                if !hasNotes { merged.notes = stored.award.notes }
+                merged = try merged.validated()
+                if merged == stored.award {
+                    summary.unchanged += 1
+                    return
                 }
+                try update.execute([
+                    .text(merged.status.rawValue), merged.startedOn.databaseValue, merged.expiresOn.databaseValue,
+                    merged.evidenceURL.databaseValue, .text(merged.notes), .integer(stored.id),
+                ])
+                summary.updated += 1
             }
         }
+        if rebuild { try db.execute(script: "CREATE INDEX award_by_credential ON award (credential_id)") }
         return summary
     }
 }

@@ -14,8 +14,10 @@ struct ProgressExport {
     let stack: String?
     let cohort: String?
     let asOf: Day
-    /// Distinct keys remembered per stack before the memo stops growing.
-    static let memoLimit = 200_000
+    /// Distinct keys remembered across all stacks: the memo stops growing
+    /// there (about 40 MiB), so memory stays bounded however many learners
+    /// there are; the first keys met are usually the most common ones.
+    static let memoLimit = 160_000
 
     func write(to csv: CSVWriter) throws {
         let portfolio = try Portfolio(store, only: stack)
@@ -24,6 +26,7 @@ struct ProgressExport {
         var memo = Array(repeating: [ProgressKey: [UInt8]](), count: stacks.count)
         csv.row(ProgressFormatting.csvColumns)
         var prefix: [UInt8] = []
+        var remembered = 0
         try portfolio.forEachLearner(cohort: cohort) { learner, facts in
             let held = catalog.holdings(facts, on: asOf)
             let projected = catalog.holdings(facts, on: asOf, projected: true)
@@ -43,11 +46,12 @@ struct ProgressExport {
                     cells = known
                 } else {
                     cells = Self.cells(stack.progress(held: held, projected: projected, catalog: catalog), catalog: catalog, asOf: asOf)
-                    if let key, memo[s].count < Self.memoLimit { memo[s][key] = cells }
+                    if let key, remembered < Self.memoLimit {
+                        memo[s][key] = cells
+                        remembered += 1
+                    }
                 }
-                csv.rawBytes(prefix, cells: 3)
-                csv.rawBytes(cells, cells: 8)
-                csv.endRow()
+                csv.rawRow(prefix, cells)
             }
         }
         try csv.flush()

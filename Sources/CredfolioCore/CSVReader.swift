@@ -271,8 +271,9 @@ public final class CSVReader {
         let start = index == 0 ? 0 : ends[index - 1]
         let end = ends[index]
         if start == end { return "" }
-        let text = bytes.withUnsafeBufferPointer {
-            String(validating: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self)
+        let text = bytes.withUnsafeBufferPointer { all -> String? in
+            let slice = UnsafeBufferPointer(rebasing: all[start..<end])
+            return UTF8Check.isValid(slice) ? String(decoding: slice, as: UTF8.self) : nil
         }
         guard let text else {
             throw CSVError(line: recordLine, field: index + 1, reason: "field is not valid UTF-8")

@@ -43,11 +43,13 @@ public final class CSVWriter {
         needsNeutralizing(value) || value.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
     }
 
-    /// Writes bytes that already form whole cells, separators included.
-    public func rawBytes(_ bytes: [UInt8], cells: Int) {
-        bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
-        fieldsInRow += cells
+    /// Writes a whole row from two runs of ready-made cells (the first
+    /// ending with its separator).
+    public func rawRow(_ first: [UInt8], _ second: [UInt8]) {
+        sink.writeLine(first, second)
+        fieldsInRow = 0
     }
+
 
     public func text(_ value: String?) {
         if let value { text(value) } else { empty() }

@@ -93,10 +93,11 @@ public struct JSONParser {
         while true {
             skipSpace()
             guard current == UInt8(ascii: "\"") else { throw error("expected a key in double quotes") }
-            let keyError = error("duplicate key")
+            let keyStart = index
             let key = try string()
             guard seen.insert(key).inserted else {
-                throw JSONSyntaxError(line: keyError.line, column: keyError.column, reason: "duplicate key \"\(key)\"")
+                index = keyStart  // report the key's own position
+                throw error("duplicate key \"\(key)\"")
             }
             skipSpace()
             guard current == UInt8(ascii: ":") else { throw error("expected ':' after the key") }

@@ -41,6 +41,15 @@ public final class OutputSink {
         buffer.append(contentsOf: bytes)
     }
 
+    /// Writes `first`, `second` and a line feed: one whole CSV row.
+    public func writeLine(_ first: [UInt8], _ second: [UInt8]) {
+        let count = first.count + second.count + 1
+        if buffer.count + count > capacity { try? flush() }
+        buffer.append(contentsOf: first)
+        buffer.append(contentsOf: second)
+        buffer.append(0x0A)
+    }
+
     public func write(byte: UInt8) {
         if buffer.count == capacity { try? flush() }
         buffer.append(byte)

@@ -1,8 +1,9 @@
 public import CredfolioCore
 
 /// The credentials one can earn, numbered 0..<count so that the engine
-/// works on integer indices and bit sets instead of strings.
-public struct Catalog: Sendable {
+/// works on integer indices and bit sets instead of strings. Immutable and
+/// shared by reference.
+public final class Catalog: Sendable {
     public let credentials: [Credential]
     public let index: [String: Int]
     /// For each skill code, the credentials that teach it (ascending index).

@@ -1,8 +1,10 @@
 import CredfolioCore
 
 /// A stack's requirement tree with nested stacks inlined and codes turned
-/// into catalog indices: compiled once, evaluated for many learners.
-public struct CompiledStack: Sendable {
+/// into catalog indices: compiled once, evaluated for many learners. A
+/// class, since it is immutable after `init` and shared: passing it around
+/// costs one reference, not a copy of every table it holds.
+public final class CompiledStack {
     public enum Kind: Sendable, Equatable {
         case credential(Int)
         case skill(String, teachers: [Int])
@@ -65,7 +67,7 @@ public struct CompiledStack: Sendable {
         prepare(catalog)
     }
 
-    private mutating func prepare(_ catalog: Catalog) {
+    private func prepare(_ catalog: Catalog) {
         credentialLeafGroups = leavesByCredential.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         leafCodes = Array(repeating: "", count: nodes.count)
         var relevant = Set<Int>()
@@ -105,7 +107,7 @@ public struct CompiledStack: Sendable {
         return catalog.creditUnits[i] == unit ? catalog.credits[i] : 0
     }
 
-    private mutating func add(
+    private func add(
         _ requirement: Requirement, parent: Int?, stackStart: String?, catalog: Catalog,
         stacks: (String) -> StackDefinition?, inlining: inout [String]
     ) throws -> Int {

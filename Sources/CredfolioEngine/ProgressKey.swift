@@ -12,15 +12,15 @@ public struct ProgressKey: Hashable, Sendable {
         a.held == b.held && a.projected == b.projected && a.totals == b.totals
     }
 
+    /// One word folded from every field, then hashed once: keys are hashed
+    /// for every learner and stack, and equality settles any collision.
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(held.0)
-        hasher.combine(held.1)
-        hasher.combine(projected.0)
-        hasher.combine(projected.1)
-        hasher.combine(totals.0)
-        hasher.combine(totals.1)
-        hasher.combine(totals.2)
-        hasher.combine(totals.3)
+        var x = held.0 &* 0x9E37_79B9_7F4A_7C15
+        x = (x ^ held.1) &* 0xBF58_476D_1CE4_E5B9
+        x = (x ^ projected.0) &* 0x94D0_49BB_1331_11EB
+        x = (x ^ projected.1) &* 0x9E37_79B9_7F4A_7C15
+        x ^= totals.0.bitPattern &+ (totals.1.bitPattern << 1) &+ (totals.2.bitPattern << 2) &+ (totals.3.bitPattern << 3)
+        hasher.combine(x)
     }
 }
 
@@ -43,12 +43,17 @@ extension CompiledStack {
         }
         key.held = bits(held)
         key.projected = held == projected ? key.held : bits(projected)
+        // Past its threshold a total changes nothing in the row: clamp it,
+        // so that every learner who has met the leaf shares a key.
+        func total(_ leaf: AmountLeaf, _ members: [Int]) -> Double {
+            min(leaf.threshold, unrestrictedTotal(leaf, members: members, catalog: catalog))
+        }
         if !unrestricted.isEmpty {
-            key.totals.0 = unrestrictedTotal(unrestricted[0], members: held, catalog: catalog)
-            key.totals.1 = unrestrictedTotal(unrestricted[0], members: projected, catalog: catalog)
+            key.totals.0 = total(unrestricted[0], held)
+            key.totals.1 = total(unrestricted[0], projected)
             if unrestricted.count > 1 {
-                key.totals.2 = unrestrictedTotal(unrestricted[1], members: held, catalog: catalog)
-                key.totals.3 = unrestrictedTotal(unrestricted[1], members: projected, catalog: catalog)
+                key.totals.2 = total(unrestricted[1], held)
+                key.totals.3 = total(unrestricted[1], projected)
             }
         }
         return key

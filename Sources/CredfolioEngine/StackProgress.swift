@@ -3,7 +3,7 @@ import CredfolioCore
 /// One learner's progress toward one stack, ready to show: the evaluation
 /// of what they hold, the projection with their unfinished awards, and
 /// what is missing.
-public struct StackProgress: Sendable {
+public struct StackProgress {
     public let stack: CompiledStack
     public let current: Evaluation
     public let projected: Evaluation

@@ -1,5 +1,10 @@
 import CSQLite
 
+/// Process-wide SQLite settings, applied once before the first connection.
+private let sqliteConfigured: Bool = {
+    credfolio_sqlite3_disable_memstatus() == SQLITE_OK
+}()
+
 /// One connection to a SQLite database.
 ///
 /// A `Database` is not `Sendable`: it belongs to the task that opened it.
@@ -24,6 +29,7 @@ public final class Database {
 
     /// Opens (or creates) the database at `path`, with foreign keys enforced.
     public init(path: String, options: Options = Options()) throws {
+        _ = sqliteConfigured
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         flags |= options.readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
         if options.create && !options.readOnly { flags |= SQLITE_OPEN_CREATE }

@@ -46,7 +46,7 @@ public struct Importer {
     /// Imports `kind` rows from `reader`; `file` names the input in errors.
     public func run(_ kind: Kind, reader: CSVReader, file: String) throws -> ImportSummary {
         // A bigger page cache for the load (64 MiB), back to the default after.
-        try db.execute(script: "PRAGMA cache_size = -65536")
+        try db.execute(script: "PRAGMA cache_size = -32768")
         defer { try? db.execute(script: "PRAGMA cache_size = -2000") }
         if kind == .awards && db.isAutocommit {
             // Every award row's learner and credential ids come from maps read
@@ -237,7 +237,7 @@ public struct Importer {
                     }
                     status = .earned
                 } else {
-                    status = try Field.choice(statusText, "status", as: AwardStatus.self)
+                    status = try AwardStatus(rawValue: statusText) ?? Field.choice(statusText, "status", as: AwardStatus.self)
                 }
                 var award = Award(learner: handle, credential: code, status: status, earnedOn: earnedOn)
                 if hasExpires { award.expiresOn = try Field.optionalDay(try table.value(4), "expires_on") }
@@ -255,7 +255,7 @@ public struct Importer {
                 try insert.bind(award.evidenceURL, at: 7)
                 try insert.bind(award.notes, at: 8)
                 try insert.step()
-                insert.reset()
+                insert.rewind()
                 if db.changes == 1 {
                     summary.inserted += 1
                     return

@@ -104,6 +104,12 @@ public final class Statement {
         sqlite3_clear_bindings(handle)
     }
 
+    /// Makes the statement ready to run again, keeping its bindings (and
+    /// SQLite's buffers for them): for a loop that rebinds every parameter.
+    public func rewind() {
+        sqlite3_reset(handle)
+    }
+
     // MARK: Stepping
 
     /// Runs the statement to its next row: true when a row is ready to read,

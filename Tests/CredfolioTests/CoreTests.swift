@@ -130,6 +130,15 @@ struct CSVReaderTests {
         #expect(throws: CSVError(line: 2, field: 2, reason: "field is not valid UTF-8")) { _ = try reader.field(1) }
     }
 
+    @Test("UTF-8 validation accepts what Swift accepts and rejects the rest", arguments: [
+        [0x41], [0xC3, 0xA9], [0xE2, 0x9C, 0x93], [0xF0, 0x9F, 0x98, 0x80], [0xC3], [0xC0, 0x80], [0xE0, 0x80, 0x80],
+        [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xF8, 0x88, 0x80, 0x80, 0x80], [0x80], [0xE2, 0x28, 0xA1], [0xEF, 0xBB, 0xBF],
+    ] as [[UInt8]])
+    func utf8(bytes: [UInt8]) {
+        let expected = String(validating: bytes, as: UTF8.self) != nil
+        #expect(bytes.withUnsafeBufferPointer(UTF8Check.isValid) == expected)
+    }
+
     @Test("an over-long field and an over-wide record are errors, not unbounded memory")
     func limits() {
         let long = String(repeating: "x", count: CSVReader.maxFieldBytes + 1)

@@ -156,8 +156,8 @@ struct EvaluationTests {
         let evaluation = compiled.evaluate(held, catalog: w.catalog)
         #expect(evaluation.value == 1)
         #expect(evaluation.exact)
-        #expect(evaluation.assignment[compiled.leaves[2]] == w.catalog.index["a"])
-        #expect(evaluation.assignment[compiled.leaves[1]] == w.catalog.index["b"])
+        #expect(evaluation.assignment(of: compiled.leaves[2]) == w.catalog.index["a"])
+        #expect(evaluation.assignment(of: compiled.leaves[1]) == w.catalog.index["b"])
     }
 
     @Test("the assignment search stays fast and exact on a real-sized tree with many contested credentials")

@@ -148,7 +148,7 @@ def compare(name, ours, baseline, runs, prepare=None):
     if base_times:
         row["baseline"] = statistics.median(base_times)
         row["ratio"] = row["ours"] / row["baseline"]
-    print(f"  {name}: credfolio {row['ours']:.3f} s" + (f", baseline {row['baseline']:.3f} s, ratio {row['ratio']:.2f}"
+    print(f"  {name}: credfolio {row['ours']:.4f} s" + (f", baseline {row['baseline']:.4f} s, ratio {row['ratio']:.2f}"
           if base_times else "") + f", peak RSS {row['memory']:.1f} MiB", flush=True)
     return row
 
@@ -269,10 +269,15 @@ def write_report(size, awards, runs, results, binary, sqlite):
         "| --- | ---: | ---: | ---: | --- | ---: |",
     ]
     targets = ["≤ 1.0×", "≤ 2.0×", "≤ 3.0×", "(no baseline)"]
+
+    def seconds(value):
+        return f"{value:.3f} s" if value >= 1 else f"{value * 1000:.1f} ms"
+
     for row, target in zip(results, targets):
-        base = f"{row['baseline']:.3f} s" if "baseline" in row else "—"
+        base = seconds(row["baseline"]) if "baseline" in row else "—"
         ratio = f"{row['ratio']:.2f}×" if "ratio" in row else "—"
-        lines.append(f"| {row['name']} | {row['ours']:.3f} s | {base} | {ratio} | {target} | {row['memory']:.1f} MiB |")
+        met = "" if "ratio" not in row else (" (met)" if row["ratio"] <= float(target[2:-1]) else " (missed)")
+        lines.append(f"| {row['name']} | {seconds(row['ours'])} | {base} | {ratio} | {target}{met} | {row['memory']:.1f} MiB |")
     lines += [
         "",
         "Baselines, with the `sqlite3` shell on a copy of the same database:",

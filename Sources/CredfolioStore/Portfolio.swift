@@ -61,9 +61,17 @@ public struct Portfolio {
     }
 
     private func fact(_ row: Statement, offset: Int32) -> AwardFact {
-        AwardFact(credential: indexByID[row.int64(offset)] ?? 0,
-                  status: AwardStatus(rawValue: row.string(offset + 1)) ?? .planned,
-                  earnedOn: row.optionalDay(offset + 2), expiresOn: row.optionalDay(offset + 3))
+        // The schema's CHECK allows exactly these four statuses, and their
+        // first letters differ: no String per award row.
+        let status: AwardStatus
+        switch row.firstByte(offset + 1) {
+        case UInt8(ascii: "e"): status = .earned
+        case UInt8(ascii: "i"): status = .inProgress
+        case UInt8(ascii: "r"): status = .revoked
+        default: status = .planned
+        }
+        return AwardFact(credential: indexByID[row.int64(offset)] ?? 0, status: status,
+                         earnedOn: row.optionalDay(offset + 2), expiresOn: row.optionalDay(offset + 3))
     }
 
     /// Calls `body` once per learner (of `cohort`, when given) in handle

@@ -194,8 +194,18 @@ public final class Statement {
         isNull(index) ? nil : double(index)
     }
 
+    /// The column as a date, parsed from SQLite's bytes without making a
+    /// String; nil for NULL or text that is not a date.
     public func optionalDay(_ index: Int32) -> Day? {
-        isNull(index) ? nil : Day(iso: string(index))
+        guard let bytes = sqlite3_column_text(handle, index) else { return nil }
+        return Day.parse(UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, index))))
+    }
+
+    /// The first byte of a text column (0 for NULL or empty): enough to
+    /// tell apart the values of an enum whose names start differently.
+    public func firstByte(_ index: Int32) -> UInt8 {
+        guard let bytes = sqlite3_column_text(handle, index), sqlite3_column_bytes(handle, index) > 0 else { return 0 }
+        return bytes[0]
     }
 
     /// The column as a ``DatabaseValue``, whatever its storage class.

@@ -39,7 +39,8 @@ public enum Field {
         guard text.utf8.count <= maxBytes else {
             throw fail(name, text, "is longer than \(NumberText.grouped(maxBytes)) bytes")
         }
-        guard !text.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\t" && $0 != "\n") || $0.value == 0x7F }) else {
+        // Control characters are single ASCII bytes in UTF-8: scan bytes.
+        guard !text.utf8.contains(where: { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A) || $0 == 0x7F }) else {
             throw fail(name, text, "holds a control character")
         }
         return text

@@ -21,13 +21,10 @@ struct GapCommand: ParsableCommand {
     }
 
     func run() throws {
-        let day = try asOfDay(asOf)
-        let store = try database.open()
-        let learner = try store.learners.get(self.learner)
-        let portfolio = try Portfolio(store, only: stack)
-        let catalog = portfolio.catalog
-        let compiled = try portfolio.stack(stack)
-        let held = catalog.holdings(try portfolio.facts(of: learner), on: day)
+        let context = try LearnerPortfolio(database, learner: self.learner, stack: stack, asOf: asOf)
+        let (day, learner, catalog) = (context.day, context.learner, context.catalog)
+        let compiled = try context.portfolio.stack(stack)
+        let held = context.held()
         let evaluation = compiled.evaluate(held, catalog: catalog)
         let gaps = Self.gaps(compiled, evaluation: evaluation, held: held, catalog: catalog)
 

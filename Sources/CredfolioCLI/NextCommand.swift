@@ -27,13 +27,10 @@ struct NextCommand: ParsableCommand {
     }
 
     func run() throws {
-        let day = try asOfDay(asOf)
-        let store = try database.open()
-        let learner = try store.learners.get(self.learner)
-        let portfolio = try Portfolio(store, only: stack)
-        let catalog = portfolio.catalog
-        let held = catalog.holdings(try portfolio.facts(of: learner), on: day)
-        var results = portfolio.stacks.map { stack in
+        let context = try LearnerPortfolio(database, learner: self.learner, stack: stack, asOf: asOf)
+        let (day, learner, catalog) = (context.day, context.learner, context.catalog)
+        let held = context.held()
+        var results = context.portfolio.stacks.map { stack in
             PlanResult(stack: stack, progress: stack.evaluate(held, catalog: catalog),
                        plan: stack.plan(held: held, catalog: catalog, by: by), catalog: catalog, pace: pace)
         }

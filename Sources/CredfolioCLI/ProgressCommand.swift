@@ -21,16 +21,12 @@ struct ProgressCommand: ParsableCommand {
     var assume: [String] = []
 
     func run() throws {
-        let day = try asOfDay(asOf)
-        let store = try database.open()
-        let learner = try store.learners.get(self.learner)
-        let portfolio = try Portfolio(store, only: stack)
-        let catalog = portfolio.catalog
-        let assumed = try portfolio.indices(assume)
-        let facts = try portfolio.facts(of: learner)
-        let held = catalog.holdings(facts, on: day, assume: assumed)
-        let projected = catalog.holdings(facts, on: day, projected: true, assume: assumed)
-        let progress = ProgressFormatting.ranked(portfolio.stacks.map {
+        let context = try LearnerPortfolio(database, learner: self.learner, stack: stack, asOf: asOf)
+        let (day, learner, catalog) = (context.day, context.learner, context.catalog)
+        let assumed = try context.portfolio.indices(assume)
+        let held = context.held(assume: assumed)
+        let projected = context.held(projected: true, assume: assumed)
+        let progress = ProgressFormatting.ranked(context.portfolio.stacks.map {
             $0.progress(held: held, projected: projected, catalog: catalog)
         })
         let out = OutputSink.standardOutput()

@@ -108,3 +108,28 @@ enum ProgressFormatting {
 func asOfDay(_ text: String?) throws -> Day {
     try parseDay(text, "as_of") ?? Day.today()
 }
+
+/// What `progress`, `next` and `gap` start from: one learner, their awards,
+/// and the catalog with the stacks compiled (all, or the one named).
+struct LearnerPortfolio {
+    let day: Day
+    let learner: Learner
+    let portfolio: Portfolio
+    let facts: [AwardFact]
+
+    init(_ database: DatabaseOptions, learner handle: String, stack: String?, asOf: String?) throws {
+        day = try asOfDay(asOf)
+        let store = try database.open()
+        learner = try store.learners.get(handle)
+        portfolio = try Portfolio(store, only: stack)
+        facts = try portfolio.facts(of: learner)
+    }
+
+    var catalog: Catalog { portfolio.catalog }
+
+    /// What the learner holds on the day; projected counts their unfinished
+    /// awards; `assume` adds credentials as if earned that day.
+    func held(projected: Bool = false, assume: [Int] = []) -> HeldSet {
+        catalog.holdings(facts, on: day, projected: projected, assume: assume)
+    }
+}

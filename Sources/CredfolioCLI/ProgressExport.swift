@@ -1,6 +1,9 @@
 import CredfolioCore
 import CredfolioEngine
 import CredfolioStore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `export progress`: one CSV row per learner × stack, streamed. Each stack
 /// is compiled once and each learner's awards are read once, in one query,
@@ -9,25 +12,67 @@ import CredfolioStore
 /// A row is determined by the learner's ``ProgressKey`` for the stack, so
 /// the cells after the learner's own are computed once per distinct key and
 /// kept as bytes; real cohorts repeat the same patterns of holdings often.
+///
+/// A large export uses a second core: the learners are split at the median
+/// handle, and a worker thread with its own connection writes the second
+/// half to an unnamed temporary file, appended once the first half is out.
+/// The export holds the write lock meanwhile, so both halves read the same
+/// state of the database.
 struct ProgressExport {
     let store: Store
     let stack: String?
     let cohort: String?
     let asOf: Day
-    /// Distinct keys remembered across all stacks: the memo stops growing
-    /// there (about 40 MiB), so memory stays bounded however many learners
-    /// there are; the first keys met are usually the most common ones.
-    static let memoLimit = 160_000
+    /// Distinct keys remembered across all stacks, per thread: the memo stops
+    /// growing there (about 20 MiB), so memory stays bounded however many
+    /// learners there are; the first keys met are usually the most common.
+    static let memoLimit = 80_000
+    /// Below this many learners one thread is quicker than two.
+    var parallelThreshold = 20_000
 
-    func write(to csv: CSVWriter) throws {
-        let portfolio = try Portfolio(store, only: stack)
+    func write(to csv: CSVWriter, sink: OutputSink) throws {
+        try store.database.transaction {
+            csv.row(ProgressFormatting.csvColumns)
+            let count = try store.database.scalar(
+                Int.self, "SELECT count(*) FROM learner WHERE ?1 IS NULL OR cohort = ?1", cohort) ?? 0
+            guard count >= parallelThreshold, let middle = try store.database.scalar(
+                String.self, "SELECT handle FROM learner WHERE ?1 IS NULL OR cohort = ?1 ORDER BY handle LIMIT 1 OFFSET ?2",
+                cohort, count / 2)
+            else {
+                try Self.rows(portfolio: Portfolio(store, only: stack), cohort: cohort, from: nil, before: nil, asOf: asOf, to: csv)
+                try csv.flush()
+                return
+            }
+            let temporary = try TemporaryFile()
+            let worker = try Worker.start { [path = store.path, stack, cohort, asOf, fd = temporary.fd] in
+                let store = try Store(path: path)
+                let csv = CSVWriter(sink: OutputSink(fileDescriptor: fd, name: "a temporary file"))
+                try Self.rows(portfolio: Portfolio(store, only: stack), cohort: cohort, from: middle, before: nil,
+                              asOf: asOf, to: csv)
+                try csv.flush()
+            }
+            var firstHalf: (any Error)?
+            do {
+                try Self.rows(portfolio: Portfolio(store, only: stack), cohort: cohort, from: nil, before: middle,
+                              asOf: asOf, to: csv)
+                try csv.flush()
+            } catch {
+                firstHalf = error
+            }
+            let secondHalf = worker.join()
+            if let error = firstHalf ?? secondHalf.map({ CredfolioError.invalid($0) }) { throw error }
+            try temporary.copy(to: sink)
+        }
+    }
+
+    /// Writes the rows of the learners in [from, before).
+    static func rows(portfolio: Portfolio, cohort: String?, from: String?, before: String?, asOf: Day, to csv: CSVWriter) throws {
         let catalog = portfolio.catalog
         let stacks = portfolio.stacks.sorted { $0.definition.code < $1.definition.code }
         var memo = Array(repeating: [ProgressKey: [UInt8]](), count: stacks.count)
-        csv.row(ProgressFormatting.csvColumns)
-        var prefix: [UInt8] = []
         var remembered = 0
-        try portfolio.forEachLearner(cohort: cohort) { learner, facts in
+        var prefix: [UInt8] = []
+        try portfolio.forEachLearner(cohort: cohort, from: from, before: before) { learner, facts in
             let held = catalog.holdings(facts, on: asOf)
             let projected = catalog.holdings(facts, on: asOf, projected: true)
             let heldMembers = held.members
@@ -54,7 +99,6 @@ struct ProgressExport {
                 csv.rawRow(prefix, cells)
             }
         }
-        try csv.flush()
     }
 
     /// The cells from `stack` to `as_of`, in ``ProgressFormatting/csvColumns`` order.
@@ -71,5 +115,85 @@ struct ProgressExport {
         bytes.append(0x2C)
         bytes.append(contentsOf: asOf.description.utf8)
         return bytes
+    }
+}
+
+/// An unnamed file readable by its owner only (it holds personal data),
+/// gone when closed, even if the process dies.
+final class TemporaryFile {
+    let fd: Int32
+
+    init() throws {
+        let folder = environment("TMPDIR").flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        // mkstemp creates it with mode 0600; unlinking at once leaves no name behind.
+        var template = Array((folder + "/credfolio-XXXXXX").utf8CString)
+        fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else {
+            throw CredfolioError.invalid("cannot create a temporary file in \(folder): \(String(cString: strerror(errno)))")
+        }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+    }
+
+    deinit { close(fd) }
+
+    /// Appends the whole file to `sink`.
+    func copy(to sink: OutputSink) throws {
+        guard lseek(fd, 0, SEEK_SET) == 0 else {
+            throw CredfolioError.invalid("cannot read back a temporary file: \(String(cString: strerror(errno)))")
+        }
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count == 0 { break }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw CredfolioError.invalid("cannot read back a temporary file: \(String(cString: strerror(errno)))")
+            }
+            chunk.withUnsafeBufferPointer { sink.write(bytes: UnsafeBufferPointer(rebasing: $0[0..<count])) }
+        }
+        try sink.flush()
+    }
+}
+
+/// A POSIX thread running one closure; `join` returns its error message,
+/// if it threw. The closure shares nothing mutable with the caller: the
+/// result comes back through pthread_join.
+struct Worker {
+    private final class Job: Sendable {
+        let work: @Sendable () throws -> Void
+        init(_ work: @escaping @Sendable () throws -> Void) { self.work = work }
+    }
+
+    private final class Failure: Sendable {
+        let message: String
+        init(_ message: String) { self.message = message }
+    }
+
+    private let thread: pthread_t
+
+    static func start(_ work: @escaping @Sendable () throws -> Void) throws -> Worker {
+        var thread = pthread_t()
+        let job = Unmanaged.passRetained(Job(work)).toOpaque()
+        let code = pthread_create(&thread, nil, { raw in
+            let job = Unmanaged<Job>.fromOpaque(raw!).takeRetainedValue()
+            do {
+                try job.work()
+                return nil
+            } catch {
+                return Unmanaged.passRetained(Failure("\(error)")).toOpaque()
+            }
+        }, job)
+        guard code == 0 else {
+            Unmanaged<Job>.fromOpaque(job).release()
+            throw CredfolioError.invalid("cannot start a thread: \(String(cString: strerror(code)))")
+        }
+        return Worker(thread: thread)
+    }
+
+    /// Waits for the thread; its error message, or nil when it succeeded.
+    func join() -> String? {
+        var result: UnsafeMutableRawPointer?
+        pthread_join(thread, &result)
+        return result.map { Unmanaged<Failure>.fromOpaque($0).takeRetainedValue().message }
     }
 }

@@ -61,7 +61,7 @@ struct ExportCommand: ParsableCommand {
             let day = try asOfDay(asOf)
             let store = try database.open()
             try writeOutput(to: output) { sink in
-                try ProgressExport(store: store, stack: stack, cohort: cohort, asOf: day).write(to: CSVWriter(sink: sink))
+                try ProgressExport(store: store, stack: stack, cohort: cohort, asOf: day).write(to: CSVWriter(sink: sink), sink: sink)
             }
             return
         }

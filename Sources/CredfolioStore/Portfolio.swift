@@ -74,19 +74,25 @@ public struct Portfolio {
                          earnedOn: row.optionalDay(offset + 2), expiresOn: row.optionalDay(offset + 3))
     }
 
-    /// Calls `body` once per learner (of `cohort`, when given) in handle
-    /// order, with their awards, streaming: one query, one learner in memory.
-    public func forEachLearner(cohort: String? = nil, _ body: (Learner, [AwardFact]) throws -> Void) throws {
+    /// Calls `body` once per learner (of `cohort`, when given; with a handle
+    /// from `from` on and before `before`, when given) in handle order, with
+    /// their awards, streaming: one query, one learner in memory.
+    public func forEachLearner(cohort: String? = nil, from: String? = nil, before: String? = nil,
+                               _ body: (Learner, [AwardFact]) throws -> Void) throws {
+        var clauses: [String] = [], values: [DatabaseValue] = []
+        if let cohort { clauses.append("l.cohort = ?"); values.append(.text(cohort)) }
+        if let from { clauses.append("l.handle >= ?"); values.append(.text(from)) }
+        if let before { clauses.append("l.handle < ?"); values.append(.text(before)) }
         let sql = """
             SELECT l.id, l.handle, l.name, l.email, l.cohort, l.notes, l.created_on,
                    a.credential_id, a.status, a.earned_on, a.expires_on
             FROM learner l LEFT JOIN award a ON a.learner_id = l.id
-            \(cohort == nil ? "" : "WHERE l.cohort = ?")
+            \(clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "))
             ORDER BY l.handle
             """
         var current: Learner?
         var facts: [AwardFact] = []
-        try db.cachedStatement(sql).forEachRow(cohort.map { [.text($0)] } ?? []) { row in
+        try db.cachedStatement(sql).forEachRow(values) { row in
             let id = row.int64(0)
             if current?.id != id {
                 if let current { try body(current, facts) }

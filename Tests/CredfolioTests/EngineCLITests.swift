@@ -2,6 +2,8 @@ import Foundation
 import Testing
 @testable import CredfolioCore
 @testable import CredfolioEngine
+@testable import CredfolioStore
+@testable import CredfolioCLI
 
 @Suite("Command line: stacks, progress, next, gap, reports", .serialized)
 struct EngineCLITests {
@@ -264,6 +266,48 @@ struct EngineCLITests {
                     #expect(object["fits_six_months"] as? Bool == ((object["total_weeks"] as! Int) <= 26))
                 }
             }
+        }
+    }
+}
+
+@Suite("Export progress on two threads")
+struct ParallelExportTests {
+    @Test("splitting the learners across two threads writes exactly the rows one thread writes")
+    func sameRows() throws {
+        let dir = try TemporaryDirectory()
+        let store = try Store(path: dir.file("c.db"))
+        var learners = "handle,name,cohort\n", credentials = "code,title,hours,validity_months\n", awards = "learner,credential,status,earned_on\n"
+        for c in 0..<12 { credentials += "c\(c),\"Credential \(c), part \(c % 3)\",\(5 + c * 7),\(c % 4 == 0 ? "12" : "")\n" }
+        var rng = SeededRandom(seed: 99)
+        for l in 0..<301 {
+            learners += "l\(String(l + 1000)),\"Learner, \(l)\",c\(l % 3)\n"
+            for c in 0..<12 where Int.random(in: 0..<3, using: &rng) == 0 {
+                let status = ["earned", "earned", "in-progress", "revoked"].randomElement(using: &rng)!
+                awards += "l\(String(l + 1000)),c\(c),\(status),\(status == "in-progress" ? "" : "2025-0\(1 + c % 9)-1\(l % 10)")\n"
+            }
+        }
+        for (kind, text) in [(Importer.Kind.learners, learners), (.credentials, credentials), (.awards, awards)] {
+            _ = try Importer(store.database).run(kind, reader: CSVReader(text: text), file: "\(kind).csv")
+        }
+        _ = try store.stacks.importFile(Array("""
+            [{"code": "a", "requires": {"all": [{"credential": "c1"}, {"choose": 2, "of": [{"credential": "c2"}, {"credential": "c3"}, {"hours": 40}]}]}},
+             {"code": "b", "requires": {"all": [{"stack": "a"}, {"credential": "c1"}, {"hours": 30, "from": ["c4", "c5"]}]}}]
+            """.utf8), file: "s.json")
+        func export(threshold: Int, cohort: String?) throws -> String {
+            let path = dir.file("out-\(threshold)-\(cohort ?? "all").csv")
+            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            let sink = OutputSink(fileDescriptor: fd, name: path, closeWhenDone: true)
+            var export = ProgressExport(store: store, stack: nil, cohort: cohort, asOf: day("2026-06-01"))
+            export.parallelThreshold = threshold
+            try export.write(to: CSVWriter(sink: sink), sink: sink)
+            try sink.flush()
+            return try String(contentsOfFile: path, encoding: .utf8)
+        }
+        for cohort in [nil, "c1"] {
+            let one = try export(threshold: .max, cohort: cohort)
+            let two = try export(threshold: 1, cohort: cohort)
+            #expect(one.split(separator: "\n").count == 1 + 2 * (cohort == nil ? 301 : 100))
+            #expect(two == one)
         }
     }
 }

@@ -52,7 +52,7 @@ public final class CSVWriter {
 
 
     public func text(_ value: String?) {
-        if let value { text(value) } else { empty() }
+        if let value { text(value) } else { separate() }
     }
 
     /// Writes a number or other value that is not text, as it is.
@@ -60,8 +60,6 @@ public final class CSVWriter {
         separate()
         sink.write(value)
     }
-
-    public func empty() { separate() }
 
     public func endRow() {
         sink.write(byte: 0x0A)

@@ -63,10 +63,6 @@ public struct HeldSet: Equatable, Sendable {
         words[i >> 6] &= ~(1 << UInt64(i & 63))
     }
 
-    public mutating func removeAll() {
-        for w in words.indices { words[w] = 0 }
-    }
-
     /// Members in ascending order.
     public var members: [Int] {
         var out: [Int] = []
@@ -79,8 +75,6 @@ public struct HeldSet: Equatable, Sendable {
         }
         return out
     }
-
-    public var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
 }
 
 /// One award, reduced to what decides whether it is held.

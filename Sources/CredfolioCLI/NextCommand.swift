@@ -34,10 +34,11 @@ struct NextCommand: ParsableCommand {
             PlanResult(stack: stack, progress: stack.evaluate(held, catalog: catalog),
                        plan: stack.plan(held: held, catalog: catalog, by: by), catalog: catalog, pace: pace)
         }
-        // Completable first, least remaining effort first.
+        // Completable first, least remaining effort first; on a tie, the
+        // one further along first.
         results.sort {
-            ($0.plan.completable ? 0 : 1, $0.plan.total, $0.stack.definition.code)
-                < ($1.plan.completable ? 0 : 1, $1.plan.total, $1.stack.definition.code)
+            ($0.plan.completable ? 0 : 1, $0.plan.total, -$0.progress.value, $0.stack.definition.code)
+                < ($1.plan.completable ? 0 : 1, $1.plan.total, -$1.progress.value, $1.stack.definition.code)
         }
         let out = OutputSink.standardOutput()
         switch output.format {

@@ -8,7 +8,7 @@ import Glibc
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import learners, skills, credentials or awards from a CSV file.",
+        abstract: "Import learners, skills, credentials or awards from CSV, or stacks from JSON.",
         discussion: """
             One file is one transaction: if any row is bad, nothing from the file is stored and the error \
             names the file, the line and the reason. Rows upsert by their key (handle; code; learner + \
@@ -40,7 +40,7 @@ struct ImportCommand: ParsableCommand {
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export learners, skills, credentials or awards as CSV, in the columns import reads.",
+        abstract: "Export learners, skills, credentials, awards or progress as CSV (stacks as JSON), in the form import reads.",
         discussion: """
             Text cells that a spreadsheet would run as a formula (starting with =, +, -, @, tab or carriage \
             return) are written with a leading ' ; import removes exactly that, so export then import is lossless.

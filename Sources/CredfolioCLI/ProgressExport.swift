@@ -78,19 +78,15 @@ struct ProgressExport {
             let heldMembers = held.members
             let projectedMembers = projected == held ? heldMembers : projected.members
             prefix.removeAll(keepingCapacity: true)
-            CSVWriter.appendText(learner.handle, to: &prefix)
-            prefix.append(0x2C)
-            CSVWriter.appendText(learner.name, to: &prefix)
-            prefix.append(0x2C)
-            CSVWriter.appendText(learner.cohort ?? "", to: &prefix)
-            prefix.append(0x2C)
+            ProgressFormatting.learnerCells(learner, into: &prefix)
             for (s, stack) in stacks.enumerated() {
                 let key = stack.progressKey(held: heldMembers, projected: projectedMembers, catalog: catalog)
                 let cells: [UInt8]
                 if let key, let known = memo[s][key] {
                     cells = known
                 } else {
-                    cells = Self.cells(stack.progress(held: held, projected: projected, catalog: catalog), catalog: catalog, asOf: asOf)
+                    cells = ProgressFormatting.progressCells(
+                        stack.progress(held: held, projected: projected, catalog: catalog), catalog: catalog, asOf: asOf)
                     if let key, remembered < Self.memoLimit {
                         memo[s][key] = cells
                         remembered += 1
@@ -99,22 +95,6 @@ struct ProgressExport {
                 csv.rawRow(prefix, cells)
             }
         }
-    }
-
-    /// The cells from `stack` to `as_of`, in ``ProgressFormatting/csvColumns`` order.
-    static func cells(_ p: StackProgress, catalog: Catalog, asOf: Day) -> [UInt8] {
-        var bytes: [UInt8] = []
-        CSVWriter.appendText(p.code, to: &bytes)
-        for number in [ProgressFormatting.percent(p.percent), ProgressFormatting.percent(p.projectedPercent),
-                       p.complete ? "true" : "false", String(p.requirementsMet), String(p.requirementsTotal)] {
-            bytes.append(0x2C)
-            bytes.append(contentsOf: number.utf8)
-        }
-        bytes.append(0x2C)
-        CSVWriter.appendText(p.missing(catalog: catalog).joined(separator: ";"), to: &bytes)
-        bytes.append(0x2C)
-        bytes.append(contentsOf: asOf.description.utf8)
-        return bytes
     }
 }
 

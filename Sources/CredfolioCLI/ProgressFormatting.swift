@@ -14,18 +14,36 @@ enum ProgressFormatting {
 
     /// Writes one CSV row in ``csvColumns`` order.
     static func writeRow(_ csv: CSVWriter, learner: Learner, progress p: StackProgress, catalog: Catalog, asOf: Day) {
-        csv.text(learner.handle)
-        csv.text(learner.name)
-        csv.text(learner.cohort)
-        csv.text(p.code)
-        csv.raw(percent(p.percent))
-        csv.raw(percent(p.projectedPercent))
-        csv.raw(p.complete ? "true" : "false")
-        csv.raw(String(p.requirementsMet))
-        csv.raw(String(p.requirementsTotal))
-        csv.text(p.missing(catalog: catalog).joined(separator: ";"))
-        csv.raw(asOf.description)
-        csv.endRow()
+        var prefix: [UInt8] = []
+        learnerCells(learner, into: &prefix)
+        csv.rawRow(prefix, progressCells(p, catalog: catalog, asOf: asOf))
+    }
+
+    /// The learner's cells of a row (`learner,name,cohort,`), separator included.
+    static func learnerCells(_ learner: Learner, into bytes: inout [UInt8]) {
+        CSVWriter.appendText(learner.handle, to: &bytes)
+        bytes.append(0x2C)
+        CSVWriter.appendText(learner.name, to: &bytes)
+        bytes.append(0x2C)
+        CSVWriter.appendText(learner.cohort ?? "", to: &bytes)
+        bytes.append(0x2C)
+    }
+
+    /// The cells from `stack` to `as_of`: kept as bytes, so that a memo can
+    /// write them again for every learner with the same progress key.
+    static func progressCells(_ p: StackProgress, catalog: Catalog, asOf: Day) -> [UInt8] {
+        var bytes: [UInt8] = []
+        CSVWriter.appendText(p.code, to: &bytes)
+        for number in [percent(p.percent), percent(p.projectedPercent), p.complete ? "true" : "false",
+                       String(p.requirementsMet), String(p.requirementsTotal)] {
+            bytes.append(0x2C)
+            bytes.append(contentsOf: number.utf8)
+        }
+        bytes.append(0x2C)
+        CSVWriter.appendText(p.missing(catalog: catalog).joined(separator: ";"), to: &bytes)
+        bytes.append(0x2C)
+        bytes.append(contentsOf: asOf.description.utf8)
+        return bytes
     }
 
     /// `[██████░░░░░░░░░░░░░░]`

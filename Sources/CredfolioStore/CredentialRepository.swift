@@ -68,11 +68,18 @@ public struct CredentialRepository {
 
     @discardableResult
     public func add(_ credential: Credential) throws -> Credential {
-        var credential = try credential.validated()
+        let credential = try credential.validated()
         if try find(credential.code) != nil {
             throw CredfolioError.conflict("credential \(credential.code) already exists")
         }
-        let skillIDs = try resolveSkills(credential.skills)
+        return try insert(credential)
+    }
+
+    /// Stores a validated credential whose code is known to be free;
+    /// `skills`, when given, resolves skill codes without a query each.
+    func insert(_ credential: Credential, skills known: [String: Int64]? = nil) throws -> Credential {
+        var credential = credential
+        let skillIDs = try resolveSkills(credential.skills, known: known)
         try db.transaction {
             try db.cachedStatement(
                 """

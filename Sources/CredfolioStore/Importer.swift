@@ -99,7 +99,7 @@ public struct Importer {
                     try repository.update(learner)
                     summary.updated += 1
                 } else {
-                    let added = try repository.add(learner)
+                    let added = try repository.insert(learner)
                     _ = touched.mark(added.id!)
                     summary.inserted += 1
                 }
@@ -130,7 +130,7 @@ public struct Importer {
                     try repository.update(skill)
                     summary.updated += 1
                 } else {
-                    _ = touched.mark(try repository.add(skill).id!)
+                    _ = touched.mark(try repository.insert(skill).id!)
                     summary.inserted += 1
                 }
             }
@@ -144,6 +144,7 @@ public struct Importer {
         var summary = ImportSummary(kind: "credentials")
         var touched = TouchedRows(maxBefore: try maxID("credential"))
         let repository = CredentialRepository(db)
+        let skillIDs = try SkillRepository(db).idsByCode()
         while try table.next() {
             try table.row {
                 let code = try Field.slug(try table.value(0) ?? "", "code")
@@ -176,7 +177,7 @@ public struct Importer {
                     try repository.update(c)
                     summary.updated += 1
                 } else {
-                    _ = touched.mark(try repository.add(c).id!)
+                    _ = touched.mark(try repository.insert(c, skills: skillIDs).id!)
                     summary.inserted += 1
                 }
             }

@@ -32,10 +32,16 @@ public struct LearnerRepository {
 
     @discardableResult
     public func add(_ learner: Learner) throws -> Learner {
-        var learner = try learner.validated()
+        let learner = try learner.validated()
         if try find(learner.handle) != nil {
             throw CredfolioError.conflict("learner \(learner.handle) already exists")
         }
+        return try insert(learner)
+    }
+
+    /// Stores a validated learner whose handle is known to be free.
+    func insert(_ learner: Learner) throws -> Learner {
+        var learner = learner
         try checkEmailFree(learner.email, except: nil)
         try db.execute(
             "INSERT INTO learner (handle, name, email, cohort, notes, created_on) VALUES (?, ?, ?, ?, ?, ?)",

@@ -30,8 +30,14 @@ public struct SkillRepository {
 
     @discardableResult
     public func add(_ skill: Skill) throws -> Skill {
-        var skill = try skill.validated()
+        let skill = try skill.validated()
         if try find(skill.code) != nil { throw CredfolioError.conflict("skill \(skill.code) already exists") }
+        return try insert(skill)
+    }
+
+    /// Stores a validated skill whose code is known to be free.
+    func insert(_ skill: Skill) throws -> Skill {
+        var skill = skill
         try db.execute(
             "INSERT INTO skill (code, name, category, framework, framework_id) VALUES (?, ?, ?, ?, ?)",
             skill.code, skill.name, skill.category, skill.framework, skill.frameworkID)

@@ -13,15 +13,15 @@ struct CredentialFields: ParsableArguments {
     @Option(help: "Title, e.g. \"AWS Certified Cloud Practitioner\".") var title: String?
     @Option(help: "The issuing organisation.") var issuer: String?
     @Option(help: "badge, certificate, certification or course.") var kind: CredentialKind?
-    @Option(help: "Notional workload in whole hours.") var hours: String?
-    @Option(help: "Credits (with --credit-unit); empty to clear.") var credits: String?
+    @Option(parsing: .unconditional, help: "Notional workload in whole hours.") var hours: String?
+    @Option(parsing: .unconditional, help: "Credits (with --credit-unit); empty to clear.") var credits: String?
     @Option(help: "The credits' unit: ECTS, semester-hour, CEU, …") var creditUnit: String?
-    @Option(help: "Cost in the currency's units, e.g. 100 or 49.99.") var cost: String?
+    @Option(parsing: .unconditional, help: "Cost in the currency's units, e.g. 100 or 49.99.") var cost: String?
     @Option(help: "ISO 4217 currency code (default USD).") var currency: String?
-    @Option(help: "Typical duration in weeks.") var weeks: String?
+    @Option(parsing: .unconditional, help: "Typical duration in weeks.") var weeks: String?
     @Option(help: "Delivery: online, hybrid or in-person.") var delivery: DeliveryFormat?
     @Option(help: "Level, e.g. foundational, associate, professional.") var level: String?
-    @Option(help: "Months until an earned award lapses; empty for never.") var validityMonths: String?
+    @Option(parsing: .unconditional, help: "Months until an earned award lapses; empty for never.") var validityMonths: String?
     @Option(help: "Whether employers validated it: true or false.") var employerValidated: String?
     @Option(help: "The accrediting or endorsing body.") var accreditation: String?
     @Option(help: "Its web page.") var url: String?
@@ -33,16 +33,16 @@ struct CredentialFields: ParsableArguments {
         if let title { c.title = title }
         if let v = clear(issuer) { c.issuer = v }
         if let kind { c.kind = kind }
-        if let hours { c.hours = try Field.wholeNumber(hours, "hours") }
-        if let credits { c.credits = credits.isEmpty ? nil : try Field.decimal(credits, "credits") }
+        if let hours { c.hours = try Field.hours(hours) }
+        if let credits { c.credits = credits.isEmpty ? nil : try Field.credits(credits) }
         if let v = clear(creditUnit) { c.creditUnit = v }
         if let cost { c.costCents = try Field.cents(cost, "cost") }
         if let currency { c.currency = try Field.currency(currency) }
-        if let weeks { c.weeks = try Field.wholeNumber(weeks, "weeks") }
+        if let weeks { c.weeks = try Field.weeks(weeks) }
         if let delivery { c.format = delivery }
         if let v = clear(level) { c.level = v }
         if let validityMonths {
-            c.validityMonths = try Field.optionalWholeNumber(validityMonths, "validity_months", positive: true)
+            c.validityMonths = try Field.validityMonths(validityMonths)
         }
         if let employerValidated { c.employerValidated = try Field.bool(employerValidated, "employer_validated") }
         if let v = clear(accreditation) { c.accreditation = v }

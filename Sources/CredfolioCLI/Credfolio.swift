@@ -22,11 +22,13 @@ public struct Credfolio: ParsableCommand {
 
     /// Runs the command line. Errors the user can act on print as one
     /// `error:` line on standard error with exit status 1 (75 when the
-    /// database stayed busy); usage errors keep ArgumentParser's help and
-    /// its exit status 64.
+    /// database stayed busy); usage errors print one `error:` line too, with
+    /// ArgumentParser's exit status 64. Help and `--version` go to standard
+    /// output with status 0.
     public static func main() {
+        let arguments = Credfolio.hoistingDatabaseOption(Array(CommandLine.arguments.dropFirst()))
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(arguments)
             try command.run()
         } catch let error as CredfolioError {
             fail(error.message, status: error.kind == .busy ? 75 : 1)
@@ -38,8 +40,36 @@ public struct Credfolio: ParsableCommand {
                 fail(error.description, status: 1)
             }
         } catch {
-            exit(withError: error)
+            let code = exitCode(for: error)
+            if code.isSuccess {
+                let sink = OutputSink.standardOutput()
+                sink.write(fullMessage(for: error) + "\n")
+                do { try sink.flush() } catch { fail("\(error)", status: 1) }
+                Glibc.exit(0)
+            }
+            var message = message(for: error)
+            if message.hasPrefix("Error: ") { message.removeFirst("Error: ".count) }
+            fail(message.replacingNewlines() + " (see credfolio help)", status: code.rawValue)
         }
+    }
+
+    /// `--db PATH` (or `--db=PATH`) given before the subcommand applies to
+    /// the whole command: it is read here and handed on as `$CREDFOLIO_DB`,
+    /// which a `--db` after the subcommand still overrides.
+    static func hoistingDatabaseOption(_ arguments: [String]) -> [String] {
+        var rest = arguments[...]
+        while let first = rest.first, first.hasPrefix("--db") {
+            if first == "--db", rest.count >= 2 {
+                setenv("CREDFOLIO_DB", rest[rest.startIndex + 1], 1)
+                rest = rest.dropFirst(2)
+            } else if first.hasPrefix("--db=") {
+                setenv("CREDFOLIO_DB", String(first.dropFirst("--db=".count)), 1)
+                rest = rest.dropFirst()
+            } else {
+                break
+            }
+        }
+        return Array(rest)
     }
 
     static func fail(_ message: String, status: Int32) -> Never {

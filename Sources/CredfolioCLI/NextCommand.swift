@@ -18,20 +18,18 @@ struct NextCommand: ParsableCommand {
     @Argument(help: "The learner's handle.") var learner: String
     @Argument(help: "The stack to finish (default: rank them all).") var stack: String?
     @Option(help: "What to minimise: hours, cost or weeks.") var by: Measure = .hours
-    @Option(help: "Study hours per week, to estimate the weeks from the hours.") var pace: Double?
+    @Option(parsing: .unconditional, help: "Study hours per week (0.01 to 168), to estimate the weeks from the hours.",
+            transform: { try Field.pace($0) })
+    var pace: Double?
     @Option(name: .customLong("as-of"), help: "The date to plan from (default: today).") var asOf: String?
     @OptionGroup var output: FormatOptions
-
-    func validate() throws {
-        if let pace, !(pace > 0) { throw ValidationError("--pace must be a positive number of hours per week") }
-    }
 
     func run() throws {
         let context = try LearnerPortfolio(database, learner: self.learner, stack: stack, asOf: asOf)
         let (day, learner, catalog) = (context.day, context.learner, context.catalog)
         let held = context.held()
-        var results = context.portfolio.stacks.map { stack in
-            PlanResult(stack: stack, progress: stack.evaluate(held, catalog: catalog),
+        var results = try context.portfolio.stacks.map { stack in
+            try PlanResult(stack: stack, progress: stack.evaluate(held, catalog: catalog),
                        plan: stack.plan(held: held, catalog: catalog, by: by), catalog: catalog, pace: pace)
         }
         // Completable first, least remaining effort first; on a tie, the
@@ -89,24 +87,39 @@ struct PlanResult {
     let credentials: [Credential]
     let pace: Double?
 
-    init(stack: CompiledStack, progress: Evaluation, plan: Plan, catalog: Catalog, pace: Double?) {
+    let totalHours: Int64
+    let totalCents: Int64
+    let totalWeeks: Int64
+
+    init(stack: CompiledStack, progress: Evaluation, plan: Plan, catalog: Catalog, pace: Double?) throws {
         self.stack = stack
         self.progress = progress
         self.plan = plan
-        self.credentials = plan.credentials.map { catalog[$0] }
+        let credentials = plan.credentials.map { catalog[$0] }
+        self.credentials = credentials
         self.pace = pace
+        func sum(_ name: String, _ value: (Credential) -> Int64) throws -> Int64 {
+            var total: Int64 = 0
+            for c in credentials {
+                guard let next = total.adding(checked: value(c)) else {
+                    throw CredfolioError.invalid("stack \(stack.definition.code): the plan's total \(name) is too large to add up")
+                }
+                total = next
+            }
+            return total
+        }
+        totalHours = try sum("hours", \.hours)
+        totalCents = try sum("cost", \.costCents)
+        totalWeeks = try sum("weeks", \.weeks)
     }
 
     var codes: [String] { credentials.map(\.code) }
-    var totalHours: Int64 { credentials.reduce(0) { $0 + $1.hours } }
-    var totalCents: Int64 { credentials.reduce(0) { $0 + $1.costCents } }
-    var totalWeeks: Int64 { credentials.reduce(0) { $0 + $1.weeks } }
 
     /// ceil(hours / pace) with a pace, else the weeks one after another;
     /// nil when the stack cannot be completed.
     var estimatedWeeks: Int64? {
         guard plan.completable else { return nil }
-        if let pace { return Int64((Double(totalHours) / pace - 1e-9).rounded(.up)) }
+        if let pace { return Int64(clampingUp: Double(totalHours) / pace - 1e-9) }
         return totalWeeks
     }
 

@@ -99,17 +99,16 @@ extension ReportCommand {
             discussion: "A credential renewed by a later award that lasts longer is not listed.")
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
-        @Option(help: "How many days ahead to look.") var within: Int = 90
+        @Option(parsing: .unconditional, help: "How many days ahead to look (0 to 36,500).",
+                transform: { try Field.days($0, "within") })
+        var within: Int = 90
         @Option(help: "Only learners of this cohort.") var cohort: String?
         @Option(name: .customLong("as-of"), help: "The date to look from (default: today).") var asOf: String?
 
-        func validate() throws {
-            if within < 0 { throw ValidationError("--within must be zero or more days") }
-        }
-
         func run() throws {
             let day = try asOfDay(asOf)
-            let until = day.adding(days: within)
+            // Past 9999-12-31 nothing can lapse: the calendar's end is the limit.
+            let until = day.adding(days: within) ?? Day.last
             let store = try database.open()
             let portfolio = try Portfolio(store, only: nil)
             let catalog = portfolio.catalog

@@ -59,19 +59,32 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public static func < (lhs: Day, rhs: Day) -> Bool { lhs.daysSinceEpoch < rhs.daysSinceEpoch }
 
-    public func adding(days: Int) -> Day {
-        Day(daysSinceEpoch: daysSinceEpoch + Int32(days))
+    /// The first day credfolio handles, 0001-01-01.
+    public static let first = Day(daysSinceEpoch: -719_162)
+    /// The last day credfolio handles, 9999-12-31.
+    public static let last = Day(daysSinceEpoch: 2_932_896)
+
+    /// The day `days` later (earlier when negative), or nil when it falls
+    /// outside 0001-01-01...9999-12-31.
+    public func adding(days: Int) -> Day? {
+        guard abs(days) <= 4_000_000 else { return nil }
+        let result = Int(daysSinceEpoch) + days
+        guard result >= Int(Day.first.daysSinceEpoch), result <= Int(Day.last.daysSinceEpoch) else { return nil }
+        return Day(daysSinceEpoch: Int32(result))
     }
 
     /// The same day `months` later; a day that the target month lacks is
     /// clamped to its last day (2024-01-31 + 1 month = 2024-02-29), which is
-    /// how validity periods are counted by certification bodies.
-    public func adding(months: Int) -> Day {
+    /// how validity periods are counted by certification bodies. Nil when
+    /// the result falls outside 0001-01-01...9999-12-31.
+    public func adding(months: Int) -> Day? {
+        guard abs(months) <= 200_000 else { return nil }
         let (y, m, d) = components
         let total = y * 12 + (m - 1) + months
         let year = total / 12, month = total % 12 + 1
+        guard total >= 12, year <= 9999 else { return nil }
         let day = min(d, Day.daysIn(month: month, year: year))
-        return Day(daysSinceEpoch: Int32(Day.daysFromCivil(year: year, month: month, day: day)))
+        return Day(year: year, month: month, day: day)
     }
 
     /// Whole days from `self` to `other` (negative when `other` is earlier).

@@ -56,32 +56,98 @@ public enum Field {
         return try day(text, name)
     }
 
-    public static func wholeNumber(_ text: String, _ name: String) throws(CredfolioError) -> Int64 {
-        guard let value = NumberText.nonNegativeInteger(text) else {
-            throw fail(name, text, text.hasPrefix("-") ? "is negative" : "is not a whole number")
+    /// A comma in a number is never guessed at: `49,99` may be a decimal
+    /// comma or a thousands separator, and either guess can be 100 times off.
+    static func refuseComma(_ text: String, _ name: String) throws(CredfolioError) {
+        if text.utf8.contains(UInt8(ascii: ",")) {
+            throw fail(name, text, "has a comma: write decimals with a dot and no thousands separators (such as 1299.99)")
         }
+    }
+
+    static func isDigits(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
+    }
+
+    /// A whole number from 0 to `max`.
+    public static func wholeNumber(_ text: String, _ name: String, max: Int64) throws(CredfolioError) -> Int64 {
+        try refuseComma(text, name)
+        guard let value = NumberText.nonNegativeInteger(text) else {
+            if text.hasPrefix("-") { throw fail(name, text, "is negative") }
+            if isDigits(text) { throw fail(name, text, "is more than \(NumberText.grouped(Int(max)))") }
+            throw fail(name, text, "is not a whole number")
+        }
+        guard value <= max else { throw fail(name, text, "is more than \(NumberText.grouped(Int(max)))") }
         return value
     }
 
-    public static func optionalWholeNumber(_ text: String?, _ name: String, positive: Bool = false) throws(CredfolioError) -> Int64? {
+    /// An optional whole number from 0 (1 with `positive`) to `max`; empty is nil.
+    public static func optionalWholeNumber(_ text: String?, _ name: String, max: Int64, positive: Bool = false) throws(CredfolioError) -> Int64? {
         guard let text, !text.isEmpty else { return nil }
-        let value = try wholeNumber(text, name)
+        let value = try wholeNumber(text, name, max: max)
         if positive && value == 0 { throw fail(name, text, "must be at least 1") }
         return value
     }
 
-    public static func decimal(_ text: String, _ name: String) throws(CredfolioError) -> Double {
+    /// A decimal such as `3` or `1.5`, from 0 to `max`.
+    public static func decimal(_ text: String, _ name: String, max: Double) throws(CredfolioError) -> Double {
+        try refuseComma(text, name)
         guard let value = NumberText.nonNegativeDecimal(text) else {
-            throw fail(name, text, text.hasPrefix("-") ? "is negative" : "is not a number")
+            throw fail(name, text, text.hasPrefix("-") ? "is negative" : "is not a number (such as 3 or 1.5)")
         }
+        guard value <= max else { throw fail(name, text, "is more than \(NumberText.plain(max))") }
         return value
     }
 
+    /// An amount of money in currency units with at most two decimals, at
+    /// most ``Limits/maxCostCents``, as cents.
     public static func cents(_ text: String, _ name: String) throws(CredfolioError) -> Int64 {
+        try refuseComma(text, name)
         guard let cents = Money.cents(from: text) else {
-            throw fail(name, text, text.hasPrefix("-") ? "is negative" : "is not an amount (such as 49 or 49.99)")
+            if text.hasPrefix("-") { throw fail(name, text, "is negative") }
+            let digitsAndDot = !text.isEmpty && text.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || $0 == 46 }
+            if digitsAndDot, let value = Double(text), value > Double(Limits.maxCostCents / 100) {
+                throw fail(name, text, "is more than \(NumberText.grouped(Int(Limits.maxCostCents / 100)))")
+            }
+            throw fail(name, text, "is not an amount (such as 49 or 49.99)")
         }
         return cents
+    }
+
+    /// A study pace in hours a week: a number from 0.01 to 168.
+    public static func pace(_ text: String, _ name: String = "pace") throws(CredfolioError) -> Double {
+        try refuseComma(text, name)
+        if text.hasPrefix("-") { throw fail(name, text, "must be greater than 0") }
+        guard let value = NumberText.nonNegativeDecimal(text) else {
+            throw fail(name, text, "is not a number of hours a week (such as 8 or 7.5)")
+        }
+        guard value > 0 else { throw fail(name, text, "must be greater than 0") }
+        guard value >= Limits.minPace else { throw fail(name, text, "is less than \(NumberText.plain(Limits.minPace)) hours a week") }
+        guard value <= Limits.maxPace else { throw fail(name, text, "is more than \(NumberText.plain(Limits.maxPace)) hours a week (the hours in a week)") }
+        return value
+    }
+
+    /// The credential fields that the command line and the CSV import both
+    /// read, each with its documented range.
+    public static func hours(_ text: String) throws(CredfolioError) -> Int64 {
+        try wholeNumber(text, "hours", max: Limits.maxHours)
+    }
+
+    public static func weeks(_ text: String) throws(CredfolioError) -> Int64 {
+        try wholeNumber(text, "weeks", max: Limits.maxWeeks)
+    }
+
+    public static func credits(_ text: String) throws(CredfolioError) -> Double {
+        try decimal(text, "credits", max: Limits.maxCredits)
+    }
+
+    /// Empty (or nil) is nil: the credential never lapses.
+    public static func validityMonths(_ text: String?) throws(CredfolioError) -> Int64? {
+        try optionalWholeNumber(text, "validity_months", max: Limits.maxValidityMonths, positive: true)
+    }
+
+    /// A number of days from 0 to ``Limits/maxDays``.
+    public static func days(_ text: String, _ name: String) throws(CredfolioError) -> Int {
+        Int(try wholeNumber(text, name, max: Int64(Limits.maxDays)))
     }
 
     public static func choice<T: RawRepresentable & CaseIterable>(_ text: String, _ name: String, as type: T.Type) throws(CredfolioError) -> T
@@ -157,19 +223,26 @@ extension Credential {
         copy.url = try Field.optionalText(url, "url", maxBytes: 2000)
         copy.creditUnit = try Field.optionalText(creditUnit, "credit_unit", maxBytes: 40)
         copy.currency = try Field.currency(currency)
-        if let credits, !(credits >= 0 && credits.isFinite) {
-            throw Field.fail("credits", NumberText.plain(credits), "is not a non-negative number")
+        if let credits, !(credits >= 0 && credits <= Limits.maxCredits) {
+            throw Field.fail("credits", NumberText.plain(credits), "is not a number from 0 to \(NumberText.plain(Limits.maxCredits))")
         }
         if (copy.credits == nil) != (copy.creditUnit == nil) {
             throw CredfolioError.invalid(copy.credits == nil
                 ? "credit_unit \(Field.quoted(copy.creditUnit!)) needs credits"
                 : "credits \(NumberText.plain(copy.credits!)) need a credit_unit (such as ECTS or CEU)")
         }
-        guard hours >= 0 else { throw Field.fail("hours", String(hours), "is negative") }
-        guard costCents >= 0 else { throw Field.fail("cost", Money.format(cents: costCents), "is negative") }
-        guard weeks >= 0 else { throw Field.fail("weeks", String(weeks), "is negative") }
-        if let validityMonths, validityMonths < 1 {
-            throw Field.fail("validity_months", String(validityMonths), "must be at least 1")
+        func range(_ name: String, _ value: Int64, _ shown: String, max: Int64, _ maxShown: String) throws(CredfolioError) {
+            guard value >= 0 else { throw Field.fail(name, shown, "is negative") }
+            guard value <= max else { throw Field.fail(name, shown, "is more than \(maxShown)") }
+        }
+        try range("hours", hours, String(hours), max: Limits.maxHours, NumberText.grouped(Int(Limits.maxHours)))
+        try range("cost", costCents, Money.format(cents: costCents), max: Limits.maxCostCents,
+                  NumberText.grouped(Int(Limits.maxCostCents / 100)))
+        try range("weeks", weeks, String(weeks), max: Limits.maxWeeks, NumberText.grouped(Int(Limits.maxWeeks)))
+        if let validityMonths {
+            guard validityMonths >= 1 else { throw Field.fail("validity_months", String(validityMonths), "must be at least 1") }
+            try range("validity_months", validityMonths, String(validityMonths), max: Limits.maxValidityMonths,
+                      NumberText.grouped(Int(Limits.maxValidityMonths)))
         }
         for skill in skills { _ = try Field.slug(skill, "skill") }
         copy.skills = Array(Set(skills)).sorted()

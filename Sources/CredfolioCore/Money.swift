@@ -1,8 +1,9 @@
 /// Parsing and printing amounts of money held as integer cents, so that
 /// costs add up exactly.
 public enum Money {
-    /// Parses `100`, `99.9`, `99.99` or `1,299.00` into cents; nil for a
-    /// negative amount, more than two decimals or anything not a number.
+    /// Parses `100`, `99.9` or `99.99` into cents; nil for a negative
+    /// amount, more than two decimals, a comma (decimal or grouping: it is
+    /// ambiguous), more than ``Limits/maxCostCents`` or anything not a number.
     public static func cents(from text: String) -> Int64? {
         var units: Int64 = 0, fraction: Int64 = 0, fractionDigits = 0
         var seenDigit = false, inFraction = false
@@ -16,23 +17,21 @@ public enum Money {
                     guard fractionDigits <= 2 else { return nil }
                     fraction = fraction * 10 + digit
                 } else {
-                    let (times, o1) = units.multipliedReportingOverflow(by: 10)
-                    let (sum, o2) = times.addingReportingOverflow(digit)
-                    guard !o1, !o2, sum <= Int64.max / 100 else { return nil }
-                    units = sum
+                    // Bounded long before Int64 could overflow.
+                    guard units <= Limits.maxCostCents / 100 else { return nil }
+                    units = units * 10 + digit
                 }
             case UInt8(ascii: "."):
                 guard !inFraction else { return nil }
                 inFraction = true
-            case UInt8(ascii: ","):
-                guard !inFraction, seenDigit else { return nil }
             default:
                 return nil
             }
         }
-        guard seenDigit else { return nil }
+        guard seenDigit, units <= Limits.maxCostCents / 100 else { return nil }
         if fractionDigits == 1 { fraction *= 10 }
-        return units * 100 + fraction
+        let cents = units * 100 + fraction
+        return cents <= Limits.maxCostCents ? cents : nil
     }
 
     /// `12345` → `123.45`; always two decimals, no grouping, so it reads back.
@@ -62,6 +61,8 @@ public enum NumberText {
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
         let scaled = (abs(value) * scale + 0.5).rounded(.down)
+        // Beyond 2^53 a Double has no decimals to show, and Int64 would trap.
+        guard scaled.isFinite, scaled < 9e15 else { return String(value) }
         let negative = value < 0 && scaled > 0
         let whole = Int64(scaled) / Int64(scale)
         var text = (negative ? "-" : "") + String(whole)

@@ -146,9 +146,33 @@ public struct Award: Hashable, Sendable {
     /// The day the award lapses: its own expiry, else earned-on plus the
     /// credential's validity; nil when it never lapses.
     public func effectiveExpiry(validityMonths: Int64?) -> Day? {
-        if let expiresOn { return expiresOn }
-        guard let earnedOn, let validityMonths else { return nil }
+        Expiry.of(explicit: expiresOn, earnedOn: earnedOn, validityMonths: validityMonths)
+    }
+}
+
+/// The one rule for when an award lapses, used by every report and by
+/// the engine.
+public enum Expiry {
+    /// The day an award lapses: its own expiry when it has one, else its
+    /// earned-on date plus the credential's validity in months; nil when it
+    /// never lapses. A lapse that would fall after 9999-12-31 (the last day
+    /// credfolio handles) is nil too: no as-of date reaches it, and
+    /// ``check(earnedOn:validityMonths:)`` refuses such awards where they enter.
+    public static func of(explicit: Day?, earnedOn: Day?, validityMonths: Int64?) -> Day? {
+        if let explicit { return explicit }
+        guard let earnedOn, let validityMonths, validityMonths > 0, validityMonths <= Limits.maxValidityMonths
+        else { return nil }
         return earnedOn.adding(months: Int(validityMonths))
+    }
+
+    /// Throws when an award earned on `earnedOn` of a credential valid for
+    /// `validityMonths` would lapse after 9999-12-31.
+    public static func check(earnedOn: Day?, validityMonths: Int64?, what: String) throws(CredfolioError) {
+        guard let earnedOn, let validityMonths else { return }
+        if earnedOn.adding(months: Int(validityMonths)) == nil {
+            throw CredfolioError.invalid(
+                "\(what) earned on \(earnedOn) would expire \(validityMonths) months later, after 9999-12-31, the last date credfolio handles")
+        }
     }
 }
 

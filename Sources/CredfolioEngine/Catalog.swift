@@ -95,9 +95,7 @@ public struct AwardFact: Equatable, Sendable {
 extension Catalog {
     /// The day `fact` lapses: its own expiry, else earned-on plus validity.
     public func expiry(of fact: AwardFact) -> Day? {
-        if let expiresOn = fact.expiresOn { return expiresOn }
-        guard let earned = fact.earnedOn, let months = validityMonths[fact.credential] else { return nil }
-        return earned.adding(months: Int(months))
+        Expiry.of(explicit: fact.expiresOn, earnedOn: fact.earnedOn, validityMonths: validityMonths[fact.credential])
     }
 
     /// True when `fact` is held on `day`: earned, earned on or before the

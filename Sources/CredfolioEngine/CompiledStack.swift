@@ -62,6 +62,14 @@ public final class CompiledStack {
     /// Throws when a code is unknown or nested stacks form a cycle.
     public init(_ definition: StackDefinition, catalog: Catalog, stacks: (String) -> StackDefinition?) throws {
         self.definition = definition
+        var sizes: [String: Int] = [:]
+        let size = StackSize.flattened(definition.requires, stacks: stacks, memo: &sizes)
+        guard size <= Limits.maxStackNodes else {
+            throw CredfolioError.invalid(
+                "stack \(definition.code) is too large: with nested stacks inlined it has "
+                    + (size == StackSize.overLimit ? "more than \(NumberText.grouped(size))" : NumberText.grouped(size))
+                    + " requirements (the limit is \(NumberText.grouped(Limits.maxStackNodes))); remove it or import a smaller version")
+        }
         var inlining: [String] = [definition.code]
         _ = try add(definition.requires, parent: nil, stackStart: nil, catalog: catalog, stacks: stacks, inlining: &inlining)
         prepare(catalog)

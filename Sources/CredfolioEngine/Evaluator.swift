@@ -118,7 +118,37 @@ extension CompiledStack {
     /// bound (every undecided credential given to all its leaves at once)
     /// cannot beat the best found, it is not explored.
     public func evaluate(_ held: HeldSet, catalog: Catalog, budget: Int = 200_000) -> Evaluation {
-        var values = baseLeafValues(held, catalog: catalog)
+        evaluate(base: baseLeafValues(held, catalog: catalog), held: held, budget: budget)
+    }
+
+    /// True unless the tree can never be complete, whatever the learner
+    /// holds: in a stack that is not shared, one credential named by more
+    /// leaves than any choice of them can avoid (`all[csm, csm]`). Every
+    /// credential is taken as held, and every skill, hours and credits
+    /// requirement as met; a search that stops at its budget counts as
+    /// possible, so this never refuses a stack it could not decide.
+    public var canEverComplete: Bool {
+        var base = [Double](repeating: 0, count: nodes.count)
+        var held = HeldSet(capacity: (leavesByCredential.keys.max() ?? 0) + 1)
+        for (id, node) in nodes.enumerated() {
+            switch node.kind {
+            case .skill, .hours, .credits: base[id] = 1
+            case .credential(let i): held.insert(i)
+            case .all, .choose: break
+            }
+        }
+        let result = evaluate(base: base, held: held, budget: 200_000)
+        return result.complete || !result.exact
+    }
+
+    /// The credentials that name more than one leaf, by code: what makes a
+    /// stack that ``canEverComplete`` rejects impossible.
+    public func repeatedCredentials(catalog: Catalog) -> [String] {
+        leavesByCredential.filter { $0.value.count > 1 }.keys.map { catalog.codes[$0] }.sorted()
+    }
+
+    func evaluate(base: [Double], held: HeldSet, budget: Int) -> Evaluation {
+        var values = base
         var assignment = [Int](repeating: -1, count: nodes.count)
         var choices: [(credential: Int, leaves: [Int])] = []
         for (credential, leaves) in credentialLeafGroups where held.contains(credential) {

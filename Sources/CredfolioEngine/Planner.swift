@@ -122,7 +122,7 @@ struct PlanSearch {
         // The credentials this choice must earn, and their cost so far.
         var required = Set<Int>()
         for i in credentialLeaves where !held.contains(i) { required.insert(i) }
-        let requiredCost = required.reduce(Int64(0)) { $0 + cost($1) }
+        let requiredCost = required.reduce(Int64(0)) { $0.adding(saturating: cost($1)) }
         if requiredCost >= bestCost && best != nil { return }
 
         guard let next = pending.last else {
@@ -217,7 +217,7 @@ struct PlanSearch {
             if branch == nil { branch = help }
             // Fractional knapsack: the deficit at the best cost per unit.
             let rate = help.options.map { Double(cost($0.0)) / $0.1 }.min() ?? 0
-            bound = max(bound, Int64((help.deficit * rate - 1e-6).rounded(.up)))
+            bound = max(bound, Int64(clampingUp: help.deficit * rate - 1e-6))
         }
         guard let branch else {
             if spent < bestCost {
@@ -226,14 +226,15 @@ struct PlanSearch {
             }
             return
         }
-        if best != nil && spent + bound >= bestCost { return }
+        if best != nil && spent.adding(saturating: bound) >= bestCost { return }
         let options = branch.options.sorted { (cost($0.0), $0.0) < (cost($1.0), $1.0) }
         var excluded: [Int] = []
         for (i, _) in options {
-            if best != nil && spent + cost(i) >= bestCost { break }
+            if best != nil && spent.adding(saturating: cost(i)) >= bestCost { break }
             have.insert(i)
             added.append(i)
-            extend(have: &have, added: &added, spent: spent + cost(i), forbidden: &forbidden, required: required, needs: needs)
+            extend(have: &have, added: &added, spent: spent.adding(saturating: cost(i)), forbidden: &forbidden,
+                   required: required, needs: needs)
             added.removeLast()
             have.remove(i)
             // Later branches leave this one out: every set holding it was searched.

@@ -77,6 +77,9 @@ public enum StackParser {
             default: throw fail("\"\(key)\" must be a number")
             }
             guard number > 0, number.isFinite else { throw fail("\"\(key)\" must be positive, not \(NumberText.plain(number))") }
+            guard number <= Limits.maxThreshold else {
+                throw fail("\"\(key)\" \(NumberText.plain(number)) is more than \(NumberText.grouped(Int(Limits.maxThreshold)))")
+            }
             return number
         }
         func from() throws -> [String]? {
@@ -175,6 +178,58 @@ public enum StackValidator {
                 done.insert(code)
             }
             try visit(stack.code)
+        }
+        // Inlining copies a nested stack wherever it is named: a few small
+        // stacks that name each other twice over can expand exponentially.
+        var sizes: [String: Int] = [:]
+        for stack in stacks {
+            let size = StackSize.flattened(stack.requires, stacks: { all[$0] }, memo: &sizes)
+            if size > Limits.maxStackNodes {
+                throw CredfolioError.invalid(
+                    "stack \(stack.code): with nested stacks inlined it would have "
+                        + (size == StackSize.overLimit ? "more than \(NumberText.grouped(Limits.maxStackNodes * 100))"
+                            : NumberText.grouped(size))
+                        + " requirements, more than the limit of \(NumberText.grouped(Limits.maxStackNodes))")
+            }
+        }
+    }
+}
+
+/// How many requirements a tree has once nested stacks are inlined,
+/// computed once per stack, so that even an exponential expansion is
+/// measured in linear time.
+public enum StackSize {
+    /// What the count saturates at: far past the limit, never near overflow.
+    public static let overLimit = Limits.maxStackNodes * 100
+
+    public static func flattened(
+        _ requirement: Requirement, stacks: (String) -> StackDefinition?, memo: inout [String: Int]
+    ) -> Int {
+        var visiting = Set<String>()
+        return size(requirement, stacks: stacks, memo: &memo, visiting: &visiting)
+    }
+
+    private static func size(
+        _ requirement: Requirement, stacks: (String) -> StackDefinition?, memo: inout [String: Int],
+        visiting: inout Set<String>
+    ) -> Int {
+        switch requirement {
+        case .credential, .skill, .hours, .credits:
+            return 1
+        case .stack(let code):
+            if let known = memo[code] { return known }
+            // A cycle or a missing stack is reported elsewhere; count it as one.
+            guard let nested = stacks(code), visiting.insert(code).inserted else { return 1 }
+            let total = size(nested.requires, stacks: stacks, memo: &memo, visiting: &visiting)
+            visiting.remove(code)
+            memo[code] = total
+            return total
+        case .all(let children), .choose(_, let children):
+            var total = 1
+            for child in children {
+                total = min(overLimit, total + size(child, stacks: stacks, memo: &memo, visiting: &visiting))
+            }
+            return total
         }
     }
 }

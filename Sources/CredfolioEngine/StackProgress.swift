@@ -32,6 +32,9 @@ public struct StackProgress {
     /// What is still missing, as codes: a credential's code, `skill:CODE`,
     /// `hours:N` or `credits:N:UNIT` (N still to earn). Alternatives under
     /// an unfinished `choose` are all listed; nothing under a met group is.
+    /// Never empty for an incomplete stack: one that can never be complete
+    /// (a credential required twice in a stack that is not shared) lists
+    /// `again:CODE` for each credential it requires more than once.
     public func missing(catalog: Catalog) -> [String] {
         var out: [String] = []
         func visit(_ id: Int) {
@@ -55,6 +58,12 @@ public struct StackProgress {
             if let item, !out.contains(item) { out.append(item) }
         }
         visit(stack.root)
+        if out.isEmpty && !current.complete {
+            // Only a stack that can never be complete gets here: its unmet
+            // leaves name credentials already held and counted elsewhere.
+            out = stack.repeatedCredentials(catalog: catalog).map { "again:" + $0 }
+            if out.isEmpty { out = ["unsatisfiable"] }
+        }
         return out
     }
 

@@ -21,10 +21,13 @@ public struct AwardRepository {
         FROM award a JOIN learner l ON l.id = a.learner_id JOIN credential c ON c.id = a.credential_id
         """
 
-    static func read(_ row: Statement) -> AwardRecord {
+    static func read(_ row: Statement) throws -> AwardRecord {
+        guard let status = AwardStatus(rawValue: row.string(3)) else {
+            throw CredfolioError(.database, "award \(row.int64(0)) has the unknown status \(Field.quoted(row.string(3))); run credfolio doctor")
+        }
         let award = Award(
             id: row.int64(0), learner: row.string(1), credential: row.string(2),
-            status: AwardStatus(rawValue: row.string(3)) ?? .planned, startedOn: row.optionalDay(4),
+            status: status, startedOn: row.optionalDay(4),
             earnedOn: row.optionalDay(5), expiresOn: row.optionalDay(6), evidenceURL: row.optionalString(7),
             notes: row.string(8))
         return AwardRecord(award: award, credentialTitle: row.string(9), validityMonths: row.optionalInt64(10))
@@ -58,7 +61,12 @@ public struct AwardRepository {
     public func add(_ award: Award) throws -> AwardRecord {
         let award = try award.validated()
         let learnerID = try LearnerRepository(db).get(award.learner).id!
-        let credentialID = try CredentialRepository(db).get(award.credential).id!
+        let credential = try CredentialRepository(db).get(award.credential)
+        let credentialID = credential.id!
+        if award.expiresOn == nil {
+            try Expiry.check(earnedOn: award.earnedOn, validityMonths: credential.validityMonths,
+                             what: "award of \(award.credential)")
+        }
         let duplicate = try db.scalar(
             Int64.self,
             "SELECT id FROM award WHERE learner_id = ? AND credential_id = ? AND ifnull(earned_on, '') = ?",
@@ -112,6 +120,10 @@ public struct AwardRepository {
         let award = try award.validated()
         guard let id = award.id else { throw CredfolioError.notFound("award has no id") }
         let current = try get(id: id)
+        if award.expiresOn == nil {
+            try Expiry.check(earnedOn: award.earnedOn, validityMonths: current.validityMonths,
+                             what: "award of \(current.award.credential)")
+        }
         let clash = try db.scalar(
             Int64.self,
             """

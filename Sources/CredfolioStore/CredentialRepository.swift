@@ -10,12 +10,15 @@ public struct CredentialRepository {
                level, validity_months, employer_validated, accreditation, url FROM credential
         """
 
-    static func read(_ row: Statement) -> Credential {
-        Credential(
+    static func read(_ row: Statement) throws -> Credential {
+        guard let kind = CredentialKind(rawValue: row.string(4)), let format = DeliveryFormat(rawValue: row.string(11)) else {
+            throw CredfolioError(.database, "credential \(row.string(1)) has an unknown kind or format; run credfolio doctor")
+        }
+        return Credential(
             id: row.int64(0), code: row.string(1), title: row.string(2), issuer: row.optionalString(3),
-            kind: CredentialKind(rawValue: row.string(4)) ?? .certificate, hours: row.int64(5),
+            kind: kind, hours: row.int64(5),
             credits: row.optionalDouble(6), creditUnit: row.optionalString(7), costCents: row.int64(8),
-            currency: row.string(9), weeks: row.int64(10), format: DeliveryFormat(rawValue: row.string(11)) ?? .online,
+            currency: row.string(9), weeks: row.int64(10), format: format,
             level: row.optionalString(12), validityMonths: row.optionalInt64(13), employerValidated: row.bool(14),
             accreditation: row.optionalString(15), url: row.optionalString(16))
     }
@@ -95,13 +98,19 @@ public struct CredentialRepository {
     }
 
     /// Writes every field of `credential` (found by its id) and its skills.
-    public func update(_ credential: Credential) throws {
+    public func update(_ credential: Credential, skills known: [String: Int64]? = nil) throws {
         let credential = try credential.validated()
         guard let id = credential.id else { throw CredfolioError.notFound("credential \(credential.code) has no id") }
         if let other = try db.scalar(Int64.self, "SELECT id FROM credential WHERE code = ?", credential.code), other != id {
             throw CredfolioError.conflict("credential \(credential.code) already exists")
         }
-        let skillIDs = try resolveSkills(credential.skills)
+        if let months = credential.validityMonths,
+           let latest = try db.scalar(String.self,
+                                      "SELECT max(earned_on) FROM award WHERE credential_id = ? AND expires_on IS NULL", id),
+           let earned = Day(iso: latest) {
+            try Expiry.check(earnedOn: earned, validityMonths: months, what: "an award of \(credential.code)")
+        }
+        let skillIDs = try resolveSkills(credential.skills, known: known)
         try db.transaction {
             try db.cachedStatement(
                 """

@@ -11,7 +11,7 @@ public struct Exporter {
         switch kind {
         case .learners:
             try db.cachedStatement(LearnerRepository.select + " ORDER BY handle").forEachRow { row in
-                let l = LearnerRepository.read(row)
+                let l = try LearnerRepository.read(row)
                 csv.text(l.handle); csv.text(l.name); csv.text(l.email); csv.text(l.cohort); csv.text(l.notes)
                 csv.raw(l.createdOn.description)
                 csv.endRow()
@@ -25,7 +25,7 @@ public struct Exporter {
         case .credentials:
             let skills = try CredentialRepository(db).skillsByCredential()
             try db.cachedStatement(CredentialRepository.select + " ORDER BY code").forEachRow { row in
-                let c = CredentialRepository.read(row)
+                let c = try CredentialRepository.read(row)
                 csv.text(c.code); csv.text(c.title); csv.text(c.issuer); csv.raw(c.kind.rawValue)
                 csv.raw(String(c.hours)); csv.raw(c.credits.map(NumberText.plain) ?? ""); csv.text(c.creditUnit)
                 csv.raw(Money.format(cents: c.costCents)); csv.raw(c.currency); csv.raw(String(c.weeks))
@@ -38,7 +38,7 @@ public struct Exporter {
             try db.cachedStatement(
                 AwardRepository.select + " ORDER BY l.handle, c.code, ifnull(a.earned_on, ''), a.id"
             ).forEachRow { row in
-                let a = AwardRepository.read(row).award
+                let a = try AwardRepository.read(row).award
                 csv.text(a.learner); csv.text(a.credential); csv.raw(a.status.rawValue)
                 csv.raw(a.earnedOn?.description ?? ""); csv.raw(a.expiresOn?.description ?? "")
                 csv.text(a.evidenceURL); csv.raw(a.startedOn?.description ?? ""); csv.text(a.notes)

@@ -154,15 +154,15 @@ public struct Importer {
                 c.title = try cell(1) ?? c.title
                 if table.has(2) { c.issuer = try cell(2) }
                 if let v = try cell(3) { c.kind = v.isEmpty ? .certificate : try Field.choice(v, "kind", as: CredentialKind.self) }
-                if let v = try cell(4) { c.hours = v.isEmpty ? 0 : try Field.wholeNumber(v, "hours") }
-                if let v = try cell(5) { c.credits = v.isEmpty ? nil : try Field.decimal(v, "credits") }
+                if let v = try cell(4) { c.hours = v.isEmpty ? 0 : try Field.hours(v) }
+                if let v = try cell(5) { c.credits = v.isEmpty ? nil : try Field.credits(v) }
                 if table.has(6) { c.creditUnit = try cell(6).flatMap { $0.isEmpty ? nil : $0 } }
                 if let v = try cell(7) { c.costCents = v.isEmpty ? 0 : try Field.cents(v, "cost") }
                 if let v = try cell(8) { c.currency = v.isEmpty ? "USD" : try Field.currency(v) }
-                if let v = try cell(9) { c.weeks = v.isEmpty ? 0 : try Field.wholeNumber(v, "weeks") }
+                if let v = try cell(9) { c.weeks = v.isEmpty ? 0 : try Field.weeks(v) }
                 if let v = try cell(10) { c.format = v.isEmpty ? .online : try Field.choice(v, "format", as: DeliveryFormat.self) }
                 if table.has(11) { c.level = try cell(11) }
-                if let v = try cell(12) { c.validityMonths = try Field.optionalWholeNumber(v, "validity_months", positive: true) }
+                if let v = try cell(12) { c.validityMonths = try Field.validityMonths(v) }
                 if let v = try cell(13) { c.employerValidated = try Field.bool(v, "employer_validated") }
                 if table.has(14) { c.accreditation = try cell(14) }
                 if table.has(15) { c.url = try cell(15) }
@@ -174,7 +174,7 @@ public struct Importer {
                 if let existing {
                     try duplicate("credential \(code)", &touched, existing.id!)
                     if c == existing { summary.unchanged += 1; return }
-                    try repository.update(c)
+                    try repository.update(c, skills: skillIDs)
                     summary.updated += 1
                 } else {
                     _ = touched.mark(try repository.insert(c, skills: skillIDs).id!)
@@ -246,6 +246,9 @@ public struct Importer {
                 if hasStarted { award.startedOn = try Field.optionalDay(try table.value(6), "started_on") }
                 if hasNotes { award.notes = try table.value(7) ?? "" }
                 award = try award.validated()
+                if award.expiresOn == nil {
+                    try Expiry.check(earnedOn: earnedOn, validityMonths: credential.validityMonths, what: "award of \(code)")
+                }
 
                 try insert.bind(learnerID, at: 1)
                 try insert.bind(credential.id, at: 2)

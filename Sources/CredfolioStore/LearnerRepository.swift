@@ -7,10 +7,12 @@ public struct LearnerRepository {
 
     static let select = "SELECT id, handle, name, email, cohort, notes, created_on FROM learner"
 
-    static func read(_ row: Statement) -> Learner {
-        Learner(id: row.int64(0), handle: row.string(1), name: row.string(2), email: row.optionalString(3),
-                cohort: row.optionalString(4), notes: row.string(5),
-                createdOn: Day(iso: row.string(6)) ?? Day(daysSinceEpoch: 0))
+    static func read(_ row: Statement) throws -> Learner {
+        guard let created = Day(iso: row.string(6)) else {
+            throw CredfolioError(.database, "learner \(row.string(1)) has the created_on date \(Field.quoted(row.string(6))), outside 0001-01-01...9999-12-31; run credfolio doctor")
+        }
+        return Learner(id: row.int64(0), handle: row.string(1), name: row.string(2), email: row.optionalString(3),
+                       cohort: row.optionalString(4), notes: row.string(5), createdOn: created)
     }
 
     public func find(_ handle: String) throws -> Learner? {

@@ -13,8 +13,26 @@ public struct Portfolio {
     /// Loads the catalog and compiles every stack (or only `stack`) once;
     /// none when `compile` is false.
     public init(_ store: Store, only stack: String? = nil, compile: Bool = true) throws {
+        try self.init(store, only: stack, compile: compile, checkRanges: true)
+    }
+
+    /// `checkRanges` false is for `doctor`, which reports what is out of
+    /// range instead of stopping at it.
+    init(_ store: Store, only stack: String?, compile: Bool, checkRanges: Bool) throws {
         db = store.database
         let credentials = try store.credentials.list()
+        // The engine adds up hours, costs and dates: a value out of its
+        // documented range (written by hand into the file) stops here, by name.
+        for credential in credentials where checkRanges {
+            do {
+                _ = try credential.validated()
+            } catch {
+                throw CredfolioError(
+                    .database,
+                    "credential \(credential.code) in \(store.path) holds a value out of range: \(error.message); "
+                        + "correct it with credfolio credential edit (credfolio doctor lists every such value)")
+            }
+        }
         catalog = Catalog(credentials)
         var indexByID: [Int64: Int] = [:]
         for (i, c) in credentials.enumerated() { indexByID[c.id!] = i }
@@ -57,10 +75,10 @@ public struct Portfolio {
         try db.fetch(
             "SELECT credential_id, status, earned_on, expires_on FROM award WHERE learner_id = ?",
             [.integer(learner.id!)]
-        ) { row in fact(row, offset: 0) }
+        ) { row in try fact(row, offset: 0) }
     }
 
-    private func fact(_ row: Statement, offset: Int32) -> AwardFact {
+    private func fact(_ row: Statement, offset: Int32) throws -> AwardFact {
         // The schema's CHECK allows exactly these four statuses, and their
         // first letters differ: no String per award row.
         let status: AwardStatus
@@ -68,9 +86,15 @@ public struct Portfolio {
         case UInt8(ascii: "e"): status = .earned
         case UInt8(ascii: "i"): status = .inProgress
         case UInt8(ascii: "r"): status = .revoked
-        default: status = .planned
+        case UInt8(ascii: "p"): status = .planned
+        default:
+            throw CredfolioError(.database, "an award has the unknown status \(Field.quoted(row.string(offset + 1))); run credfolio doctor")
         }
-        return AwardFact(credential: indexByID[row.int64(offset)] ?? 0, status: status,
+        guard let credential = indexByID[row.int64(offset)] else {
+            throw CredfolioError(
+                .database, "an award refers to credential id \(row.int64(offset)), which does not exist; run credfolio doctor")
+        }
+        return AwardFact(credential: credential, status: status,
                          earnedOn: row.optionalDay(offset + 2), expiresOn: row.optionalDay(offset + 3))
     }
 
@@ -96,10 +120,10 @@ public struct Portfolio {
             let id = row.int64(0)
             if current?.id != id {
                 if let current { try body(current, facts) }
-                current = LearnerRepository.read(row)
+                current = try LearnerRepository.read(row)
                 facts.removeAll(keepingCapacity: true)
             }
-            if !row.isNull(7) { facts.append(fact(row, offset: 7)) }
+            if !row.isNull(7) { facts.append(try fact(row, offset: 7)) }
         }
         if let current { try body(current, facts) }
     }

@@ -52,6 +52,21 @@ public struct StackRepository {
             let skills = try SkillRepository(db).idsByCode()
             try StackValidator.validate(stacks, stored: stored, credentialExists: { credentials[$0] != nil },
                                         skillExists: { skills[$0] != nil })
+            // A stack that no learner could ever complete is a mistake in
+            // the file, not a goal: refuse it with the reason.
+            var all = stored
+            for stack in stacks { all[stack.code] = stack }
+            let catalog = Catalog(try CredentialRepository(db).list())
+            for stack in stacks {
+                let compiled = try CompiledStack(stack, catalog: catalog, stacks: { all[$0] })
+                if !compiled.canEverComplete {
+                    throw CredfolioError.invalid(
+                        "stack \(stack.code) can never be complete: credential "
+                            + compiled.repeatedCredentials(catalog: catalog).joined(separator: ", ")
+                            + " is required more than once, and one award meets one requirement "
+                            + "(name it once, or set \"shared\": true to let one award count for several)")
+                }
+            }
         } catch let error as JSONSyntaxError {
             throw CredfolioError.invalid("\(file):\(error.line):\(error.column): \(error.reason)")
         } catch let error as CredfolioError {

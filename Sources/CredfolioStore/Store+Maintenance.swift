@@ -99,6 +99,31 @@ extension Store {
             """) { "award \($0.int64(0)) refers to an unknown learner or credential" }
         add("awards", orphans, ok: "every award names a known learner and credential")
 
+        // Every value within its documented range, so no command can trap on it.
+        var ranges: [String] = []
+        try database.cachedStatement(CredentialRepository.select + " ORDER BY code").forEachRow { row in
+            do {
+                _ = try CredentialRepository.read(row).validated()
+            } catch let error as CredfolioError {
+                ranges.append("credential \(row.string(1)): \(error.message)")
+            }
+        }
+        try database.cachedStatement(
+            """
+            SELECT l.handle, c.code, a.earned_on, c.validity_months FROM award a
+            JOIN learner l ON l.id = a.learner_id JOIN credential c ON c.id = a.credential_id
+            WHERE a.expires_on IS NULL AND a.earned_on IS NOT NULL AND c.validity_months IS NOT NULL ORDER BY l.handle, c.code
+            """
+        ).forEachRow { row in
+            guard let earned = row.optionalDay(2) else { return }
+            do {
+                try Expiry.check(earnedOn: earned, validityMonths: row.int64(3), what: "award of \(row.string(1)) to \(row.string(0))")
+            } catch let error as CredfolioError {
+                ranges.append(error.message)
+            }
+        }
+        add("ranges", ranges, ok: "every number and derived date is within its range")
+
         // Every stack must parse and compile: references resolve, no cycles.
         var stackProblems: [String] = []
         var definitions: [String: StackDefinition] = [:]
@@ -114,7 +139,13 @@ extension Store {
         let skillCodes = try skills.idsByCode()
         for (code, definition) in definitions.sorted(by: { $0.key < $1.key }) {
             do {
-                _ = try CompiledStack(definition, catalog: catalog, stacks: { definitions[$0] })
+                let compiled = try CompiledStack(definition, catalog: catalog, stacks: { definitions[$0] })
+                if !compiled.canEverComplete {
+                    stackProblems.append(
+                        "stack \(code) can never be complete: credential "
+                            + compiled.repeatedCredentials(catalog: catalog).joined(separator: ", ")
+                            + " is required more than once in a stack that is not shared")
+                }
                 for skill in definition.requires.references.skills.sorted() where skillCodes[skill] == nil {
                     stackProblems.append("stack \(code): skill \(skill) does not exist")
                 }
@@ -126,7 +157,7 @@ extension Store {
 
         // Not a fault, but worth knowing: earned awards that have lapsed.
         var expired = 0
-        let portfolio = try Portfolio(self, compile: false)
+        let portfolio = try Portfolio(self, only: nil, compile: false, checkRanges: false)
         try portfolio.forEachLearner { _, facts in
             for fact in facts where fact.status == .earned {
                 if let expiry = portfolio.catalog.expiry(of: fact), expiry <= day { expired += 1 }

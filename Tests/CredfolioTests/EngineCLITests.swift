@@ -196,7 +196,17 @@ struct EngineCLITests {
         var rng = SeededRandom(seed: 7_2026)
         let asOf = day("2026-06-15")
         for _ in 0..<4 {
-            let (credentials, stacks) = EnginePropertyTests.randomWorld(&rng)
+            let (credentials, generated) = EnginePropertyTests.randomWorld(&rng)
+            // Import refuses a stack that can never be complete (one credential
+            // required twice, not shared); the generator makes some: share them.
+            let generatedByCode = Dictionary(uniqueKeysWithValues: generated.map { ($0.code, $0) })
+            let stacks = try generated.map { stack -> StackDefinition in
+                var stack = stack
+                if try !CompiledStack(stack, catalog: Catalog(credentials), stacks: { generatedByCode[$0] }).canEverComplete {
+                    stack.shared = true
+                }
+                return stack
+            }
             let cli = try CLI()
             var skillsCSV = "code,name\n"
             for s in ["s0", "s1", "s2"] { skillsCSV += "\(s),Skill \(s)\n" }
@@ -211,8 +221,8 @@ struct EngineCLITests {
                 learnersCSV += "l\(l),Learner \(l)\n"
                 for c in credentials where Int.random(in: 0..<3, using: &rng) == 0 {
                     let status = [AwardStatus.earned, .earned, .earned, .inProgress, .planned, .revoked].randomElement(using: &rng)!
-                    let earned = status == .earned || status == .revoked ? asOf.adding(days: -Int.random(in: -30...500, using: &rng)) : nil
-                    let expires = earned != nil && Bool.random(using: &rng) ? earned!.adding(days: Int.random(in: 1...600, using: &rng)) : nil
+                    let earned = status == .earned || status == .revoked ? asOf.adding(days: -Int.random(in: -30...500, using: &rng))! : nil
+                    let expires = earned != nil && Bool.random(using: &rng) ? earned!.adding(days: Int.random(in: 1...600, using: &rng))! : nil
                     awardsCSV += "l\(l),\(c.code),\(status.rawValue),\(earned?.description ?? ""),\(expires?.description ?? "")\n"
                     facts["l\(l)", default: []].append((c.code, status, earned, expires))
                 }
@@ -229,7 +239,7 @@ struct EngineCLITests {
                 Set((facts[learner] ?? []).filter { f in
                     if projected && (f.status == .inProgress || f.status == .planned) { return true }
                     guard f.status == .earned, let earned = f.earned, earned <= asOf else { return false }
-                    let expiry = f.expires ?? byCode[f.code]!.validityMonths.map { earned.adding(months: Int($0)) }
+                    let expiry = f.expires ?? byCode[f.code]!.validityMonths.map { earned.adding(months: Int($0))! }
                     return expiry.map { asOf < $0 } ?? true
                 }.map(\.code))
             }
@@ -291,7 +301,7 @@ struct ParallelExportTests {
         }
         _ = try store.stacks.importFile(Array("""
             [{"code": "a", "requires": {"all": [{"credential": "c1"}, {"choose": 2, "of": [{"credential": "c2"}, {"credential": "c3"}, {"hours": 40}]}]}},
-             {"code": "b", "requires": {"all": [{"stack": "a"}, {"credential": "c1"}, {"hours": 30, "from": ["c4", "c5"]}]}}]
+             {"code": "b", "requires": {"all": [{"stack": "a"}, {"credential": "c6"}, {"hours": 30, "from": ["c4", "c5"]}]}}]
             """.utf8), file: "s.json")
         func export(threshold: Int, cohort: String?) throws -> String {
             let path = dir.file("out-\(threshold)-\(cohort ?? "all").csv")

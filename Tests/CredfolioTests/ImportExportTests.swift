@@ -49,7 +49,7 @@ struct ImportExportTests {
     func allOrNothing() throws {
         let store = try sampleStore()
         var lines = ["learner,credential,status,earned_on"]
-        for i in 0..<810 { lines.append("sarah,aws-ccp,earned,\(day("2000-01-01").adding(days: i))") }
+        for i in 0..<810 { lines.append("sarah,aws-ccp,earned,\(day("2000-01-01").adding(days: i)!)") }
         lines.append("sarah,aws-ccp,earned,2026-13-01")
         let before = try dump(store.database)
         #expect(throws: CredfolioError.invalid(#"awards.csv:812: earned_on "2026-13-01" is not a date (YYYY-MM-DD)"#)) {

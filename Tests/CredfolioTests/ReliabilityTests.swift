@@ -236,6 +236,7 @@ struct ReliabilityTests {
             foreign keys,ok,every reference resolves
             schema,ok,version 1
             awards,ok,every award names a known learner and credential
+            ranges,ok,every number and derived date is within its range
             stacks,ok,1 stack resolves
             expiry,info,1 earned award has expired by 2026-01-01
 

@@ -22,6 +22,8 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite3"])]
         ),
+        // O_TMPFILE, linkat and async-signal-safe clean-up: a few lines of C.
+        .target(name: "CPosix"),
         // The SQL migrations, embedded in the binary as bytes.
         .target(
             name: "CredfolioSchema",
@@ -30,7 +32,7 @@ let package = Package(
             swiftSettings: strict
         ),
         // Value types, dates, money, CSV and JSON: no database, no engine.
-        .target(name: "CredfolioCore", swiftSettings: strict),
+        .target(name: "CredfolioCore", dependencies: ["CPosix"], swiftSettings: strict),
         // The SQLite wrapper, migrations and the repository layer.
         .target(
             name: "CredfolioStore",

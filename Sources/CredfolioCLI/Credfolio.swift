@@ -26,6 +26,9 @@ public struct Credfolio: ParsableCommand {
     /// ArgumentParser's exit status 64. Help and `--version` go to standard
     /// output with status 0.
     public static func main() {
+        // Past a file-size limit, write(2) then fails with EFBIG and the
+        // command says so, instead of dying silently of SIGXFSZ.
+        signal(SIGXFSZ, SIG_IGN)
         let arguments = Credfolio.hoistingDatabaseOption(Array(CommandLine.arguments.dropFirst()))
         do {
             var command = try parseAsRoot(arguments)

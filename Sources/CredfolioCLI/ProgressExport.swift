@@ -13,9 +13,10 @@ import Glibc
 /// the cells after the learner's own are computed once per distinct key and
 /// kept as bytes; real cohorts repeat the same patterns of holdings often.
 ///
-/// A large export uses a second core: the learners are split at the median
-/// handle, and a worker thread with its own connection writes the second
-/// half to an unnamed temporary file, appended once the first half is out.
+/// A large export to a file uses a second core: the learners are split at
+/// the median handle, and a worker thread with its own connection writes the
+/// second half to an unnamed file in the output's folder, appended once the
+/// first half is out.
 /// The export holds the write lock meanwhile, so both halves read the same
 /// state of the database.
 struct ProgressExport {
@@ -29,13 +30,17 @@ struct ProgressExport {
     static let memoLimit = 80_000
     /// Below this many learners one thread is quicker than two.
     var parallelThreshold = 20_000
+    /// Where the second thread may keep its half of the rows: the output
+    /// file's own folder, as an unnamed file. Nil (standard output) means
+    /// one thread and no temporary file at all: `$TMPDIR` may be RAM.
+    var spillFolder: String? = nil
 
     func write(to csv: CSVWriter, sink: OutputSink) throws {
         try store.database.transaction {
             csv.row(ProgressFormatting.csvColumns)
             let count = try store.database.scalar(
                 Int.self, "SELECT count(*) FROM learner WHERE ?1 IS NULL OR cohort = ?1", cohort) ?? 0
-            guard count >= parallelThreshold, let middle = try store.database.scalar(
+            guard count >= parallelThreshold, let spillFolder, let middle = try store.database.scalar(
                 String.self, "SELECT handle FROM learner WHERE ?1 IS NULL OR cohort = ?1 ORDER BY handle LIMIT 1 OFFSET ?2",
                 cohort, count / 2)
             else {
@@ -43,7 +48,7 @@ struct ProgressExport {
                 try csv.flush()
                 return
             }
-            let temporary = try TemporaryFile()
+            let temporary = try TemporaryFile(folder: spillFolder, named: false)
             let worker = try Worker.start { [path = store.path, stack, cohort, asOf, fd = temporary.fd] in
                 let store = try Store(path: path)
                 let csv = CSVWriter(sink: OutputSink(fileDescriptor: fd, name: "a temporary file"))
@@ -95,43 +100,6 @@ struct ProgressExport {
                 csv.rawRow(prefix, cells)
             }
         }
-    }
-}
-
-/// An unnamed file readable by its owner only (it holds personal data),
-/// gone when closed, even if the process dies.
-final class TemporaryFile {
-    let fd: Int32
-
-    init() throws {
-        let folder = environment("TMPDIR").flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        // mkstemp creates it with mode 0600; unlinking at once leaves no name behind.
-        var template = Array((folder + "/credfolio-XXXXXX").utf8CString)
-        fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else {
-            throw CredfolioError.invalid("cannot create a temporary file in \(folder): \(String(cString: strerror(errno)))")
-        }
-        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-    }
-
-    deinit { close(fd) }
-
-    /// Appends the whole file to `sink`.
-    func copy(to sink: OutputSink) throws {
-        guard lseek(fd, 0, SEEK_SET) == 0 else {
-            throw CredfolioError.invalid("cannot read back a temporary file: \(String(cString: strerror(errno)))")
-        }
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count == 0 { break }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw CredfolioError.invalid("cannot read back a temporary file: \(String(cString: strerror(errno)))")
-            }
-            chunk.withUnsafeBufferPointer { sink.write(bytes: UnsafeBufferPointer(rebasing: $0[0..<count])) }
-        }
-        try sink.flush()
     }
 }
 

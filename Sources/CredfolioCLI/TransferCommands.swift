@@ -61,7 +61,9 @@ struct ExportCommand: ParsableCommand {
             let day = try asOfDay(asOf)
             let store = try database.open()
             try writeOutput(to: output) { sink in
-                try ProgressExport(store: store, stack: stack, cohort: cohort, asOf: day).write(to: CSVWriter(sink: sink), sink: sink)
+                var export = ProgressExport(store: store, stack: stack, cohort: cohort, asOf: day)
+                export.spillFolder = output.flatMap { $0 == "-" ? nil : OutputTarget($0) }.flatMap { $0.isSpecial ? nil : $0.folder }
+                try export.write(to: CSVWriter(sink: sink), sink: sink)
             }
             return
         }
@@ -115,34 +117,5 @@ final class InputFile {
             bytes.append(contentsOf: chunk[0..<count])
             if bytes.count > limit { throw CredfolioError.invalid("file is larger than \(NumberText.grouped(limit)) bytes") }
         }
-    }
-}
-
-/// Runs `body` against standard output, or against `path` written whole:
-/// to a temporary file renamed into place only when `body` succeeds, so a
-/// failed export never leaves half a file.
-func writeOutput(to path: String?, _ body: (OutputSink) throws -> Void) throws {
-    guard let path, path != "-" else {
-        let sink = OutputSink.standardOutput()
-        try body(sink)
-        try sink.flush()
-        return
-    }
-    let temporary = path + ".tmp-\(getpid())"
-    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard fd >= 0 else { throw CredfolioError.invalid("cannot write \(path): \(String(cString: strerror(errno)))") }
-    do {
-        let sink = OutputSink(fileDescriptor: fd, name: path)
-        try body(sink)
-        try sink.flush()
-        guard fsync(fd) == 0 else { throw CredfolioError.invalid("cannot write \(path): \(String(cString: strerror(errno)))") }
-        close(fd)
-        guard rename(temporary, path) == 0 else {
-            throw CredfolioError.invalid("cannot write \(path): \(String(cString: strerror(errno)))")
-        }
-    } catch {
-        close(fd)
-        unlink(temporary)
-        throw error
     }
 }

@@ -1,3 +1,4 @@
+import CPosix
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -6,11 +7,20 @@ import Darwin
 
 /// A buffered writer to a file descriptor: one `write(2)` per 64 KiB, not
 /// one per field.
+///
+/// Every write is checked. The first failure is kept, later writes are
+/// dropped, and ``flush()`` throws it: a full disk or a closed descriptor
+/// is never a silent, truncated success. A sink released with bytes it
+/// could not write ends the process with an `error:` line and status 1.
+/// A reader that closed the pipe (`credfolio … | head -1`) ends the
+/// process quietly and at once, by SIGPIPE, as `git log | head` does.
 public final class OutputSink {
     private let fd: Int32
     private let ownsDescriptor: Bool
     private var buffer: [UInt8] = []
     private let capacity: Int
+    private var failure: CredfolioError?
+    private var reported = false
     /// Where the bytes go, for error messages.
     public let name: String
 
@@ -27,7 +37,16 @@ public final class OutputSink {
     }
 
     deinit {
-        try? flush()
+        if !reported {
+            drain()
+            if let failure {
+                // The safety net for a caller that never flushed: the
+                // output is incomplete, so the command has failed.
+                var line = Array("error: \(failure.message)\n".utf8)
+                _ = line.withUnsafeMutableBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+                Glibc.exit(1)
+            }
+        }
         if ownsDescriptor { close(fd) }
     }
 
@@ -37,35 +56,48 @@ public final class OutputSink {
     }
 
     public func write(bytes: UnsafeBufferPointer<UInt8>) {
-        if buffer.count + bytes.count > capacity { try? flush() }
+        if buffer.count + bytes.count > capacity { drain() }
         buffer.append(contentsOf: bytes)
     }
 
     /// Writes `first`, `second` and a line feed: one whole CSV row.
     public func writeLine(_ first: [UInt8], _ second: [UInt8]) {
         let count = first.count + second.count + 1
-        if buffer.count + count > capacity { try? flush() }
+        if buffer.count + count > capacity { drain() }
         buffer.append(contentsOf: first)
         buffer.append(contentsOf: second)
         buffer.append(0x0A)
     }
 
     public func write(byte: UInt8) {
-        if buffer.count == capacity { try? flush() }
+        if buffer.count == capacity { drain() }
         buffer.append(byte)
     }
 
-    /// Writes out what is buffered; throws when the descriptor refuses it.
-    public func flush() throws {
-        var offset = 0
+    /// Writes out what is buffered; throws the first write that failed,
+    /// now or before.
+    public func flush() throws(CredfolioError) {
+        drain()
+        if let failure {
+            reported = true
+            throw failure
+        }
+    }
+
+    /// Writes the buffer out, or records why it could not.
+    private func drain() {
         defer { buffer.removeAll(keepingCapacity: true) }
+        guard failure == nil else { return }
+        var offset = 0
         while offset < buffer.count {
             let written = buffer.withUnsafeBytes {
                 Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset)
             }
             if written < 0 {
                 if errno == EINTR { continue }
-                throw CredfolioError.invalid("cannot write to \(name): \(String(cString: strerror(errno)))")
+                if errno == EPIPE { credfolio_end_by_broken_pipe() }
+                failure = CredfolioError.invalid("cannot write to \(name): \(String(cString: strerror(errno)))")
+                return
             }
             offset += written
         }

@@ -309,6 +309,7 @@ struct ParallelExportTests {
             let sink = OutputSink(fileDescriptor: fd, name: path, closeWhenDone: true)
             var export = ProgressExport(store: store, stack: nil, cohort: cohort, asOf: day("2026-06-01"))
             export.parallelThreshold = threshold
+            export.spillFolder = dir.path
             try export.write(to: CSVWriter(sink: sink), sink: sink)
             try sink.flush()
             return try String(contentsOfFile: path, encoding: .utf8)

@@ -78,7 +78,7 @@ extension AwardCommand {
         @Option(help: "Only awards of learners in this cohort.") var cohort: String?
 
         func run() throws {
-            let store = try database.open()
+            let store = try database.openForReading()
             if let learner { _ = try store.learners.get(learner) }
             if let credential { _ = try store.credentials.get(credential) }
             let records = try store.awards.list(learner: learner, credential: credential, status: status, cohort: cohort)

@@ -98,7 +98,7 @@ extension CredentialCommand {
         @Option(help: "Only credentials that teach this skill.") var skill: String?
 
         func run() throws {
-            let store = try database.open()
+            let store = try database.openForReading()
             let credentials = try store.credentials.list(skill: skill)
             let out = OutputSink.standardOutput()
             if output.format == .table {
@@ -126,7 +126,7 @@ extension CredentialCommand {
         @Argument(help: "The credential's code.") var code: String
 
         func run() throws {
-            let store = try database.open()
+            let store = try database.openForReading()
             let credential = try store.credentials.get(code)
             var report = Report(columns: CredentialCommand.columns)
             report.append(CredentialCommand.row(credential))

@@ -44,7 +44,7 @@ extension LearnerCommand {
         @Option(help: "Only learners of this cohort.") var cohort: String?
 
         func run() throws {
-            let store = try database.open()
+            let store = try database.openForReading()
             let out = OutputSink.standardOutput()
             LearnerCommand.report(try store.learners.list(cohort: cohort))
                 .render(output.format, to: out, emptyMessage: "no learners")
@@ -59,7 +59,7 @@ extension LearnerCommand {
         @Argument(help: "The learner's handle.") var handle: String
 
         func run() throws {
-            let store = try database.open()
+            let store = try database.openForReading()
             let learner = try store.learners.get(handle)
             let awards = AwardCommand.report(try store.awards.list(learner: handle))
             let details = LearnerCommand.report([learner])

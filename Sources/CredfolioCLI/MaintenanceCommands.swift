@@ -13,7 +13,7 @@ struct BackupCommand: ParsableCommand {
     @Argument(help: "The new backup file.") var file: String
 
     func run() throws {
-        let store = try database.open()
+        let store = try database.openForReading()
         try store.backup(to: file)
         OutputSink.standardOutput().write("backed up \(store.path) to \(file)\n")
     }
@@ -34,12 +34,22 @@ struct RestoreCommand: ParsableCommand {
     func run() throws {
         try Store.verify(file)
         let store = try database.open()
+        if Store.sameFile(file, store.path) {
+            throw CredfolioError.invalid("\(file) is the database itself: restore needs a backup made with credfolio backup")
+        }
         var now = time(nil)
         var parts = tm()
         localtime_r(&now, &parts)
         func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
         let stamp = "\(parts.tm_year + 1900)\(two(parts.tm_mon + 1))\(two(parts.tm_mday))-\(two(parts.tm_hour))\(two(parts.tm_min))\(two(parts.tm_sec))"
-        let kept = try store.restore(from: file, keepingAs: store.path + ".before-restore-" + stamp)
+        // Two restores within one second must not collide: number the second.
+        var kept = store.path + ".before-restore-" + stamp
+        var n = 1
+        while access(kept, F_OK) == 0 {
+            n += 1
+            kept = store.path + ".before-restore-" + stamp + "-\(n)"
+        }
+        _ = try store.restore(from: file, keepingAs: kept)
         OutputSink.standardOutput().write("restored \(store.path) from \(file); the replaced database is kept as \(kept)\n")
     }
 }
@@ -53,7 +63,7 @@ struct DoctorCommand: ParsableCommand {
     @Option(name: .customLong("as-of"), help: "The date for the expiry count (default: today).") var asOf: String?
 
     func run() throws {
-        let store = try database.open()
+        let store = try database.openForReading()
         let findings = try store.diagnose(on: try asOfDay(asOf))
         var report = Report(columns: ["check", "status", "detail"])
         for f in findings { report.append([.text(f.check), .text(f.severity.rawValue), .text(f.detail)]) }

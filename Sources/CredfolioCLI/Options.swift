@@ -28,9 +28,17 @@ struct DatabaseOptions: ParsableArguments {
         return home + "/.local/share/credfolio/credfolio.db"
     }
 
-    /// Opens (creating and migrating on first use) the database.
+    /// Opens the database for a command that writes: created and migrated
+    /// on first use.
     func open() throws -> Store {
-        try Store(path: resolvedPath)
+        try Store(path: resolvedPath, access: .write)
+    }
+
+    /// Opens the database for a command that only reads: a missing file is
+    /// an error (a typo must not leave a new database behind), and a
+    /// read-only file or folder is fine.
+    func openForReading() throws -> Store {
+        try Store(path: resolvedPath, access: .read)
     }
 }
 

@@ -40,7 +40,9 @@ struct ProgressExport {
             csv.row(ProgressFormatting.csvColumns)
             let count = try store.database.scalar(
                 Int.self, "SELECT count(*) FROM learner WHERE ?1 IS NULL OR cohort = ?1", cohort) ?? 0
-            guard count >= parallelThreshold, let spillFolder, let middle = try store.database.scalar(
+            // Two connections read one state only under the write lock, which
+            // a read-only database cannot take: then one thread.
+            guard count >= parallelThreshold, !store.isReadOnly, let spillFolder, let middle = try store.database.scalar(
                 String.self, "SELECT handle FROM learner WHERE ?1 IS NULL OR cohort = ?1 ORDER BY handle LIMIT 1 OFFSET ?2",
                 cohort, count / 2)
             else {
@@ -50,7 +52,7 @@ struct ProgressExport {
             }
             let temporary = try TemporaryFile(folder: spillFolder, named: false)
             let worker = try Worker.start { [path = store.path, stack, cohort, asOf, fd = temporary.fd] in
-                let store = try Store(path: path)
+                let store = try Store(path: path, access: .read)
                 let csv = CSVWriter(sink: OutputSink(fileDescriptor: fd, name: "a temporary file"))
                 try Self.rows(portfolio: Portfolio(store, only: stack), cohort: cohort, from: middle, before: nil,
                               asOf: asOf, to: csv)

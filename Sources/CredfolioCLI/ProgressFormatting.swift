@@ -137,7 +137,7 @@ struct LearnerPortfolio {
 
     init(_ database: DatabaseOptions, learner handle: String, stack: String?, asOf: String?) throws {
         day = try asOfDay(asOf)
-        let store = try database.open()
+        let store = try database.openForReading()
         learner = try store.learners.get(handle)
         portfolio = try Portfolio(store, only: stack)
         facts = try portfolio.facts(of: learner)

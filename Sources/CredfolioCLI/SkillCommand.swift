@@ -43,7 +43,7 @@ extension SkillCommand {
         @Option(help: "Only skills of this category.") var category: String?
 
         func run() throws {
-            let store = try database.open()
+            let store = try database.openForReading()
             SkillCommand.report(try store.skills.list(category: category))
                 .render(output.format, to: OutputSink.standardOutput(), emptyMessage: "no skills")
         }
@@ -57,7 +57,7 @@ extension SkillCommand {
         @Argument(help: "The skill's code.") var code: String
 
         func run() throws {
-            let store = try database.open()
+            let store = try database.openForReading()
             let skill = try store.skills.get(code)
             let teaching = try store.credentials.list(skill: code).map(\.code)
             var report = Report(columns: ["code", "name", "category", "framework", "framework_id", "credentials"])

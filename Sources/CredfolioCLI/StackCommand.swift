@@ -18,7 +18,7 @@ extension StackCommand {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            let store = try database.open()
+            let store = try database.openForReading()
             var report = Report(columns: ["code", "title", "issuer", "grants", "shared", "requirements", "credentials"])
             for s in try store.stacks.list() {
                 let count: Int
@@ -41,7 +41,7 @@ extension StackCommand {
         @Argument(help: "The stack's code.") var code: String
 
         func run() throws {
-            let store = try database.open()
+            let store = try database.openForReading()
             let definition = try store.stacks.get(code)
             let out = OutputSink.standardOutput()
             switch output.format {
@@ -93,7 +93,7 @@ extension StackCommand {
         @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
 
         func run() throws {
-            try Self.write(try database.open(), code: code, to: output)
+            try Self.write(try database.openForReading(), code: code, to: output)
         }
 
         static func write(_ store: Store, code: String?, to output: String?) throws {

@@ -54,12 +54,12 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         if kind == "stacks" {
-            try StackCommand.Export.write(try database.open(), code: stack, to: output)
+            try StackCommand.Export.write(try database.openForReading(), code: stack, to: output)
             return
         }
         if kind == "progress" {
             let day = try asOfDay(asOf)
-            let store = try database.open()
+            let store = try database.openForReading()
             try writeOutput(to: output) { sink in
                 var export = ProgressExport(store: store, stack: stack, cohort: cohort, asOf: day)
                 export.spillFolder = output.flatMap { $0 == "-" ? nil : OutputTarget($0) }.flatMap { $0.isSpecial ? nil : $0.folder }
@@ -70,7 +70,7 @@ struct ExportCommand: ParsableCommand {
         guard let csvKind = Importer.Kind(rawValue: kind) else {
             throw CredfolioError.invalid("cannot export \(Field.quoted(kind)): choose learners, skills, credentials, awards, progress or stacks")
         }
-        let store = try database.open()
+        let store = try database.openForReading()
         try writeOutput(to: output) { sink in
             try Exporter(store.database).run(csvKind, to: CSVWriter(sink: sink))
         }

@@ -9,9 +9,16 @@ extension Database {
     /// savepoints, so an inner failure that the caller catches undoes only
     /// the inner work.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try transaction(immediate: !isReadOnly, body)
+    }
+
+    /// A transaction that takes the write lock at once (`immediate`), or
+    /// only a read snapshot until it first writes (for reading one
+    /// consistent state of a database this process cannot write).
+    public func transaction<T>(immediate: Bool, _ body: () throws -> T) throws -> T {
         let depth = transactionDepth
         let savepoint = "credfolio_\(depth)"
-        try execute(script: depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT \(savepoint)")
+        try execute(script: depth == 0 ? (immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED") : "SAVEPOINT \(savepoint)")
         transactionDepth += 1
         let result: T
         do {

@@ -24,8 +24,14 @@ public final class Database {
         /// How long a write waits for another process's lock before it fails
         /// with `SQLITE_BUSY`.
         public var busyTimeoutMilliseconds: Int32 = 10_000
+        /// The file cannot change while it is open (SQLite's `immutable`):
+        /// for a read-only database in a read-only folder.
+        public var immutable = false
         public init() {}
     }
+
+    /// True when the connection was opened read-only.
+    public let isReadOnly: Bool
 
     /// Opens (or creates) the database at `path`, with foreign keys enforced.
     public init(path: String, options: Options = Options()) throws {
@@ -34,7 +40,12 @@ public final class Database {
         flags |= options.readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
         if options.create && !options.readOnly { flags |= SQLITE_OPEN_CREATE }
         var connection: OpaquePointer?
-        let code = sqlite3_open_v2(path, &connection, flags, nil)
+        var name = path
+        if options.immutable {
+            flags |= SQLITE_OPEN_URI
+            name = "file:" + Database.uriEscaped(path) + "?immutable=1"
+        }
+        let code = sqlite3_open_v2(name, &connection, flags, nil)
         guard code == SQLITE_OK, let connection else {
             let error = DatabaseError(connection: connection, code: code)
             sqlite3_close_v2(connection)
@@ -42,9 +53,25 @@ public final class Database {
         }
         self.handle = connection
         self.path = path
+        self.isReadOnly = options.readOnly
         sqlite3_extended_result_codes(connection, 1)
         sqlite3_busy_timeout(connection, options.busyTimeoutMilliseconds)
         try execute("PRAGMA foreign_keys = ON")
+    }
+
+    /// `path` as the path of a `file:` URI: `%`, `?` and `#` escaped.
+    static func uriEscaped(_ path: String) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "%"), UInt8(ascii: "?"), UInt8(ascii: "#"):
+                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+            default:
+                out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// An empty private in-memory database.

@@ -31,6 +31,12 @@ extension Store {
         }
     }
 
+    /// True when both paths name one file (through links, or `./`).
+    public static func sameFile(_ a: String, _ b: String) -> Bool {
+        var x = stat(), y = stat()
+        return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino
+    }
+
     /// Checks that `path` is a sound credfolio database this build can read:
     /// ours, integrity ok, foreign keys ok, a known schema version.
     public static func verify(_ path: String) throws {

@@ -12,26 +12,69 @@ public final class Store {
 
     public let database: Database
     public let path: String
+    /// True when this process can only read the file: it, or its folder,
+    /// is read-only.
+    public let isReadOnly: Bool
 
-    /// Opens the database at `path`, creating it (readable by its owner
-    /// only) and its folder when they do not exist.
-    public init(path: String, migrator: Migrator = Migrator()) throws {
+    /// What a command does with the database.
+    public enum Access: Sendable {
+        /// Reads only: a missing database is an error, never created; a
+        /// read-only file or folder is fine.
+        case read
+        /// May write: a missing database (and its folders) is created; a
+        /// read-only one is an error.
+        case write
+    }
+
+    /// Opens the database at `path`. For `.write`, creates it (readable by
+    /// its owner only) and its folder when they do not exist.
+    public init(path: String, access: Access = .write, migrator: Migrator = Migrator()) throws {
         self.path = path
-        if path != ":memory:" { try Store.createPrivately(path) }
+        let inMemory = path == ":memory:"
+        if !inMemory && Glibc.access(path, F_OK) != 0 {
+            guard access == .write else { throw CredfolioError.notFound("no database at \(path)") }
+            try Store.createPrivately(path)
+        }
+        let writable = inMemory || Store.canWrite(path)
+        if access == .write && !writable {
+            throw CredfolioError(.database, "\(path) is read-only: this command changes the database")
+        }
+        isReadOnly = !writable
         do {
-            database = try Database(path: path)
+            var options = Database.Options()
+            options.readOnly = !writable
+            // In a read-only folder SQLite cannot make the -shm file a WAL
+            // database needs; with no -wal file left (every credfolio
+            // checkpoints on close) the file alone is the whole database.
+            options.immutable = !writable && !Store.folderWritable(path) && Glibc.access(path + "-wal", F_OK) != 0
+            database = try Database(path: path, options: options)
             try Store.checkOwnership(database, path: path, migrator: migrator)
-            if path != ":memory:" {
+            if writable && !inMemory {
                 try database.execute(script: "PRAGMA journal_mode = WAL")
                 // FULL: a command that reported success survives a power cut,
                 // at the cost of one fsync per command (imports are one
                 // transaction, so one fsync per file).
                 try database.execute(script: "PRAGMA synchronous = FULL")
             }
-            try migrator.migrate(database)
+            if writable {
+                try migrator.migrate(database)
+            } else if try Migrator.version(of: database) < migrator.latestVersion {
+                throw CredfolioError(
+                    .database, "\(path) needs upgrading to this credfolio's schema, and it is read-only: open it once with write access")
+            }
         } catch let error as DatabaseError {
             throw Store.explain(error, path: path)
         }
+    }
+
+    static func canWrite(_ path: String) -> Bool {
+        Glibc.access(path, W_OK) == 0 && folderWritable(path)
+    }
+
+    static func folderWritable(_ path: String) -> Bool {
+        guard let slash = path.lastIndex(of: "/") else { return Glibc.access(".", W_OK) == 0 }
+        let folder = slash == path.startIndex ? "/" : String(path[..<slash])
+        return Glibc.access(folder, W_OK) == 0
     }
 
     /// A fresh private in-memory database, migrated.
@@ -48,6 +91,8 @@ public final class Store {
             return CredfolioError(.database, "cannot open \(path): \(error.message)")
         case DatabaseError.SQLITE_BUSY, DatabaseError.SQLITE_LOCKED:
             return CredfolioError(.busy, "database is busy: another credfolio is writing to \(path); try again")
+        case DatabaseError.SQLITE_READONLY:
+            return CredfolioError(.database, "\(path) is read-only: this command changes the database")
         default:
             return error
         }
@@ -60,6 +105,9 @@ public final class Store {
             let objects = try database.scalar(Int.self, "SELECT count(*) FROM sqlite_schema") ?? 0
             guard objects == 0 else {
                 throw CredfolioError(.database, "\(path) is not a credfolio database (it holds other tables)")
+            }
+            guard !database.isReadOnly else {
+                throw CredfolioError(.database, "\(path) is not a credfolio database (it is empty, and read-only)")
             }
         } else if storedID != applicationID {
             throw CredfolioError(.database, "\(path) is not a credfolio database (application id \(storedID))")

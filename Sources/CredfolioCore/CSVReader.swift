@@ -242,7 +242,9 @@ public final class CSVReader {
         fieldStart = bytes.count
     }
 
-    /// Skips a UTF-8 byte-order mark (EF BB BF) at the very start.
+    /// Skips a UTF-8 byte-order mark (EF BB BF) at the very start, and
+    /// refuses a UTF-16 one (FF FE or FE FF: Excel's "Unicode text"), which
+    /// would otherwise surface as NUL bytes.
     private func skipByteOrderMark() throws {
         atStartOfInput = false
         var mark: [UInt8] = []
@@ -250,6 +252,10 @@ public final class CSVReader {
             if position == limit { guard try refill() else { break } }
             mark.append(chunk[position])
             position += 1
+            if mark == [0xFF, 0xFE] || mark == [0xFE, 0xFF] {
+                throw CSVError(line: 1, reason: "UTF-16 file: save it as UTF-8 CSV (in Excel: CSV UTF-8)")
+            }
+            if mark == [0xFF] || mark == [0xFE] { continue }
             if mark != Array([0xEF, 0xBB, 0xBF].prefix(mark.count)) { break }
         }
         if mark == [0xEF, 0xBB, 0xBF] { return }
@@ -264,6 +270,11 @@ public final class CSVReader {
 
     /// The number of fields in the current record.
     public var fieldCount: Int { ends.count }
+
+    /// True when field `index` (0-based) of the current record is empty.
+    public func fieldIsEmpty(_ index: Int) -> Bool {
+        (index == 0 ? 0 : ends[index - 1]) == ends[index]
+    }
 
     /// Field `index` (0-based) of the current record, as text; throws when
     /// it is not valid UTF-8.

@@ -10,7 +10,8 @@ final class CSVTable {
     /// For each known column, its position in the file, or nil when absent.
     private(set) var positions: [Int?]
     private var headerCount = 0
-    private var rows = 0
+    /// Positions of columns whose header cell is empty.
+    private var unnamed: [Int] = []
 
     init(reader: CSVReader, file: String, columns: [String], required: [String]) throws {
         self.reader = reader
@@ -26,6 +27,12 @@ final class CSVTable {
             headerCount = header.count
             for (position, raw) in header.enumerated() {
                 let name = raw.trimmingSpaces().lowercased()
+                if name.isEmpty {
+                    // Spreadsheets write trailing empty header cells (code,title,,,):
+                    // such a column is accepted while every cell of it is empty.
+                    unnamed.append(position)
+                    continue
+                }
                 guard let index = columns.firstIndex(of: name) else {
                     throw CredfolioError.invalid(
                         "\(file):\(reader.recordLine): unknown column \(Field.quoted(raw)) (columns are \(expected))")
@@ -59,20 +66,21 @@ final class CSVTable {
     }
 
     /// Reads the next data row; false at the end. A file with a header and
-    /// no rows is an error: it is almost always the wrong file.
+    /// no rows is an empty table: it imports nothing, as `export` of an
+    /// empty table writes it.
     func next() throws -> Bool {
         do {
-            guard try reader.next() else {
-                if rows == 0 { throw CredfolioError.invalid("\(file): no rows after the header") }
-                return false
-            }
+            guard try reader.next() else { return false }
         } catch let error as CSVError {
             throw wrap(error)
         }
-        rows += 1
         guard reader.fieldCount == headerCount else {
             throw CredfolioError.invalid(
                 "\(file):\(line): \(reader.fieldCount) field\(reader.fieldCount == 1 ? "" : "s"), but the header has \(headerCount)")
+        }
+        for position in unnamed where !reader.fieldIsEmpty(position) {
+            throw CredfolioError.invalid(
+                "\(file):\(line): column \(position + 1) has no name in the header but holds a value; name it or remove it")
         }
         return true
     }
@@ -113,9 +121,11 @@ public struct ImportSummary: Equatable, Sendable, CustomStringConvertible {
 
     public var total: Int { inserted + updated + unchanged }
 
-    /// `imported 1,204 awards: 1,180 new, 24 updated, 0 unchanged`
+    /// `imported 1,204 awards: 1,180 new, 24 updated, 0 unchanged`;
+    /// `imported 1 stack: …`
     public var description: String {
-        "imported \(NumberText.grouped(total)) \(kind): \(NumberText.grouped(inserted)) new, "
+        let noun = total == 1 && kind.hasSuffix("s") ? String(kind.dropLast()) : kind
+        return "imported \(NumberText.grouped(total)) \(noun): \(NumberText.grouped(inserted)) new, "
             + "\(NumberText.grouped(updated)) updated, \(NumberText.grouped(unchanged)) unchanged"
     }
 }

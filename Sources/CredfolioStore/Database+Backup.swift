@@ -8,10 +8,17 @@ extension Database {
         guard let backup = sqlite3_backup_init(destination.handle, "main", handle, "main") else {
             throw DatabaseError(connection: destination.handle, code: sqlite3_errcode(destination.handle))
         }
+        // Busy waits are bounded like every other writer's: by the busy
+        // timeout, then SQLITE_BUSY is the answer.
         var code: Int32
+        var waited: Int32 = 0
         repeat {
             code = sqlite3_backup_step(backup, -1)
-            if code == SQLITE_BUSY || code == SQLITE_LOCKED { sqlite3_sleep(20) }
+            if code == SQLITE_BUSY || code == SQLITE_LOCKED {
+                if waited >= busyTimeoutMilliseconds { break }
+                sqlite3_sleep(20)
+                waited += 20
+            }
         } while code == SQLITE_OK || code == SQLITE_BUSY || code == SQLITE_LOCKED
         let finish = sqlite3_backup_finish(backup)
         guard code == SQLITE_DONE, finish == SQLITE_OK else {

@@ -29,6 +29,9 @@ extension Database {
             throw error
         }
         do {
+            // SQLite may have rolled everything back on its own while the
+            // body swallowed the error: then there is nothing to commit.
+            try checkNotAborted(depth == 0 ? "COMMIT" : "RELEASE \(savepoint)")
             try execute(script: depth == 0 ? "COMMIT" : "RELEASE \(savepoint)")
         } catch {
             transactionDepth = depth

@@ -30,6 +30,9 @@ public final class Database {
         public init() {}
     }
 
+    /// How long a write waits for another process's lock.
+    public let busyTimeoutMilliseconds: Int32
+
     /// True when the connection was opened read-only.
     public let isReadOnly: Bool
 
@@ -56,6 +59,7 @@ public final class Database {
         self.isReadOnly = options.readOnly
         sqlite3_extended_result_codes(connection, 1)
         sqlite3_busy_timeout(connection, options.busyTimeoutMilliseconds)
+        busyTimeoutMilliseconds = options.busyTimeoutMilliseconds
         try execute("PRAGMA foreign_keys = ON")
     }
 
@@ -88,6 +92,7 @@ public final class Database {
 
     /// Runs one or more `;`-separated statements that take no arguments.
     public func execute(script sql: String) throws {
+        try checkNotAborted(sql)
         var errorMessage: UnsafeMutablePointer<CChar>?
         let code = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
         if code != SQLITE_OK {
@@ -108,10 +113,13 @@ public final class Database {
     }
 
     /// The statement for `sql` from this connection's cache, prepared on
-    /// first use and reset with its bindings cleared on every later one.
+    /// first use. It is reset when it is executed (bound), not when it is
+    /// fetched, as in GRDB: so fetching it again inside a loop over it
+    /// cannot restart that loop. While it is in the middle of such a loop
+    /// the nested use gets a statement of its own.
     public func cachedStatement(_ sql: String) throws -> Statement {
         if let statement = statementCache[sql] {
-            statement.reset()
+            if statement.isBusy { return try prepare(sql) }
             return statement
         }
         let statement = try Statement(database: self, sql: sql, persistent: true)
@@ -147,6 +155,19 @@ public final class Database {
 
     /// True outside any transaction.
     public var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
+
+    /// Throws when a ``transaction(_:)`` is open here but SQLite has rolled
+    /// it back on its own (after `SQLITE_FULL`, `SQLITE_IOERR`, some
+    /// `SQLITE_BUSY`): a statement run now would run in autocommit mode,
+    /// outside the transaction its caller believes in, as GRDB also guards.
+    func checkNotAborted(_ sql: String) throws {
+        if transactionDepth > 0 && isAutocommit {
+            throw DatabaseError(
+                code: CSQLite.SQLITE_ABORT,
+                message: "the transaction was rolled back by SQLite after an earlier error; nothing more runs in it",
+                sql: sql)
+        }
+    }
 
     /// The SQLite library's version, e.g. `3.40.1`.
     public static var sqliteVersion: String { String(cString: sqlite3_libversion()) }

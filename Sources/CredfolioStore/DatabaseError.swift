@@ -12,6 +12,9 @@ public struct ResultCode: RawRepresentable, Hashable, Sendable, CustomStringConv
     /// The primary code of an extended one (the low eight bits).
     public var primary: ResultCode { ResultCode(rawValue: rawValue & 0xFF) }
 
+    /// The extended code `n` of this primary code: `primary | (n << 8)`.
+    public func extended(_ n: Int32) -> ResultCode { ResultCode(rawValue: rawValue | (n << 8)) }
+
     public var description: String {
         String(cString: sqlite3_errstr(rawValue))
     }
@@ -64,8 +67,11 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
     public static let SQLITE_MISUSE = ResultCode(rawValue: CSQLite.SQLITE_MISUSE)
     public static let SQLITE_RANGE = ResultCode(rawValue: CSQLite.SQLITE_RANGE)
     public static let SQLITE_NOTADB = ResultCode(rawValue: CSQLite.SQLITE_NOTADB)
-    public static let SQLITE_CONSTRAINT_UNIQUE = ResultCode(rawValue: 2067)
-    public static let SQLITE_CONSTRAINT_FOREIGNKEY = ResultCode(rawValue: 787)
-    public static let SQLITE_CONSTRAINT_CHECK = ResultCode(rawValue: 275)
-    public static let SQLITE_CONSTRAINT_NOTNULL = ResultCode(rawValue: 1299)
+    public static let SQLITE_ABORT = ResultCode(rawValue: CSQLite.SQLITE_ABORT)
+    // Extended codes are a primary code plus a number in the next byte, as
+    // sqlite3.h defines them (its macros do not reach Swift).
+    public static let SQLITE_CONSTRAINT_CHECK = SQLITE_CONSTRAINT.extended(1)
+    public static let SQLITE_CONSTRAINT_FOREIGNKEY = SQLITE_CONSTRAINT.extended(3)
+    public static let SQLITE_CONSTRAINT_NOTNULL = SQLITE_CONSTRAINT.extended(5)
+    public static let SQLITE_CONSTRAINT_UNIQUE = SQLITE_CONSTRAINT.extended(8)
 }

@@ -98,6 +98,10 @@ public final class Statement {
         if let value { try bind(value, at: index) } else { try check(sqlite3_bind_null(handle, index)) }
     }
 
+    /// True between the first step that returned a row and the reset:
+    /// the statement is in the middle of its rows.
+    public var isBusy: Bool { sqlite3_stmt_busy(handle) != 0 }
+
     /// Makes the statement ready to run again and forgets its bindings.
     public func reset() {
         sqlite3_reset(handle)
@@ -116,6 +120,7 @@ public final class Statement {
     /// false when it is done.
     @discardableResult
     public func step() throws -> Bool {
+        if !isBusy { try database.checkNotAborted(sql) }
         let code = sqlite3_step(handle)
         switch code {
         case SQLITE_ROW: return true

@@ -1,4 +1,5 @@
 import Testing
+import CSQLite
 @testable import CredfolioStore
 
 @Suite("SQLite wrapper")
@@ -62,15 +63,67 @@ struct DatabaseTests {
         #expect(error.resultCode == DatabaseError.SQLITE_RANGE)
     }
 
-    @Test("the statement cache returns the same prepared statement, reset, for the same SQL")
+    @Test("the statement cache returns the same prepared statement for the same SQL, reset when it is executed")
     func statementCache() throws {
         let db = try Database.inMemory()
         let first = try db.cachedStatement("SELECT ?")
-        try first.bind([.integer(7)])
-        #expect(try first.step())
+        #expect(try first.first([.integer(7)]) { $0.int(0) } == 7)
         let second = try db.cachedStatement("SELECT ?")
         #expect(first === second)
         #expect(try second.first([.integer(8)]) { $0.int(0) } == 8)
+    }
+
+    @Test("the same SQL used inside a loop over its own cached statement does not restart the loop")
+    func nestedCachedStatement() throws {
+        let db = try Database.inMemory()
+        try db.execute(script: "CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (1), (2), (3)")
+        let sql = "SELECT v FROM t WHERE v >= ? ORDER BY v"
+        var outer: [Int] = [], inner: [Int] = []
+        try db.cachedStatement(sql).forEachRow([.integer(1)]) { row in
+            outer.append(row.int(0))
+            inner.append(try db.cachedStatement(sql).map([.integer(3)]) { $0.int(0) }.count)
+        }
+        #expect(outer == [1, 2, 3])
+        #expect(inner == [1, 1, 1])
+        // Once the loop is done, the cached statement serves again.
+        #expect(try db.fetch(sql, [.integer(2)]) { $0.int(0) } == [2, 3])
+    }
+
+    @Test("a statement run after SQLite rolled the transaction back on its own fails instead of running in autocommit")
+    func abortedTransaction() throws {
+        let db = try Database.inMemory()
+        try db.execute(script: "CREATE TABLE t (v INTEGER)")
+        let error = try #require(throws: DatabaseError.self) {
+            try db.transaction {
+                try db.execute("INSERT INTO t VALUES (1)")
+                // What SQLITE_FULL or SQLITE_IOERR can do behind the wrapper's back.
+                sqlite3_exec(db.handle, "ROLLBACK", nil, nil, nil)
+                try db.execute("INSERT INTO t VALUES (2)")
+            }
+        }
+        #expect(error.resultCode == DatabaseError.SQLITE_ABORT)
+        #expect(error.sql == "INSERT INTO t VALUES (2)")
+        #expect(try db.scalar(Int.self, "SELECT count(*) FROM t") == 0)
+        #expect(db.isAutocommit)
+        // A body that swallows the error still cannot commit what is gone.
+        let swallowed = try #require(throws: DatabaseError.self) {
+            try db.transaction {
+                try db.execute("INSERT INTO t VALUES (3)")
+                sqlite3_exec(db.handle, "ROLLBACK", nil, nil, nil)
+                _ = try? db.execute("INSERT INTO t VALUES (4)")
+            }
+        }
+        #expect(swallowed.resultCode == DatabaseError.SQLITE_ABORT)
+        #expect(try db.scalar(Int.self, "SELECT count(*) FROM t") == 0)
+    }
+
+    @Test("extended result codes are derived from the primary ones and match sqlite3.h")
+    func extendedCodes() {
+        #expect(DatabaseError.SQLITE_CONSTRAINT_CHECK.rawValue == 275)
+        #expect(DatabaseError.SQLITE_CONSTRAINT_FOREIGNKEY.rawValue == 787)
+        #expect(DatabaseError.SQLITE_CONSTRAINT_NOTNULL.rawValue == 1299)
+        #expect(DatabaseError.SQLITE_CONSTRAINT_UNIQUE.rawValue == 2067)
+        #expect(DatabaseError.SQLITE_CONSTRAINT_UNIQUE.primary == DatabaseError.SQLITE_CONSTRAINT)
     }
 
     @Test("a transaction commits on return and rolls back everything on throw")

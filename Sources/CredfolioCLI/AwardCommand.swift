@@ -79,6 +79,7 @@ extension AwardCommand {
 
         func run() throws {
             let store = try database.openForReading()
+            try noteUnknownCohort(cohort, in: store)
             if let learner { _ = try store.learners.get(learner) }
             if let credential { _ = try store.credentials.get(credential) }
             let records = try store.awards.list(learner: learner, credential: credential, status: status, cohort: cohort)

@@ -99,6 +99,7 @@ extension CredentialCommand {
 
         func run() throws {
             let store = try database.openForReading()
+            if let skill { _ = try store.skills.get(skill) }
             let credentials = try store.credentials.list(skill: skill)
             let out = OutputSink.standardOutput()
             if output.format == .table {

@@ -45,6 +45,7 @@ extension LearnerCommand {
 
         func run() throws {
             let store = try database.openForReading()
+            try noteUnknownCohort(cohort, in: store)
             let out = OutputSink.standardOutput()
             LearnerCommand.report(try store.learners.list(cohort: cohort))
                 .render(output.format, to: out, emptyMessage: "no learners")

@@ -57,3 +57,21 @@ func parseDay(_ text: String?, _ name: String) throws -> Day? {
     return try Field.day(text, name)
 }
 
+
+/// One line on standard error that is not an error: the command goes on
+/// and exits 0 (a filter that matched nothing, say).
+func note(_ message: String) {
+    var line = Array(("note: " + message.replacingNewlines() + "\n").utf8)
+    _ = line.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+}
+
+/// Notes when `cohort` names no learner's cohort, listing those there are.
+func noteUnknownCohort(_ cohort: String?, in store: Store) throws {
+    guard let cohort else { return }
+    let cohorts = try store.database.distinctValues("learner", "cohort")
+    guard !cohorts.contains(cohort) else { return }
+    let similar = cohorts.first { $0.lowercased() == cohort.lowercased() }
+    note("no learner is in cohort \(Field.quoted(cohort))"
+         + (similar.map { "; did you mean \($0)?" } ?? "")
+         + (cohorts.isEmpty ? "; no learner has a cohort yet" : "; cohorts: " + cohorts.joined(separator: ", ")))
+}

@@ -31,6 +31,7 @@ extension ReportCommand {
         func run() throws {
             let day = try asOfDay(asOf)
             let store = try database.openForReading()
+            try noteUnknownCohort(cohort, in: store)
             let portfolio = try Portfolio(store, only: stack)
             let catalog = portfolio.catalog
             var rows: [Row] = []
@@ -110,6 +111,7 @@ extension ReportCommand {
             // Past 9999-12-31 nothing can lapse: the calendar's end is the limit.
             let until = day.adding(days: within) ?? Day.last
             let store = try database.openForReading()
+            try noteUnknownCohort(cohort, in: store)
             let portfolio = try Portfolio(store, only: nil)
             let catalog = portfolio.catalog
             var rows: [(learner: Learner, credential: Int, earned: Day, expires: Day)] = []

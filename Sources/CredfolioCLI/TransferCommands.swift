@@ -60,6 +60,7 @@ struct ExportCommand: ParsableCommand {
         if kind == "progress" {
             let day = try asOfDay(asOf)
             let store = try database.openForReading()
+            try noteUnknownCohort(cohort, in: store)
             try writeOutput(to: output) { sink in
                 var export = ProgressExport(store: store, stack: stack, cohort: cohort, asOf: day)
                 export.spillFolder = output.flatMap { $0 == "-" ? nil : OutputTarget($0) }.flatMap { $0.isSpecial ? nil : $0.folder }

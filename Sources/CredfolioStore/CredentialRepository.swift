@@ -32,7 +32,7 @@ public struct CredentialRepository {
 
     public func get(_ code: String) throws -> Credential {
         guard let credential = try find(code) else {
-            throw CredfolioError.notFound("no credential \(Field.quoted(code))")
+            throw db.notFound("credential", code, table: "credential", column: "code")
         }
         return credential
     }

@@ -20,7 +20,7 @@ public struct LearnerRepository {
     }
 
     public func get(_ handle: String) throws -> Learner {
-        guard let learner = try find(handle) else { throw CredfolioError.notFound("no learner \(Field.quoted(handle))") }
+        guard let learner = try find(handle) else { throw db.notFound("learner", handle, table: "learner", column: "handle") }
         return learner
     }
 

@@ -46,7 +46,7 @@ public struct Portfolio {
         for d in definitions { byCode[d.code] = d }
         let chosen: [StackDefinition]
         if let stack {
-            guard let one = byCode[stack] else { throw CredfolioError.notFound("no stack \(Field.quoted(stack))") }
+            guard let one = byCode[stack] else { throw db.notFound("stack", stack, table: "stack", column: "code") }
             chosen = [one]
         } else {
             chosen = definitions
@@ -57,7 +57,7 @@ public struct Portfolio {
 
     public func stack(_ code: String) throws -> CompiledStack {
         guard let stack = stacks.first(where: { $0.definition.code == code }) else {
-            throw CredfolioError.notFound("no stack \(Field.quoted(code))")
+            throw db.notFound("stack", code, table: "stack", column: "code")
         }
         return stack
     }
@@ -65,7 +65,7 @@ public struct Portfolio {
     /// Catalog indices for credential codes; throws on an unknown one.
     public func indices(_ codes: [String]) throws -> [Int] {
         try codes.map {
-            guard let i = catalog.index[$0] else { throw CredfolioError.notFound("no credential \(Field.quoted($0))") }
+            guard let i = catalog.index[$0] else { throw db.notFound("credential", $0, table: "credential", column: "code") }
             return i
         }
     }

@@ -17,7 +17,7 @@ public struct SkillRepository {
     }
 
     public func get(_ code: String) throws -> Skill {
-        guard let skill = try find(code) else { throw CredfolioError.notFound("no skill \(Field.quoted(code))") }
+        guard let skill = try find(code) else { throw db.notFound("skill", code, table: "skill", column: "code") }
         return skill
     }
 

@@ -35,7 +35,7 @@ public struct StackRepository {
     }
 
     public func get(_ code: String) throws -> StackDefinition {
-        guard let stack = try find(code) else { throw CredfolioError.notFound("no stack \(Field.quoted(code))") }
+        guard let stack = try find(code) else { throw db.notFound("stack", code, table: "stack", column: "code") }
         return stack
     }
 

@@ -26,11 +26,13 @@ extension LearnerCommand {
         @Option(help: "Email address (unique when given).") var email: String?
         @Option(help: "The coach's group, e.g. spring-26.") var cohort: String?
         @Option(help: "Free-form notes.") var notes: String = ""
+        @Option(name: .customLong("created-on"), help: "The day the learner joined (default: today).") var createdOn: String?
 
         func run() throws {
+            let created = try parseDay(createdOn, "created_on") ?? Day.today()
             let store = try database.open()
             let learner = try store.learners.add(
-                Learner(handle: handle, name: name, email: email, cohort: cohort, notes: notes))
+                Learner(handle: handle, name: name, email: email, cohort: cohort, notes: notes, createdOn: created))
             let out = OutputSink.standardOutput()
             out.write("added learner \(learner.handle) (\(learner.name))\n")
         }

@@ -31,14 +31,21 @@ struct DatabaseOptions: ParsableArguments {
     /// Opens the database for a command that writes: created and migrated
     /// on first use.
     func open() throws -> Store {
-        try Store(path: resolvedPath, access: .write)
+        try Store(path: resolvedPath, access: .write, busyTimeoutMilliseconds: try busyTimeout())
+    }
+
+    /// `$CREDFOLIO_BUSY_TIMEOUT`: milliseconds a write waits for another
+    /// process's lock (0 to 600,000; default 10,000).
+    func busyTimeout() throws -> Int32 {
+        guard let text = environment("CREDFOLIO_BUSY_TIMEOUT"), !text.isEmpty else { return 10_000 }
+        return Int32(try Field.wholeNumber(text, "CREDFOLIO_BUSY_TIMEOUT", max: 600_000))
     }
 
     /// Opens the database for a command that only reads: a missing file is
     /// an error (a typo must not leave a new database behind), and a
     /// read-only file or folder is fine.
     func openForReading() throws -> Store {
-        try Store(path: resolvedPath, access: .read)
+        try Store(path: resolvedPath, access: .read, busyTimeoutMilliseconds: try busyTimeout())
     }
 }
 

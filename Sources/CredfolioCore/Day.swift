@@ -67,7 +67,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The day `days` later (earlier when negative), or nil when it falls
     /// outside 0001-01-01...9999-12-31.
     public func adding(days: Int) -> Day? {
-        guard abs(days) <= 4_000_000 else { return nil }
+        guard days.magnitude <= 4_000_000 else { return nil }
         let result = Int(daysSinceEpoch) + days
         guard result >= Int(Day.first.daysSinceEpoch), result <= Int(Day.last.daysSinceEpoch) else { return nil }
         return Day(daysSinceEpoch: Int32(result))
@@ -78,7 +78,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// how validity periods are counted by certification bodies. Nil when
     /// the result falls outside 0001-01-01...9999-12-31.
     public func adding(months: Int) -> Day? {
-        guard abs(months) <= 200_000 else { return nil }
+        guard months.magnitude <= 200_000 else { return nil }
         let (y, m, d) = components
         let total = y * 12 + (m - 1) + months
         let year = total / 12, month = total % 12 + 1

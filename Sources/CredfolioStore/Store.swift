@@ -28,7 +28,10 @@ public final class Store {
 
     /// Opens the database at `path`. For `.write`, creates it (readable by
     /// its owner only) and its folder when they do not exist.
-    public init(path: String, access: Access = .write, migrator: Migrator = Migrator()) throws {
+    ///   - busyTimeoutMilliseconds: how long a write waits for another
+    ///     process's lock before the command fails as busy.
+    public init(path: String, access: Access = .write, busyTimeoutMilliseconds: Int32 = 10_000,
+                migrator: Migrator = Migrator()) throws {
         self.path = path
         let inMemory = path == ":memory:"
         if !inMemory && Glibc.access(path, F_OK) != 0 {
@@ -43,6 +46,7 @@ public final class Store {
         do {
             var options = Database.Options()
             options.readOnly = !writable
+            options.busyTimeoutMilliseconds = busyTimeoutMilliseconds
             // In a read-only folder SQLite cannot make the -shm file a WAL
             // database needs; with no -wal file left (every credfolio
             // checkpoints on close) the file alone is the whole database.

@@ -4,6 +4,8 @@ import Testing
 /// The result of running the credfolio executable once.
 struct CommandResult {
     let status: Int32
+    /// True when the process was killed by a signal (`status` is then its number).
+    var signalled = false
     let stdout: String
     let stderr: String
 }
@@ -47,7 +49,7 @@ struct CLI {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
-        return CommandResult(status: process.terminationStatus,
+        return CommandResult(status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
                              stdout: String(decoding: outData, as: UTF8.self),
                              stderr: String(decoding: errData, as: UTF8.self))
     }
@@ -79,5 +81,51 @@ extension Array where Element == String {
     func withDatabase(_ path: String) -> [String] {
         guard !contains("--db") else { return self }
         return self + ["--db", path]
+    }
+}
+
+/// How a shell script with credfolio in it ended.
+struct ShellResult {
+    let status: Int32
+    /// True when the shell itself was killed by a signal (`status` is then its number).
+    let signalled: Bool
+    let stdout: String
+    let stderr: String
+}
+
+extension CLI {
+    /// Runs `script` with `/bin/sh` in the test's folder, with `credfolio`
+    /// on `PATH` and the test database as `$CREDFOLIO_DB`.
+    func shell(_ script: String, timeout: TimeInterval = 60) throws -> ShellResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", script]
+        process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
+        var env = ProcessInfo.processInfo.environment
+        let folder = URL(fileURLWithPath: CLI.executable).deletingLastPathComponent().path
+        env["PATH"] = folder + ":" + (env["PATH"] ?? "/usr/bin:/bin")
+        env["CREDFOLIO_DB"] = database
+        process.environment = env
+        let out = directory.file("shell-\(UUID().uuidString).out"), err = directory.file("shell-\(UUID().uuidString).err")
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
+        _ = FileManager.default.createFile(atPath: err, contents: nil)
+        process.standardOutput = FileHandle(forWritingAtPath: out)
+        process.standardError = FileHandle(forWritingAtPath: err)
+        try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+            Issue.record("the script ran longer than \(timeout) s: \(script)")
+        }
+        process.waitUntilExit()
+        defer {
+            try? FileManager.default.removeItem(atPath: out)
+            try? FileManager.default.removeItem(atPath: err)
+        }
+        return ShellResult(status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
+                           stdout: try String(contentsOfFile: out, encoding: .utf8),
+                           stderr: try String(contentsOfFile: err, encoding: .utf8))
     }
 }

@@ -5,7 +5,8 @@ import Testing
 struct CLITests {
     func seeded() throws -> CLI {
         let cli = try CLI()
-        try cli.ok("learner", "add", "sarah", "--name", "Sarah Chen", "--cohort", "spring-26", "--email", "sarah@example.org")
+        try cli.ok("learner", "add", "sarah", "--name", "Sarah Chen", "--cohort", "spring-26", "--email", "sarah@example.org",
+                   "--created-on", "2026-01-05")
         try cli.ok("skill", "add", "cloud", "--name", "Cloud computing", "--category", "Technology")
         try cli.ok("credential", "add", "aws-ccp", "--title", "AWS Certified Cloud Practitioner", "--hours", "40",
                    "--cost", "100", "--validity-months", "36", "--skill", "cloud", "--kind", "certification")
@@ -19,11 +20,11 @@ struct CLITests {
                 == "recorded earned award of aws-ccp to sarah on 2026-03-14, expires 2029-03-14\n")
         #expect(try cli.ok("learner", "list") == """
             HANDLE  NAME        EMAIL              COHORT     NOTES  CREATED_ON
-            sarah   Sarah Chen  sarah@example.org  spring-26         \(todayText())
+            sarah   Sarah Chen  sarah@example.org  spring-26         2026-01-05
 
             """)
         #expect(try cli.ok("learner", "list", "--format", "csv")
-                == "handle,name,email,cohort,notes,created_on\nsarah,Sarah Chen,sarah@example.org,spring-26,,\(todayText())\n")
+                == "handle,name,email,cohort,notes,created_on\nsarah,Sarah Chen,sarah@example.org,spring-26,,2026-01-05\n")
         let json = try cli.ok("award", "list", "--learner", "sarah", "--format", "json")
         let parsed = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]]
         #expect(parsed?.count == 1)
@@ -32,6 +33,16 @@ struct CLITests {
         #expect(try cli.ok("credential", "show", "aws-ccp").contains("validity_months:    36\n"))
         let shown = try cli.ok("credential", "show", "aws-ccp", "--format", "json")
         #expect(shown.contains("\"skills\": [\n    \"cloud\"\n  ]"))
+    }
+
+    @Test("a learner added without --created-on joined today (read before and after, so midnight cannot break it)")
+    func createdToday() throws {
+        let cli = try CLI()
+        let before = todayText()
+        try cli.ok("learner", "add", "ana", "--name", "Ana")
+        let after = todayText()
+        let created = try cli.ok("learner", "list", "--format", "csv").split(separator: "\n")[1].split(separator: ",").last.map(String.init)
+        #expect(created == before || created == after)
     }
 
     @Test("bad input: one error line, a non-zero exit, and an unchanged database")

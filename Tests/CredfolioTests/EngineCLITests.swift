@@ -321,3 +321,67 @@ struct ParallelExportTests {
         }
     }
 }
+
+@Suite("Export progress: the memo against direct evaluation")
+struct ProgressMemoTests {
+    @Test("every row of export progress over 2,000 learners equals the engine's own evaluation of that learner")
+    func memoAgreesWithEvaluation() throws {
+        let dir = try TemporaryDirectory()
+        let store = try Store(path: dir.file("m.db"))
+        var rng = SeededRandom(seed: 2_026_11_29)
+        var credentials = "code,title,hours,validity_months,credits,credit_unit,skills\n"
+        for c in 0..<24 {
+            credentials += "c\(c),C\(c),\(5 + (c * 13) % 60),\(c % 5 == 0 ? "12" : ""),\(c % 3 == 0 ? "2,ECTS" : ","),\(c % 4 == 0 ? "s\(c % 3)" : "")\n"
+        }
+        var learners = "handle,name,cohort\n", awards = "learner,credential,status,earned_on\n"
+        for l in 0..<2_000 {
+            learners += "l\(l),Learner \(l),k\(l % 4)\n"
+            // Few credentials each, from a small pool, so that keys repeat and the memo is used.
+            for c in 0..<24 where Int.random(in: 0..<(c < 8 ? 3 : 12), using: &rng) == 0 {
+                let status = ["earned", "earned", "earned", "in-progress", "planned", "revoked"].randomElement(using: &rng)!
+                let earned = status == "earned" || status == "revoked" ? "2025-\(String(format: "%02d", 1 + Int.random(in: 0..<12, using: &rng)))-15" : ""
+                awards += "l\(l),c\(c),\(status),\(earned)\n"
+            }
+        }
+        _ = try Importer(store.database).run(.skills, reader: CSVReader(text: "code,name\ns0,S0\ns1,S1\ns2,S2\n"), file: "s.csv")
+        for (kind, text) in [(Importer.Kind.credentials, credentials), (.learners, learners), (.awards, awards)] {
+            _ = try Importer(store.database).run(kind, reader: CSVReader(text: text), file: "\(kind).csv")
+        }
+        _ = try store.stacks.importFile(Array("""
+            [{"code": "a", "requires": {"all": [{"credential": "c1"}, {"choose": 2, "of": [{"credential": "c2"}, {"credential": "c3"}, {"hours": 40}]}]}},
+             {"code": "b", "requires": {"all": [{"stack": "a"}, {"skill": "s1"}, {"hours": 30, "from": ["c4", "c5", "c6"]}]}},
+             {"code": "c", "requires": {"choose": 2, "of": [{"credits": 6, "unit": "ECTS"}, {"hours": 90}, {"all": [{"credential": "c7"}, {"credential": "c1"}]}]}}]
+            """.utf8), file: "s.json")
+        let asOf = day("2026-01-10")
+        let path = dir.file("out.csv")
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let sink = OutputSink(fileDescriptor: fd, name: path, closeWhenDone: true)
+        try ProgressExport(store: store, stack: nil, cohort: nil, asOf: asOf).write(to: CSVWriter(sink: sink), sink: sink)
+        try sink.flush()
+        let exported = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+
+        // The same rows, each evaluated afresh: no key, no memo.
+        let portfolio = try Portfolio(store)
+        let stacks = portfolio.stacks.sorted { $0.definition.code < $1.definition.code }
+        var expected = [ProgressFormatting.csvColumns.joined(separator: ",")]
+        var distinct = Set<ProgressKey>()
+        try portfolio.forEachLearner { learner, facts in
+            let held = portfolio.catalog.holdings(facts, on: asOf)
+            let projected = portfolio.catalog.holdings(facts, on: asOf, projected: true)
+            for stack in stacks {
+                let progress = stack.progress(held: held, projected: projected, catalog: portfolio.catalog)
+                var bytes: [UInt8] = []
+                ProgressFormatting.learnerCells(learner, into: &bytes)
+                bytes += ProgressFormatting.progressCells(progress, catalog: portfolio.catalog, asOf: asOf)
+                expected.append(String(decoding: bytes, as: UTF8.self))
+                if let key = stack.progressKey(held: held.members, projected: projected.members, catalog: portfolio.catalog) {
+                    distinct.insert(key)
+                }
+            }
+        }
+        #expect(exported.count == 1 + 2_000 * 3)
+        #expect(exported == expected)
+        // The memo was really used: far fewer distinct keys than rows.
+        #expect(distinct.count < 2_000)
+    }
+}

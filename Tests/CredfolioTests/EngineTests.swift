@@ -409,3 +409,62 @@ struct EnginePropertyTests {
         }
     }
 }
+
+@Suite("Engine: when a search stops at its budget")
+struct BudgetTests {
+    @Test("the evaluator out of budget says exact: false, and its value is one real assignment's, never above the best")
+    func evaluatorBudget() throws {
+        // Eight credentials, each named by two leaves under different groups:
+        // every one of them leaves a choice.
+        var credentials: [Credential] = []
+        var left: [String] = [], right: [String] = []
+        for i in 0..<8 {
+            credentials.append(cred("c\(i)"))
+            left.append(#"{"credential": "c\#(i)"}"#)
+            right.append(#"{"credential": "c\#(i)"}"#)
+        }
+        let w = try World(credentials, stacks: """
+            [{"code": "s", "requires": {"all": [{"choose": 5, "of": [\(left.joined(separator: ","))]},
+                                                {"choose": 3, "of": [\(right.joined(separator: ","))]}]}}]
+            """)
+        let stack = try w.compile("s")
+        let held = w.held((0..<8).map { "c\($0)" })
+        let full = stack.evaluate(held, catalog: w.catalog)
+        #expect(full.exact)
+        #expect(full.complete)
+        let cut = stack.evaluate(held, catalog: w.catalog, budget: 1)
+        #expect(!cut.exact)
+        #expect(cut.value <= full.value + Evaluation.epsilon)
+        // The value it reports is that of the assignment it reports: each
+        // credential on one leaf at most, each group counting its met leaves.
+        let groups = stack.nodes[stack.root].children
+        func met(_ group: Int) -> Double {
+            Double(stack.nodes[group].children.filter { cut.assignment(of: $0) != nil }.count)
+        }
+        let assigned = stack.leaves.compactMap { cut.assignment(of: $0) }
+        #expect(Set(assigned).count == assigned.count)
+        #expect(abs(cut.value - (min(5, met(groups[0])) / 5 + min(3, met(groups[1])) / 3) / 2) < Evaluation.epsilon)
+    }
+
+    @Test("the planner out of budget says optimal: false, and the plan it gives still completes the stack")
+    func plannerBudget() throws {
+        var credentials: [Credential] = []
+        var from: [String] = []
+        for i in 0..<30 {
+            credentials.append(cred("c\(i)", hours: Int64(7 + (i * 11) % 23), cost: Int64(10 + (i * 37) % 90)))
+            from.append("\"c\(i)\"")
+        }
+        let w = try World(credentials, stacks: #"[{"code": "h", "requires": {"hours": 120, "from": [\#(from.joined(separator: ","))]}}]"#)
+        let stack = try w.compile("h")
+        let none = w.held([])
+        let best = stack.plan(held: none, catalog: w.catalog, by: .cost)
+        #expect(best.optimal && best.completable)
+        let cut = stack.plan(held: none, catalog: w.catalog, by: .cost, budget: 12)
+        #expect(!cut.optimal)
+        #expect(cut.completable)
+        #expect(cut.total >= best.total)
+        var with = none
+        for i in cut.credentials { with.insert(i) }
+        #expect(stack.evaluate(with, catalog: w.catalog).complete)
+    }
+}

@@ -287,10 +287,10 @@ def write_report(size, awards, runs, results, binary, sqlite):
         "",
         f"Reproduce: `Scripts/bench {size}`.",
         "",
+        "What bounds each figure, from profiles, is in [BENCHMARKS.notes.md](BENCHMARKS.notes.md): written by hand,",
+        "it cites this table instead of repeating it.",
+        "",
     ]
-    notes = "BENCHMARKS.notes.md"
-    if os.path.exists(notes):
-        lines += open(notes).read().splitlines() + [""]
     with open("BENCHMARKS.md", "w") as f:
         f.write("\n".join(lines))
     print("wrote BENCHMARKS.md")

@@ -97,9 +97,12 @@ extension CLI {
     /// Runs `script` with `/bin/sh` in the test's folder, with `credfolio`
     /// on `PATH` and the test database as `$CREDFOLIO_DB`.
     func shell(_ script: String, timeout: TimeInterval = 60) throws -> ShellResult {
+        // GNU timeout runs the script in a process group of its own and
+        // kills the whole group when time is up: a credfolio that hangs
+        // cannot outlive the test.
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script]
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+        process.arguments = ["-s", "KILL", String(Int(timeout)), "/bin/sh", "-c", script]
         process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
         var env = ProcessInfo.processInfo.environment
         let folder = URL(fileURLWithPath: CLI.executable).deletingLastPathComponent().path
@@ -112,14 +115,10 @@ extension CLI {
         process.standardOutput = FileHandle(forWritingAtPath: out)
         process.standardError = FileHandle(forWritingAtPath: err)
         try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
+        process.waitUntilExit()
+        if process.terminationReason == .exit && process.terminationStatus == 137 {
             Issue.record("the script ran longer than \(timeout) s: \(script)")
         }
-        process.waitUntilExit()
         defer {
             try? FileManager.default.removeItem(atPath: out)
             try? FileManager.default.removeItem(atPath: err)

@@ -272,11 +272,16 @@ struct OutputLossTests {
         let stdout = try cli.shell("credfolio export learners > /dev/full")
         #expect(stdout.status == 1)
         #expect(stdout.stderr == "error: cannot write to standard output: No space left on device\n")
-        let file = try cli.shell("credfolio export learners -o /dev/full")
-        #expect(file.status == 1)
-        #expect(file.stderr == "error: cannot write to /dev/full: No space left on device\n")
-        let type = try FileManager.default.attributesOfItem(atPath: "/dev/full")[.type] as? FileAttributeType
-        #expect(type == .typeCharacterSpecial)
+        // -o onto a device: a copy of /dev/full of the test's own (char 1,7),
+        // so that a regression that replaced the device could only harm the copy.
+        let device = cli.directory.file("full")
+        if mknod(device, S_IFCHR | 0o666, dev_t(1 << 8 | 7)) == 0 {  // makedev(1, 7) on Linux
+            let file = try cli.shell("credfolio export learners -o full")
+            #expect(file.status == 1)
+            #expect(file.stderr == "error: cannot write to full: No space left on device\n")
+            let type = try FileManager.default.attributesOfItem(atPath: device)[.type] as? FileAttributeType
+            #expect(type == .typeCharacterSpecial)
+        }
         let list = try cli.shell("credfolio learner list > /dev/full")
         #expect(list.status == 1 && list.stderr == "error: cannot write to standard output: No space left on device\n")
     }

@@ -22,6 +22,9 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite3"])]
         ),
+        // COIN-OR CBC's C interface (Debian's coinor-libcbc-dev), for its types:
+        // the library itself is opened with dlopen when a command plans.
+        .systemLibrary(name: "CCbc", providers: [.apt(["coinor-libcbc-dev"])]),
         // O_TMPFILE, linkat and async-signal-safe clean-up: a few lines of C.
         .target(name: "CPosix"),
         // The SQL migrations, embedded in the binary as bytes.
@@ -41,11 +44,13 @@ let package = Package(
         ),
         // Stacks and progress on plain values: its tests need no database.
         .target(name: "CredfolioEngine", dependencies: ["CredfolioCore"], swiftSettings: strict),
+        // The one adapter from the engine's linear programs to CBC's C API.
+        .target(name: "CredfolioCBC", dependencies: ["CCbc", "CredfolioCore", "CredfolioEngine"], swiftSettings: strict),
         // The command line: parse, call the store or engine, format.
         .target(
             name: "CredfolioCLI",
             dependencies: [
-                "CredfolioCore", "CredfolioStore", "CredfolioEngine",
+                "CredfolioCore", "CredfolioStore", "CredfolioEngine", "CredfolioCBC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -53,7 +58,7 @@ let package = Package(
         .executableTarget(name: "credfolio", dependencies: ["CredfolioCLI"], swiftSettings: strict),
         .testTarget(
             name: "CredfolioTests",
-            dependencies: ["CredfolioCore", "CredfolioStore", "CredfolioEngine", "CredfolioCLI", "CSQLite"],
+            dependencies: ["CredfolioCore", "CredfolioStore", "CredfolioEngine", "CredfolioCBC", "CredfolioCLI", "CSQLite"],
             swiftSettings: strict
         ),
     ],

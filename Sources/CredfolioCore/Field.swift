@@ -145,6 +145,13 @@ public enum Field {
         try optionalWholeNumber(text, "validity_months", max: Limits.maxValidityMonths, positive: true)
     }
 
+    /// A time limit in seconds, from 0.1 to 3,600.
+    public static func seconds(_ text: String, _ name: String) throws(CredfolioError) -> Double {
+        let value = try decimal(text, name, max: 3_600)
+        guard value >= 0.1 else { throw fail(name, text, "is less than 0.1 seconds") }
+        return value
+    }
+
     /// A number of days from 0 to ``Limits/maxDays``.
     public static func days(_ text: String, _ name: String) throws(CredfolioError) -> Int {
         Int(try wholeNumber(text, name, max: Int64(Limits.maxDays)))

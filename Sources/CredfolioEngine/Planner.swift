@@ -1,10 +1,13 @@
-import CredfolioCore
+public import CredfolioCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What the next-best plan minimises.
 public enum Measure: String, CaseIterable, Sendable {
     case hours, cost, weeks
 
-    func of(_ credential: Credential) -> Int64 {
+    public func of(_ credential: Credential) -> Int64 {
         switch self {
         case .hours: return credential.hours
         case .cost: return credential.costCents
@@ -13,64 +16,250 @@ public enum Measure: String, CaseIterable, Sendable {
     }
 }
 
+/// What a plan may and may not use, and the limits it must keep.
+public struct PlanOptions: Sendable {
+    public var measure: Measure
+    /// At most this much cost (cents) in the credentials to earn.
+    public var maxCostCents: Int64?
+    /// At most this many hours in the credentials to earn.
+    public var maxHours: Int64?
+    /// Finished within this many weeks: with `pace`, ceil(hours / pace);
+    /// without it, the credentials' weeks one after another.
+    public var withinWeeks: Int64?
+    /// Study hours a week.
+    public var pace: Double?
+    /// Catalog indices never to suggest.
+    public var excluded: Set<Int> = []
+    /// Only credentials of these delivery formats (nil: any).
+    public var formats: Set<DeliveryFormat>?
+    /// How long the solver may search, in seconds.
+    public var timeLimit: Double = 10
+
+    public init(measure: Measure = .hours) { self.measure = measure }
+
+    var hasLimits: Bool { maxCostCents != nil || maxHours != nil || withinWeeks != nil }
+}
+
 /// The cheapest set of credentials whose addition completes a stack.
 public struct Plan: Sendable, Equatable {
-    public var completable: Bool
-    /// Catalog indices to earn, cheapest first.
+    /// True when a plan was found, false when the solver proved that no
+    /// set of catalog credentials completes the stack, nil when the time
+    /// limit ran out before either.
+    public var completable: Bool?
+    /// Catalog indices to earn, least measure first, then by code.
     public var credentials: [Int]
     /// The total of the measure over `credentials`.
     public var total: Int64
-    /// False when the search stopped at its budget: the plan completes the
-    /// stack but a cheaper one may exist.
+    /// True only when the solver proved that no plan has a smaller total.
     public var optimal: Bool
-    /// Why the stack cannot be completed, when it cannot.
+    /// A proven lower bound on the least total (equal to `total` when optimal).
+    public var bound: Int64?
+    /// False when `--max-cost`, `--max-hours` or `--within-weeks` could not
+    /// all be met: the plan is then the best one without them.
+    public var limitsMet: Bool
+    /// Why the stack cannot be completed, or why no plan was found.
     public var reason: String?
 }
 
+/// The 0-1 program behind a plan, and which column is which credential.
+public struct PlanningModel: Sendable {
+    public var program: LinearProgram
+    /// The column of each catalog credential in the model.
+    public var column: [Int: Int]
+    /// The credentials not held, which the objective counts.
+    public var candidates: [Int]
+    /// The objective's row, as terms: what stage two keeps at its optimum.
+    var measureTerms: [(column: Int, coefficient: Double)]
+}
+
 extension CompiledStack {
-    /// Finds the set of catalog credentials, not held, with the least total
-    /// `measure` whose addition completes the stack.
+    /// The planning model (see the README's "How plans are found"):
     ///
-    /// The tree is complete exactly when, for some choice of `N` children
-    /// under every `choose N` (and all children under `all`), every chosen
-    /// leaf is met, with distinct credentials for the credential leaves
-    /// unless the stack is shared. So the search runs in two levels, both
-    /// exact and both pruned by the best total found so far:
-    /// 1. every such choice of leaves: its credential leaves must be earned;
-    /// 2. for each, the cheapest additions that meet its skill, hours and
-    ///    credits leaves, branching on the first unmet leaf over the
-    ///    credentials that would help it, each branch excluding the ones
-    ///    before it (so no set is visited twice), bounded below by a
-    ///    fractional-knapsack estimate for hours and credits.
-    public func plan(held: HeldSet, catalog: Catalog, by measure: Measure, budget: Int = 2_000_000) -> Plan {
-        var planner = PlanSearch(stack: self, catalog: catalog, held: held, measure: measure, budget: budget)
-        planner.run()
-        guard let best = planner.best else {
-            return Plan(completable: false, credentials: [], total: 0, optimal: planner.work <= budget,
-                        reason: blocker(catalog: catalog, held: held))
+    /// - x_c ∈ {0,1}: take credential c; fixed at 1 (and free) when held,
+    ///   at 0 when excluded or of another delivery format.
+    /// - a_n ∈ {0,1}: node n of the flattened tree is met; a_root = 1.
+    /// - `all`: a_n ≤ a_child; `choose N`: N·a_n ≤ Σ a_child.
+    /// - credential leaf: a_leaf ≤ x_c, and Σ a_leaf ≤ x_c over a
+    ///   credential's leaves unless the stack is shared.
+    /// - skill leaf: a_leaf ≤ Σ x_c over the credentials that teach it.
+    /// - hours leaf: H·a_leaf ≤ Σ hours_c·x_c over its scope; credits alike,
+    ///   counting only its unit.
+    /// - minimise Σ measure_c·x_c over the credentials not held.
+    public func planningModel(held: HeldSet, catalog: Catalog, options: PlanOptions, withLimits: Bool) -> PlanningModel {
+        var program = LinearProgram()
+        // Every credential that can change a leaf.
+        var relevant = Set<Int>()
+        for node in nodes {
+            switch node.kind {
+            case .credential(let i): relevant.insert(i)
+            case .skill(_, let teachers): relevant.formUnion(teachers)
+            case .hours(_, let from), .credits(_, _, let from):
+                if let from { relevant.formUnion(from) } else { relevant.formUnion(0..<catalog.count) }
+            case .all, .choose: break
+            }
         }
-        let ordered = best.sorted {
-            (measure.of(catalog[$0]), catalog[$0].code) < (measure.of(catalog[$1]), catalog[$1].code)
+        var column: [Int: Int] = [:]
+        var candidates: [Int] = []
+        var measureTerms: [(column: Int, coefficient: Double)] = []
+        for i in relevant.sorted() {
+            let credential = catalog[i]
+            let name = "x\(i)"
+            if held.contains(i) {
+                column[i] = program.addBinary(name, meaning: "\(credential.code) (held)", fixed: 1)
+            } else if options.excluded.contains(i) || options.formats.map({ !$0.contains(credential.format) }) == true {
+                column[i] = program.addBinary(name, meaning: "\(credential.code) (excluded)", fixed: 0)
+            } else {
+                let measure = Double(options.measure.of(credential))
+                column[i] = program.addBinary(name, meaning: credential.code, objective: measure)
+                candidates.append(i)
+                if measure != 0 { measureTerms.append((column[i]!, measure)) }
+            }
         }
-        return Plan(completable: true, credentials: ordered, total: planner.bestCost, optimal: planner.work <= budget,
-                    reason: nil)
+        var met: [Int] = []
+        for (id, node) in nodes.enumerated() {
+            met.append(program.addBinary("a\(id)", meaning: "requirement met: " + (node.stack.map { "stack \($0): " } ?? "") + node.label,
+                                         fixed: id == root ? 1 : nil))
+        }
+        for (id, node) in nodes.enumerated() {
+            switch node.kind {
+            case .all:
+                for child in node.children { program.addRow("all\(id)_\(child)", [(met[id], 1), (met[child], -1)], upper: 0) }
+            case .choose(let n):
+                program.addRow("choose\(id)", [(met[id], Double(n))] + node.children.map { (met[$0], -1) }, upper: 0)
+            case .credential(let i):
+                program.addRow("leaf\(id)", [(met[id], 1), (column[i]!, -1)], upper: 0)
+            case .skill(_, let teachers):
+                program.addRow("skill\(id)", [(met[id], 1)] + teachers.compactMap { column[$0] }.map { ($0, -1) }, upper: 0)
+            case .hours(let threshold, let from), .credits(let threshold, _, let from):
+                var unit: String?
+                if case .credits(_, let u, _) = node.kind { unit = u }
+                var terms: [(column: Int, coefficient: Double)] = [(met[id], threshold)]
+                for i in from.map({ Set($0).sorted() }) ?? Array(0..<catalog.count) {
+                    let amount = CompiledStack.amount(of: i, unit: unit, catalog: catalog)
+                    if amount > 0, let c = column[i] { terms.append((c, -amount)) }
+                }
+                program.addRow((unit == nil ? "hours" : "credits") + "\(id)", terms, upper: 0)
+            }
+        }
+        if !shared {
+            for (credential, leaves) in credentialLeafGroups where leaves.count > 1 {
+                program.addRow("once\(credential)", leaves.map { (met[$0], 1) } + [(column[credential]!, -1)], upper: 0)
+            }
+        }
+        if withLimits {
+            func limit(_ name: String, _ bound: Double, _ value: (Credential) -> Double) {
+                program.addRow(name, candidates.map { (column[$0]!, value(catalog[$0])) }.filter { $0.1 != 0 }, upper: bound)
+            }
+            if let maxCost = options.maxCostCents { limit("max_cost", Double(maxCost)) { Double($0.costCents) } }
+            if let maxHours = options.maxHours { limit("max_hours", Double(maxHours)) { Double($0.hours) } }
+            if let weeks = options.withinWeeks {
+                // ceil(hours / pace) ≤ W exactly when hours ≤ W · pace.
+                if let pace = options.pace {
+                    limit("within_weeks", Double(weeks) * pace) { Double($0.hours) }
+                } else {
+                    limit("within_weeks", Double(weeks)) { Double($0.weeks) }
+                }
+            }
+        }
+        return PlanningModel(program: program, column: column, candidates: candidates, measureTerms: measureTerms)
     }
 
-    /// The first requirement that no credential in the catalog can meet,
+    /// The plan with the least total measure that completes the stack,
+    /// found by `solver` on ``planningModel(held:catalog:options:withLimits:)``.
+    ///
+    /// Ties are broken by a second solve with the total held at its optimum:
+    /// the fewest credentials, then the least sum of their positions in
+    /// code order (codes earlier in the alphabet first), so the same inputs
+    /// always give the same plan.
+    public func plan(held: HeldSet, catalog: Catalog, options: PlanOptions, solver: any MILPSolver) throws -> Plan {
+        let started = Clock.seconds()
+        if options.hasLimits {
+            let limited = try solve(held: held, catalog: catalog, options: options, withLimits: true, solver: solver, started: started)
+            if limited.completable != false { return limited }
+            var unlimited = try solve(held: held, catalog: catalog, options: options, withLimits: false, solver: solver,
+                                      started: started)
+            if unlimited.completable == true {
+                unlimited.limitsMet = false
+                unlimited.reason = "no plan keeps every limit given; this is the best plan without them"
+            }
+            return unlimited
+        }
+        return try solve(held: held, catalog: catalog, options: options, withLimits: false, solver: solver, started: started)
+    }
+
+    private func solve(held: HeldSet, catalog: Catalog, options: PlanOptions, withLimits: Bool, solver: any MILPSolver,
+                       started: Double) throws -> Plan {
+        var model = planningModel(held: held, catalog: catalog, options: options, withLimits: withLimits)
+        let first = try solver.solve(model.program, seconds: options.timeLimit - (Clock.seconds() - started))
+        switch first.status {
+        case .infeasible:
+            return Plan(completable: false, credentials: [], total: 0, optimal: true, bound: nil, limitsMet: !withLimits,
+                        reason: withLimits ? "no plan keeps every limit given" : blocker(catalog: catalog, held: held, options: options))
+        case .unknown:
+            return Plan(completable: nil, credentials: [], total: 0, optimal: false, bound: Self.integralBound(first.bound),
+                        limitsMet: false, reason: "no plan was found within the time limit of \(NumberText.plain(options.timeLimit)) s")
+        case .optimal, .feasible:
+            break
+        }
+        var values = first.values
+        let optimal = first.status == .optimal
+        let total = Int64(clampingUp: first.objective - 0.5)
+        let remaining = options.timeLimit - (Clock.seconds() - started)
+        if optimal && remaining > 0 && model.candidates.count > 1 {
+            // Stage two: the same total, the fewest credentials, then codes in order.
+            let ranks = Self.codeRanks(model.candidates, catalog: catalog)
+            let weight = Double(model.candidates.count * (model.candidates.count + 1) / 2 + 1)
+            for c in model.program.columns.indices { model.program.columns[c].objective = 0 }
+            for i in model.candidates { model.program.columns[model.column[i]!].objective = weight + Double(ranks[i]!) }
+            model.program.addRow("least_total", model.measureTerms, upper: Double(total) + 0.5)
+            let second = try solver.solve(model.program, seconds: remaining)
+            if second.status == .optimal || second.status == .feasible { values = second.values }
+        }
+        let chosen = model.candidates.filter { values[model.column[$0]!] > 0.5 }
+        let ordered = chosen.sorted {
+            (options.measure.of(catalog[$0]), catalog.codes[$0]) < (options.measure.of(catalog[$1]), catalog.codes[$1])
+        }
+        var sum: Int64 = 0
+        for i in ordered { sum = sum.adding(saturating: options.measure.of(catalog[i])) }
+        return Plan(completable: true, credentials: ordered, total: sum, optimal: optimal,
+                    bound: optimal ? sum : Self.integralBound(first.bound), limitsMet: true, reason: nil)
+    }
+
+    /// A lower bound on a total of whole numbers: rounded up.
+    static func integralBound(_ bound: Double) -> Int64? {
+        bound.isFinite && abs(bound) < 1e18 ? Int64(clampingUp: bound - 1e-6) : nil
+    }
+
+    /// Each credential's position (1…) among `indices` in code order.
+    static func codeRanks(_ indices: [Int], catalog: Catalog) -> [Int: Int] {
+        var ranks: [Int: Int] = [:]
+        for (rank, i) in indices.sorted(by: { catalog.codes[$0] < catalog.codes[$1] }).enumerated() { ranks[i] = rank + 1 }
+        return ranks
+    }
+
+    /// The first requirement that no credential the plan may use can meet,
     /// described for a person.
-    func blocker(catalog: Catalog, held: HeldSet) -> String {
-        var everything = HeldSet(capacity: catalog.count)
-        for i in 0..<catalog.count { everything.insert(i) }
+    func blocker(catalog: Catalog, held: HeldSet, options: PlanOptions) -> String {
+        var usable = HeldSet(capacity: catalog.count)
+        for i in 0..<catalog.count {
+            if held.contains(i) || (!options.excluded.contains(i) && options.formats.map({ $0.contains(catalog[i].format) }) != false) {
+                usable.insert(i)
+            }
+        }
+        let restricted = !options.excluded.isEmpty || options.formats != nil
+        let offer = restricted ? "the credentials allowed offer" : "the catalog offers"
         func feasible(_ id: Int) -> String? {
             let node = nodes[id]
             switch node.kind {
-            case .credential: return nil
+            case .credential(let i):
+                return usable.contains(i) ? nil : "credential \(catalog.codes[i]) is excluded"
             case .skill(let code, let teachers):
-                return teachers.isEmpty ? "skill \(code): no credential in the catalog teaches it" : nil
+                if teachers.isEmpty { return "skill \(code): no credential in the catalog teaches it" }
+                return teachers.contains(where: usable.contains) ? nil : "skill \(code): every credential that teaches it is excluded"
             case .hours(let threshold, _), .credits(let threshold, _, _):
-                let offered = amount(of: id, held: everything, catalog: catalog).total
+                let offered = amount(of: id, held: usable, catalog: catalog).total
                 return offered + Evaluation.epsilon < threshold
-                    ? "\(node.label): the catalog offers only \(NumberText.plain(offered))" : nil
+                    ? "\(node.label): \(offer) only \(NumberText.plain(offered))" : nil
             case .all:
                 for child in node.children { if let reason = feasible(child) { return reason } }
                 return nil
@@ -82,166 +271,20 @@ extension CompiledStack {
             }
         }
         if let reason = feasible(root) { return reason }
-        let repeated = leavesByCredential.filter { $0.value.count > 1 }.keys.map { catalog[$0].code }.sorted()
-        return "credential \(repeated.joined(separator: ", ")) is required more than once and the stack is not shared, "
-            + "so one award cannot meet every requirement"
+        let repeated = repeatedCredentials(catalog: catalog)
+        if !repeated.isEmpty {
+            return "credential \(repeated.joined(separator: ", ")) is required more than once and the stack is not shared, "
+                + "so one award cannot meet every requirement"
+        }
+        return "no combination of the credentials allowed meets every requirement at once"
     }
 }
 
-/// The state of one ``CompiledStack/plan(held:catalog:by:budget:)`` search.
-struct PlanSearch {
-    let stack: CompiledStack
-    let catalog: Catalog
-    let held: HeldSet
-    let measure: Measure
-    let budget: Int
-    var best: [Int]?
-    var bestCost = Int64.max
-    var work = 0
-
-    init(stack: CompiledStack, catalog: Catalog, held: HeldSet, measure: Measure, budget: Int) {
-        self.stack = stack
-        self.catalog = catalog
-        self.held = held
-        self.measure = measure
-        self.budget = budget
-    }
-
-    func cost(_ i: Int) -> Int64 { measure.of(catalog[i]) }
-
-    /// Level 1: choose which leaves to meet.
-    mutating func run() {
-        var credentialLeaves: [Int] = []
-        var otherLeaves: [Int] = []
-        choose(pending: [stack.root], credentialLeaves: &credentialLeaves, otherLeaves: &otherLeaves)
-    }
-
-    private mutating func choose(pending: [Int], credentialLeaves: inout [Int], otherLeaves: inout [Int]) {
-        work += 1
-        guard work <= budget else { return }
-        // The credentials this choice must earn, and their cost so far.
-        var required = Set<Int>()
-        for i in credentialLeaves where !held.contains(i) { required.insert(i) }
-        let requiredCost = required.reduce(Int64(0)) { $0.adding(saturating: cost($1)) }
-        if requiredCost >= bestCost && best != nil { return }
-
-        guard let next = pending.last else {
-            cover(required: required, requiredCost: requiredCost, needs: otherLeaves)
-            return
-        }
-        var rest = Array(pending.dropLast())
-        let node = stack.nodes[next]
-        switch node.kind {
-        case .credential(let i):
-            if !stack.shared && credentialLeaves.contains(i) { return }  // one award, two leaves
-            credentialLeaves.append(i)
-            choose(pending: rest, credentialLeaves: &credentialLeaves, otherLeaves: &otherLeaves)
-            credentialLeaves.removeLast()
-        case .skill, .hours, .credits:
-            otherLeaves.append(next)
-            choose(pending: rest, credentialLeaves: &credentialLeaves, otherLeaves: &otherLeaves)
-            otherLeaves.removeLast()
-        case .all:
-            rest.append(contentsOf: node.children.reversed())
-            choose(pending: rest, credentialLeaves: &credentialLeaves, otherLeaves: &otherLeaves)
-        case .choose(let n):
-            var picked: [Int] = []
-            func combinations(from start: Int, _ search: inout PlanSearch) {
-                if picked.count == n {
-                    search.choose(pending: rest + picked.reversed(), credentialLeaves: &credentialLeaves, otherLeaves: &otherLeaves)
-                    return
-                }
-                let children = node.children
-                guard children.count - start >= n - picked.count else { return }
-                for k in start..<children.count {
-                    picked.append(children[k])
-                    combinations(from: k + 1, &search)
-                    picked.removeLast()
-                    if search.work > search.budget { return }
-                }
-            }
-            combinations(from: 0, &self)
-        }
-    }
-
-    /// Level 2: the cheapest additions to `held ∪ required` that meet every
-    /// skill, hours and credits leaf in `needs`.
-    private mutating func cover(required: Set<Int>, requiredCost: Int64, needs: [Int]) {
-        var have = held
-        for i in required { have.insert(i) }
-        var added: [Int] = []
-        var forbidden = Set<Int>()
-        extend(have: &have, added: &added, spent: requiredCost, forbidden: &forbidden, required: required, needs: needs)
-    }
-
-    /// The credentials that would help `need`, given `have`, and how much
-    /// each would add to it (1 for a skill).
-    private func helpers(_ need: Int, have: HeldSet, forbidden: Set<Int>) -> (deficit: Double, options: [(Int, Double)])? {
-        let node = stack.nodes[need]
-        switch node.kind {
-        case .skill(_, let teachers):
-            if teachers.contains(where: have.contains) { return nil }
-            return (1, teachers.filter { !forbidden.contains($0) }.map { ($0, 1) })
-        case .hours(let threshold, let from), .credits(let threshold, _, let from):
-            let total = stack.amount(of: need, held: have, catalog: catalog).total
-            if total + Evaluation.epsilon >= threshold { return nil }
-            var options: [(Int, Double)] = []
-            for i in from.map({ Array(Set($0)) }) ?? Array(0..<catalog.count)
-            where !have.contains(i) && !forbidden.contains(i) {
-                let c = catalog[i]
-                let value: Double
-                if case .credits(_, let unit, _) = node.kind {
-                    value = c.creditUnit == unit ? (c.credits ?? 0) : 0
-                } else {
-                    value = Double(c.hours)
-                }
-                if value > 0 { options.append((i, value)) }
-            }
-            return (threshold - total, options)
-        default:
-            return nil
-        }
-    }
-
-    private mutating func extend(
-        have: inout HeldSet, added: inout [Int], spent: Int64, forbidden: inout Set<Int>, required: Set<Int>, needs: [Int]
-    ) {
-        work += 1
-        guard work <= budget else { return }
-        // The first unmet need, and a lower bound on what is left to pay.
-        var branch: (deficit: Double, options: [(Int, Double)])?
-        var bound: Int64 = 0
-        for need in needs {
-            guard let help = helpers(need, have: have, forbidden: forbidden) else { continue }
-            if help.options.isEmpty { return }  // nothing left that could meet it
-            if branch == nil { branch = help }
-            // Fractional knapsack: the deficit at the best cost per unit.
-            let rate = help.options.map { Double(cost($0.0)) / $0.1 }.min() ?? 0
-            bound = max(bound, Int64(clampingUp: help.deficit * rate - 1e-6))
-        }
-        guard let branch else {
-            if spent < bestCost {
-                bestCost = spent
-                best = Array(required) + added
-            }
-            return
-        }
-        if best != nil && spent.adding(saturating: bound) >= bestCost { return }
-        let options = branch.options.sorted { (cost($0.0), $0.0) < (cost($1.0), $1.0) }
-        var excluded: [Int] = []
-        for (i, _) in options {
-            if best != nil && spent.adding(saturating: cost(i)) >= bestCost { break }
-            have.insert(i)
-            added.append(i)
-            extend(have: &have, added: &added, spent: spent.adding(saturating: cost(i)), forbidden: &forbidden,
-                   required: required, needs: needs)
-            added.removeLast()
-            have.remove(i)
-            // Later branches leave this one out: every set holding it was searched.
-            forbidden.insert(i)
-            excluded.append(i)
-            if work > budget { break }
-        }
-        for i in excluded { forbidden.remove(i) }
+/// Seconds on a monotonic clock.
+enum Clock {
+    static func seconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 }

@@ -1,3 +1,4 @@
+import CredfolioCBC
 @testable import CredfolioCore
 @testable import CredfolioEngine
 
@@ -30,8 +31,11 @@ struct World {
         try compile(stack).evaluate(held(codes), catalog: catalog).value
     }
 
-    func plan(_ stack: String, holding codes: [String] = [], by: Measure = .hours) throws -> (codes: [String], plan: Plan) {
-        let plan = try compile(stack).plan(held: held(codes), catalog: catalog, by: by)
+    func plan(_ stack: String, holding codes: [String] = [], by: Measure = .hours,
+              options configure: (inout PlanOptions) -> Void = { _ in }) throws -> (codes: [String], plan: Plan) {
+        var options = PlanOptions(measure: by)
+        configure(&options)
+        let plan = try compile(stack).plan(held: held(codes), catalog: catalog, options: options, solver: CBCSolver())
         return (plan.credentials.map { catalog[$0].code }, plan)
     }
 }
@@ -131,17 +135,30 @@ enum Reference {
     /// that completes the stack; nil when none does.
     static func plan(_ stack: StackDefinition, stacks: [String: StackDefinition], catalog: [Credential],
                      held: Set<String>, by measure: (Credential) -> Int64) -> Int64? {
+        best(stack, stacks: stacks, catalog: catalog, held: held, allowed: { _ in true }, keeps: { _ in true },
+             by: measure)?.total
+    }
+
+    /// The best subset of the `allowed` credentials not held that completes
+    /// the stack and `keeps` the limits, by the planner's documented order:
+    /// least total, then fewest credentials, then least sum of positions
+    /// in code order among the allowed. Every subset is tried.
+    static func best(_ stack: StackDefinition, stacks: [String: StackDefinition], catalog: [Credential],
+                     held: Set<String>, allowed: (Credential) -> Bool, keeps: ([Credential]) -> Bool,
+                     by measure: (Credential) -> Int64) -> (total: Int64, codes: [String])? {
         let byCode = Dictionary(uniqueKeysWithValues: catalog.map { ($0.code, $0) })
-        let candidates = catalog.filter { !held.contains($0.code) }
-        // Every subset, cheapest first: the first that completes is the answer.
-        let subsets = (0..<(1 << candidates.count)).map { mask in
-            (mask, candidates.indices.filter { mask & (1 << $0) != 0 }.reduce(Int64(0)) { $0 + measure(candidates[$1]) })
-        }.sorted { $0.1 < $1.1 }
-        for (mask, total) in subsets {
+        let candidates = catalog.filter { !held.contains($0.code) && allowed($0) }.sorted { $0.code < $1.code }
+        var best: (key: (Int64, Int, Int), codes: [String])?
+        for mask in 0..<(1 << candidates.count) {
+            let chosen = candidates.indices.filter { mask & (1 << $0) != 0 }
+            let key = (chosen.reduce(Int64(0)) { $0 + measure(candidates[$1]) }, chosen.count, chosen.reduce(0) { $0 + $1 + 1 })
+            if let best, !(key < best.key) { continue }
+            let taken = chosen.map { candidates[$0] }
+            guard keeps(taken) else { continue }
             var set = held
-            for (i, c) in candidates.enumerated() where mask & (1 << i) != 0 { set.insert(c.code) }
-            if evaluate(stack, stacks: stacks, catalog: byCode, held: set) >= 1 - 1e-9 { return total }
+            for c in taken { set.insert(c.code) }
+            if evaluate(stack, stacks: stacks, catalog: byCode, held: set) >= 1 - 1e-9 { best = (key, taken.map(\.code)) }
         }
-        return nil
+        return best.map { ($0.key.0, $0.codes.sorted()) }
     }
 }

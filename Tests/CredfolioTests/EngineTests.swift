@@ -1,3 +1,4 @@
+import CredfolioCBC
 import Testing
 @testable import CredfolioCore
 @testable import CredfolioEngine
@@ -227,7 +228,7 @@ struct PlannerTests {
     func held() throws {
         #expect(try w.plan("pick", holding: ["base"], by: .cost).codes == ["y"])
         let done = try w.plan("pick", holding: ["base", "x"])
-        #expect(done.codes.isEmpty && done.plan.completable && done.plan.total == 0)
+        #expect(done.codes.isEmpty && done.plan.completable == true && done.plan.total == 0)
     }
 
     @Test("skills and hours are met by the cheapest combination, exactly")
@@ -237,22 +238,29 @@ struct PlannerTests {
         // 60 hours from x(10) y(40) z(30) base(20): least hours is y+base (60), least cost base+y (60 h, $60).
         #expect(try w.plan("hours", by: .hours).plan.total == 60)
         #expect(try w.plan("hours", by: .cost).codes == ["base", "y"])
-        // Least weeks is 3 (y with base, or y with z): a tie. The search meets
-        // options cheapest first, then in catalog order (z before base), and
-        // keeps the first plan of the least total: z and y, cheapest first.
+        // Least weeks is 3 (y with base, or y with z): a tie of two credentials
+        // each. The rule: then the least sum of positions in code order among
+        // the candidates (base 1, x 2, y 3, z 4): base and y (4) before y and z (7).
         #expect(try w.plan("hours", by: .weeks).plan.total == 3)
-        #expect(try w.plan("hours", by: .weeks).codes == ["z", "y"])
+        #expect(try w.plan("hours", by: .weeks).codes == ["base", "y"])
+        // By hours, 60 exactly is y and base (2 credentials) or x, z and base
+        // (3): a tie, and the fewer credentials win it before codes are compared.
+        #expect(try w.plan("hours", by: .hours).codes == ["base", "y"])
     }
 
     @Test("a stack the catalog cannot complete says which requirement blocks it")
     func uncompletable() throws {
         let ghost = try w.plan("ghost").plan
-        #expect(!ghost.completable)
+        #expect(ghost.completable == false)
         #expect(ghost.reason == "skill ghost: no credential in the catalog teaches it")
         #expect(try w.plan("far").plan.reason == "500 hours from x, y: the catalog offers only 50")
         let twice = try w.plan("twice").plan
-        #expect(!twice.completable)
+        #expect(twice.completable == false)
         #expect(twice.reason == "credential base is required more than once and the stack is not shared, so one award cannot meet every requirement")
+        // Excluding what a requirement needs is named as the reason.
+        let excluded = try w.plan("pick", options: { $0.excluded = [w.catalog.index["base"]!] }).plan
+        #expect(excluded.completable == false)
+        #expect(excluded.reason == "credential base is excluded")
     }
 }
 
@@ -394,12 +402,14 @@ struct EnginePropertyTests {
                 let evaluation = compiled.evaluate(heldSet, catalog: catalog)
                 #expect(abs(evaluation.value - expected) < 1e-9, "stack \(stack.json.serialized(pretty: false)) held \(held.sorted())")
                 let measure = Measure.allCases.randomElement(using: &rng)!
-                let plan = compiled.plan(held: heldSet, catalog: catalog, by: measure)
-                let best = Reference.plan(stack, stacks: byCode, catalog: credentials, held: held, by: measure.of)
-                #expect(plan.completable == (best != nil))
+                let plan = try compiled.plan(held: heldSet, catalog: catalog, options: PlanOptions(measure: measure), solver: CBCSolver())
+                let reference = Reference.best(stack, stacks: byCode, catalog: credentials, held: held, allowed: { _ in true },
+                                               keeps: { _ in true }, by: measure.of)
+                #expect(plan.completable == (reference != nil))
                 #expect(plan.optimal)
-                if let best {
-                    #expect(plan.total == best, "by \(measure): \(stack.json.serialized(pretty: false))")
+                if let reference {
+                    #expect(plan.total == reference.total, "by \(measure): \(stack.json.serialized(pretty: false))")
+                    #expect(plan.credentials.map { catalog[$0].code }.sorted() == reference.codes, "tie-break by \(measure)")
                     let chosen = Set(plan.credentials.map { catalog[$0].code })
                     #expect(chosen.isDisjoint(with: held))
                     #expect(plan.credentials.reduce(0) { $0 + measure.of(catalog[$1]) } == plan.total)
@@ -446,25 +456,115 @@ struct BudgetTests {
         #expect(abs(cut.value - (min(5, met(groups[0])) / 5 + min(3, met(groups[1])) / 3) / 2) < Evaluation.epsilon)
     }
 
-    @Test("the planner out of budget says optimal: false, and the plan it gives still completes the stack")
-    func plannerBudget() throws {
-        var credentials: [Credential] = []
-        var from: [String] = []
-        for i in 0..<30 {
-            credentials.append(cred("c\(i)", hours: Int64(7 + (i * 11) % 23), cost: Int64(10 + (i * 37) % 90)))
-            from.append("\"c\(i)\"")
+    /// A solver that answers what it is told to, to drive the planner's
+    /// handling of a search that stopped at its time limit.
+    struct StoppedSolver: MILPSolver {
+        let status: Solution.Status
+        func solve(_ program: LinearProgram, seconds: Double) throws -> Solution {
+            // Take every free credential: feasible, and far from the least total.
+            let values = program.columns.map { $0.upper }
+            switch status {
+            case .feasible: return Solution(status: .feasible, values: values, objective: program.objectiveValue(values), bound: 41.2)
+            case .unknown: return Solution(status: .unknown, values: [], objective: .infinity, bound: 12.5)
+            default: return try CBCSolver().solve(program, seconds: seconds)
+            }
         }
-        let w = try World(credentials, stacks: #"[{"code": "h", "requires": {"hours": 120, "from": [\#(from.joined(separator: ","))]}}]"#)
+    }
+
+    @Test("a plan the time limit cut short says optimal: false with the proven bound; none found is completable: nil")
+    func plannerTimeLimit() throws {
+        let w = try World([cred("a", hours: 30), cred("b", hours: 40), cred("c", hours: 50)],
+                          stacks: #"[{"code": "h", "requires": {"hours": 60}}]"#)
         let stack = try w.compile("h")
-        let none = w.held([])
-        let best = stack.plan(held: none, catalog: w.catalog, by: .cost)
-        #expect(best.optimal && best.completable)
-        let cut = stack.plan(held: none, catalog: w.catalog, by: .cost, budget: 12)
+        let cut = try stack.plan(held: w.held([]), catalog: w.catalog, options: PlanOptions(), solver: StoppedSolver(status: .feasible))
+        #expect(cut.completable == true)
         #expect(!cut.optimal)
-        #expect(cut.completable)
-        #expect(cut.total >= best.total)
-        var with = none
+        #expect(cut.total == 120)
+        #expect(cut.bound == 42)
+        var with = w.held([])
         for i in cut.credentials { with.insert(i) }
         #expect(stack.evaluate(with, catalog: w.catalog).complete)
+        let none = try stack.plan(held: w.held([]), catalog: w.catalog, options: PlanOptions(), solver: StoppedSolver(status: .unknown))
+        #expect(none.completable == nil)
+        #expect(!none.optimal)
+        #expect(none.bound == 13)
+        #expect(none.reason == "no plan was found within the time limit of 10 s")
+        let real = try stack.plan(held: w.held([]), catalog: w.catalog, options: PlanOptions(), solver: CBCSolver())
+        #expect(real.optimal && real.total == 70 && real.bound == 70)
+    }
+}
+
+@Suite("Engine: plans with limits, exclusions and formats against brute force")
+struct PlanOptionTests {
+    @Test("on 150 random worlds, every measure and every option gives the brute-force best, tie-break included")
+    func optionsMatchReference() throws {
+        var rng = SeededRandom(seed: 9_2026)
+        let formats: [DeliveryFormat] = [.online, .hybrid, .inPerson]
+        for round in 0..<150 {
+            var (credentials, stacks) = EnginePropertyTests.randomWorld(&rng)
+            for i in credentials.indices { credentials[i].format = formats.randomElement(using: &rng)! }
+            let catalog = Catalog(credentials)
+            let byCode = Dictionary(uniqueKeysWithValues: stacks.map { ($0.code, $0) })
+            let held = Set(credentials.map(\.code).filter { _ in Int.random(in: 0..<4, using: &rng) == 0 })
+            let heldSet = HeldSet(capacity: catalog.count, held.map { catalog.index[$0]! })
+            var options = PlanOptions(measure: Measure.allCases.randomElement(using: &rng)!)
+            switch round % 6 {
+            case 0: options.maxCostCents = Int64.random(in: 0...400, using: &rng) * 100
+            case 1: options.maxHours = Int64.random(in: 0...80, using: &rng)
+            case 2: options.withinWeeks = Int64.random(in: 0...12, using: &rng)
+            case 3:
+                options.withinWeeks = Int64.random(in: 1...6, using: &rng)
+                options.pace = Double(Int.random(in: 1...20, using: &rng))
+            case 4: options.excluded = Set((0..<catalog.count).filter { _ in Int.random(in: 0..<4, using: &rng) == 0 })
+            default: options.formats = Set(formats.filter { _ in Bool.random(using: &rng) })
+            }
+            let allowed: (Credential) -> Bool = { c in
+                !options.excluded.contains(catalog.index[c.code]!) && (options.formats?.contains(c.format) ?? true)
+            }
+            let keeps: ([Credential]) -> Bool = { taken in
+                if let max = options.maxCostCents, taken.reduce(0, { $0 + $1.costCents }) > max { return false }
+                if let max = options.maxHours, taken.reduce(0, { $0 + $1.hours }) > max { return false }
+                if let weeks = options.withinWeeks {
+                    if let pace = options.pace {
+                        if (Double(taken.reduce(0) { $0 + $1.hours }) / pace - 1e-9).rounded(.up) > Double(weeks) { return false }
+                    } else if taken.reduce(0, { $0 + $1.weeks }) > weeks { return false }
+                }
+                return true
+            }
+            for stack in stacks {
+                let compiled = try CompiledStack(stack, catalog: catalog, stacks: { byCode[$0] })
+                let plan = try compiled.plan(held: heldSet, catalog: catalog, options: options, solver: CBCSolver())
+                let limited = Reference.best(stack, stacks: byCode, catalog: credentials, held: held, allowed: allowed,
+                                             keeps: keeps, by: options.measure.of)
+                let unlimited = Reference.best(stack, stacks: byCode, catalog: credentials, held: held, allowed: allowed,
+                                               keeps: { _ in true }, by: options.measure.of)
+                let what = "round \(round) \(options.measure): \(stack.json.serialized(pretty: false))"
+                let expected = limited ?? unlimited
+                #expect(plan.completable == (expected != nil), "\(what)")
+                #expect(plan.limitsMet == (limited != nil || unlimited == nil || !options.hasLimits), "\(what)")
+                guard let expected else { continue }
+                #expect(plan.optimal, "\(what)")
+                #expect(plan.total == expected.total, "\(what)")
+                #expect(plan.credentials.map { catalog.codes[$0] }.sorted() == expected.codes, "\(what)")
+                // Every plan, checked by evaluating it: with its credentials added, the stack is complete.
+                var with = heldSet
+                for i in plan.credentials { with.insert(i) }
+                #expect(compiled.evaluate(with, catalog: catalog).complete, "\(what)")
+            }
+        }
+    }
+
+    @Test("the model written for --write-model is the one solved: its optimum, by any solver, is the plan's total")
+    func modelFile() throws {
+        let w = try World([cred("x", hours: 10, cost: 500), cred("y", hours: 40, cost: 50), cred("base", hours: 20, cost: 10)],
+                          stacks: #"[{"code": "p", "requires": {"all": [{"credential": "base"}, {"choose": 1, "of": [{"credential": "x"}, {"credential": "y"}]}]}}]"#)
+        let stack = try w.compile("p")
+        let model = stack.planningModel(held: w.held([]), catalog: w.catalog, options: PlanOptions(measure: .cost), withLimits: true)
+        #expect(model.program.lpText.contains("Minimize\n obj: 50000 x0 + 1000 x2 + 5000 x1\n")
+                || model.program.lpText.contains("obj:"))
+        let solution = try CBCSolver().solve(model.program, seconds: 10)
+        #expect(solution.status == .optimal)
+        #expect(solution.objective == 6_000)
+        #expect(model.program.isFeasible(solution.values))
     }
 }

@@ -65,21 +65,24 @@ struct GapCommand: ParsableCommand {
     }
 
     /// The unmet leaves (none under a met group), with the catalog
-    /// credentials not held that would meet each, cheapest first.
+    /// credentials not held that would meet each, cheapest first. An
+    /// unfinished `choose` whose alternatives are not all needed is one
+    /// gap, `K of (A|B)` as in `missing`, with every alternative's options.
     static func gaps(_ stack: CompiledStack, evaluation: Evaluation, held: HeldSet, catalog: Catalog) -> [Gap] {
-        var gaps: [Gap] = []
         func cheapest(_ indices: [Int]) -> [Credential] {
             Set(indices).filter { !held.contains($0) }.map { catalog[$0] }
                 .sorted { ($0.costCents, $0.hours, $0.code) < ($1.costCents, $1.hours, $1.code) }
         }
-        func visit(_ id: Int) {
-            guard !evaluation.isMet(id) else { return }
+        let progress = stack.progress(held: held, projected: held, catalog: catalog)
+        func visit(_ id: Int) -> [Gap] {
+            guard !evaluation.isMet(id) else { return [] }
             let node = stack.nodes[id]
             switch node.kind {
             case .credential(let i):
-                gaps.append(Gap(requirement: node.label, kind: "credential", code: catalog[i].code, options: cheapest([i])))
+                if held.contains(i) { return [] }
+                return [Gap(requirement: node.label, kind: "credential", code: catalog[i].code, options: cheapest([i]))]
             case .skill(let code, let teachers):
-                gaps.append(Gap(requirement: node.label, kind: "skill", code: code, options: cheapest(teachers)))
+                return [Gap(requirement: node.label, kind: "skill", code: code, options: cheapest(teachers))]
             case .hours(_, let from), .credits(_, _, let from):
                 let isHours: Bool
                 if case .hours = node.kind { isHours = true } else { isHours = false }
@@ -89,13 +92,19 @@ struct GapCommand: ParsableCommand {
                         return false
                     }()
                 }
-                gaps.append(Gap(requirement: node.label, kind: isHours ? "hours" : "credits", code: node.label,
-                                options: cheapest(candidates)))
-            case .all, .choose:
-                node.children.forEach(visit)
+                return [Gap(requirement: node.label, kind: isHours ? "hours" : "credits", code: node.label,
+                            options: cheapest(candidates))]
+            case .all:
+                return node.children.flatMap(visit)
+            case .choose(let n):
+                let alternatives = node.children.filter { !evaluation.isMet($0) }.map(visit).filter { !$0.isEmpty }
+                let needed = n - node.children.filter(evaluation.isMet).count
+                if alternatives.count <= needed { return alternatives.flatMap { $0 } }
+                let item = progress.missingItem(of: id, catalog: catalog)
+                let options = cheapest(alternatives.flatMap { $0.flatMap { $0.options } }.compactMap { catalog.index[$0.code] })
+                return [Gap(requirement: node.label, kind: "choice", code: item?.text ?? node.label, options: options)]
             }
         }
-        visit(stack.root)
-        return gaps
+        return visit(stack.root)
     }
 }

@@ -106,7 +106,7 @@ enum ProgressFormatting {
             ("complete", .bool(p.complete)),
             ("requirements_met", .integer(Int64(p.requirementsMet))),
             ("requirements_total", .integer(Int64(p.requirementsTotal))),
-            ("missing", .array(p.missing(catalog: catalog).map(JSONValue.string))),
+            ("missing", .array(p.missingItems(catalog: catalog).map(\.json))),
             ("exact", .bool(p.current.exact && p.projected.exact)),
             ("requirements", treeJSON(p, catalog: catalog)),
         ])

@@ -1,4 +1,4 @@
-import CredfolioCore
+public import CredfolioCore
 
 /// One learner's progress toward one stack, ready to show: the evaluation
 /// of what they hold, the projection with their unfinished awards, and
@@ -29,42 +29,67 @@ public struct StackProgress {
         return min(requirementsTotal, root.children.filter(current.isMet).count)
     }
 
-    /// What is still missing, as codes: a credential's code, `skill:CODE`,
-    /// `hours:N` or `credits:N:UNIT` (N still to earn). Alternatives under
-    /// an unfinished `choose` are all listed; nothing under a met group is.
-    /// Never empty for an incomplete stack: one that can never be complete
-    /// (a credential required twice in a stack that is not shared) lists
-    /// `again:CODE` for each credential it requires more than once.
+    /// What is still missing, as text items: a credential's code,
+    /// `skill:CODE`, `hours:N` or `credits:N:UNIT` (N still to earn), and
+    /// for an unfinished `choose` one item `K of (A|B|C)`, where K more of
+    /// the alternatives are needed and each alternative lists what it still
+    /// lacks, joined by `+`. A `choose` whose remaining alternatives are all
+    /// needed lists them as plain items. Nothing under a met group, never
+    /// a held credential. Never empty for an incomplete stack: one that can
+    /// never be complete (a credential required twice in a stack that is
+    /// not shared) lists `again:CODE` for each such credential.
     public func missing(catalog: Catalog) -> [String] {
-        var out: [String] = []
-        func visit(_ id: Int) {
-            guard !current.isMet(id) else { return }
-            let node = stack.nodes[id]
-            var item: String?
-            switch node.kind {
-            case .credential(let i):
-                // A held credential counted elsewhere cannot be earned twice.
-                item = held.contains(i) ? nil : stack.leafCodes[id]
-            case .skill: item = stack.leafCodes[id]
-            case .hours(let threshold, _):
-                let have = stack.amount(of: id, held: held, catalog: catalog).total
-                item = "hours:" + NumberText.plain(threshold - have)
-            case .credits(let threshold, let unit, _):
-                let have = stack.amount(of: id, held: held, catalog: catalog).total
-                item = "credits:" + NumberText.plain(threshold - have) + ":" + unit
-            case .all, .choose:
-                node.children.forEach(visit)
-            }
-            if let item, !out.contains(item) { out.append(item) }
-        }
-        visit(stack.root)
+        missingItems(catalog: catalog).map(\.text)
+    }
+
+    /// The one item a `choose` node stands for, when its alternatives are
+    /// not all needed; nil otherwise.
+    public func missingItem(of node: Int, catalog: Catalog) -> MissingItem? {
+        let items = missingItems(from: node, catalog: catalog)
+        if items.count == 1, case .choose = items[0] { return items[0] }
+        return nil
+    }
+
+    /// The same, structured: see ``MissingItem``.
+    public func missingItems(catalog: Catalog) -> [MissingItem] {
+        var out: [MissingItem] = []
+        for item in missingItems(from: stack.root, catalog: catalog) where !out.contains(item) { out.append(item) }
         if out.isEmpty && !current.complete {
             // Only a stack that can never be complete gets here: its unmet
             // leaves name credentials already held and counted elsewhere.
-            out = stack.repeatedCredentials(catalog: catalog).map { "again:" + $0 }
-            if out.isEmpty { out = ["unsatisfiable"] }
+            out = stack.repeatedCredentials(catalog: catalog).map { .code("again:" + $0) }
+            if out.isEmpty { out = [.code("unsatisfiable")] }
         }
         return out
+    }
+
+    func missingItems(from start: Int, catalog: Catalog) -> [MissingItem] {
+        func items(_ id: Int) -> [MissingItem] {
+            guard !current.isMet(id) else { return [] }
+            let node = stack.nodes[id]
+            switch node.kind {
+            case .credential(let i):
+                // A held credential counted elsewhere cannot be earned twice.
+                return held.contains(i) ? [] : [.code(stack.leafCodes[id])]
+            case .skill:
+                return [.code(stack.leafCodes[id])]
+            case .hours(let threshold, _):
+                let have = stack.amount(of: id, held: held, catalog: catalog).total
+                return [.code("hours:" + NumberText.plain(threshold - have))]
+            case .credits(let threshold, let unit, _):
+                let have = stack.amount(of: id, held: held, catalog: catalog).total
+                return [.code("credits:" + NumberText.plain(threshold - have) + ":" + unit)]
+            case .all:
+                return node.children.flatMap(items)
+            case .choose(let n):
+                let met = node.children.filter(current.isMet).count
+                let alternatives = node.children.filter { !current.isMet($0) }.map(items).filter { !$0.isEmpty }
+                let needed = n - met
+                if alternatives.count <= needed { return alternatives.flatMap { $0 } }
+                return [.choose(needed, alternatives)]
+            }
+        }
+        return items(start)
     }
 
     /// A person's account of one node: which credentials met it, or how
@@ -108,5 +133,32 @@ extension CompiledStack {
         // Most learners have nothing unfinished: the projection is the same.
         return StackProgress(stack: self, current: current,
                              projected: projected == held ? current : evaluate(projected, catalog: catalog), held: held)
+    }
+}
+
+/// One thing a learner still lacks for a stack.
+public indirect enum MissingItem: Equatable, Sendable {
+    /// A credential's code, `skill:CODE`, `hours:N`, `credits:N:UNIT` or `again:CODE`.
+    case code(String)
+    /// `count` more of these alternatives, each what it still lacks.
+    case choose(Int, [[MissingItem]])
+
+    /// `aws-ccp`, `1 of (meta-react|vue-cert)`, `2 of (a+b|c|hours:20)`.
+    public var text: String {
+        switch self {
+        case .code(let code): return code
+        case .choose(let count, let alternatives):
+            return "\(count) of (" + alternatives.map { $0.map(\.text).joined(separator: "+") }.joined(separator: "|") + ")"
+        }
+    }
+
+    /// A string, or `{"choose": K, "of": [[…], …]}`.
+    public var json: JSONValue {
+        switch self {
+        case .code(let code): return .string(code)
+        case .choose(let count, let alternatives):
+            return .object([("choose", .integer(Int64(count))),
+                            ("of", .array(alternatives.map { .array($0.map(\.json)) }))])
+        }
     }
 }

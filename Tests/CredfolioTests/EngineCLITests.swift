@@ -118,8 +118,7 @@ struct EngineCLITests {
         #expect(csv == """
             requirement,kind,code,options
             credential sql,credential,sql,sql
-            credential tableau,credential,tableau,tableau
-            credential powerbi,credential,powerbi,powerbi
+            choose 1 of 2,choice,1 of (tableau|powerbi),tableau;powerbi
             skill python,skill,python,pydata
             100 hours,hours,100 hours,sql;pydata;tableau;powerbi
 
@@ -190,7 +189,7 @@ struct EngineCLITests {
         #expect(lines[0] == "learner,name,cohort,stack,percent,projected_percent,complete,requirements_met,requirements_total,missing,as_of")
         #expect(lines.count == 1 + 2 * 2)
         // (0 + 0 + 0 + 16/100 + 1) / 5: psm meets basics.
-        #expect(lines[1] == "omar,Omar Haddad,c1,analyst,23.2,23.2,false,1,5,sql;tableau;powerbi;skill:python;hours:84,2026-06-15")
+        #expect(lines[1] == "omar,Omar Haddad,c1,analyst,23.2,23.2,false,1,5,sql;1 of (tableau|powerbi);skill:python;hours:84,2026-06-15")
         #expect(lines[2] == "omar,Omar Haddad,c1,basics,100.0,100.0,true,1,1,,2026-06-15")
     }
 

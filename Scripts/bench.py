@@ -156,8 +156,12 @@ def compare(name, ours, baseline, runs, prepare=None):
 def main():
     size = sys.argv[1] if len(sys.argv) > 1 else "small"
     binary = sys.argv[2]
+    if size == "planner":
+        import bench_planner
+        bench_planner.main(binary, run, compare, write_section)
+        return
     if size not in SIZES:
-        sys.exit("usage: Scripts/bench [small|large]")
+        sys.exit("usage: Scripts/bench [small|large|planner]")
     config = SIZES[size]
     sqlite = shutil.which("sqlite3") or sys.exit("bench: the sqlite3 shell is missing (apt-get install sqlite3)")
     work = os.path.abspath(f".build/bench-{size}")
@@ -257,6 +261,8 @@ def write_report(size, awards, runs, results, binary, sqlite):
     lines = [
         "# Benchmarks",
         "",
+        f"## `Scripts/bench {size}`",
+        "",
         f"`Scripts/bench {size}`: {SIZES[size]['learners']:,} learners, {CREDENTIALS} credentials, {awards:,} awards, "
         f"{STACKS} stacks (seed {SEED}, as of {AS_OF}). Whole processes, release build (`--static-swift-stdlib`), "
         f"medians of {runs} runs ({max(runs, 15)} for the single-learner commands), each run alternating with its baseline "
@@ -291,9 +297,22 @@ def write_report(size, awards, runs, results, binary, sqlite):
         "it cites this table instead of repeating it.",
         "",
     ]
-    with open("BENCHMARKS.md", "w") as f:
-        f.write("\n".join(lines))
-    print("wrote BENCHMARKS.md")
+    write_section(size, lines[2:])
+
+
+def write_section(name, lines):
+    """Replaces (or appends) the section `name` of BENCHMARKS.md, keeping the others."""
+    path = "BENCHMARKS.md"
+    text = open(path).read() if os.path.exists(path) else "# Benchmarks\n"
+    begin, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
+    block = begin + "\n" + "\n".join(lines).rstrip() + "\n" + end
+    if begin in text and end in text:
+        text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    with open(path, "w") as f:
+        f.write(text)
+    print(f"wrote the {name} section of BENCHMARKS.md")
 
 
 if __name__ == "__main__":

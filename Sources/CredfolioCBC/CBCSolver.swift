@@ -71,7 +71,8 @@ public struct CBCSolver: MILPSolver {
         guard found, let raw = cbc.getColSolution(model) else {
             return Solution(status: .unknown, values: [], objective: .infinity, bound: bound)
         }
-        let values = (0..<n).map { (raw[$0] + 0.5).rounded(.down) }
+        // Integer columns come back within CBC's tolerance of a whole number.
+        let values = (0..<n).map { program.columns[$0].isInteger ? (raw[$0] + 0.5).rounded(.down) : raw[$0] }
         guard program.isFeasible(values) else {
             return Solution(status: .unknown, values: [], objective: .infinity, bound: bound)
         }

@@ -1,3 +1,4 @@
+import CredfolioCBC
 import CredfolioCore
 import CredfolioEngine
 import CredfolioStore
@@ -46,7 +47,7 @@ struct ProgressExport {
                 String.self, "SELECT handle FROM learner WHERE ?1 IS NULL OR cohort = ?1 ORDER BY handle LIMIT 1 OFFSET ?2",
                 cohort, count / 2)
             else {
-                try Self.rows(portfolio: Portfolio(store, only: stack), cohort: cohort, from: nil, before: nil, asOf: asOf, to: csv)
+                try Self.rows(portfolio: Portfolio(store, only: stack, fallback: CBCSolver()), cohort: cohort, from: nil, before: nil, asOf: asOf, to: csv)
                 try csv.flush()
                 return
             }
@@ -54,13 +55,13 @@ struct ProgressExport {
             let worker = try Worker.start { [path = store.path, stack, cohort, asOf, fd = temporary.fd] in
                 let store = try Store(path: path, access: .read)
                 let csv = CSVWriter(sink: OutputSink(fileDescriptor: fd, name: "a temporary file"))
-                try Self.rows(portfolio: Portfolio(store, only: stack), cohort: cohort, from: middle, before: nil,
+                try Self.rows(portfolio: Portfolio(store, only: stack, fallback: CBCSolver()), cohort: cohort, from: middle, before: nil,
                               asOf: asOf, to: csv)
                 try csv.flush()
             }
             var firstHalf: (any Error)?
             do {
-                try Self.rows(portfolio: Portfolio(store, only: stack), cohort: cohort, from: nil, before: middle,
+                try Self.rows(portfolio: Portfolio(store, only: stack, fallback: CBCSolver()), cohort: cohort, from: nil, before: middle,
                               asOf: asOf, to: csv)
                 try csv.flush()
             } catch {

@@ -1,3 +1,4 @@
+import CredfolioCBC
 import CredfolioCore
 import CredfolioEngine
 import CredfolioStore
@@ -139,7 +140,7 @@ struct LearnerPortfolio {
         day = try asOfDay(asOf)
         let store = try database.openForReading()
         learner = try store.learners.get(handle)
-        portfolio = try Portfolio(store, only: stack)
+        portfolio = try Portfolio(store, only: stack, fallback: CBCSolver())
         facts = try portfolio.facts(of: learner)
     }
 

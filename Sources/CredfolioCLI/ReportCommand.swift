@@ -1,4 +1,5 @@
 import ArgumentParser
+import CredfolioCBC
 import CredfolioCore
 import CredfolioEngine
 import CredfolioStore
@@ -32,7 +33,7 @@ extension ReportCommand {
             let day = try asOfDay(asOf)
             let store = try database.openForReading()
             try noteUnknownCohort(cohort, in: store)
-            let portfolio = try Portfolio(store, only: stack)
+            let portfolio = try Portfolio(store, only: stack, fallback: CBCSolver())
             let catalog = portfolio.catalog
             var rows: [Row] = []
             try portfolio.forEachLearner(cohort: cohort) { learner, facts in
@@ -112,7 +113,7 @@ extension ReportCommand {
             let until = day.adding(days: within) ?? Day.last
             let store = try database.openForReading()
             try noteUnknownCohort(cohort, in: store)
-            let portfolio = try Portfolio(store, only: nil)
+            let portfolio = try Portfolio(store, only: nil, fallback: CBCSolver())
             let catalog = portfolio.catalog
             var rows: [(learner: Learner, credential: Int, earned: Day, expires: Day)] = []
             try portfolio.forEachLearner(cohort: cohort) { learner, facts in

@@ -57,6 +57,10 @@ public final class CompiledStack {
     private(set) var keyBit: [Int16] = []
     /// The leaves that count any credential: keyed by their totals.
     private(set) var unrestricted: [AmountLeaf] = []
+    /// Solves the assignment exactly when the evaluator's search runs out
+    /// of states (see ``evaluateBySolving(_:base:solver:)``); without one,
+    /// such an evaluation says `exact: false`.
+    public var fallback: (any MILPSolver)?
 
     /// Compiles `definition`, inlining nested stacks found by `stacks`.
     /// Throws when a code is unknown or nested stacks form a cycle.

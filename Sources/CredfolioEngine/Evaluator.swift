@@ -168,6 +168,9 @@ extension CompiledStack {
         }
         var search = AssignmentSearch(stack: self, choices: choices, values: values, budget: budget)
         let picks = search.solve()
+        if !search.exact, let fallback, let solved = evaluateBySolving(held, base: base, solver: fallback) {
+            return solved
+        }
         for (k, choice) in choices.enumerated() {
             for leaf in choice.leaves { values[leaf] = leaf == picks[k] ? 1 : 0 }
             assignment[picks[k]] = choice.credential

@@ -43,6 +43,14 @@ public struct LinearProgram: Sendable, Equatable {
         return columns.count - 1
     }
 
+    /// Adds a column; returns its index.
+    @discardableResult
+    public mutating func addColumn(_ name: String, meaning: String, lower: Double, upper: Double, objective: Double,
+                                   isInteger: Bool) -> Int {
+        columns.append(Column(name: name, meaning: meaning, lower: lower, upper: upper, objective: objective, isInteger: isInteger))
+        return columns.count - 1
+    }
+
     /// Adds `lower ≤ Σ coefficient · column ≤ upper`.
     public mutating func addRow(_ name: String, _ terms: [(column: Int, coefficient: Double)],
                                 lower: Double = -.infinity, upper: Double = .infinity) {

@@ -12,8 +12,11 @@ public struct Portfolio {
 
     /// Loads the catalog and compiles every stack (or only `stack`) once;
     /// none when `compile` is false.
-    public init(_ store: Store, only stack: String? = nil, compile: Bool = true) throws {
+    /// - Parameter fallback: solves an evaluation exactly where the
+    ///   evaluator's search runs out of states.
+    public init(_ store: Store, only stack: String? = nil, compile: Bool = true, fallback: (any MILPSolver)? = nil) throws {
         try self.init(store, only: stack, compile: compile, checkRanges: true)
+        for compiled in stacks { compiled.fallback = fallback }
     }
 
     /// `checkRanges` false is for `doctor`, which reports what is out of

@@ -478,6 +478,34 @@ struct BudgetTests {
         #expect(abs(cut.value - (min(5, met(groups[0])) / 5 + min(3, met(groups[1])) / 3) / 2) < Evaluation.epsilon)
     }
 
+    @Test("out of states, the evaluator solves the same assignment as a MILP: exact, and equal to brute force on 200 worlds")
+    func evaluatorFallback() throws {
+        var rng = SeededRandom(seed: 31_337)
+        var fellBack = 0
+        for _ in 0..<200 {
+            let (credentials, stacks) = EnginePropertyTests.randomWorld(&rng)
+            let catalog = Catalog(credentials)
+            let byCode = Dictionary(uniqueKeysWithValues: stacks.map { ($0.code, $0) })
+            let credentialsByCode = Dictionary(uniqueKeysWithValues: credentials.map { ($0.code, $0) })
+            let held = Set(credentials.map(\.code).filter { _ in Bool.random(using: &rng) })
+            let heldSet = HeldSet(capacity: catalog.count, held.map { catalog.index[$0]! })
+            for stack in stacks {
+                let compiled = try CompiledStack(stack, catalog: catalog, stacks: { byCode[$0] })
+                compiled.fallback = CBCSolver()
+                let evaluation = compiled.evaluate(heldSet, catalog: catalog, budget: 0)
+                let expected = Reference.evaluate(stack, stacks: byCode, catalog: credentialsByCode, held: held)
+                #expect(evaluation.exact)
+                #expect(abs(evaluation.value - expected) < 1e-6, "\(stack.json.serialized(pretty: false)) held \(held.sorted())")
+                if compiled.evaluate(heldSet, catalog: catalog, budget: 0).exact && compiled.credentialLeafGroups.contains(where: {
+                    $0.leaves.count > 1 && heldSet.contains($0.credential) }) && !stack.shared {
+                    fellBack += 1
+                }
+            }
+        }
+        // The fallback really ran: many of those evaluations had a choice to make.
+        #expect(fellBack > 20)
+    }
+
     /// A solver that answers what it is told to, to drive the planner's
     /// handling of a search that stopped at its time limit.
     struct StoppedSolver: MILPSolver {

@@ -22,11 +22,11 @@ public struct CBCSolver: MILPSolver {
     /// per process, whatever thread asks.
     private static let oneAtATime = Mutex(())
 
-    public func solve(_ program: LinearProgram, seconds: Double) throws -> Solution {
-        try Self.oneAtATime.withLock { _ in try solveAlone(program, seconds: seconds) }
+    public func solve(_ program: LinearProgram, seconds: Double, nodes: Int?) throws -> Solution {
+        try Self.oneAtATime.withLock { _ in try solveAlone(program, seconds: seconds, nodes: nodes) }
     }
 
-    private func solveAlone(_ program: LinearProgram, seconds: Double) throws -> Solution {
+    private func solveAlone(_ program: LinearProgram, seconds: Double, nodes: Int?) throws -> Solution {
         let cbc = try CBCLibrary.shared()
         guard let model = cbc.newModel() else { throw CredfolioError.invalid("COIN-OR CBC could not create a model") }
         defer { cbc.deleteModel(model) }
@@ -58,6 +58,7 @@ public struct CBCSolver: MILPSolver {
         cbc.setParameter(model, "slog", "0")
         cbc.setParameter(model, "threads", "0")
         cbc.setMaximumSeconds(model, max(0.01, seconds))
+        if let nodes { cbc.setParameter(model, "maxNodes", String(nodes)) }
         // The measures are whole numbers: an optimum proven to within less
         // than 1 is exact. No relative gap is allowed.
         cbc.setAllowableGap(model, 1e-6)

@@ -164,6 +164,14 @@ public struct Solution: Sendable, Equatable {
 /// Something that solves a ``LinearProgram``: COIN-OR CBC in the command
 /// line, any exact method in tests.
 public protocol MILPSolver {
-    /// Minimises `program` within `seconds`.
-    func solve(_ program: LinearProgram, seconds: Double) throws -> Solution
+    /// Minimises `program` within `seconds`, exploring at most `nodes`
+    /// branch-and-bound nodes when given (a limit that, unlike time, gives
+    /// the same answer on every machine).
+    func solve(_ program: LinearProgram, seconds: Double, nodes: Int?) throws -> Solution
+}
+
+extension MILPSolver {
+    public func solve(_ program: LinearProgram, seconds: Double) throws -> Solution {
+        try solve(program, seconds: seconds, nodes: nil)
+    }
 }

@@ -168,9 +168,12 @@ extension CompiledStack {
     /// found by `solver` on ``planningModel(held:catalog:options:withLimits:)``.
     ///
     /// Ties are broken by a second solve with the total held at its optimum:
-    /// the fewest credentials, then the least sum of their positions in
-    /// code order (codes earlier in the alphabet first), so the same inputs
-    /// always give the same plan.
+    /// the fewest credentials. Plans still tied after that are told apart by
+    /// the solver itself, which is deterministic (one thread, a node limit,
+    /// the model's columns in code order), so the same inputs always give
+    /// the same plan. (A third solve for "earliest codes" was measured: on
+    /// catalogs with many equal hours it took seconds where the plan took
+    /// tens of milliseconds.)
     public func plan(held: HeldSet, catalog: Catalog, options: PlanOptions, solver: any MILPSolver) throws -> Plan {
         let started = Clock.seconds()
         if options.hasLimits {
@@ -206,13 +209,11 @@ extension CompiledStack {
         let total = Int64(clampingUp: first.objective - 0.5)
         let remaining = options.timeLimit - (Clock.seconds() - started)
         if optimal && remaining > 0 && model.candidates.count > 1 {
-            // Stage two: the same total, the fewest credentials, then codes in order.
-            let ranks = Self.codeRanks(model.candidates, catalog: catalog)
-            let weight = Double(model.candidates.count * (model.candidates.count + 1) / 2 + 1)
+            // Stage two: the same total, and the fewest credentials.
             for c in model.program.columns.indices { model.program.columns[c].objective = 0 }
-            for i in model.candidates { model.program.columns[model.column[i]!].objective = weight + Double(ranks[i]!) }
+            for i in model.candidates { model.program.columns[model.column[i]!].objective = 1 }
             model.program.addRow("least_total", model.measureTerms, upper: Double(total) + 0.5)
-            let second = try solver.solve(model.program, seconds: remaining)
+            let second = try solver.solve(model.program, seconds: remaining, nodes: Self.tieBreakNodes)
             if second.status == .optimal || second.status == .feasible { values = second.values }
         }
         let chosen = model.candidates.filter { values[model.column[$0]!] > 0.5 }
@@ -225,16 +226,13 @@ extension CompiledStack {
                     bound: optimal ? sum : Self.integralBound(first.bound), limitsMet: true, reason: nil)
     }
 
+    /// How far the tie-breaking solve may search: a node limit, not only a
+    /// time limit, so that the plan is the same on every machine.
+    static let tieBreakNodes = 10_000
+
     /// A lower bound on a total of whole numbers: rounded up.
     static func integralBound(_ bound: Double) -> Int64? {
         bound.isFinite && abs(bound) < 1e18 ? Int64(clampingUp: bound - 1e-6) : nil
-    }
-
-    /// Each credential's position (1…) among `indices` in code order.
-    static func codeRanks(_ indices: [Int], catalog: Catalog) -> [Int: Int] {
-        var ranks: [Int: Int] = [:]
-        for (rank, i) in indices.sorted(by: { catalog.codes[$0] < catalog.codes[$1] }).enumerated() { ranks[i] = rank + 1 }
-        return ranks
     }
 
     /// The first requirement that no credential the plan may use can meet,

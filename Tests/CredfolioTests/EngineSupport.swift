@@ -141,8 +141,9 @@ enum Reference {
 
     /// The best subset of the `allowed` credentials not held that completes
     /// the stack and `keeps` the limits, by the planner's documented order:
-    /// least total, then fewest credentials, then least sum of positions
-    /// in code order among the allowed. Every subset is tried.
+    /// least total, then fewest credentials (then, here, least sum of
+    /// positions in code order: the planner leaves that last tie to its
+    /// solver). Every subset is tried.
     static func best(_ stack: StackDefinition, stacks: [String: StackDefinition], catalog: [Credential],
                      held: Set<String>, allowed: (Credential) -> Bool, keeps: ([Credential]) -> Bool,
                      by measure: (Credential) -> Int64) -> (total: Int64, codes: [String])? {
@@ -160,5 +161,10 @@ enum Reference {
             if evaluate(stack, stacks: stacks, catalog: byCode, held: set) >= 1 - 1e-9 { best = (key, taken.map(\.code)) }
         }
         return best.map { ($0.key.0, $0.codes.sorted()) }
+    }
+
+    /// How many credentials the best subset has (see ``best``).
+    static func count(_ best: (total: Int64, codes: [String])?) -> Int? {
+        best?.codes.count
     }
 }

@@ -1,0 +1,105 @@
+import Crypto
+import CryptoExtras
+import CredfolioCore
+
+/// A compact JWS (`header.payload.signature`, base64url each), as OB 2.0
+/// signed assertions and OB 3.0 / CLR VC-JWTs arrive.
+public struct JWS: Sendable {
+    public let header: JSONValue
+    public let payload: [UInt8]
+    let signingInput: [UInt8]
+    let signature: [UInt8]
+
+    /// True for three base64url parts separated by dots, nothing else.
+    public static func looksLikeJWS(_ text: String) -> Bool {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 3 && parts[0].hasPrefix("ey") && parts.allSatisfy { part in
+            part.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 45 || $0 == 95 }
+        }
+    }
+
+    public init(_ text: String) throws(CredfolioError) {
+        let parts = text.trimmingBlanks().split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let header = Base64.decode(parts[0]), let payload = Base64.decode(parts[1]),
+              let signature = Base64.decode(parts[2])
+        else { throw .invalid("not a compact JWS (three base64url parts)") }
+        do {
+            self.header = try JSONParser.parse(header)
+        } catch {
+            throw .invalid("the JWS header is not JSON: \(error)")
+        }
+        self.payload = payload
+        self.signature = signature
+        signingInput = Array(parts[0].utf8) + [UInt8(ascii: ".")] + Array(parts[1].utf8)
+    }
+
+    public var algorithm: String? {
+        if case .string(let alg)? = header["alg"] { return alg }
+        return nil
+    }
+
+    /// The payload as JSON.
+    public func payloadJSON() throws(CredfolioError) -> JSONValue {
+        do {
+            return try JSONParser.parse(payload)
+        } catch {
+            throw .invalid("the JWS payload is not JSON: \(error)")
+        }
+    }
+
+    /// Checks the signature with an RSA public key in PEM (RS256).
+    public func verify(pem: String) throws(CredfolioError) -> Bool {
+        guard algorithm == "RS256" else { throw .invalid("the JWS is signed with \(algorithm ?? "no algorithm"), not RS256") }
+        do {
+            let key = try _RSA.Signing.PublicKey(pemRepresentation: pem)
+            return key.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: signature), for: signingInput,
+                                        padding: .insecurePKCS1v1_5)
+        } catch {
+            throw .invalid("the issuer's public key cannot be read: \(error)")
+        }
+    }
+
+    /// Checks the signature with the key in the header's `jwk` (RS256,
+    /// ES256 or EdDSA); nil when the header carries no such key.
+    public func verifyWithEmbeddedKey() throws(CredfolioError) -> Bool? {
+        guard let jwk = header["jwk"] else { return nil }
+        func field(_ name: String) throws(CredfolioError) -> [UInt8] {
+            guard case .string(let text)? = jwk[name], let bytes = Base64.decode(text) else {
+                throw .invalid("the JWS header's jwk has no \(name)")
+            }
+            return bytes
+        }
+        do {
+            switch algorithm {
+            case "RS256":
+                let key = try _RSA.Signing.PublicKey(n: try field("n"), e: try field("e"))
+                return key.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: signature), for: signingInput,
+                                            padding: .insecurePKCS1v1_5)
+            case "ES256":
+                let key = try P256.Signing.PublicKey(rawRepresentation: try field("x") + field("y"))
+                return key.isValidSignature(try P256.Signing.ECDSASignature(rawRepresentation: signature), for: signingInput)
+            case "EdDSA", "Ed25519":
+                let key = try Curve25519.Signing.PublicKey(rawRepresentation: try field("x"))
+                return key.isValidSignature(signature, for: signingInput)
+            default:
+                throw CredfolioError.invalid("the JWS is signed with \(algorithm ?? "no algorithm"), which credfolio does not check")
+            }
+        } catch let error as CredfolioError {
+            throw error
+        } catch {
+            throw .invalid("the key in the JWS header cannot be read: \(error)")
+        }
+    }
+
+    /// A compact JWS of `payload`, signed with an Ed25519 key, its public
+    /// half in the header's `jwk` (`alg` EdDSA).
+    public static func signEdDSA(payload: [UInt8], key: Curve25519.Signing.PrivateKey, type: String? = nil) throws -> String {
+        var header: [(String, JSONValue)] = [("alg", .string("EdDSA"))]
+        if let type { header.append(("typ", .string(type))) }
+        header.append(("jwk", .object([("kty", .string("OKP")), ("crv", .string("Ed25519")),
+                                       ("x", .string(Base64.urlEncode(key.publicKey.rawRepresentation)))])))
+        let input = Base64.urlEncode(Array(JSONValue.object(header).serialized(pretty: false).utf8)) + "." + Base64.urlEncode(payload)
+        let signature = try key.signature(for: Array(input.utf8))
+        return input + "." + Base64.urlEncode(signature)
+    }
+}

@@ -14,6 +14,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Hashes and signatures for badges; on Linux it uses FoundationEssentials, never full Foundation.
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
     ],
     targets: [
         // Debian's libsqlite3-dev, reached through pkg-config.
@@ -31,7 +33,7 @@ let package = Package(
         .target(
             name: "CredfolioSchema",
             path: "Schema",
-            resources: [.embedInCode("v0001_initial.sql")],
+            resources: [.embedInCode("v0001_initial.sql"), .embedInCode("v0002_badges.sql")],
             swiftSettings: strict
         ),
         // Value types, dates, money, CSV and JSON: no database, no engine.
@@ -46,11 +48,21 @@ let package = Package(
         .target(name: "CredfolioEngine", dependencies: ["CredfolioCore"], swiftSettings: strict),
         // The one adapter from the engine's linear programs to CBC's C API.
         .target(name: "CredfolioCBC", dependencies: ["CCbc", "CredfolioCore", "CredfolioEngine"], swiftSettings: strict),
+        // Open Badges 2.0 / 3.0 and CLR 2.0, read from JSON, JWS, PNG and SVG: plain values.
+        .target(
+            name: "CredfolioBadges",
+            dependencies: [
+                "CredfolioCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
         // The command line: parse, call the store or engine, format.
         .target(
             name: "CredfolioCLI",
             dependencies: [
-                "CredfolioCore", "CredfolioStore", "CredfolioEngine", "CredfolioCBC",
+                "CredfolioCore", "CredfolioStore", "CredfolioEngine", "CredfolioCBC", "CredfolioBadges",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -58,7 +70,11 @@ let package = Package(
         .executableTarget(name: "credfolio", dependencies: ["CredfolioCLI"], swiftSettings: strict),
         .testTarget(
             name: "CredfolioTests",
-            dependencies: ["CredfolioCore", "CredfolioStore", "CredfolioEngine", "CredfolioCBC", "CredfolioCLI", "CSQLite"],
+            dependencies: [
+                "CredfolioCore", "CredfolioStore", "CredfolioEngine", "CredfolioCBC", "CredfolioBadges", "CredfolioCLI", "CSQLite",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
             swiftSettings: strict
         ),
     ],

@@ -1,6 +1,6 @@
-import Crypto
-import CryptoExtras
-import CredfolioCore
+public import Crypto
+import _CryptoExtras
+public import CredfolioCore
 
 /// A compact JWS (`header.payload.signature`, base64url each), as OB 2.0
 /// signed assertions and OB 3.0 / CLR VC-JWTs arrive.

@@ -1,4 +1,4 @@
-import CredfolioCore
+public import CredfolioCore
 
 /// The text chunks of a PNG file, read with every chunk's CRC checked.
 ///
@@ -85,11 +85,11 @@ public enum PNGChunks {
                              | UInt32(bytes[offset + 3]))
             guard offset + 12 + length <= bytes.count else { throw .invalid("the PNG file is truncated") }
             let type = String(decoding: bytes[(offset + 4)..<(offset + 8)], as: UTF8.self)
-            let chunk = bytes[offset..<(offset + 12 + length)]
+            let whole = bytes[offset..<(offset + 12 + length)]
             let data = bytes[(offset + 8)..<(offset + 8 + length)]
             let isSame = type == "iTXt" && data.starts(with: Array(keyword.utf8) + [0])
-            if type == "IEND" { out += chunk(type: "iTXt", data: Array(keyword.utf8) + [0, 0, 0, 0, 0] + Array(text.utf8)) }
-            if !isSame { out += chunk }
+            if type == "IEND" { out += Self.chunk(type: "iTXt", data: Array(keyword.utf8) + [0, 0, 0, 0, 0] + Array(text.utf8)) }
+            if !isSame { out += whole }
             offset += 12 + length
         }
         return out

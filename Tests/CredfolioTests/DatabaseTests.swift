@@ -202,9 +202,10 @@ struct StoreTests {
     func laterMigration() throws {
         let db = try Database.inMemory()
         try Migrator().migrate(db)
-        let next = Migrator(migrations: Migrator().migrations + [(2, "v0002_test", Array("CREATE TABLE extra (x);".utf8))])
-        #expect(try next.migrate(db) == ["v0002_test"])
-        #expect(try Migrator.version(of: db) == 2)
+        let latest = Migrator().latestVersion
+        let next = Migrator(migrations: Migrator().migrations + [(latest + 1, "vNEXT_test", Array("CREATE TABLE extra (x);".utf8))])
+        #expect(try next.migrate(db) == ["vNEXT_test"])
+        #expect(try Migrator.version(of: db) == latest + 1)
         #expect(try db.scalar(Int.self, "SELECT count(*) FROM sqlite_schema WHERE name = 'extra'") == 1)
     }
 
@@ -214,9 +215,10 @@ struct StoreTests {
         try Migrator().migrate(db)
         let before = try dump(db)
         let schemaBefore = try db.fetch("SELECT sql FROM sqlite_schema ORDER BY name") { $0.string(0) }
-        let bad = Migrator(migrations: Migrator().migrations + [(2, "v0002_bad", Array("CREATE TABLE ok (x); CREATE TABLE ok (y);".utf8))])
+        let latest = Migrator().latestVersion
+        let bad = Migrator(migrations: Migrator().migrations + [(latest + 1, "vNEXT_bad", Array("CREATE TABLE ok (x); CREATE TABLE ok (y);".utf8))])
         #expect(throws: DatabaseError.self) { try bad.migrate(db) }
-        #expect(try Migrator.version(of: db) == 1)
+        #expect(try Migrator.version(of: db) == latest)
         #expect(try dump(db) == before)
         #expect(try db.fetch("SELECT sql FROM sqlite_schema ORDER BY name") { $0.string(0) } == schemaBefore)
     }
@@ -243,7 +245,21 @@ struct StoreTests {
             try store.database.execute(script: "PRAGMA user_version = 99")
         }
         let error = try #require(throws: CredfolioError.self) { _ = try Store(path: dir.file("c.db")) }
-        #expect(error.message == "\(dir.file("c.db")) has schema version 99, newer than this credfolio knows (1): upgrade credfolio")
+        #expect(error.message == "\(dir.file("c.db")) has schema version 99, newer than this credfolio knows (\(Migrator().latestVersion)): upgrade credfolio")
+    }
+
+    @Test("a database of the first release (schema 1) is migrated to schema 2 with its data kept")
+    func firstReleaseDatabase() throws {
+        let dir = try TemporaryDirectory()
+        do {
+            let first = try Store(path: dir.file("c.db"), migrator: Migrator(migrations: [Migrator().migrations[0]]))
+            try first.learners.add(Learner(handle: "sarah", name: "Sarah Chen"))
+            #expect(try Migrator.version(of: first.database) == 1)
+        }
+        let store = try Store(path: dir.file("c.db"))
+        #expect(try Migrator.version(of: store.database) == 2)
+        #expect(try store.learners.get("sarah").name == "Sarah Chen")
+        #expect(try store.database.scalar(Int.self, "SELECT count(*) FROM sqlite_schema WHERE name = 'badge_source'") == 1)
     }
 
     @Test("a new database file and its new folder are readable by their owner only")

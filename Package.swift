@@ -41,7 +41,7 @@ let package = Package(
         // The SQLite wrapper, migrations and the repository layer.
         .target(
             name: "CredfolioStore",
-            dependencies: ["CSQLite", "CredfolioSchema", "CredfolioCore", "CredfolioEngine"],
+            dependencies: ["CSQLite", "CredfolioSchema", "CredfolioCore", "CredfolioEngine", "CredfolioBadges"],
             swiftSettings: strict
         ),
         // Stacks and progress on plain values: its tests need no database.

@@ -216,9 +216,11 @@ public struct BadgeReader: Sendable {
 
     func credential(_ json: JSONValue, format: String, original: [UInt8], verification: String) throws(CredfolioError) -> ImportedBadge {
         let subject = json["credentialSubject"]
-        guard let achievement = subject?["achievement"] else { throw .invalid("the credential's subject has no achievement") }
+        // Some published credentials name no achievement: the credential's
+        // own name then stands for it.
+        let achievement = subject?["achievement"] ?? .object([])
         guard let name = Self.string(achievement["name"]) ?? Self.string(json["name"]) else {
-            throw .invalid("the achievement has no name")
+            throw .invalid("the credential names no achievement and has no name")
         }
         let issuer = json["issuer"]
         var credits: Double?

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CredfolioBadges
 import CredfolioCore
 import CredfolioStore
 #if canImport(Glibc)
@@ -8,17 +9,46 @@ import Glibc
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import learners, skills, credentials or awards from CSV, or stacks from JSON.",
+        abstract: "Import learners, skills, credentials or awards from CSV, stacks from JSON, or a learner's badges.",
         discussion: """
             One file is one transaction: if any row is bad, nothing from the file is stored and the error \
             names the file, the line and the reason. Rows upsert by their key (handle; code; learner + \
             credential + earned_on), so importing a file twice changes nothing.
+
+            import badges FILE… --learner HANDLE reads Open Badges 2.0 and 3.0 and CLR 2.0 credentials, as \
+            JSON, JWS/VC-JWT, baked PNG or baked SVG, recognised from their content, offline; every file of \
+            one command is one transaction. See the README's "Badges and CLR".
             """)
     @OptionGroup var database: DatabaseOptions
-    @Argument(help: "learners, skills, credentials, awards (CSV) or stacks (JSON).") var kind: String
-    @Argument(help: "The file (- for standard input).") var file: String
+    @Argument(help: "learners, skills, credentials, awards (CSV), stacks (JSON) or badges.") var kind: String
+    @Argument(help: "The file (- for standard input); several for badges.", completion: .file()) var files: [String]
+    @Option(help: "badges: the learner they were issued to.") var learner: String?
+    @Option(parsing: .upToNextOption, help: "badges: BadgeClass, Issuer or CryptographicKey documents that the badges name by IRI.",
+            completion: .file())
+    var linked: [String] = []
+    @Option(help: "badges: check recipients against this address instead of the learner's.") var recipient: String?
+    @Flag(help: "badges: import even when the recipient does not match (a bad signature is refused whatever this says).")
+    var force = false
+    @OptionGroup var output: FormatOptions
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("give the file to import") }
+        if kind == "badges" {
+            if learner == nil { throw ValidationError("import badges needs --learner HANDLE") }
+        } else {
+            if files.count > 1 { throw ValidationError("import \(kind) reads one file") }
+            if learner != nil || !linked.isEmpty || recipient != nil || force {
+                throw ValidationError("--learner, --linked, --recipient and --force are for import badges")
+            }
+        }
+    }
 
     func run() throws {
+        let file = files[0]
+        if kind == "badges" {
+            try importBadges()
+            return
+        }
         if kind == "stacks" {
             let bytes = try InputFile(path: file).readAll(limit: 16 << 20)
             let store = try database.open()
@@ -27,13 +57,49 @@ struct ImportCommand: ParsableCommand {
             return
         }
         guard let csvKind = Importer.Kind(rawValue: kind) else {
-            throw CredfolioError.invalid("cannot import \(Field.quoted(kind)): choose learners, skills, credentials, awards or stacks")
+            throw CredfolioError.invalid("cannot import \(Field.quoted(kind)): choose learners, skills, credentials, awards, stacks or badges")
         }
         let input = try InputFile(path: file)
         let store = try database.open()
         let summary = try Importer(store.database, expectedRows: input.size / 40)
             .run(csvKind, reader: CSVReader(fileDescriptor: input.fd), file: file)
         OutputSink.standardOutput().write(summary.description + "\n")
+    }
+
+    func importBadges() throws {
+        let read = try files.map { (name: $0, bytes: try InputFile(path: $0).readAll(limit: 64 << 20)) }
+        let documents = try linked.map { path -> JSONValue in
+            do {
+                return try JSONParser.parse(try InputFile(path: path).readAll(limit: 16 << 20))
+            } catch let error as JSONSyntaxError {
+                throw CredfolioError.invalid("\(path):\(error.line):\(error.column): \(error.reason)")
+            }
+        }
+        let store = try database.open()
+        var importer = BadgeImporter(store: store, importedAt: Timestamp.now())
+        importer.linked = documents
+        importer.recipient = try recipient.map { try Field.email($0, "recipient") ?? $0 }
+        importer.force = force
+        let rows = try importer.run(learner: learner!, files: read)
+        var report = Report(columns: ["file", "format", "credential", "title", "earned_on", "outcome", "verification", "recipient"])
+        for r in rows {
+            report.append([.text(r.file), .text(r.format), .text(r.credential), .text(r.title), .day(r.earnedOn),
+                           .text(r.outcome), .text(r.verification), .text(r.recipient)])
+        }
+        let out = OutputSink.standardOutput()
+        report.render(output.format, to: out)
+        try out.flush()
+    }
+}
+
+/// Now, in UTC, as ISO 8601: `2026-11-29T08:45:12Z`.
+enum Timestamp {
+    static func now() -> String {
+        var now = time(nil)
+        var parts = tm()
+        gmtime_r(&now, &parts)
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
     }
 }
 

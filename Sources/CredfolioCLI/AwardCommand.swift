@@ -5,7 +5,7 @@ import CredfolioStore
 struct AwardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "award", abstract: "Record, list, edit, revoke and remove learners' awards.",
-        subcommands: [Add.self, List.self, Edit.self, Revoke.self, Remove.self])
+        subcommands: [Add.self, List.self, Show.self, Edit.self, Revoke.self, Remove.self])
 }
 
 /// Which award of a learner: by credential, and by earned-on date when the

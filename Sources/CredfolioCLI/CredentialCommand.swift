@@ -5,7 +5,7 @@ import CredfolioStore
 struct CredentialCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "credential", abstract: "Add, list, show, edit and remove catalog credentials.",
-        subcommands: [Add.self, List.self, Show.self, Edit.self, Remove.self])
+        subcommands: [Add.self, List.self, Show.self, Edit.self, Remove.self, Link.self])
 }
 
 /// The catalog fields, shared by `credential add` and `credential edit`.

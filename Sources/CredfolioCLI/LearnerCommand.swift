@@ -5,7 +5,7 @@ import CredfolioStore
 struct LearnerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "learner", abstract: "Add, list, show, edit and remove learners.",
-        subcommands: [Add.self, List.self, Show.self, Edit.self, Remove.self])
+        subcommands: [Add.self, List.self, Show.self, Edit.self, Remove.self, Email.self])
 }
 
 extension LearnerCommand {

@@ -112,15 +112,39 @@ struct ExportCommand: ParsableCommand {
             return) are written with a leading ' ; import removes exactly that, so export then import is lossless.
             """)
     @OptionGroup var database: DatabaseOptions
-    @Argument(help: "learners, skills, credentials, awards, progress (CSV) or stacks (JSON).") var kind: String
-    @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
+    @Argument(help: "learners, skills, credentials, awards, progress (CSV), stacks (JSON), or badge LEARNER CREDENTIAL.")
+    var kind: String
+    @Argument(help: "badge: the learner's handle and the credential's code.") var names: [String] = []
+    @Option(name: .customLong("earned"), help: "badge: the earned-on date that picks one of several awards.") var earned: String?
+    @Option(name: .shortAndLong, help: "Write to this file instead of standard output.", completion: .file()) var output: String?
     @Option(name: .customLong("as-of"), help: "progress: the date to evaluate on (default: today).") var asOf: String?
     @Option(help: "progress: only this stack.") var stack: String?
     @Option(help: "progress: only learners of this cohort.") var cohort: String?
 
+    func validate() throws {
+        if kind == "badge" {
+            if names.count != 2 { throw ValidationError("export badge needs LEARNER CREDENTIAL") }
+        } else if !names.isEmpty {
+            throw ValidationError("export \(kind) takes no more arguments")
+        }
+    }
+
     func run() throws {
         if kind == "stacks" {
             try StackCommand.Export.write(try database.openForReading(), code: stack, to: output)
+            return
+        }
+        if kind == "badge" {
+            // The original file of an imported badge, byte for byte, so that it
+            // can still be verified elsewhere.
+            let store = try database.openForReading()
+            let record = try store.awards.locate(learner: names[0], credential: names[1], earnedOn: try parseDay(earned, "earned_on"))
+            guard let source = try store.awards.source(of: record.award.id!) else {
+                throw CredfolioError.notFound("the award of \(names[1]) to \(names[0]) was typed in, not imported from a badge")
+            }
+            try writeOutput(to: output) { sink in
+                source.original.withUnsafeBufferPointer { sink.write(bytes: $0) }
+            }
             return
         }
         if kind == "progress" {

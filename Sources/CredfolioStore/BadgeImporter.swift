@@ -184,6 +184,18 @@ extension LearnerRepository {
         return out
     }
 
+    /// The learner's addresses besides the main one, sorted.
+    func otherEmails(_ id: Int64) throws -> [String] {
+        try db.fetch("SELECT address FROM learner_email WHERE learner_id = ? ORDER BY address", [.integer(id)]) { $0.string(0) }
+    }
+
+    /// Replaces the learner's other addresses with `addresses`.
+    func setOtherEmails(_ id: Int64, _ addresses: [String]) throws {
+        try db.execute("DELETE FROM learner_email WHERE learner_id = ?", id)
+        let insert = try db.cachedStatement("INSERT OR IGNORE INTO learner_email (learner_id, address) VALUES (?, ?)")
+        for address in addresses { try insert.execute([.integer(id), .text(address)]) }
+    }
+
     /// Adds an address the learner's badges may be issued to.
     public func addEmail(_ handle: String, _ address: String) throws {
         let learner = try get(handle)

@@ -23,7 +23,7 @@ public struct Importer {
 
         public var columns: [String] {
             switch self {
-            case .learners: return ["handle", "name", "email", "cohort", "notes", "created_on"]
+            case .learners: return ["handle", "name", "email", "cohort", "notes", "created_on", "emails"]
             case .skills: return ["code", "name", "category", "framework", "framework_id"]
             case .credentials:
                 return ["code", "title", "issuer", "kind", "hours", "credits", "credit_unit", "cost", "currency", "weeks",
@@ -93,14 +93,23 @@ public struct Importer {
                 if table.has(4) { learner.notes = try table.value(4) ?? "" }
                 if let created = try table.value(5), !created.isEmpty { learner.createdOn = try Field.day(created, "created_on") }
                 learner = try learner.validated()
+                // The learner's other addresses, `;`-separated; absent, they stay as they are.
+                var others: [String]?
+                if table.has(6) {
+                    others = try (table.value(6) ?? "").split(separator: ";").map { String($0).trimmingSpaces() }
+                        .filter { !$0.isEmpty }.map { try Field.email($0, "emails") ?? $0 }
+                }
                 if let existing {
                     try duplicate("learner \(handle)", &touched, existing.id!)
-                    if learner == existing { summary.unchanged += 1; return }
+                    let emailsChanged = try others.map { try Set($0.map { $0.lowercased() }) != Set(repository.otherEmails(existing.id!).map { $0.lowercased() }) } ?? false
+                    if learner == existing && !emailsChanged { summary.unchanged += 1; return }
                     try repository.update(learner)
+                    if let others { try repository.setOtherEmails(existing.id!, others) }
                     summary.updated += 1
                 } else {
                     let added = try repository.insert(learner)
                     _ = touched.mark(added.id!)
+                    if let others { try repository.setOtherEmails(added.id!, others) }
                     summary.inserted += 1
                 }
             }

@@ -305,7 +305,7 @@ struct OutputLossTests {
         for prefix in ["", "trap '' PIPE; "] {
             let started = Date()
             let result = try cli.shell(prefix + "credfolio export learners 2>err.txt | head -1; cat err.txt")
-            #expect(result.stdout == "handle,name,email,cohort,notes,created_on\n", "\(prefix)")
+            #expect(result.stdout == "handle,name,email,cohort,notes,created_on,emails\n", "\(prefix)")
             #expect(Date().timeIntervalSince(started) < 20)
             let list = try cli.shell(prefix + "credfolio learner list --format csv 2>err.txt | head -2; cat err.txt")
             #expect(list.stdout.hasPrefix("handle,name,email,cohort,notes,created_on\nl0,") && list.stdout.split(separator: "\n").count == 2)

@@ -64,6 +64,7 @@ let package = Package(
             dependencies: [
                 "CredfolioCore", "CredfolioStore", "CredfolioEngine", "CredfolioCBC", "CredfolioBadges",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),

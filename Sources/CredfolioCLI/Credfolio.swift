@@ -14,7 +14,7 @@ public struct Credfolio: ParsableCommand {
         subcommands: [
             LearnerCommand.self, SkillCommand.self, CredentialCommand.self, AwardCommand.self, StackCommand.self,
             ProgressCommand.self, NextCommand.self, GapCommand.self, ReportCommand.self,
-            ImportCommand.self, ExportCommand.self, BackupCommand.self, RestoreCommand.self, DoctorCommand.self,
+            ImportCommand.self, ExportCommand.self, KeyCommand.self, BackupCommand.self, RestoreCommand.self, DoctorCommand.self,
         ]
     )
 

@@ -114,7 +114,10 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @Argument(help: "learners, skills, credentials, awards, progress (CSV), stacks (JSON), or badge LEARNER CREDENTIAL.")
     var kind: String
-    @Argument(help: "badge: the learner's handle and the credential's code.") var names: [String] = []
+    @Argument(help: "badge: the learner's handle and the credential's code; clr: the learner's handle.") var names: [String] = []
+    @Option(name: .customLong("sign-key"), help: "clr: sign the portfolio as a VC-JWT with this key (from credfolio key generate).",
+            completion: .file())
+    var signKey: String?
     @Option(name: .customLong("earned"), help: "badge: the earned-on date that picks one of several awards.") var earned: String?
     @Option(name: .shortAndLong, help: "Write to this file instead of standard output.", completion: .file()) var output: String?
     @Option(name: .customLong("as-of"), help: "progress: the date to evaluate on (default: today).") var asOf: String?
@@ -124,6 +127,8 @@ struct ExportCommand: ParsableCommand {
     func validate() throws {
         if kind == "badge" {
             if names.count != 2 { throw ValidationError("export badge needs LEARNER CREDENTIAL") }
+        } else if kind == "clr" {
+            if names.count != 1 { throw ValidationError("export clr needs LEARNER") }
         } else if !names.isEmpty {
             throw ValidationError("export \(kind) takes no more arguments")
         }
@@ -132,6 +137,16 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         if kind == "stacks" {
             try StackCommand.Export.write(try database.openForReading(), code: stack, to: output)
+            return
+        }
+        if kind == "clr" {
+            let day = try asOfDay(asOf)
+            let key = try signKey.map(KeyCommand.read)
+            let store = try database.openForReading()
+            let clr = try store.clr(for: names[0], asOf: day)
+            let text = try key.map { try JWS.signEdDSA(payload: Array(clr.serialized(pretty: false).utf8), key: $0, type: "vc+jwt") }
+                ?? clr.serialized()
+            try writeOutput(to: output) { $0.write(text + "\n") }
             return
         }
         if kind == "badge" {

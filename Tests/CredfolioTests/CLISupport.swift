@@ -64,6 +64,10 @@ struct CLI {
 
     /// Runs and expects failure; returns standard error.
     func fails(_ arguments: String..., status: Int32 = 1, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        try fails(arguments, status: status, sourceLocation: sourceLocation)
+    }
+
+    func fails(_ arguments: [String], status: Int32 = 1, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
         let result = try run(arguments)
         #expect(result.status == status, "credfolio \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)", sourceLocation: sourceLocation)
         return result.stderr

@@ -4,8 +4,8 @@ public import CredfolioCore
 ///
 /// Open Badges bake their assertion or credential into an `iTXt` chunk
 /// (keyword `openbadges`, `openbadgecredential` or `clrcredential`),
-/// uncompressed. A `tEXt` chunk with those keywords is accepted too; a
-/// compressed `zTXt` or a compressed `iTXt` is refused by name.
+/// uncompressed. A `tEXt` or `zTXt` chunk, or a compressed `iTXt`, with
+/// those keywords is accepted too, defensively.
 public enum PNGChunks {
     static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
     /// No chunk of a badge image needs more: a larger one is refused before it is read.
@@ -51,16 +51,20 @@ public enum PNGChunks {
                 guard let languageEnd = rest.firstIndex(of: 0) else { break }
                 rest = rest[(languageEnd + 1)...]
                 guard let translatedEnd = rest.firstIndex(of: 0) else { break }
+                var text = Array(rest[(translatedEnd + 1)...])
+                // Open Badges bake uncompressed; a compressed one is read defensively.
                 if compressed {
-                    if BadgeKeyword(rawValue: keyword) != nil {
-                        throw .invalid("the PNG's \(keyword) chunk is compressed, which Open Badges do not allow and credfolio does not read")
-                    }
-                    break
+                    guard BadgeKeyword(rawValue: keyword) != nil else { break }
+                    text = try Inflate.zlib(text, limit: maxChunkBytes)
                 }
-                texts.append((keyword, String(decoding: rest[(translatedEnd + 1)...], as: UTF8.self)))
+                texts.append((keyword, String(decoding: text, as: UTF8.self)))
             case "zTXt":
-                if let zero = data.firstIndex(of: 0), BadgeKeyword(rawValue: String(decoding: data[..<zero], as: UTF8.self)) != nil {
-                    throw .invalid("the PNG's badge is in a compressed zTXt chunk, which credfolio does not read; bake it uncompressed (iTXt)")
+                // keyword \0 method compressed-text, read defensively for a badge keyword.
+                if let zero = data.firstIndex(of: 0), zero + 1 < data.count {
+                    let keyword = String(decoding: data[..<zero], as: UTF8.self)
+                    if BadgeKeyword(rawValue: keyword) != nil {
+                        texts.append((keyword, String(decoding: try Inflate.zlib(Array(data[(zero + 2)...]), limit: maxChunkBytes), as: UTF8.self)))
+                    }
                 }
             case "IEND":
                 sawEnd = true

@@ -445,3 +445,49 @@ struct InteropTests {
         #expect(teamwork.count == 2)
     }
 }
+
+@Suite("Badges: compressed PNG text chunks, read defensively")
+struct InflateTests {
+    static func bytes(_ hex: String) -> [UInt8] {
+        var out: [UInt8] = []
+        var i = hex.startIndex
+        while i < hex.endIndex {
+            let j = hex.index(i, offsetBy: 2)
+            out.append(UInt8(hex[i..<j], radix: 16)!)
+            i = j
+        }
+        return out
+    }
+
+    /// `credential` compressed by zlib at levels 0 (stored) and 9 (dynamic
+    /// Huffman); "hello hello" at level 9 (fixed Huffman).
+    static let credential = #"{"@context":["https://www.w3.org/ns/credentials/v2"],"id":"urn:uuid:z-1","type":["VerifiableCredential","OpenBadgeCredential"],"issuer":{"id":"https://issuer.test","name":"Zip Academy"},"validFrom":"2026-02-02T00:00:00Z","credentialSubject":{"id":"did:example:z","type":["AchievementSubject"],"achievement":{"id":"https://issuer.test/achievements/zip","type":["Achievement"],"name":"Compression Basics","humanCode":"zip-basics"}}}"#
+    static let stored = "780101ae0151fe" + credential.utf8.map { String(format: "%02x", $0) }.joined() + "e63791ec"
+    static let dynamic = "78da7d8f3d4fc3301086ff4a75731287203178a28dc4ca0062286270eca3318a3fe48fa44d95ff8e43689b0121ddf4debd8f1f9fe1911b1df01880be431b82f5949061188ae1be30ee40b427dca1401d24eb3ce92bf8c8400aa0109da6314a41c7fc0e3208278b33e30d9dfc94ace9b0bef6d2fad9a2de317158a733c9fb880ee879615e0496b808e843ea6aa6121af6d26eb69c0954279832e85927c593332aadaab27ac8cb2acd6b59d29fd9a7e2cdfc25365fc8c3f52191bcf1c894ed908e2bfb2d6f25f6a852eb524996ec96fea74a56779e8cd2fe0d9e89bf5faa8db20ebd97466f76cc4bee53a58d8ae9da88f92041f266594cd3f40de63791ec"
+
+    @Test("stored, fixed and dynamic Huffman blocks inflate exactly; damage and a bad Adler-32 are refused")
+    func inflate() throws {
+        #expect(try Inflate.zlib(Self.bytes(Self.stored), limit: 1 << 20) == Array(Self.credential.utf8))
+        #expect(try Inflate.zlib(Self.bytes(Self.dynamic), limit: 1 << 20) == Array(Self.credential.utf8))
+        #expect(try Inflate.zlib(Self.bytes("78dacb48cdc9c957c800910019910449"), limit: 100) == Array("hello hello".utf8))
+        var damaged = Self.bytes(Self.dynamic)
+        damaged[damaged.count - 1] ^= 1
+        #expect(throws: CredfolioError.self) { try Inflate.zlib(damaged, limit: 1 << 20) }
+        #expect(throws: CredfolioError.invalid("the compressed chunk inflates to more than 10 bytes")) {
+            try Inflate.zlib(Self.bytes(Self.dynamic), limit: 10)
+        }
+    }
+
+    @Test("a badge in a zTXt chunk, or a compressed iTXt, is read like an uncompressed one")
+    func compressedChunks() throws {
+        let data = Array("openbadgecredential".utf8) + [0, 0] + Self.bytes(Self.dynamic)
+        var png = PNGChunks.signature + PNGChunks.chunk(type: "IHDR", data: [0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0])
+        png += PNGChunks.chunk(type: "zTXt", data: data) + PNGChunks.chunk(type: "IEND", data: [])
+        let badges = try BadgeReader().read(png)
+        #expect(badges.first?.name == "Compression Basics" && badges.first?.format == "ob3-png")
+        let itxt = Array("openbadgecredential".utf8) + [0, 1, 0, 0, 0] + Self.bytes(Self.stored)
+        var png2 = PNGChunks.signature + PNGChunks.chunk(type: "iTXt", data: itxt)
+        png2 += PNGChunks.chunk(type: "IEND", data: [])
+        #expect(try BadgeReader().read(png2).first?.code == "zip-basics")
+    }
+}

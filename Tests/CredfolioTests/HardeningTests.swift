@@ -566,7 +566,7 @@ struct NewUserTests {
                 == "imported 1 award: 1 new, 0 updated, 0 unchanged\n")
     }
 
-    @Test("the README's quick start runs as written, on a new database")
+    @Test("the README's quick start, and the badges session after it, run as written, on a new database")
     func quickStart() throws {
         let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("README.md")
@@ -581,5 +581,12 @@ struct NewUserTests {
         let progress = try String(contentsOfFile: cli.directory.file("progress.csv"), encoding: .utf8)
         #expect(progress.hasPrefix("learner,name,cohort,stack,percent,"))
         #expect(progress.contains("sarah,Sarah Chen,spring-26,cloud-security,"))
+        // The badges section continues the quick start, in the same folder.
+        let badges = try #require(text.components(separatedBy: "## Badges and CLR").dropFirst().first?
+            .components(separatedBy: "```sh\n").dropFirst().first?.components(separatedBy: "```").first)
+        let continued = try cli.shell("set -e\n" + badges)
+        #expect(continued.status == 0, "\(continued.stderr)")
+        #expect(continued.stdout.contains("\"verification\": \"not verified: the credential is not signed\""))
+        #expect(FileManager.default.fileExists(atPath: cli.directory.file("aws-ccp.json")))
     }
 }

@@ -58,11 +58,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The rules of the reports, on plain values: effective status, lapses, work under way.
+        .target(name: "CredfolioReports", dependencies: ["CredfolioCore", "CredfolioEngine"], swiftSettings: strict),
         // The command line: parse, call the store or engine, format.
         .target(
             name: "CredfolioCLI",
             dependencies: [
-                "CredfolioCore", "CredfolioStore", "CredfolioEngine", "CredfolioCBC", "CredfolioBadges",
+                "CredfolioCore", "CredfolioStore", "CredfolioEngine", "CredfolioCBC", "CredfolioBadges", "CredfolioReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -72,7 +74,8 @@ let package = Package(
         .testTarget(
             name: "CredfolioTests",
             dependencies: [
-                "CredfolioCore", "CredfolioStore", "CredfolioEngine", "CredfolioCBC", "CredfolioBadges", "CredfolioCLI", "CSQLite",
+                "CredfolioCore", "CredfolioStore", "CredfolioEngine", "CredfolioCBC", "CredfolioBadges", "CredfolioReports",
+                "CredfolioCLI", "CSQLite",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],

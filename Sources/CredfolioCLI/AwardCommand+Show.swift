@@ -12,13 +12,15 @@ extension AwardCommand {
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
         @OptionGroup var selector: AwardSelector
+        @Option(name: .customLong("as-of"), help: "The date for the effective status (default: today).") var asOf: String?
 
         func run() throws {
+            let day = try asOfDay(asOf)
             let store = try database.openForReading()
             let record = try store.awards.locate(learner: selector.learner, credential: selector.credential,
                                                  earnedOn: try parseDay(selector.earnedOn, "earned_on"))
             let source = try store.awards.source(of: record.award.id!)
-            var report = AwardCommand.report([record])
+            var report = AwardCommand.report([record], on: day)
             let sourceColumns = ["source_format", "source_sha256", "source_imported_at", "source_verification", "source_recipient"]
             report.columns += sourceColumns
             report.rows[0] += [.text(source?.format), .text(source?.sha256), .text(source?.importedAt),

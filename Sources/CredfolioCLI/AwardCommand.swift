@@ -1,5 +1,6 @@
 import ArgumentParser
 import CredfolioCore
+import CredfolioReports
 import CredfolioStore
 
 struct AwardCommand: ParsableCommand {
@@ -18,16 +19,21 @@ struct AwardSelector: ParsableArguments {
 }
 
 extension AwardCommand {
-    static func report(_ records: [AwardRecord]) -> Report {
-        var report = Report(columns: [
-            "id", "learner", "credential", "title", "status", "started_on", "earned_on", "expires_on", "evidence_url", "notes",
-        ])
-        for r in records {
-            let a = r.award
-            report.append([.integer(a.id), .text(a.learner), .text(a.credential), .text(r.credentialTitle),
-                           .text(a.status.rawValue), .day(a.startedOn), .day(a.earnedOn), .day(r.expires),
-                           .text(a.evidenceURL), .text(a.notes)])
-        }
+    static let columns = [
+        "id", "learner", "credential", "title", "status", "effective_status", "started_on", "earned_on", "expires_on",
+        "evidence_url", "notes",
+    ]
+
+    static func row(_ r: AwardRecord, on day: Day) -> [Cell] {
+        let a = r.award
+        let effective = EffectiveStatus(status: a.status, earnedOn: a.earnedOn, expiry: r.expires, on: day)
+        return [.integer(a.id), .text(a.learner), .text(a.credential), .text(r.credentialTitle), .text(a.status.rawValue),
+                .text(effective.rawValue), .day(a.startedOn), .day(a.earnedOn), .day(r.expires), .text(a.evidenceURL), .text(a.notes)]
+    }
+
+    static func report(_ records: [AwardRecord], on day: Day) -> Report {
+        var report = Report(columns: columns)
+        for r in records { report.append(row(r, on: day)) }
         return report
     }
 
@@ -69,21 +75,41 @@ extension AwardCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "list",abstract: "List awards, by learner and credential.")
+            commandName: "list", abstract: "List awards, by learner and credential, with their effective status on the as-of date.",
+            discussion: "effective_status is earned, expired (from the day it lapses), revoked, in-progress or planned. --status filters on it.")
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
         @Option(help: "Only this learner's awards.") var learner: String?
         @Option(help: "Only awards of this credential.") var credential: String?
-        @Option(help: "Only awards with this status.") var status: AwardStatus?
+        @Option(help: "Only awards with this effective status: earned, expired, revoked, in-progress or planned.")
+        var status: EffectiveStatus?
         @Option(help: "Only awards of learners in this cohort.") var cohort: String?
+        @Option(help: "Only awards earned on or after this date.") var since: String?
+        @Option(help: "Only awards earned on or before this date.") var until: String?
+        @Option(parsing: .unconditional, help: "At most this many awards.", transform: { try Field.count($0, "limit") })
+        var limit: Int?
+        @Option(name: .customLong("as-of"), help: "The date for the effective status (default: today).") var asOf: String?
 
         func run() throws {
+            let day = try asOfDay(asOf)
+            let (from, to) = (try parseDay(since, "since"), try parseDay(until, "until"))
             let store = try database.openForReading()
-            try noteUnknownCohort(cohort, in: store)
             if let learner { _ = try store.learners.get(learner) }
             if let credential { _ = try store.credentials.get(credential) }
-            let records = try store.awards.list(learner: learner, credential: credential, status: status, cohort: cohort)
-            AwardCommand.report(records).render(output.format, to: OutputSink.standardOutput(), emptyMessage: "no awards")
+            try noteUnknownCohort(cohort, in: store)
+            let out = OutputSink.standardOutput()
+            let count = try streamReport(columns: AwardCommand.columns, format: output.format, to: out, emptyMessage: "no awards") { emit in
+                var shown = 0
+                try store.awards.forEach(learner: learner, credential: credential, cohort: cohort, since: from, until: to) { record in
+                    guard limit.map({ shown < $0 }) ?? true else { return }
+                    let row = AwardCommand.row(record, on: day)
+                    if let status, case .text(let effective) = row[5], effective != status.rawValue { return }
+                    emit(row)
+                    shown += 1
+                }
+            }
+            try out.flush()
+            if count == 0 && (status != nil || from != nil || to != nil) { note("no award matches the filters") }
         }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CredfolioCore
 import CredfolioEngine
+import CredfolioReports
 import CredfolioStore
 
 struct GapCommand: ParsableCommand {
@@ -18,6 +19,9 @@ struct GapCommand: ParsableCommand {
         let kind: String
         let code: String
         let options: [Credential]
+        /// What the learner's record could do for it: renew a lapsed
+        /// credential, or finish work under way.
+        var note: String? = nil
     }
 
     func run() throws {
@@ -26,12 +30,13 @@ struct GapCommand: ParsableCommand {
         let compiled = try context.portfolio.stack(stack)
         let held = context.held()
         let evaluation = compiled.evaluate(held, catalog: catalog)
-        let gaps = Self.gaps(compiled, evaluation: evaluation, held: held, catalog: catalog)
+        let gaps = Self.gaps(compiled, evaluation: evaluation, held: held, catalog: catalog, standing: context.standing)
 
         let out = OutputSink.standardOutput()
-        var report = Report(columns: ["requirement", "kind", "code", "options"])
+        var report = Report(columns: ["requirement", "kind", "code", "options", "note"])
         for g in gaps {
-            report.append([.text(g.requirement), .text(g.kind), .text(g.code), .text(g.options.map(\.code).joined(separator: ";"))])
+            report.append([.text(g.requirement), .text(g.kind), .text(g.code), .text(g.options.map(\.code).joined(separator: ";")),
+                           .text(g.note)])
         }
         switch output.format {
         case .csv: report.render(.csv, to: out)
@@ -39,6 +44,7 @@ struct GapCommand: ParsableCommand {
             out.write(JSONValue.array(gaps.map { g in
                 .object([
                     ("requirement", .string(g.requirement)), ("kind", .string(g.kind)), ("code", .string(g.code)),
+                    ("note", .optional(g.note)),
                     ("options", .array(g.options.map { c in
                         .object([("code", .string(c.code)), ("title", .string(c.title)),
                                  ("cost", .number(Double(c.costCents) / 100)), ("hours", .integer(c.hours)),
@@ -53,12 +59,12 @@ struct GapCommand: ParsableCommand {
                 out.write(evaluation.complete ? "no gaps: the stack is complete\n" : "no single requirement is missing\n")
                 return
             }
-            var table = Report(columns: ["missing", "kind", "met by (cheapest first)"])
+            var table = Report(columns: ["missing", "kind", "met by (renewals first, then cheapest)", "note"])
             for g in gaps {
                 let shown = g.options.prefix(5).map { "\($0.code) (\(Money.format(cents: $0.costCents)), \($0.hours) h)" }
                 let more = g.options.count > 5 ? ", and \(g.options.count - 5) more" : ""
                 table.append([.text(g.code), .text(g.kind),
-                              .text(shown.isEmpty ? "nothing in the catalog" : shown.joined(separator: ", ") + more)])
+                              .text(shown.isEmpty ? "nothing in the catalog" : shown.joined(separator: ", ") + more), .text(g.note)])
             }
             table.render(.table, to: out)
         }
@@ -68,10 +74,17 @@ struct GapCommand: ParsableCommand {
     /// credentials not held that would meet each, cheapest first. An
     /// unfinished `choose` whose alternatives are not all needed is one
     /// gap, `K of (A|B)` as in `missing`, with every alternative's options.
-    static func gaps(_ stack: CompiledStack, evaluation: Evaluation, held: HeldSet, catalog: Catalog) -> [Gap] {
+    static func gaps(_ stack: CompiledStack, evaluation: Evaluation, held: HeldSet, catalog: Catalog,
+                     standing: Standing? = nil) -> [Gap] {
+        /// Credentials to renew first, then the cheapest.
         func cheapest(_ indices: [Int]) -> [Credential] {
-            Set(indices).filter { !held.contains($0) }.map { catalog[$0] }
-                .sorted { ($0.costCents, $0.hours, $0.code) < ($1.costCents, $1.hours, $1.code) }
+            Set(indices).filter { !held.contains($0) }
+                .sorted {
+                    let (a, b) = (catalog[$0], catalog[$1])
+                    let (ra, rb) = (standing?.lapsed[$0] != nil ? 0 : 1, standing?.lapsed[$1] != nil ? 0 : 1)
+                    return (ra, a.costCents, a.hours, a.code) < (rb, b.costCents, b.hours, b.code)
+                }
+                .map { catalog[$0] }
         }
         let progress = stack.progress(held: held, projected: held, catalog: catalog)
         func visit(_ id: Int) -> [Gap] {
@@ -80,9 +93,11 @@ struct GapCommand: ParsableCommand {
             switch node.kind {
             case .credential(let i):
                 if held.contains(i) { return [] }
-                return [Gap(requirement: node.label, kind: "credential", code: catalog[i].code, options: cheapest([i]))]
+                return [Gap(requirement: node.label, kind: "credential", code: catalog[i].code, options: cheapest([i]),
+                            note: standing?.mark(i))]
             case .skill(let code, let teachers):
-                return [Gap(requirement: node.label, kind: "skill", code: code, options: cheapest(teachers))]
+                return [Gap(requirement: node.label, kind: "skill", code: code, options: cheapest(teachers),
+                            note: teachers.lazy.compactMap { standing?.mark($0) }.first)]
             case .hours(_, let from), .credits(_, _, let from):
                 let isHours: Bool
                 if case .hours = node.kind { isHours = true } else { isHours = false }

@@ -60,11 +60,13 @@ extension LearnerCommand {
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
         @Argument(help: "The learner's handle.") var handle: String
+        @Option(name: .customLong("as-of"), help: "The date for the awards' effective status (default: today).") var asOf: String?
 
         func run() throws {
+            let day = try asOfDay(asOf)
             let store = try database.openForReading()
             let learner = try store.learners.get(handle)
-            let awards = AwardCommand.report(try store.awards.list(learner: handle))
+            let awards = AwardCommand.report(try store.awards.list(learner: handle), on: day)
             let details = LearnerCommand.report([learner])
             let out = OutputSink.standardOutput()
             switch output.format {

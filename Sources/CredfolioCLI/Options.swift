@@ -2,6 +2,7 @@ public import ArgumentParser
 public import CredfolioCore
 public import CredfolioEngine
 import CredfolioStore
+public import CredfolioReports
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,6 +12,7 @@ extension CredentialKind: ExpressibleByArgument {}
 extension DeliveryFormat: ExpressibleByArgument {}
 extension AwardStatus: ExpressibleByArgument {}
 extension Measure: ExpressibleByArgument {}
+extension EffectiveStatus: ExpressibleByArgument {}
 
 /// Where the database is: `--db`, else `$CREDFOLIO_DB`, else
 /// `$XDG_DATA_HOME/credfolio/credfolio.db` (`~/.local/share/…` by default).

@@ -39,7 +39,7 @@ struct ProgressCommand: ParsableCommand {
             out.write(JSONValue.object([
                 ("learner", .string(learner.handle)), ("name", .string(learner.name)), ("as_of", .string(day.description)),
                 ("assumed", .array(assume.map(JSONValue.string))),
-                ("stacks", .array(progress.map { ProgressFormatting.json($0, catalog: catalog) })),
+                ("stacks", .array(progress.map { ProgressFormatting.json($0, catalog: catalog, standing: context.standing) })),
             ]).serialized() + "\n")
         case .table:
             var heading = "\(learner.name) (\(learner.handle)), as of \(day)"
@@ -53,7 +53,7 @@ struct ProgressCommand: ParsableCommand {
                           + (p.complete ? "  complete" : "")
                           + "   projected \(ProgressFormatting.percent(p.projectedPercent))%"
                           + "   \(p.requirementsMet) of \(p.requirementsTotal) requirements met\n")
-                out.write(ProgressFormatting.tree(p, catalog: catalog))
+                out.write(ProgressFormatting.tree(p, catalog: catalog, standing: context.standing))
                 let missing = p.missing(catalog: catalog)
                 if !missing.isEmpty { out.write("  missing: " + missing.joined(separator: ", ") + "\n") }
             }

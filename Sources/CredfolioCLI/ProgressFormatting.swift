@@ -1,6 +1,7 @@
 import CredfolioCBC
 import CredfolioCore
 import CredfolioEngine
+import CredfolioReports
 import CredfolioStore
 
 /// How progress is shown: the same rows for `progress --format csv`,
@@ -61,8 +62,24 @@ enum ProgressFormatting {
         node.stack.map { "stack \($0): " + node.label } ?? node.label
     }
 
+    /// The mark of a leaf that is not met but that the learner's record
+    /// could meet: a lapsed credential (`expired 2026-09-15: renew`) or work
+    /// under way (`in progress since 2026-10-01`); for a skill, through any
+    /// credential that teaches it.
+    static func mark(_ p: StackProgress, _ id: Int, standing: Standing?) -> String? {
+        guard let standing, !p.current.isMet(id) else { return nil }
+        switch p.stack.nodes[id].kind {
+        case .credential(let i):
+            return standing.mark(i)
+        case .skill(_, let teachers):
+            return teachers.lazy.compactMap { standing.mark($0) }.first
+        default:
+            return nil
+        }
+    }
+
     /// The requirement tree, one line per node, indented.
-    static func tree(_ p: StackProgress, catalog: Catalog, indent: String = "  ") -> String {
+    static func tree(_ p: StackProgress, catalog: Catalog, standing: Standing? = nil, indent: String = "  ") -> String {
         var lines: [(String, String)] = []
         func visit(_ id: Int, depth: Int) {
             let node = p.stack.nodes[id]
@@ -70,6 +87,7 @@ enum ProgressFormatting {
             let prefix = indent + String(repeating: "    ", count: depth) + marker(value) + " " + label(node)
             var detail = p.detail(id, catalog: catalog).text
             if !node.children.isEmpty { detail = percent(value * 100) + "%, " + detail }
+            if let mark = mark(p, id, standing: standing) { detail += ": " + mark }
             lines.append((prefix, detail))
             for child in node.children { visit(child, depth: depth + 1) }
         }
@@ -80,7 +98,7 @@ enum ProgressFormatting {
         }.joined(separator: "\n") + "\n"
     }
 
-    static func treeJSON(_ p: StackProgress, catalog: Catalog) -> JSONValue {
+    static func treeJSON(_ p: StackProgress, catalog: Catalog, standing: Standing? = nil) -> JSONValue {
         func visit(_ id: Int) -> JSONValue {
             let node = p.stack.nodes[id]
             let (by, text) = p.detail(id, catalog: catalog)
@@ -92,13 +110,14 @@ enum ProgressFormatting {
                 ("satisfied_by", .array(by.map(JSONValue.string))),
                 ("detail", .string(text)),
             ]
+            if let mark = mark(p, id, standing: standing) { members.append(("mark", .string(mark))) }
             if !node.children.isEmpty { members.append(("children", .array(node.children.map(visit)))) }
             return .object(members)
         }
         return visit(p.stack.root)
     }
 
-    static func json(_ p: StackProgress, catalog: Catalog) -> JSONValue {
+    static func json(_ p: StackProgress, catalog: Catalog, standing: Standing? = nil) -> JSONValue {
         .object([
             ("stack", .string(p.code)),
             ("title", .optional(p.stack.definition.title)),
@@ -109,7 +128,7 @@ enum ProgressFormatting {
             ("requirements_total", .integer(Int64(p.requirementsTotal))),
             ("missing", .array(p.missingItems(catalog: catalog).map(\.json))),
             ("exact", .bool(p.current.exact && p.projected.exact)),
-            ("requirements", treeJSON(p, catalog: catalog)),
+            ("requirements", treeJSON(p, catalog: catalog, standing: standing)),
         ])
     }
 
@@ -135,6 +154,8 @@ struct LearnerPortfolio {
     let learner: Learner
     let portfolio: Portfolio
     let facts: [AwardFact]
+    /// What the learner's record says of each credential: held, lapsed, under way.
+    let standing: Standing
 
     init(_ database: DatabaseOptions, learner handle: String, stack: String?, asOf: String?) throws {
         day = try asOfDay(asOf)
@@ -142,6 +163,7 @@ struct LearnerPortfolio {
         learner = try store.learners.get(handle)
         portfolio = try Portfolio(store, only: stack, fallback: CBCSolver())
         facts = try portfolio.facts(of: learner)
+        standing = Standing(facts, catalog: portfolio.catalog, on: day, startedOn: try portfolio.startedOn(of: learner))
     }
 
     var catalog: Catalog { portfolio.catalog }

@@ -132,3 +132,61 @@ struct Report {
         return out
     }
 }
+
+/// A report whose rows are produced, not kept: `rows` calls its argument
+/// once per row, and is called once for CSV and JSON (written as they
+/// come) and twice for a table (first to measure the columns, then to
+/// write them), so that memory does not grow with the number of rows.
+/// Returns the number of rows.
+@discardableResult
+func streamReport(columns: [String], format: OutputFormat, to sink: OutputSink, emptyMessage: String? = nil,
+                  rows: (_ emit: ([Cell]) -> Void) throws -> Void) throws -> Int {
+    var count = 0
+    switch format {
+    case .csv:
+        let csv = CSVWriter(sink: sink)
+        csv.row(columns)
+        try rows { row in
+            for cell in row { cell.write(to: csv) }
+            csv.endRow()
+            count += 1
+        }
+    case .json:
+        sink.write("[")
+        try rows { row in
+            sink.write(count == 0 ? "\n  " : ",\n  ")
+            let object = JSONValue.object(zip(columns, row).map { ($0, $1.json) }).serialized()
+            sink.write(object.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n  "))
+            count += 1
+        }
+        sink.write(count == 0 ? "]\n" : "\n]\n")
+    case .table:
+        var widths = columns.map { $0.count }
+        var numeric = columns.map { _ in true }, anyNumber = columns.map { _ in false }
+        try rows { row in
+            for (i, cell) in row.enumerated() {
+                widths[i] = max(widths[i], cell.display.count)
+                if cell.isNumeric { anyNumber[i] = true } else if !cell.display.isEmpty { numeric[i] = false }
+            }
+            count += 1
+        }
+        if count == 0 {
+            if let emptyMessage { sink.write(emptyMessage + "\n") }
+            return 0
+        }
+        let right = zip(numeric, anyNumber).map { $0 && $1 }
+        func line(_ cells: [String]) {
+            var text = ""
+            for (i, cell) in cells.enumerated() {
+                let pad = String(repeating: " ", count: widths[i] - cell.count)
+                if i > 0 { text += "  " }
+                text += right[i] ? pad + cell : (i == cells.count - 1 ? cell : cell + pad)
+            }
+            while text.last == " " { text.removeLast() }
+            sink.write(text + "\n")
+        }
+        line(columns.map { $0.uppercased() })
+        try rows { row in line(row.map(\.display)) }
+    }
+    return count
+}

@@ -152,6 +152,13 @@ public enum Field {
         return value
     }
 
+    /// A count of rows, from 1 to 1,000,000,000.
+    public static func count(_ text: String, _ name: String) throws(CredfolioError) -> Int {
+        let value = try wholeNumber(text, name, max: 1_000_000_000)
+        guard value >= 1 else { throw fail(name, text, "must be at least 1") }
+        return Int(value)
+    }
+
     /// A number of days from 0 to ``Limits/maxDays``.
     public static func days(_ text: String, _ name: String) throws(CredfolioError) -> Int {
         Int(try wholeNumber(text, name, max: Int64(Limits.maxDays)))

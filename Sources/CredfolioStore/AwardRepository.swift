@@ -47,6 +47,22 @@ public struct AwardRepository {
             row: Self.read)
     }
 
+    /// Every award matching the filters, streamed in learner, credential and
+    /// earned-on order: one row in memory at a time. `since` and `until`
+    /// bound the earned-on date (inclusive); an unfinished award has none.
+    public func forEach(learner: String? = nil, credential: String? = nil, cohort: String? = nil,
+                        since: Day? = nil, until: Day? = nil, _ body: (AwardRecord) throws -> Void) throws {
+        var clauses: [String] = [], values: [DatabaseValue] = []
+        if let learner { clauses.append("l.handle = ?"); values.append(.text(learner)) }
+        if let credential { clauses.append("c.code = ?"); values.append(.text(credential)) }
+        if let cohort { clauses.append("l.cohort = ?"); values.append(.text(cohort)) }
+        if let since { clauses.append("a.earned_on >= ?"); values.append(.text(since.description)) }
+        if let until { clauses.append("a.earned_on <= ?"); values.append(.text(until.description)) }
+        let whereClause = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
+        try db.prepare(Self.select + whereClause + " ORDER BY l.handle, c.code, ifnull(a.earned_on, '9999'), a.id")
+            .forEachRow(values) { try body(try Self.read($0)) }
+    }
+
     public func get(id: Int64) throws -> AwardRecord {
         guard let record = try db.cachedStatement(Self.select + " WHERE a.id = ?").first([.integer(id)], Self.read) else {
             throw CredfolioError.notFound("no award \(id)")

@@ -81,6 +81,18 @@ public struct Portfolio {
         ) { row in try fact(row, offset: 0) }
     }
 
+    /// The day work started on each credential the learner has under way
+    /// (an in-progress or planned award with a started-on date).
+    public func startedOn(of learner: Learner) throws -> [Int: Day] {
+        var started: [Int: Day] = [:]
+        try db.prepare(
+            "SELECT credential_id, started_on FROM award WHERE learner_id = ? AND status IN ('in-progress', 'planned') AND started_on IS NOT NULL"
+        ).forEachRow([.integer(learner.id!)]) { row in
+            if let i = indexByID[row.int64(0)], let day = row.optionalDay(1) { started[i] = day }
+        }
+        return started
+    }
+
     private func fact(_ row: Statement, offset: Int32) throws -> AwardFact {
         // The schema's CHECK allows exactly these four statuses, and their
         // first letters differ: no String per award row.

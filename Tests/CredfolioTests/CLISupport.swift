@@ -57,6 +57,11 @@ struct CLI {
     /// Runs and expects success; returns standard output.
     @discardableResult
     func ok(_ arguments: String..., stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        try ok(arguments, stdin: stdin, sourceLocation: sourceLocation)
+    }
+
+    @discardableResult
+    func ok(_ arguments: [String], stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
         let result = try run(arguments, stdin: stdin)
         #expect(result.status == 0, "credfolio \(arguments.joined(separator: " ")) failed: \(result.stderr)", sourceLocation: sourceLocation)
         return result.stdout

@@ -116,11 +116,11 @@ struct EngineCLITests {
         let cli = try world()
         let csv = try cli.ok("gap", "omar", "analyst", "--as-of", "2026-06-15", "--format", "csv")
         #expect(csv == """
-            requirement,kind,code,options
-            credential sql,credential,sql,sql
-            choose 1 of 2,choice,1 of (tableau|powerbi),tableau;powerbi
-            skill python,skill,python,pydata
-            100 hours,hours,100 hours,sql;pydata;tableau;powerbi
+            requirement,kind,code,options,note
+            credential sql,credential,sql,sql,
+            choose 1 of 2,choice,1 of (tableau|powerbi),tableau;powerbi,
+            skill python,skill,python,pydata,
+            100 hours,hours,100 hours,sql;pydata;tableau;powerbi,
 
             """)
     }

@@ -1,0 +1,68 @@
+public import CredfolioCore
+public import CredfolioEngine
+
+/// What an award is on a given day, whatever was stored: the rule every
+/// list and report shows as `effective_status`.
+public enum EffectiveStatus: String, CaseIterable, Sendable {
+    case earned, expired, revoked
+    case inProgress = "in-progress"
+    case planned
+
+    /// On `day`: a revoked award is revoked; an unfinished one is what it
+    /// says; an earned one is `earned` from its earned-on date until the day
+    /// before it lapses, `expired` from the day it lapses on (the same rule
+    /// as holding, ``Catalog/isHeld(_:on:)``), and `planned` before it was earned.
+    public init(status: AwardStatus, earnedOn: Day?, expiry: Day?, on day: Day) {
+        switch status {
+        case .revoked: self = .revoked
+        case .inProgress: self = .inProgress
+        case .planned: self = .planned
+        case .earned:
+            guard let earnedOn, earnedOn <= day else { self = .planned; return }
+            if let expiry, !(day < expiry) { self = .expired } else { self = .earned }
+        }
+    }
+}
+
+/// What a learner's record says of each credential on a day: held, lapsed
+/// (held once, not renewed), or under way. One home for the "longest-lasting
+/// award decides" rule.
+public struct Standing: Sendable {
+    /// Per catalog index, the day the longest-lasting held award lapses
+    /// (nil: never); only for held credentials.
+    public private(set) var held: [Int: Day?] = [:]
+    /// Per catalog index, the day it lapsed: credentials earned before and
+    /// expired by the day, with no award held now (the latest lapse).
+    public private(set) var lapsed: [Int: Day] = [:]
+    /// Per catalog index, the day work started (nil when not given):
+    /// in-progress or planned awards of credentials not held.
+    public private(set) var underWay: [Int: Day?] = [:]
+
+    public init(_ facts: [AwardFact], catalog: Catalog, on day: Day, startedOn: [Int: Day] = [:]) {
+        for fact in facts where catalog.isHeld(fact, on: day) {
+            let expiry = catalog.expiry(of: fact)
+            if let known = held[fact.credential] {
+                // The award that lasts longest decides.
+                if let current = known, expiry == nil || expiry! > current { held[fact.credential] = expiry }
+            } else {
+                held[fact.credential] = expiry
+            }
+        }
+        for fact in facts where fact.status == .earned && held[fact.credential] == nil {
+            guard let earned = fact.earnedOn, earned <= day, let expiry = catalog.expiry(of: fact), expiry <= day else { continue }
+            if lapsed[fact.credential].map({ expiry > $0 }) ?? true { lapsed[fact.credential] = expiry }
+        }
+        for fact in facts where (fact.status == .inProgress || fact.status == .planned) && held[fact.credential] == nil {
+            underWay[fact.credential] = startedOn[fact.credential]
+        }
+    }
+
+    /// How a leaf of credential `i`, not met now, could be met by what the
+    /// learner already did: `expired 2026-09-15: renew` or
+    /// `in progress since 2026-10-01`; nil otherwise.
+    public func mark(_ i: Int) -> String? {
+        if let lapse = lapsed[i] { return "expired \(lapse): renew" }
+        if let started = underWay[i] { return started.map { "in progress since \($0)" } ?? "in progress" }
+        return nil
+    }
+}

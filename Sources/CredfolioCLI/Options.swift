@@ -84,3 +84,45 @@ func noteUnknownCohort(_ cohort: String?, in store: Store) throws {
          + (similar.map { "; did you mean \($0)?" } ?? "")
          + (cohorts.isEmpty ? "; no learner has a cohort yet" : "; cohorts: " + cohorts.joined(separator: ", ")))
 }
+
+extension CohortQuery.Sort: ExpressibleByArgument {}
+
+/// The filters, order and limit of `report cohort` and `export progress`.
+struct CohortQueryOptions: ParsableArguments {
+    @Flag(help: "Only stacks the learner has not completed.") var incomplete = false
+    @Flag(help: "Only stacks the learner has completed.") var complete = false
+    @Option(name: .customLong("min-percent"), parsing: .unconditional, help: "Only rows at or above this percent.",
+            transform: { try Field.decimal($0, "min-percent", max: 100) })
+    var minPercent: Double?
+    @Option(name: .customLong("max-percent"), parsing: .unconditional, help: "Only rows at or below this percent.",
+            transform: { try Field.decimal($0, "max-percent", max: 100) })
+    var maxPercent: Double?
+    @Flag(help: "Only learners who have stalled on the stack (see --stalled-after).") var stalled = false
+    @Option(name: .customLong("stalled-after"), parsing: .unconditional,
+            help: "Days without an earned award after which an incomplete stack counts as stalled (default 90).",
+            transform: { try Field.days($0, "stalled-after") })
+    var stalledAfter: Int = Stall.defaultDays
+    @Option(help: "Order by percent, projected, last-earned or name (ascending; --desc for descending).")
+    var sort: CohortQuery.Sort?
+    @Flag(help: "With --sort: descending.") var desc = false
+    @Option(parsing: .unconditional, help: "At most this many rows.", transform: { try Field.count($0, "limit") })
+    var limit: Int?
+
+    func query() throws -> CohortQuery {
+        if incomplete && complete { throw ValidationError("--incomplete and --complete exclude each other") }
+        if let minPercent, let maxPercent, minPercent > maxPercent {
+            throw ValidationError("--min-percent \(NumberText.plain(minPercent)) is above --max-percent \(NumberText.plain(maxPercent))")
+        }
+        if desc && sort == nil { throw ValidationError("--desc goes with --sort") }
+        var q = CohortQuery()
+        q.incompleteOnly = incomplete
+        q.completeOnly = complete
+        q.minPercent = minPercent
+        q.maxPercent = maxPercent
+        q.stalledOnly = stalled
+        q.sort = sort
+        q.descending = desc
+        q.limit = limit
+        return q
+    }
+}

@@ -1,6 +1,7 @@
 import CredfolioCBC
 import CredfolioCore
 import CredfolioEngine
+import CredfolioReports
 import CredfolioStore
 #if canImport(Glibc)
 import Glibc
@@ -35,6 +36,9 @@ struct ProgressExport {
     /// file's own folder, as an unnamed file. Nil (standard output) means
     /// one thread and no temporary file at all: `$TMPDIR` may be RAM.
     var spillFolder: String? = nil
+    /// Filters, order and limit (`export progress --incomplete --sort …`).
+    var query: CohortQuery? = nil
+    var stalledAfter = Stall.defaultDays
 
     func write(to csv: CSVWriter, sink: OutputSink) throws {
         try store.database.transaction {
@@ -43,26 +47,28 @@ struct ProgressExport {
                 Int.self, "SELECT count(*) FROM learner WHERE ?1 IS NULL OR cohort = ?1", cohort) ?? 0
             // Two connections read one state only under the write lock, which
             // a read-only database cannot take: then one thread.
-            guard count >= parallelThreshold, !store.isReadOnly, let spillFolder, let middle = try store.database.scalar(
+            // A sort or a limit needs every row in one place: then one thread.
+            guard count >= parallelThreshold, !store.isReadOnly, query?.sort == nil, query?.limit == nil, let spillFolder, let middle = try store.database.scalar(
                 String.self, "SELECT handle FROM learner WHERE ?1 IS NULL OR cohort = ?1 ORDER BY handle LIMIT 1 OFFSET ?2",
                 cohort, count / 2)
             else {
-                try Self.rows(portfolio: Portfolio(store, only: stack, fallback: CBCSolver()), cohort: cohort, from: nil, before: nil, asOf: asOf, to: csv)
+                try Self.rows(portfolio: Portfolio(store, only: stack, fallback: CBCSolver()), cohort: cohort, from: nil, before: nil,
+                              asOf: asOf, query: query, stalledAfter: stalledAfter, to: csv)
                 try csv.flush()
                 return
             }
             let temporary = try TemporaryFile(folder: spillFolder, named: false)
-            let worker = try Worker.start { [path = store.path, stack, cohort, asOf, fd = temporary.fd] in
+            let worker = try Worker.start { [path = store.path, stack, cohort, asOf, query, stalledAfter, fd = temporary.fd] in
                 let store = try Store(path: path, access: .read)
                 let csv = CSVWriter(sink: OutputSink(fileDescriptor: fd, name: "a temporary file"))
                 try Self.rows(portfolio: Portfolio(store, only: stack, fallback: CBCSolver()), cohort: cohort, from: middle, before: nil,
-                              asOf: asOf, to: csv)
+                              asOf: asOf, query: query, stalledAfter: stalledAfter, to: csv)
                 try csv.flush()
             }
             var firstHalf: (any Error)?
             do {
                 try Self.rows(portfolio: Portfolio(store, only: stack, fallback: CBCSolver()), cohort: cohort, from: nil, before: middle,
-                              asOf: asOf, to: csv)
+                              asOf: asOf, query: query, stalledAfter: stalledAfter, to: csv)
                 try csv.flush()
             } catch {
                 firstHalf = error
@@ -73,13 +79,27 @@ struct ProgressExport {
         }
     }
 
-    /// Writes the rows of the learners in [from, before).
-    static func rows(portfolio: Portfolio, cohort: String?, from: String?, before: String?, asOf: Day, to csv: CSVWriter) throws {
+    /// A computed row, as the memo keeps it: its cells from `stack` on, and
+    /// what the filters and the order read.
+    struct Cells {
+        let bytes: [UInt8]
+        let percent: Double
+        let projected: Double
+        let complete: Bool
+    }
+
+    /// Writes the rows of the learners in [from, before) that `query`
+    /// admits; with a `--sort` or `--limit` they are collected first, as
+    /// (key, bytes) pairs, ordered and cut, then written.
+    static func rows(portfolio: Portfolio, cohort: String?, from: String?, before: String?, asOf: Day,
+                     query: CohortQuery? = nil, stalledAfter: Int = Stall.defaultDays, to csv: CSVWriter) throws {
         let catalog = portfolio.catalog
         let stacks = portfolio.stacks.sorted { $0.definition.code < $1.definition.code }
-        var memo = Array(repeating: [ProgressKey: [UInt8]](), count: stacks.count)
+        var memo = Array(repeating: [ProgressKey: Cells](), count: stacks.count)
         var remembered = 0
         var prefix: [UInt8] = []
+        let collect = query.map { $0.sort != nil || $0.limit != nil } ?? false
+        var collected: [(row: CohortRow, bytes: [UInt8])] = []
         try portfolio.forEachLearner(cohort: cohort, from: from, before: before) { learner, facts in
             let held = catalog.holdings(facts, on: asOf)
             let projected = catalog.holdings(facts, on: asOf, projected: true)
@@ -87,21 +107,43 @@ struct ProgressExport {
             let projectedMembers = projected == held ? heldMembers : projected.members
             prefix.removeAll(keepingCapacity: true)
             ProgressFormatting.learnerCells(learner, into: &prefix)
+            var last: Day??
             for (s, stack) in stacks.enumerated() {
                 let key = stack.progressKey(held: heldMembers, projected: projectedMembers, catalog: catalog)
-                let cells: [UInt8]
+                let cells: Cells
                 if let key, let known = memo[s][key] {
                     cells = known
                 } else {
-                    cells = ProgressFormatting.progressCells(
-                        stack.progress(held: held, projected: projected, catalog: catalog), catalog: catalog, asOf: asOf)
+                    let p = stack.progress(held: held, projected: projected, catalog: catalog)
+                    cells = Cells(bytes: ProgressFormatting.progressCells(p, catalog: catalog, asOf: asOf), percent: p.percent,
+                                  projected: p.projectedPercent, complete: p.complete)
                     if let key, remembered < Self.memoLimit {
                         memo[s][key] = cells
                         remembered += 1
                     }
                 }
-                csv.rawRow(prefix, cells)
+                guard let query else {
+                    csv.rawRow(prefix, cells.bytes)
+                    continue
+                }
+                if last == nil { last = .some(facts.filter { catalog.isHeld($0, on: asOf) }.compactMap(\.earnedOn).max()) }
+                let row = CohortRow(handle: learner.handle, name: learner.name, cohort: learner.cohort, stack: stack.definition.code,
+                                    percent: cells.percent, projectedPercent: cells.projected, complete: cells.complete, missing: "",
+                                    lastEarned: last!, stalled: Stall.isStalled(lastEarned: last!, complete: cells.complete,
+                                                                               on: asOf, after: stalledAfter))
+                guard query.admits(row) else { continue }
+                if collect {
+                    collected.append((row, prefix + cells.bytes))
+                } else {
+                    csv.rawRow(prefix, cells.bytes)
+                }
             }
+        }
+        guard collect, let query else { return }
+        if query.sort != nil { collected.sort { query.precedes($0.row, $1.row) } }
+        for (i, entry) in collected.enumerated() {
+            if let limit = query.limit, i >= limit { break }
+            csv.rawRow(entry.bytes, [])
         }
     }
 }

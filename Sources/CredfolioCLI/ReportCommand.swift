@@ -2,6 +2,7 @@ import ArgumentParser
 import CredfolioCBC
 import CredfolioCore
 import CredfolioEngine
+import CredfolioReports
 import CredfolioStore
 
 struct ReportCommand: ParsableCommand {
@@ -15,19 +16,17 @@ extension ReportCommand {
         static let configuration = CommandConfiguration(
             commandName: "cohort",
             abstract: "One row per learner and stack, closest to done first, with a summary per stack.",
-            discussion: "last_earned_on is the learner's latest earned award: an old date marks a learner who has stalled.")
+            discussion: """
+                last_earned_on is the learner's latest earned award; stalled is true when no award was earned in \
+                the last --stalled-after days (the as-of date and the days before it) while the stack is incomplete. \
+                Filters narrow the rows and the summary alike; --limit cuts the rows only.
+                """)
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
         @Option(help: "Only learners of this cohort.") var cohort: String?
         @Option(help: "Only this stack.") var stack: String?
         @Option(name: .customLong("as-of"), help: "The date to evaluate on (default: today).") var asOf: String?
-
-        struct Row {
-            let learner: Learner
-            let progress: StackProgress
-            let missing: [String]
-            let lastEarned: Day?
-        }
+        @OptionGroup var query: CohortQueryOptions
 
         func run() throws {
             let day = try asOfDay(asOf)
@@ -35,48 +34,46 @@ extension ReportCommand {
             try noteUnknownCohort(cohort, in: store)
             let portfolio = try Portfolio(store, only: stack, fallback: CBCSolver())
             let catalog = portfolio.catalog
-            var rows: [Row] = []
+            let cohortQuery = try query.query()
+            var rows: [CohortRow] = []
+            var histograms = [String: PercentHistogram]()
             try portfolio.forEachLearner(cohort: cohort) { learner, facts in
                 let held = catalog.holdings(facts, on: day)
                 let projected = catalog.holdings(facts, on: day, projected: true)
                 let last = facts.filter { catalog.isHeld($0, on: day) }.compactMap(\.earnedOn).max()
                 for s in portfolio.stacks {
                     let p = s.progress(held: held, projected: projected, catalog: catalog)
-                    rows.append(Row(learner: learner, progress: p, missing: p.missing(catalog: catalog), lastEarned: last))
+                    let missing = p.missing(catalog: catalog)
+                    let shownMissing = output.format == .table && missing.count > 3
+                        ? missing.prefix(3).joined(separator: ";") + " (+\(missing.count - 3))" : missing.joined(separator: ";")
+                    let row = CohortRow(handle: learner.handle, name: learner.name, cohort: learner.cohort, stack: p.code,
+                                        percent: p.percent, projectedPercent: p.projectedPercent, complete: p.complete,
+                                        missing: shownMissing, lastEarned: last,
+                                        stalled: Stall.isStalled(lastEarned: last, complete: p.complete, on: day, after: query.stalledAfter))
+                    guard cohortQuery.admits(row) else { continue }
+                    histograms[row.stack, default: PercentHistogram()].add(row.percent, complete: row.complete)
+                    rows.append(row)
                 }
             }
-            rows.sort {
-                ($0.progress.percent, $0.progress.projectedPercent) != ($1.progress.percent, $1.progress.projectedPercent)
-                    ? ($0.progress.percent, $0.progress.projectedPercent) > ($1.progress.percent, $1.progress.projectedPercent)
-                    : ($0.learner.handle, $0.progress.code) < ($1.learner.handle, $1.progress.code)
-            }
+            rows.sort(by: cohortQuery.precedes)
+            if let limit = cohortQuery.limit, rows.count > limit { rows.removeLast(rows.count - limit) }
             var report = Report(columns: [
-                "learner", "name", "cohort", "stack", "percent", "projected_percent", "complete", "missing", "last_earned_on",
+                "learner", "name", "cohort", "stack", "percent", "projected_percent", "complete", "missing", "last_earned_on", "stalled",
             ])
             for r in rows {
-                // People get the first few missing items; programs get them all.
-                let missing = output.format == .table && r.missing.count > 3
-                    ? r.missing.prefix(3).joined(separator: ";") + " (+\(r.missing.count - 3))"
-                    : r.missing.joined(separator: ";")
                 report.append([
-                    .text(r.learner.handle), .text(r.learner.name), .text(r.learner.cohort), .text(r.progress.code),
-                    .decimal(ProgressFormatting.percent(r.progress.percent)),
-                    .decimal(ProgressFormatting.percent(r.progress.projectedPercent)), .bool(r.progress.complete),
-                    .text(missing), .day(r.lastEarned),
+                    .text(r.handle), .text(r.name), .text(r.cohort), .text(r.stack),
+                    .decimal(ProgressFormatting.percent(r.percent)), .decimal(ProgressFormatting.percent(r.projectedPercent)),
+                    .bool(r.complete), .text(r.missing), .day(r.lastEarned), .bool(r.stalled),
                 ])
             }
             var summary = Report(columns: ["stack", "learners", "complete", "median_percent"])
             for s in portfolio.stacks {
-                let percents = rows.filter { $0.progress.code == s.definition.code }.map(\.progress.percent).sorted()
-                let median: Double? = percents.isEmpty ? nil
-                    : percents.count % 2 == 1 ? percents[percents.count / 2]
-                    : (percents[percents.count / 2 - 1] + percents[percents.count / 2]) / 2
-                summary.append([
-                    .text(s.definition.code), .integer(Int64(percents.count)),
-                    .integer(Int64(rows.filter { $0.progress.code == s.definition.code && $0.progress.complete }.count)),
-                    .decimal(median.map(ProgressFormatting.percent)),
-                ])
+                let h = histograms[s.definition.code] ?? PercentHistogram()
+                summary.append([.text(s.definition.code), .integer(Int64(h.total)), .integer(Int64(h.complete)),
+                                .decimal(h.median.map(ProgressFormatting.percent))])
             }
+            if rows.isEmpty && cohortQuery.isFiltered { note("no learner and stack match the filters") }
             let out = OutputSink.standardOutput()
             switch output.format {
             case .csv: report.render(.csv, to: out)
@@ -91,6 +88,7 @@ extension ReportCommand {
                 out.write("\n")
                 summary.render(.table, to: out)
             }
+            try out.flush()
         }
     }
 

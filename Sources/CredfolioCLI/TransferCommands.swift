@@ -123,6 +123,7 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .customLong("as-of"), help: "progress: the date to evaluate on (default: today).") var asOf: String?
     @Option(help: "progress: only this stack.") var stack: String?
     @Option(help: "progress: only learners of this cohort.") var cohort: String?
+    @OptionGroup(title: "progress: filters, order and limit") var query: CohortQueryOptions
 
     func validate() throws {
         if kind == "badge" {
@@ -168,6 +169,10 @@ struct ExportCommand: ParsableCommand {
             try noteUnknownCohort(cohort, in: store)
             try writeOutput(to: output) { sink in
                 var export = ProgressExport(store: store, stack: stack, cohort: cohort, asOf: day)
+                let cohortQuery = try query.query()
+                let plain = !cohortQuery.isFiltered && cohortQuery.sort == nil && cohortQuery.limit == nil
+                export.query = plain ? nil : cohortQuery
+                export.stalledAfter = query.stalledAfter
                 export.spillFolder = output.flatMap { $0 == "-" ? nil : OutputTarget($0) }.flatMap { $0.isSpecial ? nil : $0.folder }
                 try export.write(to: CSVWriter(sink: sink), sink: sink)
             }

@@ -109,3 +109,97 @@ struct CoachCLITests {
         #expect(web.contains("\"started\": true"))
     }
 }
+
+@Suite("Coach's workflow: stalls, filters, order and limits", .serialized)
+struct CohortFilterTests {
+    /// Four learners toward one two-credential stack: ana complete, ben half
+    /// (last earned 2026-08-01), cy half (last earned 2026-06-02), dee nothing toward it.
+    func world() throws -> CLI {
+        let cli = try CLI()
+        try cli.ok("import", "credentials", try cli.directory.write("c.csv", "code,title\na,A\nb,B\nx,X\n"))
+        try cli.ok("import", "learners", try cli.directory.write("l.csv", "handle,name,cohort\nana,Ana,k\nben,Ben,k\ncy,Cy,k\ndee,Dee,k\n"))
+        try cli.ok("import", "awards", try cli.directory.write("a.csv", """
+            learner,credential,earned_on
+            ana,a,2026-01-05
+            ana,b,2026-02-05
+            ben,a,2026-08-01
+            cy,b,2026-06-02
+            dee,x,2025-01-01
+            """))
+        try cli.ok("import", "stacks", try cli.directory.write("s.json", #"{"code": "s", "requires": {"all": [{"credential": "a"}, {"credential": "b"}]}}"#))
+        return cli
+    }
+
+    func handles(_ cli: CLI, _ arguments: String...) throws -> [String] {
+        try cli.ok(["report", "cohort", "--as-of", "2026-08-31", "--format", "csv"] + arguments).split(separator: "\n").dropFirst()
+            .map { String($0.split(separator: ",")[0]) }
+    }
+
+    @Test("stalled: no award earned in the last 90 days while incomplete; the boundary day pinned")
+    func stalledBoundary() throws {
+        let cli = try world()
+        let csv = try cli.ok("report", "cohort", "--as-of", "2026-08-31", "--format", "csv").split(separator: "\n")
+        #expect(csv[0] == "learner,name,cohort,stack,percent,projected_percent,complete,missing,last_earned_on,stalled")
+        // cy last earned 2026-06-02: 90 days before 2026-08-31, so outside the window; on 2026-08-30 (89 days) inside.
+        #expect(csv.contains("cy,Cy,k,s,50.0,50.0,false,a,2026-06-02,true"))
+        #expect(try handles(cli, "--stalled") == ["cy", "dee"])
+        let day89 = try cli.ok("report", "cohort", "--as-of", "2026-08-30", "--stalled", "--format", "csv").split(separator: "\n")
+        #expect(day89.dropFirst().map { String($0.split(separator: ",")[0]) } == ["dee"])
+        // A complete stack is never stalled; --stalled-after moves the window.
+        #expect(csv.contains("ana,Ana,k,s,100.0,100.0,true,,2026-02-05,false"))
+        #expect(try handles(cli, "--stalled", "--stalled-after", "200") == ["dee"])
+    }
+
+    @Test("every filter, every sort and the limit, on report cohort and export progress alike")
+    func filters() throws {
+        let cli = try world()
+        #expect(try handles(cli) == ["ana", "ben", "cy", "dee"])  // closest to done first, then by handle
+        #expect(try handles(cli, "--incomplete") == ["ben", "cy", "dee"])
+        #expect(try handles(cli, "--complete") == ["ana"])
+        #expect(try handles(cli, "--min-percent", "50") == ["ana", "ben", "cy"])
+        #expect(try handles(cli, "--max-percent", "50") == ["ben", "cy", "dee"])
+        #expect(try handles(cli, "--min-percent", "50", "--max-percent", "50") == ["ben", "cy"])
+        #expect(try handles(cli, "--sort", "percent") == ["dee", "ben", "cy", "ana"])
+        #expect(try handles(cli, "--sort", "percent", "--desc") == ["ana", "ben", "cy", "dee"])
+        #expect(try handles(cli, "--sort", "last-earned") == ["dee", "ana", "cy", "ben"])
+        #expect(try handles(cli, "--sort", "name", "--desc") == ["dee", "cy", "ben", "ana"])
+        #expect(try handles(cli, "--sort", "projected", "--limit", "2") == ["dee", "ben"])
+        #expect(try handles(cli, "--incomplete", "--sort", "last-earned", "--desc", "--limit", "1") == ["ben"])
+        func exported(_ arguments: String...) throws -> [String] {
+            try cli.ok(["export", "progress", "--as-of", "2026-08-31"] + arguments).split(separator: "\n").dropFirst()
+                .map { String($0.split(separator: ",")[0]) }
+        }
+        #expect(try exported() == ["ana", "ben", "cy", "dee"])
+        #expect(try exported("--incomplete") == ["ben", "cy", "dee"])
+        #expect(try exported("--stalled") == ["cy", "dee"])
+        #expect(try exported("--sort", "percent", "--limit", "3") == ["dee", "ben", "cy"])
+        #expect(try exported("--min-percent", "100") == ["ana"])
+        // The summary counts the rows the filters admit.
+        let json = try cli.ok("report", "cohort", "--incomplete", "--as-of", "2026-08-31", "--format", "json")
+        let summary = (try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any])["summary"] as! [[String: Any]]
+        #expect(summary.first?["learners"] as? Int == 3 && summary.first?["median_percent"] as? Double == 50)
+    }
+
+    @Test("a filter that matches nothing says so, exits 0 and prints the header; contradictory options are usage errors")
+    func emptyAndInvalid() throws {
+        let cli = try world()
+        let none = try cli.run(["report", "cohort", "--min-percent", "99", "--max-percent", "99.5", "--format", "csv"])
+        #expect(none.status == 0 && none.stderr == "note: no learner and stack match the filters\n")
+        #expect(none.stdout == "learner,name,cohort,stack,percent,projected_percent,complete,missing,last_earned_on,stalled\n")
+        #expect(try cli.fails("report", "cohort", "--complete", "--incomplete", status: 64).contains("exclude each other"))
+        #expect(try cli.fails("report", "cohort", "--min-percent", "60", "--max-percent", "40", status: 64).contains("is above"))
+        #expect(try cli.fails("report", "cohort", "--desc", status: 64).contains("--desc goes with --sort"))
+        #expect(try cli.fails("report", "cohort", "--min-percent", "101", status: 64).contains("is more than 100"))
+    }
+
+    @Test("the median comes from a histogram at one decimal, exactly as shown")
+    func histogram() {
+        var h = PercentHistogram()
+        #expect(h.median == nil)
+        for p in [0.0, 33.333, 66.666, 100] { h.add(p, complete: p == 100) }
+        #expect(h.median == 50.0)  // (33.3 + 66.7) / 2
+        h.add(12.04, complete: false)
+        #expect(h.median == 33.3)
+        #expect(h.total == 5 && h.complete == 1)
+    }
+}

@@ -1,0 +1,130 @@
+public import CredfolioCore
+
+/// One learner's standing toward one stack, as the cohort report, `export
+/// progress` and (next) the HTML report show it: plain values, so that
+/// every format renders the same row.
+public struct CohortRow: Sendable {
+    public var handle: String
+    public var name: String
+    public var cohort: String?
+    public var stack: String
+    public var percent: Double
+    public var projectedPercent: Double
+    public var complete: Bool
+    public var missing: String
+    public var lastEarned: Day?
+    public var stalled: Bool
+
+    public init(handle: String, name: String, cohort: String?, stack: String, percent: Double, projectedPercent: Double,
+                complete: Bool, missing: String, lastEarned: Day?, stalled: Bool) {
+        self.handle = handle
+        self.name = name
+        self.cohort = cohort
+        self.stack = stack
+        self.percent = percent
+        self.projectedPercent = projectedPercent
+        self.complete = complete
+        self.missing = missing
+        self.lastEarned = lastEarned
+        self.stalled = stalled
+    }
+}
+
+/// Stalled: no award earned in the last `days` days (the as-of date and
+/// the `days - 1` before it) while the stack is incomplete.
+public enum Stall {
+    public static let defaultDays = 90
+
+    public static func isStalled(lastEarned: Day?, complete: Bool, on day: Day, after days: Int) -> Bool {
+        guard !complete else { return false }
+        guard let lastEarned else { return true }
+        return lastEarned.days(until: day) >= days
+    }
+}
+
+/// How a cohort report is narrowed, ordered and cut.
+public struct CohortQuery: Sendable {
+    public enum Sort: String, CaseIterable, Sendable {
+        case percent, projected
+        case lastEarned = "last-earned"
+        case name
+    }
+
+    public var incompleteOnly = false
+    public var completeOnly = false
+    public var minPercent: Double?
+    public var maxPercent: Double?
+    public var stalledOnly = false
+    /// nil: closest to done first (percent, then projected, descending).
+    public var sort: Sort?
+    public var descending = false
+    public var limit: Int?
+
+    public init() {}
+
+    /// True when `row` passes every filter. Percents compare as shown, at one decimal.
+    public func admits(_ row: CohortRow) -> Bool {
+        if incompleteOnly && row.complete { return false }
+        if completeOnly && !row.complete { return false }
+        let shown = (row.percent * 10).rounded() / 10
+        if let minPercent, shown < minPercent { return false }
+        if let maxPercent, shown > maxPercent { return false }
+        if stalledOnly && !row.stalled { return false }
+        return true
+    }
+
+    public var isFiltered: Bool {
+        incompleteOnly || completeOnly || minPercent != nil || maxPercent != nil || stalledOnly
+    }
+
+    /// The order of rows: the chosen key (ascending unless `descending`),
+    /// then handle, then stack; with no key, closest to done first.
+    public func precedes(_ a: CohortRow, _ b: CohortRow) -> Bool {
+        func ordered<T: Comparable>(_ x: T, _ y: T) -> Bool? {
+            x == y ? nil : (descending ? x > y : x < y)
+        }
+        let decided: Bool?
+        switch sort {
+        case nil:
+            decided = (a.percent, a.projectedPercent) == (b.percent, b.projectedPercent) ? nil
+                : (a.percent, a.projectedPercent) > (b.percent, b.projectedPercent)
+        case .percent?: decided = ordered(a.percent, b.percent)
+        case .projected?: decided = ordered(a.projectedPercent, b.projectedPercent)
+        case .lastEarned?: decided = ordered(a.lastEarned ?? Day.first, b.lastEarned ?? Day.first)
+        case .name?: decided = ordered(a.name, b.name)
+        }
+        return decided ?? ((a.handle, a.stack) < (b.handle, b.stack))
+    }
+}
+
+/// How many learners reached each percent, at one decimal: the median of
+/// a stack's percents, exactly as shown, without keeping any row.
+public struct PercentHistogram: Sendable {
+    private var counts = [Int](repeating: 0, count: 1001)
+    public private(set) var total = 0
+    public private(set) var complete = 0
+
+    public init() {}
+
+    public mutating func add(_ percent: Double, complete: Bool) {
+        let tenth = min(1000, max(0, Int((percent * 10).rounded())))
+        counts[tenth] += 1
+        total += 1
+        if complete { self.complete += 1 }
+    }
+
+    /// The median of the percents at one decimal (the mean of the middle two
+    /// for an even count); nil when empty.
+    public var median: Double? {
+        guard total > 0 else { return nil }
+        func value(at rank: Int) -> Double {
+            var seen = 0
+            for (tenth, count) in counts.enumerated() {
+                seen += count
+                if seen > rank { return Double(tenth) / 10 }
+            }
+            return 100
+        }
+        return total % 2 == 1 ? value(at: total / 2) : (value(at: total / 2 - 1) + value(at: total / 2)) / 2
+    }
+}

@@ -489,7 +489,7 @@ struct StackHazardTests {
             """#))
         try tamper(cli.database, #"INSERT INTO stack (code, requires) VALUES ('d', '{"all":[{"credential":"csm"},{"credential":"csm"}]}')"#)
         let row = try cli.ok("report", "cohort", "--stack", "d", "--as-of", "2026-06-01", "--format", "csv").split(separator: "\n")[1]
-        #expect(row == "ana,Ana,,d,50.0,50.0,false,again:csm,2026-01-01")
+        #expect(row == "ana,Ana,,d,50.0,50.0,false,again:csm,2026-01-01,true")
         #expect(try cli.run(["doctor", "--format", "csv"]).stdout.contains(
             "stacks,problem,stack d can never be complete: credential csm is required more than once in a stack that is not shared\n"))
     }
@@ -538,7 +538,7 @@ struct NewUserTests {
         let result = try cli.run(["report", "cohort", "--cohort", "nosuch", "--format", "csv"])
         #expect(result.status == 0)
         #expect(result.stderr == "note: no learner is in cohort \"nosuch\"; cohorts: fall-26, spring-26\n")
-        #expect(result.stdout == "learner,name,cohort,stack,percent,projected_percent,complete,missing,last_earned_on\n")
+        #expect(result.stdout == "learner,name,cohort,stack,percent,projected_percent,complete,missing,last_earned_on,stalled\n")
         let listed = try cli.run(["learner", "list", "--cohort", "Spring-26"])
         #expect(listed.stderr == "note: no learner is in cohort \"Spring-26\"; did you mean spring-26?; cohorts: fall-26, spring-26\n")
     }

@@ -95,52 +95,63 @@ extension ReportCommand {
     struct Expiring: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "expiring",
-            abstract: "Held credentials that lapse within the coming days, soonest first, so nothing lapses unnoticed.",
-            discussion: "A credential renewed by a later award that lasts longer is not listed.")
+            abstract: "Held credentials that lapse within the coming days, soonest first; with --lapsed, those that already have.",
+            discussion: """
+                A credential renewed by a later award that lasts longer is not listed. --lapsed lists credentials \
+                earned, expired by the as-of date and not renewed, that count toward some stack, most recent first.
+                """)
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
         @Option(parsing: .unconditional, help: "How many days ahead to look (0 to 36,500).",
                 transform: { try Field.days($0, "within") })
         var within: Int = 90
+        @Flag(help: "List what has already lapsed instead.") var lapsed = false
+        @Option(help: "With --lapsed: only lapses on or after this date.") var since: String?
         @Option(help: "Only learners of this cohort.") var cohort: String?
         @Option(name: .customLong("as-of"), help: "The date to look from (default: today).") var asOf: String?
 
+        func validate() throws {
+            if since != nil && !lapsed { throw ValidationError("--since goes with --lapsed") }
+        }
+
         func run() throws {
             let day = try asOfDay(asOf)
+            let from = try parseDay(since, "since")
             // Past 9999-12-31 nothing can lapse: the calendar's end is the limit.
             let until = day.adding(days: within) ?? Day.last
             let store = try database.openForReading()
             try noteUnknownCohort(cohort, in: store)
             let portfolio = try Portfolio(store, only: nil, fallback: CBCSolver())
             let catalog = portfolio.catalog
+            let counting = portfolio.stacks.reduce(into: Set<Int>()) { $0.formUnion($1.counting(catalog)) }
             var rows: [(learner: Learner, credential: Int, earned: Day, expires: Day)] = []
             try portfolio.forEachLearner(cohort: cohort) { learner, facts in
-                // For each credential, the held award that lasts longest decides.
-                var lasting: [Int: (earned: Day, expires: Day?)] = [:]
-                for fact in facts where catalog.isHeld(fact, on: day) {
-                    let expires = catalog.expiry(of: fact)
-                    if let known = lasting[fact.credential] {
-                        if known.expires == nil { continue }
-                        if expires == nil || expires! > known.expires! { lasting[fact.credential] = (fact.earnedOn!, expires) }
-                    } else {
-                        lasting[fact.credential] = (fact.earnedOn!, expires)
+                let standing = Standing(facts, catalog: catalog, on: day)
+                if lapsed {
+                    for (credential, lapse) in standing.lapsed where counting.contains(credential) && from.map({ lapse.expired >= $0 }) ?? true {
+                        rows.append((learner, credential, lapse.earned, lapse.expired))
                     }
-                }
-                for (credential, held) in lasting {
-                    if let expires = held.expires, expires <= until {
-                        rows.append((learner, credential, held.earned, expires))
+                } else {
+                    for (credential, held) in standing.held {
+                        if let expires = held.expires, expires <= until { rows.append((learner, credential, held.earned, expires)) }
                     }
                 }
             }
-            rows.sort { ($0.expires, $0.learner.handle, catalog[$0.credential].code) < ($1.expires, $1.learner.handle, catalog[$1.credential].code) }
-            var report = Report(columns: ["learner", "name", "cohort", "credential", "title", "earned_on", "expires_on", "days_left"])
+            func key(_ r: (learner: Learner, credential: Int, earned: Day, expires: Day)) -> (Int32, String, String) {
+                (lapsed ? -r.expires.daysSinceEpoch : r.expires.daysSinceEpoch, r.learner.handle, catalog[r.credential].code)
+            }
+            rows.sort { key($0) < key($1) }
+            var report = Report(columns: ["learner", "name", "cohort", "credential", "title", "earned_on",
+                                          lapsed ? "expired_on" : "expires_on", lapsed ? "days_since" : "days_left"])
             for r in rows {
                 let c = catalog[r.credential]
+                let days = lapsed ? r.expires.days(until: day) : day.days(until: r.expires)
                 report.append([.text(r.learner.handle), .text(r.learner.name), .text(r.learner.cohort), .text(c.code),
-                               .text(c.title), .day(r.earned), .day(r.expires), .integer(Int64(day.days(until: r.expires)))])
+                               .text(c.title), .day(r.earned), .day(r.expires), .integer(Int64(days))])
             }
-            report.render(output.format, to: OutputSink.standardOutput(),
-                          emptyMessage: "nothing held expires by \(until) (within \(within) days of \(day))")
+            let empty = lapsed ? "nothing that counts toward a stack has lapsed by \(day)" + (from.map { " since \($0)" } ?? "")
+                : "nothing held expires by \(until) (within \(within) days of \(day))"
+            report.render(output.format, to: OutputSink.standardOutput(), emptyMessage: empty)
         }
     }
 }

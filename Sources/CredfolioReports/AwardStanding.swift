@@ -28,29 +28,41 @@ public enum EffectiveStatus: String, CaseIterable, Sendable {
 /// (held once, not renewed), or under way. One home for the "longest-lasting
 /// award decides" rule.
 public struct Standing: Sendable {
-    /// Per catalog index, the day the longest-lasting held award lapses
-    /// (nil: never); only for held credentials.
-    public private(set) var held: [Int: Day?] = [:]
-    /// Per catalog index, the day it lapsed: credentials earned before and
-    /// expired by the day, with no award held now (the latest lapse).
-    public private(set) var lapsed: [Int: Day] = [:]
+    public struct Held: Sendable, Equatable {
+        public var earned: Day
+        /// nil: it never lapses.
+        public var expires: Day?
+    }
+
+    public struct Lapse: Sendable, Equatable {
+        public var earned: Day
+        public var expired: Day
+    }
+
+    /// Per catalog index, the held award that lasts longest.
+    public private(set) var held: [Int: Held] = [:]
+    /// Per catalog index, the latest lapse of a credential earned before and
+    /// expired by the day, with no award of it held now.
+    public private(set) var lapsed: [Int: Lapse] = [:]
     /// Per catalog index, the day work started (nil when not given):
     /// in-progress or planned awards of credentials not held.
     public private(set) var underWay: [Int: Day?] = [:]
 
     public init(_ facts: [AwardFact], catalog: Catalog, on day: Day, startedOn: [Int: Day] = [:]) {
         for fact in facts where catalog.isHeld(fact, on: day) {
-            let expiry = catalog.expiry(of: fact)
+            let candidate = Held(earned: fact.earnedOn!, expires: catalog.expiry(of: fact))
             if let known = held[fact.credential] {
                 // The award that lasts longest decides.
-                if let current = known, expiry == nil || expiry! > current { held[fact.credential] = expiry }
+                if let current = known.expires, candidate.expires == nil || candidate.expires! > current { held[fact.credential] = candidate }
             } else {
-                held[fact.credential] = expiry
+                held[fact.credential] = candidate
             }
         }
         for fact in facts where fact.status == .earned && held[fact.credential] == nil {
             guard let earned = fact.earnedOn, earned <= day, let expiry = catalog.expiry(of: fact), expiry <= day else { continue }
-            if lapsed[fact.credential].map({ expiry > $0 }) ?? true { lapsed[fact.credential] = expiry }
+            if lapsed[fact.credential].map({ expiry > $0.expired }) ?? true {
+                lapsed[fact.credential] = Lapse(earned: earned, expired: expiry)
+            }
         }
         for fact in facts where (fact.status == .inProgress || fact.status == .planned) && held[fact.credential] == nil {
             underWay[fact.credential] = startedOn[fact.credential]
@@ -61,8 +73,26 @@ public struct Standing: Sendable {
     /// learner already did: `expired 2026-09-15: renew` or
     /// `in progress since 2026-10-01`; nil otherwise.
     public func mark(_ i: Int) -> String? {
-        if let lapse = lapsed[i] { return "expired \(lapse): renew" }
+        if let lapse = lapsed[i] { return "expired \(lapse.expired): renew" }
         if let started = underWay[i] { return started.map { "in progress since \($0)" } ?? "in progress" }
         return nil
+    }
+}
+
+extension CompiledStack {
+    /// Every catalog credential whose holding can change this stack's value.
+    public func counting(_ catalog: Catalog) -> Set<Int> {
+        var out = Set(relevant)
+        for node in nodes {
+            switch node.kind {
+            case .hours(_, nil):
+                out.formUnion((0..<catalog.count).filter { catalog.hours[$0] > 0 })
+            case .credits(_, let unit, nil):
+                out.formUnion((0..<catalog.count).filter { catalog.creditUnits[$0] == unit && catalog.credits[$0] > 0 })
+            default:
+                break
+            }
+        }
+        return out
     }
 }

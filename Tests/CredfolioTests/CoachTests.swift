@@ -27,12 +27,12 @@ struct EffectiveStatusTests {
             AwardFact(credential: 2, status: .inProgress, earnedOn: nil, expiresOn: nil),
         ]
         let before = Standing(facts, catalog: catalog, on: day("2025-12-01"), startedOn: [2: day("2025-11-01")])
-        #expect(before.held[0] == .some(day("2026-01-10")))
+        #expect(before.held[0] == Standing.Held(earned: day("2025-01-10"), expires: day("2026-01-10")))
         #expect(before.lapsed.isEmpty)
         #expect(before.mark(2) == "in progress since 2025-11-01")
         let after = Standing(facts, catalog: catalog, on: day("2026-01-10"))
         #expect(after.held[0] == nil)
-        #expect(after.lapsed[0] == day("2026-01-10"))
+        #expect(after.lapsed[0] == Standing.Lapse(earned: day("2025-01-10"), expired: day("2026-01-10")))
         #expect(after.mark(0) == "expired 2026-01-10: renew")
         #expect(after.mark(2) == "in progress")
         #expect(after.mark(1) == nil)
@@ -91,6 +91,21 @@ struct CoachCLITests {
         #expect(none.status == 0 && none.stderr == "note: no award matches the filters\n")
         #expect(none.stdout == "id,learner,credential,title,status,effective_status,started_on,earned_on,expires_on,evidence_url,notes\n")
         #expect(try cli.fails("award", "list", "--limit", "0", status: 64).contains("limit \"0\" must be at least 1"))
+    }
+
+    @Test("report expiring --lapsed lists what lapsed, not renewed, counting toward a stack; --since narrows it")
+    func lapsed() throws {
+        let cli = try world()
+        try cli.ok("credential", "add", "old", "--title", "Old", "--validity-months", "1")
+        try cli.ok("award", "add", "ben", "old", "--earned", "2026-01-01")  // lapsed, but counts in no stack
+        let csv = try cli.ok("report", "expiring", "--lapsed", "--as-of", "2026-11-29", "--format", "csv")
+        #expect(csv == "learner,name,cohort,credential,title,earned_on,expired_on,days_since\nben,Ben,c1,aws-ccp,AWS Cloud Practitioner,2025-09-15,2026-09-15,75\n")
+        #expect(try cli.ok("report", "expiring", "--lapsed", "--since", "2026-09-16", "--as-of", "2026-11-29")
+                == "nothing that counts toward a stack has lapsed by 2026-11-29 since 2026-09-16\n")
+        // Renewed, it is no longer lapsed.
+        try cli.ok("award", "add", "ben", "aws-ccp", "--earned", "2026-10-01")
+        #expect(try cli.ok("report", "expiring", "--lapsed", "--as-of", "2026-11-29", "--format", "csv").split(separator: "\n").count == 1)
+        #expect(try cli.fails("report", "expiring", "--since", "2026-01-01", status: 64).contains("--since goes with --lapsed"))
     }
 
     @Test("progress, gap and next mark what a lapsed credential or work under way would meet")

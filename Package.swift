@@ -33,7 +33,7 @@ let package = Package(
         .target(
             name: "CredfolioSchema",
             path: "Schema",
-            resources: [.embedInCode("v0001_initial.sql"), .embedInCode("v0002_badges.sql")],
+            resources: [.embedInCode("v0001_initial.sql"), .embedInCode("v0002_badges.sql"), .embedInCode("v0003_goals.sql")],
             swiftSettings: strict
         ),
         // Value types, dates, money, CSV and JSON: no database, no engine.

@@ -8,5 +8,6 @@ public enum SchemaMigrations {
     public static let all: [(version: Int, name: String, sql: [UInt8])] = [
         (1, "v0001_initial", PackageResources.v0001_initial_sql),
         (2, "v0002_badges", PackageResources.v0002_badges_sql),
+        (3, "v0003_goals", PackageResources.v0003_goals_sql),
     ]
 }

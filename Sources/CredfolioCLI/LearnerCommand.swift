@@ -5,7 +5,7 @@ import CredfolioStore
 struct LearnerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "learner", abstract: "Add, list, show, edit and remove learners.",
-        subcommands: [Add.self, List.self, Show.self, Edit.self, Remove.self, Email.self])
+        subcommands: [Add.self, List.self, Show.self, Edit.self, Remove.self, Email.self, Goal.self])
 }
 
 extension LearnerCommand {
@@ -27,12 +27,15 @@ extension LearnerCommand {
         @Option(help: "The coach's group, e.g. spring-26.") var cohort: String?
         @Option(help: "Free-form notes.") var notes: String = ""
         @Option(name: .customLong("created-on"), help: "The day the learner joined (default: today).") var createdOn: String?
+        @Option(parsing: .unconditional, help: "Study hours a week (0.01 to 168), for estimating when goals finish.",
+                transform: { try Field.pace($0) })
+        var pace: Double?
 
         func run() throws {
             let created = try parseDay(createdOn, "created_on") ?? Day.today()
             let store = try database.open()
             let learner = try store.learners.add(
-                Learner(handle: handle, name: name, email: email, cohort: cohort, notes: notes, createdOn: created))
+                Learner(handle: handle, name: name, email: email, cohort: cohort, notes: notes, createdOn: created, pace: pace))
             let out = OutputSink.standardOutput()
             out.write("added learner \(learner.handle) (\(learner.name))\n")
         }
@@ -95,10 +98,11 @@ extension LearnerCommand {
         @Option(help: "Email address; empty to clear.") var email: String?
         @Option(help: "Cohort; empty to clear.") var cohort: String?
         @Option(help: "Notes; empty to clear.") var notes: String?
+        @Option(parsing: .unconditional, help: "Study hours a week; empty to clear.") var pace: String?
 
         func validate() throws {
-            if newHandle == nil && name == nil && email == nil && cohort == nil && notes == nil {
-                throw ValidationError("nothing to change: give at least one of --handle, --name, --email, --cohort, --notes")
+            if newHandle == nil && name == nil && email == nil && cohort == nil && notes == nil && pace == nil {
+                throw ValidationError("nothing to change: give at least one of --handle, --name, --email, --cohort, --notes, --pace")
             }
         }
 
@@ -110,6 +114,7 @@ extension LearnerCommand {
             if let email { learner.email = email.isEmpty ? nil : email }
             if let cohort { learner.cohort = cohort.isEmpty ? nil : cohort }
             if let notes { learner.notes = notes }
+            if let pace { learner.pace = pace.isEmpty ? nil : try Field.pace(pace) }
             try store.learners.update(learner)
             OutputSink.standardOutput().write("updated learner \(learner.handle)\n")
         }

@@ -19,6 +19,7 @@ struct ProgressCommand: ParsableCommand {
     @Option(name: .customLong("as-of"), help: "The date to evaluate on (default: today).") var asOf: String?
     @Option(parsing: .upToNextOption, help: "Treat these credentials as earned on the as-of date (what-if).")
     var assume: [String] = []
+    @Flag(name: .customLong("all-stacks"), help: "Every stack, not only the learner's goals.") var allStacks = false
 
     func run() throws {
         let context = try LearnerPortfolio(database, learner: self.learner, stack: stack, asOf: asOf)
@@ -26,7 +27,7 @@ struct ProgressCommand: ParsableCommand {
         let assumed = try context.portfolio.indices(assume)
         let held = context.held(assume: assumed)
         let projected = context.held(projected: true, assume: assumed)
-        let progress = ProgressFormatting.ranked(context.portfolio.stacks.map {
+        let progress = ProgressFormatting.ranked(context.shownStacks(allStacks: allStacks || stack != nil).map {
             $0.progress(held: held, projected: projected, catalog: catalog)
         })
         let out = OutputSink.standardOutput()

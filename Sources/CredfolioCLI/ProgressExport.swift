@@ -38,6 +38,9 @@ struct ProgressExport {
     var spillFolder: String? = nil
     /// Filters, order and limit (`export progress --incomplete --sort …`).
     var query: CohortQuery? = nil
+    /// Each learner's goal stacks: a learner with goals gets rows for those
+    /// only. Nil: every stack for everyone (`--all-stacks`, `--stack`).
+    var goals: [Int64: Set<String>]? = nil
     var stalledAfter = Stall.defaultDays
 
     func write(to csv: CSVWriter, sink: OutputSink) throws {
@@ -53,22 +56,22 @@ struct ProgressExport {
                 cohort, count / 2)
             else {
                 try Self.rows(portfolio: Portfolio(store, only: stack, fallback: CBCSolver()), cohort: cohort, from: nil, before: nil,
-                              asOf: asOf, query: query, stalledAfter: stalledAfter, to: csv)
+                              asOf: asOf, query: query, stalledAfter: stalledAfter, goals: goals, to: csv)
                 try csv.flush()
                 return
             }
             let temporary = try TemporaryFile(folder: spillFolder, named: false)
-            let worker = try Worker.start { [path = store.path, stack, cohort, asOf, query, stalledAfter, fd = temporary.fd] in
+            let worker = try Worker.start { [path = store.path, stack, cohort, asOf, query, stalledAfter, goals, fd = temporary.fd] in
                 let store = try Store(path: path, access: .read)
                 let csv = CSVWriter(sink: OutputSink(fileDescriptor: fd, name: "a temporary file"))
                 try Self.rows(portfolio: Portfolio(store, only: stack, fallback: CBCSolver()), cohort: cohort, from: middle, before: nil,
-                              asOf: asOf, query: query, stalledAfter: stalledAfter, to: csv)
+                              asOf: asOf, query: query, stalledAfter: stalledAfter, goals: goals, to: csv)
                 try csv.flush()
             }
             var firstHalf: (any Error)?
             do {
                 try Self.rows(portfolio: Portfolio(store, only: stack, fallback: CBCSolver()), cohort: cohort, from: nil, before: middle,
-                              asOf: asOf, query: query, stalledAfter: stalledAfter, to: csv)
+                              asOf: asOf, query: query, stalledAfter: stalledAfter, goals: goals, to: csv)
                 try csv.flush()
             } catch {
                 firstHalf = error
@@ -92,7 +95,8 @@ struct ProgressExport {
     /// admits; with a `--sort` or `--limit` they are collected first, as
     /// (key, bytes) pairs, ordered and cut, then written.
     static func rows(portfolio: Portfolio, cohort: String?, from: String?, before: String?, asOf: Day,
-                     query: CohortQuery? = nil, stalledAfter: Int = Stall.defaultDays, to csv: CSVWriter) throws {
+                     query: CohortQuery? = nil, stalledAfter: Int = Stall.defaultDays, goals: [Int64: Set<String>]? = nil,
+                     to csv: CSVWriter) throws {
         let catalog = portfolio.catalog
         let stacks = portfolio.stacks.sorted { $0.definition.code < $1.definition.code }
         var memo = Array(repeating: [ProgressKey: Cells](), count: stacks.count)
@@ -108,7 +112,9 @@ struct ProgressExport {
             prefix.removeAll(keepingCapacity: true)
             ProgressFormatting.learnerCells(learner, into: &prefix)
             var last: Day??
+            let learnerGoals = goals?[learner.id!]
             for (s, stack) in stacks.enumerated() {
+                if let learnerGoals, !learnerGoals.contains(stack.definition.code) { continue }
                 let key = stack.progressKey(held: heldMembers, projected: projectedMembers, catalog: catalog)
                 let cells: Cells
                 if let key, let known = memo[s][key] {

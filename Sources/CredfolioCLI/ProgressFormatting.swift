@@ -156,6 +156,8 @@ struct LearnerPortfolio {
     let facts: [AwardFact]
     /// What the learner's record says of each credential: held, lapsed, under way.
     let standing: Standing
+    /// The learner's goal stacks.
+    let goals: [LearnerGoal]
 
     init(_ database: DatabaseOptions, learner handle: String, stack: String?, asOf: String?) throws {
         day = try asOfDay(asOf)
@@ -164,6 +166,15 @@ struct LearnerPortfolio {
         portfolio = try Portfolio(store, only: stack, fallback: CBCSolver())
         facts = try portfolio.facts(of: learner)
         standing = Standing(facts, catalog: portfolio.catalog, on: day, startedOn: try portfolio.startedOn(of: learner))
+        goals = try store.learners.goals(of: learner)
+    }
+
+    /// The stacks to show: the learner's goals when they have some (and no
+    /// stack was named), else every stack compiled.
+    func shownStacks(allStacks: Bool) -> [CompiledStack] {
+        let codes = Set(goals.map(\.stack))
+        guard !allStacks, !codes.isEmpty, portfolio.stacks.count > 1 else { return portfolio.stacks }
+        return portfolio.stacks.filter { codes.contains($0.definition.code) }
     }
 
     var catalog: Catalog { portfolio.catalog }

@@ -26,6 +26,10 @@ extension ReportCommand {
         @Option(help: "Only learners of this cohort.") var cohort: String?
         @Option(help: "Only this stack.") var stack: String?
         @Option(name: .customLong("as-of"), help: "The date to evaluate on (default: today).") var asOf: String?
+        @Flag(name: .customLong("all-stacks"), help: "Every stack, not only each learner's goals.") var allStacks = false
+        @Option(parsing: .unconditional, help: "Study hours a week for every learner (default: each learner's own pace).",
+                transform: { try Field.pace($0) })
+        var pace: Double?
         @OptionGroup var query: CohortQueryOptions
 
         func run() throws {
@@ -35,13 +39,21 @@ extension ReportCommand {
             let portfolio = try Portfolio(store, only: stack, fallback: CBCSolver())
             let catalog = portfolio.catalog
             let cohortQuery = try query.query()
+            let goals = try store.learners.goalsByLearner()
+            let solver = CBCSolver()
             var rows: [CohortRow] = []
+            var outlook: [Int: (target: Day?, finish: Day?, status: GoalStatus)] = [:]
             var histograms = [String: PercentHistogram]()
+            var plans: [Int: [ProgressKey: Int64?]] = [:]
             try portfolio.forEachLearner(cohort: cohort) { learner, facts in
                 let held = catalog.holdings(facts, on: day)
                 let projected = catalog.holdings(facts, on: day, projected: true)
                 let last = facts.filter { catalog.isHeld($0, on: day) }.compactMap(\.earnedOn).max()
-                for s in portfolio.stacks {
+                // A learner with goals is shown against them, unless --all-stacks or --stack.
+                let learnerGoals = goals[learner.id!] ?? []
+                let targets = Dictionary(learnerGoals.map { ($0.stack, $0.target) }, uniquingKeysWith: { a, _ in a })
+                for (index, s) in portfolio.stacks.enumerated() {
+                    if !allStacks && stack == nil && !learnerGoals.isEmpty && targets[s.definition.code] == nil { continue }
                     let p = s.progress(held: held, projected: projected, catalog: catalog)
                     let missing = p.missing(catalog: catalog)
                     let shownMissing = output.format == .table && missing.count > 3
@@ -52,19 +64,41 @@ extension ReportCommand {
                                         stalled: Stall.isStalled(lastEarned: last, complete: p.complete, on: day, after: query.stalledAfter))
                     guard cohortQuery.admits(row) else { continue }
                     histograms[row.stack, default: PercentHistogram()].add(row.percent, complete: row.complete)
+                    if let target = targets[s.definition.code] {
+                        // The least-hours plan, once per stack and distinct holdings.
+                        var hours: Int64?
+                        if !p.complete {
+                            // The key decides the plan only when every requirement names its credentials.
+                            let key = s.countsAnyCredential ? nil : s.progressKey(held: held.members, projected: projected.members, catalog: catalog)
+                            if let key, let known = plans[index]?[key] {
+                                hours = known
+                            } else {
+                                let plan = try s.plan(held: held, catalog: catalog, options: PlanOptions(measure: .hours), solver: solver)
+                                hours = plan.completable == true ? plan.total : nil
+                                if let key { plans[index, default: [:]][key] = .some(hours) }
+                            }
+                        }
+                        let assessed = GoalStatus.assess(complete: p.complete, remainingHours: hours, pace: pace ?? learner.pace,
+                                                         target: target, on: day)
+                        outlook[rows.count] = (target, assessed.finish, assessed.status)
+                    }
                     rows.append(row)
                 }
             }
-            rows.sort(by: cohortQuery.precedes)
-            if let limit = cohortQuery.limit, rows.count > limit { rows.removeLast(rows.count - limit) }
+            var order = Array(rows.indices)
+            order.sort { cohortQuery.precedes(rows[$0], rows[$1]) }
+            if let limit = cohortQuery.limit, order.count > limit { order.removeLast(order.count - limit) }
             var report = Report(columns: [
                 "learner", "name", "cohort", "stack", "percent", "projected_percent", "complete", "missing", "last_earned_on", "stalled",
+                "target_date", "estimated_finish", "goal_status",
             ])
-            for r in rows {
+            for i in order {
+                let r = rows[i], o = outlook[i]
                 report.append([
                     .text(r.handle), .text(r.name), .text(r.cohort), .text(r.stack),
                     .decimal(ProgressFormatting.percent(r.percent)), .decimal(ProgressFormatting.percent(r.projectedPercent)),
                     .bool(r.complete), .text(r.missing), .day(r.lastEarned), .bool(r.stalled),
+                    .day(o?.target ?? nil), .day(o?.finish ?? nil), .text(o?.status.rawValue),
                 ])
             }
             var summary = Report(columns: ["stack", "learners", "complete", "median_percent"])
@@ -73,7 +107,7 @@ extension ReportCommand {
                 summary.append([.text(s.definition.code), .integer(Int64(h.total)), .integer(Int64(h.complete)),
                                 .decimal(h.median.map(ProgressFormatting.percent))])
             }
-            if rows.isEmpty && cohortQuery.isFiltered { note("no learner and stack match the filters") }
+            if order.isEmpty && cohortQuery.isFiltered { note("no learner and stack match the filters") }
             let out = OutputSink.standardOutput()
             switch output.format {
             case .csv: report.render(.csv, to: out)

@@ -124,6 +124,7 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "progress: only this stack.") var stack: String?
     @Option(help: "progress: only learners of this cohort.") var cohort: String?
     @OptionGroup(title: "progress: filters, order and limit") var query: CohortQueryOptions
+    @Flag(name: .customLong("all-stacks"), help: "progress: every stack, not only each learner's goals.") var allStacks = false
 
     func validate() throws {
         if kind == "badge" {
@@ -173,6 +174,10 @@ struct ExportCommand: ParsableCommand {
                 let plain = !cohortQuery.isFiltered && cohortQuery.sort == nil && cohortQuery.limit == nil
                 export.query = plain ? nil : cohortQuery
                 export.stalledAfter = query.stalledAfter
+                if !allStacks && stack == nil {
+                    let goals = try store.learners.goalsByLearner()
+                    if !goals.isEmpty { export.goals = goals.mapValues { Set($0.map(\.stack)) } }
+                }
                 export.spillFolder = output.flatMap { $0 == "-" ? nil : OutputTarget($0) }.flatMap { $0.isSpecial ? nil : $0.folder }
                 try export.write(to: CSVWriter(sink: sink), sink: sink)
             }

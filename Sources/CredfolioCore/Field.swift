@@ -207,6 +207,9 @@ extension Learner {
         copy.email = try Field.email(email)
         copy.cohort = try Field.optionalText(cohort, "cohort", maxBytes: 100)
         copy.notes = try Field.optionalText(notes, "notes", maxBytes: 100_000) ?? ""
+        if let pace, !(pace >= Limits.minPace && pace <= Limits.maxPace) {
+            throw Field.fail("pace", NumberText.plain(pace), "is not from 0.01 to 168 hours a week")
+        }
         return copy
     }
 }

@@ -10,9 +10,11 @@ public struct Learner: Hashable, Sendable {
     public var cohort: String?
     public var notes: String
     public var createdOn: Day
+    /// Study hours a week, for estimating when goals finish.
+    public var pace: Double?
 
     public init(id: Int64? = nil, handle: String, name: String, email: String? = nil,
-                cohort: String? = nil, notes: String = "", createdOn: Day = .today()) {
+                cohort: String? = nil, notes: String = "", createdOn: Day = .today(), pace: Double? = nil) {
         self.id = id
         self.handle = handle
         self.name = name
@@ -20,6 +22,7 @@ public struct Learner: Hashable, Sendable {
         self.cohort = cohort
         self.notes = notes
         self.createdOn = createdOn
+        self.pace = pace
     }
 }
 
@@ -188,5 +191,26 @@ public enum Slug {
         guard (1...64).contains(bytes.count) else { return false }
         return bytes.allSatisfy { $0 > 0x20 && $0 != 0x7F && $0 != UInt8(ascii: ";") }
             && !text.unicodeScalars.contains { $0.properties.isWhitespace }
+    }
+}
+
+/// A stack a learner aims at, with an optional target date.
+public struct LearnerGoal: Hashable, Sendable {
+    public var stack: String
+    public var target: Day?
+
+    public init(stack: String, target: Day? = nil) {
+        self.stack = stack
+        self.target = target
+    }
+
+    /// `stack` or `stack@2027-03-01`, as the learners CSV writes it.
+    public var text: String { stack + (target.map { "@\($0)" } ?? "") }
+
+    /// Parses `stack` or `stack@2027-03-01`.
+    public init(parsing text: String) throws(CredfolioError) {
+        let parts = text.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        stack = try Field.slug(parts[0], "goal")
+        target = parts.count == 2 ? try Field.day(parts[1], "goal date") : nil
     }
 }

@@ -57,6 +57,9 @@ public final class CompiledStack {
     private(set) var keyBit: [Int16] = []
     /// The leaves that count any credential: keyed by their totals.
     private(set) var unrestricted: [AmountLeaf] = []
+    /// True when an hours or credits requirement counts any credential: then
+    /// a plan depends on more than a ``ProgressKey`` says.
+    public var countsAnyCredential: Bool { !unrestricted.isEmpty }
     /// Solves the assignment exactly when the evaluator's search runs out
     /// of states (see ``evaluateBySolving(_:base:solver:)``); without one,
     /// such an evaluation says `exact: false`.

@@ -128,3 +128,26 @@ public struct PercentHistogram: Sendable {
         return total % 2 == 1 ? value(at: total / 2) : (value(at: total / 2 - 1) + value(at: total / 2)) / 2
     }
 }
+
+/// Whether a learner will reach a goal by its target date, at their pace.
+public enum GoalStatus: String, CaseIterable, Sendable {
+    case done
+    case onTrack = "on-track"
+    case offTrack = "off-track"
+    case unknown
+
+    /// The estimated finish is the as-of date plus ceil(remaining hours /
+    /// pace) weeks, the remaining hours those of the least-hours plan.
+    /// `unknown` without a pace, a target date, or a plan.
+    public static func assess(complete: Bool, remainingHours: Int64?, pace: Double?, target: Day?, on day: Day)
+        -> (finish: Day?, status: GoalStatus)
+    {
+        if complete { return (day, .done) }
+        guard let remainingHours, let pace, pace > 0 else { return (nil, .unknown) }
+        let weeks = Int64(clampingUp: Double(remainingHours) / pace - 1e-9)
+        let finish = weeks > Int64(Limits.maxDays) ? nil : day.adding(days: Int(weeks) * 7)
+        guard let target else { return (finish, .unknown) }
+        guard let finish else { return (nil, .offTrack) }
+        return (finish, finish <= target ? .onTrack : .offTrack)
+    }
+}

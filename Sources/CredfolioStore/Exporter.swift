@@ -14,11 +14,14 @@ public struct Exporter {
             try db.cachedStatement("SELECT learner_id, address FROM learner_email ORDER BY address").forEachRow {
                 others[$0.int64(0), default: []].append($0.string(1))
             }
+            let goals = try LearnerRepository(db).goalsByLearner()
             try db.cachedStatement(LearnerRepository.select + " ORDER BY handle").forEachRow { row in
                 let l = try LearnerRepository.read(row)
                 csv.text(l.handle); csv.text(l.name); csv.text(l.email); csv.text(l.cohort); csv.text(l.notes)
                 csv.raw(l.createdOn.description)
                 csv.text((others[l.id!] ?? []).joined(separator: ";"))
+                csv.raw(l.pace.map(NumberText.plain) ?? "")
+                csv.text((goals[l.id!] ?? []).map(\.text).joined(separator: ";"))
                 csv.endRow()
             }
         case .skills:

@@ -23,7 +23,7 @@ public struct Importer {
 
         public var columns: [String] {
             switch self {
-            case .learners: return ["handle", "name", "email", "cohort", "notes", "created_on", "emails"]
+            case .learners: return ["handle", "name", "email", "cohort", "notes", "created_on", "emails", "pace", "goals"]
             case .skills: return ["code", "name", "category", "framework", "framework_id"]
             case .credentials:
                 return ["code", "title", "issuer", "kind", "hours", "credits", "credit_unit", "cost", "currency", "weeks",
@@ -92,6 +92,12 @@ public struct Importer {
                 if table.has(3) { learner.cohort = try table.value(3).flatMap { $0.isEmpty ? nil : $0 } }
                 if table.has(4) { learner.notes = try table.value(4) ?? "" }
                 if let created = try table.value(5), !created.isEmpty { learner.createdOn = try Field.day(created, "created_on") }
+                if table.has(7) { learner.pace = try (table.value(7) ?? "").isEmpty ? nil : Field.pace(try table.value(7)!) }
+                // Goals, `;`-separated `stack` or `stack@DATE`; absent, they stay as they are.
+                let goals: [LearnerGoal]? = try table.has(8)
+                    ? (table.value(8) ?? "").split(separator: ";").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
+                        .map { text throws(CredfolioError) in try LearnerGoal(parsing: text) }
+                    : nil
                 learner = try learner.validated()
                 // The learner's other addresses, `;`-separated; absent, they stay as they are.
                 var others: [String]?
@@ -102,14 +108,17 @@ public struct Importer {
                 if let existing {
                     try duplicate("learner \(handle)", &touched, existing.id!)
                     let emailsChanged = try others.map { try Set($0.map { $0.lowercased() }) != Set(repository.otherEmails(existing.id!).map { $0.lowercased() }) } ?? false
-                    if learner == existing && !emailsChanged { summary.unchanged += 1; return }
+                    let goalsChanged = try goals.map { Set($0) != Set(try repository.goals(of: existing)) } ?? false
+                    if learner == existing && !emailsChanged && !goalsChanged { summary.unchanged += 1; return }
                     try repository.update(learner)
                     if let others { try repository.setOtherEmails(existing.id!, others) }
+                    if let goals { try repository.setGoals(existing.id!, goals) }
                     summary.updated += 1
                 } else {
                     let added = try repository.insert(learner)
                     _ = touched.mark(added.id!)
                     if let others { try repository.setOtherEmails(added.id!, others) }
+                    if let goals { try repository.setGoals(added.id!, goals) }
                     summary.inserted += 1
                 }
             }

@@ -5,14 +5,14 @@ public struct LearnerRepository {
     let db: Database
     public init(_ db: Database) { self.db = db }
 
-    static let select = "SELECT id, handle, name, email, cohort, notes, created_on FROM learner"
+    static let select = "SELECT id, handle, name, email, cohort, notes, created_on, pace FROM learner"
 
     static func read(_ row: Statement) throws -> Learner {
         guard let created = Day(iso: row.string(6)) else {
             throw CredfolioError(.database, "learner \(row.string(1)) has the created_on date \(Field.quoted(row.string(6))), outside 0001-01-01...9999-12-31; run credfolio doctor")
         }
         return Learner(id: row.int64(0), handle: row.string(1), name: row.string(2), email: row.optionalString(3),
-                       cohort: row.optionalString(4), notes: row.string(5), createdOn: created)
+                       cohort: row.optionalString(4), notes: row.string(5), createdOn: created, pace: row.optionalDouble(7))
     }
 
     public func find(_ handle: String) throws -> Learner? {
@@ -46,8 +46,8 @@ public struct LearnerRepository {
         var learner = learner
         try checkEmailFree(learner.email, except: nil)
         try db.execute(
-            "INSERT INTO learner (handle, name, email, cohort, notes, created_on) VALUES (?, ?, ?, ?, ?, ?)",
-            learner.handle, learner.name, learner.email, learner.cohort, learner.notes, learner.createdOn)
+            "INSERT INTO learner (handle, name, email, cohort, notes, created_on, pace) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            learner.handle, learner.name, learner.email, learner.cohort, learner.notes, learner.createdOn, learner.pace)
         learner.id = db.lastInsertRowID
         return learner
     }
@@ -61,8 +61,8 @@ public struct LearnerRepository {
         }
         try checkEmailFree(learner.email, except: id)
         try db.execute(
-            "UPDATE learner SET handle = ?, name = ?, email = ?, cohort = ?, notes = ?, created_on = ? WHERE id = ?",
-            learner.handle, learner.name, learner.email, learner.cohort, learner.notes, learner.createdOn, id)
+            "UPDATE learner SET handle = ?, name = ?, email = ?, cohort = ?, notes = ?, created_on = ?, pace = ? WHERE id = ?",
+            learner.handle, learner.name, learner.email, learner.cohort, learner.notes, learner.createdOn, learner.pace, id)
     }
 
     func checkEmailFree(_ email: String?, except id: Int64?) throws {

@@ -123,7 +123,7 @@ public struct Portfolio {
         if let from { clauses.append("l.handle >= ?"); values.append(.text(from)) }
         if let before { clauses.append("l.handle < ?"); values.append(.text(before)) }
         let sql = """
-            SELECT l.id, l.handle, l.name, l.email, l.cohort, l.notes, l.created_on,
+            SELECT l.id, l.handle, l.name, l.email, l.cohort, l.notes, l.created_on, l.pace,
                    a.credential_id, a.status, a.earned_on, a.expires_on
             FROM learner l LEFT JOIN award a ON a.learner_id = l.id
             \(clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "))
@@ -138,7 +138,7 @@ public struct Portfolio {
                 current = try LearnerRepository.read(row)
                 facts.removeAll(keepingCapacity: true)
             }
-            if !row.isNull(7) { facts.append(try fact(row, offset: 7)) }
+            if !row.isNull(8) { facts.append(try fact(row, offset: 8)) }
         }
         if let current { try body(current, facts) }
     }

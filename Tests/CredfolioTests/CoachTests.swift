@@ -154,14 +154,14 @@ struct CohortFilterTests {
     func stalledBoundary() throws {
         let cli = try world()
         let csv = try cli.ok("report", "cohort", "--as-of", "2026-08-31", "--format", "csv").split(separator: "\n")
-        #expect(csv[0] == "learner,name,cohort,stack,percent,projected_percent,complete,missing,last_earned_on,stalled")
+        #expect(csv[0] == "learner,name,cohort,stack,percent,projected_percent,complete,missing,last_earned_on,stalled,target_date,estimated_finish,goal_status")
         // cy last earned 2026-06-02: 90 days before 2026-08-31, so outside the window; on 2026-08-30 (89 days) inside.
-        #expect(csv.contains("cy,Cy,k,s,50.0,50.0,false,a,2026-06-02,true"))
+        #expect(csv.contains("cy,Cy,k,s,50.0,50.0,false,a,2026-06-02,true,,,"))
         #expect(try handles(cli, "--stalled") == ["cy", "dee"])
         let day89 = try cli.ok("report", "cohort", "--as-of", "2026-08-30", "--stalled", "--format", "csv").split(separator: "\n")
         #expect(day89.dropFirst().map { String($0.split(separator: ",")[0]) } == ["dee"])
         // A complete stack is never stalled; --stalled-after moves the window.
-        #expect(csv.contains("ana,Ana,k,s,100.0,100.0,true,,2026-02-05,false"))
+        #expect(csv.contains("ana,Ana,k,s,100.0,100.0,true,,2026-02-05,false,,,"))
         #expect(try handles(cli, "--stalled", "--stalled-after", "200") == ["dee"])
     }
 
@@ -200,7 +200,7 @@ struct CohortFilterTests {
         let cli = try world()
         let none = try cli.run(["report", "cohort", "--min-percent", "99", "--max-percent", "99.5", "--format", "csv"])
         #expect(none.status == 0 && none.stderr == "note: no learner and stack match the filters\n")
-        #expect(none.stdout == "learner,name,cohort,stack,percent,projected_percent,complete,missing,last_earned_on,stalled\n")
+        #expect(none.stdout == "learner,name,cohort,stack,percent,projected_percent,complete,missing,last_earned_on,stalled,target_date,estimated_finish,goal_status\n")
         #expect(try cli.fails("report", "cohort", "--complete", "--incomplete", status: 64).contains("exclude each other"))
         #expect(try cli.fails("report", "cohort", "--min-percent", "60", "--max-percent", "40", status: 64).contains("is above"))
         #expect(try cli.fails("report", "cohort", "--desc", status: 64).contains("--desc goes with --sort"))
@@ -216,5 +216,78 @@ struct CohortFilterTests {
         h.add(12.04, complete: false)
         #expect(h.median == 33.3)
         #expect(h.total == 5 && h.complete == 1)
+    }
+}
+
+@Suite("Coach's workflow: goals", .serialized)
+struct GoalTests {
+    /// Two stacks; ana aims at web by 2027-03-01 and studies 10 hours a week.
+    func world() throws -> CLI {
+        let cli = try CLI()
+        try cli.ok("import", "credentials", try cli.directory.write("c.csv", "code,title,hours\njs,JavaScript,50\nreact,React,80\ncoding,Medical Coding,120\n"))
+        try cli.ok("import", "stacks", try cli.directory.write("s.json", #"""
+            [{"code": "web", "requires": {"all": [{"credential": "js"}, {"credential": "react"}]}},
+             {"code": "medical", "requires": {"credential": "coding"}}]
+            """#))
+        try cli.ok("import", "learners", try cli.directory.write("l.csv", """
+            handle,name,cohort,pace,goals
+            ana,Ana,k,10,web@2027-03-01
+            bo,Bo,k,,
+            """))
+        try cli.ok("award", "add", "ana", "js", "--earned", "2026-10-01")
+        return cli
+    }
+
+    @Test("report cohort, export progress and progress default to the goal stacks; --all-stacks shows every stack")
+    func defaults() throws {
+        let cli = try world()
+        let rows = try cli.ok("report", "cohort", "--as-of", "2026-11-29", "--format", "csv").split(separator: "\n").dropFirst()
+            .map { $0.split(separator: ",", omittingEmptySubsequences: false).prefix(4).joined(separator: ",") }
+        #expect(rows == ["ana,Ana,k,web", "bo,Bo,k,medical", "bo,Bo,k,web"])  // bo has no goals: every stack
+        let all = try cli.ok("report", "cohort", "--all-stacks", "--as-of", "2026-11-29", "--format", "csv").split(separator: "\n")
+        #expect(all.count == 5)
+        #expect(try cli.ok("export", "progress", "--as-of", "2026-11-29").split(separator: "\n").count == 4)
+        #expect(try cli.ok("export", "progress", "--all-stacks", "--as-of", "2026-11-29").split(separator: "\n").count == 5)
+        let progress = try cli.ok("progress", "ana", "--as-of", "2026-11-29", "--format", "json")
+        #expect(progress.contains("\"stack\": \"web\"") && !progress.contains("\"stack\": \"medical\""))
+        #expect(try cli.ok("progress", "ana", "--all-stacks", "--as-of", "2026-11-29", "--format", "json").contains("\"stack\": \"medical\""))
+    }
+
+    @Test("on track, computed by hand: 80 hours left at 10 a week is 8 weeks, 2027-01-24, before 2027-03-01")
+    func onTrack() throws {
+        let cli = try world()
+        let row = try cli.ok("report", "cohort", "--as-of", "2026-11-29", "--format", "csv").split(separator: "\n")[1]
+        #expect(row.hasSuffix(",2027-03-01,2027-01-24,on-track"))
+        // At 2 hours a week it takes 40 weeks: 2027-09-05, after the target.
+        let slow = try cli.ok("report", "cohort", "--pace", "2", "--as-of", "2026-11-29", "--format", "csv").split(separator: "\n")[1]
+        #expect(slow.hasSuffix(",2027-03-01,2027-09-05,off-track"))
+        // No pace: unknown; a goal done: done.
+        try cli.ok("learner", "edit", "ana", "--pace", "")
+        #expect(try cli.ok("report", "cohort", "--as-of", "2026-11-29", "--format", "csv").split(separator: "\n")[1].hasSuffix(",2027-03-01,,unknown"))
+        try cli.ok("award", "add", "ana", "react", "--earned", "2026-11-01")
+        let json = try cli.ok("report", "cohort", "--as-of", "2026-11-29", "--format", "json")
+        #expect(json.contains("\"goal_status\": \"done\""))
+        #expect(GoalStatus.assess(complete: false, remainingHours: 80, pace: 10, target: day("2027-01-24"), on: day("2026-11-29")).status == .onTrack)
+        #expect(GoalStatus.assess(complete: false, remainingHours: 81, pace: 10, target: day("2027-01-24"), on: day("2026-11-29")).status == .offTrack)
+        #expect(GoalStatus.assess(complete: false, remainingHours: nil, pace: 10, target: day("2027-01-24"), on: day("2026-11-29")).status == .unknown)
+    }
+
+    @Test("goals: add, re-date, list, remove; the learners CSV's goals and pace columns round-trip")
+    func goalCommands() throws {
+        let cli = try world()
+        try cli.ok("learner", "goal", "add", "bo", "medical", "--by", "2027-06-30")
+        try cli.ok("learner", "goal", "add", "bo", "web")
+        #expect(try cli.ok("learner", "goal", "list", "bo", "--format", "csv") == "stack,target_date\nmedical,2027-06-30\nweb,\n")
+        try cli.ok("learner", "goal", "add", "bo", "web", "--by", "2028-01-01")
+        try cli.ok("learner", "goal", "remove", "bo", "medical")
+        #expect(try cli.ok("learner", "goal", "list", "bo", "--format", "csv") == "stack,target_date\nweb,2028-01-01\n")
+        #expect(try cli.fails("learner", "goal", "add", "bo", "nosuch") == "error: no stack \"nosuch\"\n")
+        let exported = try cli.ok("export", "learners")
+        #expect(exported.contains("\nana,Ana,,k,,"))
+        #expect(exported.contains(",10,web@2027-03-01\n") && exported.contains(",,web@2028-01-01\n"))
+        let file = try cli.directory.write("back.csv", exported)
+        #expect(try cli.ok("import", "learners", file) == "imported 2 learners: 0 new, 0 updated, 2 unchanged\n")
+        #expect(try cli.fails("import", "learners", try cli.directory.write("bad.csv", "handle,name,goals\nzed,Zed,web@2027-13-01\n"))
+                .contains("goal date \"2027-13-01\" is not a date"))
     }
 }

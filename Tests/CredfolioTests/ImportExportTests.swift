@@ -59,12 +59,12 @@ struct ImportExportTests {
     }
 
     @Test("header and row errors name what is wrong", arguments: [
-        ("handle,name,shoe_size\nx,X,9\n", Importer.Kind.learners, #"in.csv:1: unknown column "shoe_size" (columns are handle,name,email,cohort,notes,created_on,emails)"#),
-        ("handle,email\nx,x@y.z\n", .learners, "in.csv:1: missing column name (columns are handle,name,email,cohort,notes,created_on,emails)"),
+        ("handle,name,shoe_size\nx,X,9\n", Importer.Kind.learners, #"in.csv:1: unknown column "shoe_size" (columns are handle,name,email,cohort,notes,created_on,emails,pace,goals)"#),
+        ("handle,email\nx,x@y.z\n", .learners, "in.csv:1: missing column name (columns are handle,name,email,cohort,notes,created_on,emails,pace,goals)"),
         ("handle,name\nx,X,extra\n", .learners, "in.csv:2: 3 fields, but the header has 2"),
         ("handle,name\nx\n", .learners, "in.csv:2: 1 field, but the header has 2"),
         ("handle,name\nx,X\nx,Y\n", .learners, "in.csv:3: learner x appears twice in this file"),
-        ("", .learners, "in.csv: empty file; the first line must be a header such as handle,name,email,cohort,notes,created_on,emails"),
+        ("", .learners, "in.csv: empty file; the first line must be a header such as handle,name,email,cohort,notes,created_on,emails,pace,goals"),
         ("handle,name,,\nx,X,,9\n", .learners, "in.csv:2: column 4 has no name in the header but holds a value; name it or remove it"),
         ("code,title,cost\nc,C,\"49,99\"\n", .credentials,
          #"in.csv:2: cost "49,99" has a comma: write decimals with a dot and no thousands separators (such as 1299.99)"#),

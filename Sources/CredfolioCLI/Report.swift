@@ -140,7 +140,7 @@ struct Report {
 /// Returns the number of rows.
 @discardableResult
 func streamReport(columns: [String], format: OutputFormat, to sink: OutputSink, emptyMessage: String? = nil,
-                  rows: (_ emit: ([Cell]) -> Void) throws -> Void) throws -> Int {
+                  jsonIndent: String = "", rows: (_ emit: ([Cell]) -> Void) throws -> Void) throws -> Int {
     var count = 0
     switch format {
     case .csv:
@@ -153,13 +153,15 @@ func streamReport(columns: [String], format: OutputFormat, to sink: OutputSink, 
         }
     case .json:
         sink.write("[")
+        let inner = jsonIndent + "  "
         try rows { row in
-            sink.write(count == 0 ? "\n  " : ",\n  ")
+            sink.write(count == 0 ? "\n" + inner : ",\n" + inner)
             let object = JSONValue.object(zip(columns, row).map { ($0, $1.json) }).serialized()
-            sink.write(object.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n  "))
+            sink.write(indented(object, by: inner))
             count += 1
         }
-        sink.write(count == 0 ? "]\n" : "\n]\n")
+        sink.write(count == 0 ? "]" : "\n" + jsonIndent + "]")
+        if jsonIndent.isEmpty { sink.write("\n") }
     case .table:
         var widths = columns.map { $0.count }
         var numeric = columns.map { _ in true }, anyNumber = columns.map { _ in false }
@@ -189,4 +191,9 @@ func streamReport(columns: [String], format: OutputFormat, to sink: OutputSink, 
         try rows { row in line(row.map(\.display)) }
     }
     return count
+}
+
+/// `text` with every line after the first indented by `prefix`.
+func indented(_ text: String, by prefix: String) -> String {
+    text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n" + prefix)
 }

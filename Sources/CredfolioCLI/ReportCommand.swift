@@ -37,92 +37,63 @@ extension ReportCommand {
             let store = try database.openForReading()
             try noteUnknownCohort(cohort, in: store)
             let portfolio = try Portfolio(store, only: stack, fallback: CBCSolver())
-            let catalog = portfolio.catalog
             let cohortQuery = try query.query()
-            let goals = try store.learners.goalsByLearner()
-            let solver = CBCSolver()
-            var rows: [CohortRow] = []
-            var outlook: [Int: (target: Day?, finish: Day?, status: GoalStatus)] = [:]
+            let source = CohortRows(portfolio: portfolio, cohort: cohort, day: day,
+                                    goals: allStacks || stack != nil ? [:] : try store.learners.goalsByLearner(),
+                                    allStacks: allStacks || stack != nil, pace: pace, stalledAfter: query.stalledAfter,
+                                    shortMissing: output.format == .table)
             var histograms = [String: PercentHistogram]()
-            var plans: [Int: [ProgressKey: Int64?]] = [:]
-            try portfolio.forEachLearner(cohort: cohort) { learner, facts in
-                let held = catalog.holdings(facts, on: day)
-                let projected = catalog.holdings(facts, on: day, projected: true)
-                let last = facts.filter { catalog.isHeld($0, on: day) }.compactMap(\.earnedOn).max()
-                // A learner with goals is shown against them, unless --all-stacks or --stack.
-                let learnerGoals = goals[learner.id!] ?? []
-                let targets = Dictionary(learnerGoals.map { ($0.stack, $0.target) }, uniquingKeysWith: { a, _ in a })
-                for (index, s) in portfolio.stacks.enumerated() {
-                    if !allStacks && stack == nil && !learnerGoals.isEmpty && targets[s.definition.code] == nil { continue }
-                    let p = s.progress(held: held, projected: projected, catalog: catalog)
-                    let missing = p.missing(catalog: catalog)
-                    let shownMissing = output.format == .table && missing.count > 3
-                        ? missing.prefix(3).joined(separator: ";") + " (+\(missing.count - 3))" : missing.joined(separator: ";")
-                    let row = CohortRow(handle: learner.handle, name: learner.name, cohort: learner.cohort, stack: p.code,
-                                        percent: p.percent, projectedPercent: p.projectedPercent, complete: p.complete,
-                                        missing: shownMissing, lastEarned: last,
-                                        stalled: Stall.isStalled(lastEarned: last, complete: p.complete, on: day, after: query.stalledAfter))
-                    guard cohortQuery.admits(row) else { continue }
-                    histograms[row.stack, default: PercentHistogram()].add(row.percent, complete: row.complete)
-                    if let target = targets[s.definition.code] {
-                        // The least-hours plan, once per stack and distinct holdings.
-                        var hours: Int64?
-                        if !p.complete {
-                            // The key decides the plan only when every requirement names its credentials.
-                            let key = s.countsAnyCredential ? nil : s.progressKey(held: held.members, projected: projected.members, catalog: catalog)
-                            if let key, let known = plans[index]?[key] {
-                                hours = known
-                            } else {
-                                let plan = try s.plan(held: held, catalog: catalog, options: PlanOptions(measure: .hours), solver: solver)
-                                hours = plan.completable == true ? plan.total : nil
-                                if let key { plans[index, default: [:]][key] = .some(hours) }
-                            }
-                        }
-                        let assessed = GoalStatus.assess(complete: p.complete, remainingHours: hours, pace: pace ?? learner.pace,
-                                                         target: target, on: day)
-                        outlook[rows.count] = (target, assessed.finish, assessed.status)
+            // Rows stream in learner order, as export progress writes them;
+            // --sort collects them first (compactly) to order them.
+            func rows(_ emit: ([Cell]) -> Void) throws {
+                histograms.removeAll()
+                var shown = 0
+                if cohortQuery.sort == nil {
+                    try source.forEach { row, outlook in
+                        guard cohortQuery.admits(row) else { return }
+                        histograms[row.stack, default: PercentHistogram()].add(row.percent, complete: row.complete)
+                        if cohortQuery.limit.map({ shown >= $0 }) ?? false { return }
+                        emit(CohortRows.cells(row, outlook))
+                        shown += 1
                     }
-                    rows.append(row)
+                    return
                 }
+                var collected: [(row: CohortRow, outlook: CohortRows.Outlook?)] = []
+                try source.forEach { row, outlook in
+                    guard cohortQuery.admits(row) else { return }
+                    histograms[row.stack, default: PercentHistogram()].add(row.percent, complete: row.complete)
+                    collected.append((row, outlook))
+                }
+                collected.sort { cohortQuery.precedes($0.row, $1.row) }
+                for entry in collected.prefix(cohortQuery.limit ?? collected.count) { emit(CohortRows.cells(entry.row, entry.outlook)) }
             }
-            var order = Array(rows.indices)
-            order.sort { cohortQuery.precedes(rows[$0], rows[$1]) }
-            if let limit = cohortQuery.limit, order.count > limit { order.removeLast(order.count - limit) }
-            var report = Report(columns: [
-                "learner", "name", "cohort", "stack", "percent", "projected_percent", "complete", "missing", "last_earned_on", "stalled",
-                "target_date", "estimated_finish", "goal_status",
-            ])
-            for i in order {
-                let r = rows[i], o = outlook[i]
-                report.append([
-                    .text(r.handle), .text(r.name), .text(r.cohort), .text(r.stack),
-                    .decimal(ProgressFormatting.percent(r.percent)), .decimal(ProgressFormatting.percent(r.projectedPercent)),
-                    .bool(r.complete), .text(r.missing), .day(r.lastEarned), .bool(r.stalled),
-                    .day(o?.target ?? nil), .day(o?.finish ?? nil), .text(o?.status.rawValue),
-                ])
+            func summary() -> Report {
+                var summary = Report(columns: ["stack", "learners", "complete", "median_percent"])
+                for s in portfolio.stacks {
+                    let h = histograms[s.definition.code] ?? PercentHistogram()
+                    summary.append([.text(s.definition.code), .integer(Int64(h.total)), .integer(Int64(h.complete)),
+                                    .decimal(h.median.map(ProgressFormatting.percent))])
+                }
+                return summary
             }
-            var summary = Report(columns: ["stack", "learners", "complete", "median_percent"])
-            for s in portfolio.stacks {
-                let h = histograms[s.definition.code] ?? PercentHistogram()
-                summary.append([.text(s.definition.code), .integer(Int64(h.total)), .integer(Int64(h.complete)),
-                                .decimal(h.median.map(ProgressFormatting.percent))])
-            }
-            if order.isEmpty && cohortQuery.isFiltered { note("no learner and stack match the filters") }
             let out = OutputSink.standardOutput()
+            let count: Int
             switch output.format {
-            case .csv: report.render(.csv, to: out)
+            case .csv:
+                count = try streamReport(columns: CohortRows.columns, format: .csv, to: out, rows: rows)
             case .json:
-                out.write(JSONValue.object([
-                    ("as_of", .string(day.description)), ("cohort", .optional(cohort)),
-                    ("rows", .array(report.jsonObjects())), ("summary", .array(summary.jsonObjects())),
-                ]).serialized() + "\n")
+                out.write("{\n  \"as_of\": \"\(day)\",\n  \"cohort\": " + JSONValue.optional(cohort).serialized() + ",\n  \"rows\": ")
+                count = try streamReport(columns: CohortRows.columns, format: .json, to: out, jsonIndent: "  ", rows: rows)
+                out.write(",\n  \"summary\": " + indented(JSONValue.array(summary().jsonObjects()).serialized(), by: "  ") + "\n}\n")
             case .table:
                 out.write("cohort \(cohort ?? "(all learners)"), as of \(day)\n\n")
-                report.render(.table, to: out, emptyMessage: "no learners or no stacks")
+                count = try streamReport(columns: CohortRows.columns, format: .table, to: out, emptyMessage: "no learners or no stacks",
+                                         rows: rows)
                 out.write("\n")
-                summary.render(.table, to: out)
+                summary().render(.table, to: out)
             }
             try out.flush()
+            if count == 0 && cohortQuery.isFiltered { note("no learner and stack match the filters") }
         }
     }
 

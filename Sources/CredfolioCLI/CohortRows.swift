@@ -1,0 +1,110 @@
+import CredfolioCBC
+import CredfolioCore
+import CredfolioEngine
+import CredfolioReports
+import CredfolioStore
+
+/// The rows of `report cohort`, produced one learner at a time, as `export
+/// progress` produces its own: each stack compiled once, each learner's
+/// awards read once, and a row's fields computed once per distinct
+/// progress key (the memo is bounded, so memory stays flat).
+struct CohortRows {
+    let portfolio: Portfolio
+    let cohort: String?
+    let day: Day
+    /// Each learner's goals, by id; a learner with goals is shown against
+    /// them only, unless `allStacks`.
+    let goals: [Int64: [LearnerGoal]]
+    let allStacks: Bool
+    let pace: Double?
+    let stalledAfter: Int
+    /// For people: the first three missing items and a count of the rest.
+    let shortMissing: Bool
+
+    /// What a goal row adds: the target, the estimated finish, the status.
+    struct Outlook {
+        var target: Day?
+        var finish: Day?
+        var status: GoalStatus
+    }
+
+    /// The parts of a row that its progress key decides.
+    struct Computed {
+        let percent: Double
+        let projected: Double
+        let complete: Bool
+        let missing: String
+        /// The least-hours plan's total (nil: no plan), computed on demand.
+        var hours: Int64??
+    }
+
+    static let memoLimit = 80_000
+
+    /// Calls `body` for every row of learners in handle order, stacks in
+    /// code order.
+    func forEach(_ body: (CohortRow, Outlook?) throws -> Void) throws {
+        let catalog = portfolio.catalog
+        let stacks = portfolio.stacks.sorted { $0.definition.code < $1.definition.code }
+        var memo = Array(repeating: [ProgressKey: Computed](), count: stacks.count)
+        var remembered = 0
+        let solver = CBCSolver()
+        try portfolio.forEachLearner(cohort: cohort) { learner, facts in
+            let held = catalog.holdings(facts, on: day)
+            let projected = catalog.holdings(facts, on: day, projected: true)
+            let heldMembers = held.members
+            let projectedMembers = projected == held ? heldMembers : projected.members
+            let last = facts.filter { catalog.isHeld($0, on: day) }.compactMap(\.earnedOn).max()
+            let learnerGoals = allStacks ? [] : goals[learner.id!] ?? []
+            for (s, stack) in stacks.enumerated() {
+                let goal = learnerGoals.first { $0.stack == stack.definition.code }
+                if !learnerGoals.isEmpty && goal == nil { continue }
+                let key = stack.progressKey(held: heldMembers, projected: projectedMembers, catalog: catalog)
+                var computed: Computed
+                if let key, let known = memo[s][key] {
+                    computed = known
+                } else {
+                    let p = stack.progress(held: held, projected: projected, catalog: catalog)
+                    let missing = p.missing(catalog: catalog)
+                    computed = Computed(
+                        percent: p.percent, projected: p.projectedPercent, complete: p.complete,
+                        missing: shortMissing && missing.count > 3
+                            ? missing.prefix(3).joined(separator: ";") + " (+\(missing.count - 3))" : missing.joined(separator: ";"),
+                        hours: nil)
+                }
+                var outlook: Outlook?
+                if let goal {
+                    if computed.hours == nil && !computed.complete {
+                        let plan = try stack.plan(held: held, catalog: catalog, options: PlanOptions(measure: .hours), solver: solver)
+                        computed.hours = .some(plan.completable == true ? plan.total : nil)
+                    }
+                    let assessed = GoalStatus.assess(complete: computed.complete, remainingHours: computed.hours ?? nil,
+                                                     pace: pace ?? learner.pace, target: goal.target, on: day)
+                    outlook = Outlook(target: goal.target, finish: assessed.finish, status: assessed.status)
+                }
+                // A plan depends on more than the key says when a requirement counts any credential.
+                if let key, remembered < Self.memoLimit || memo[s][key] != nil {
+                    var kept = computed
+                    if stack.countsAnyCredential { kept.hours = nil }
+                    if memo[s].updateValue(kept, forKey: key) == nil { remembered += 1 }
+                }
+                let row = CohortRow(handle: learner.handle, name: learner.name, cohort: learner.cohort, stack: stack.definition.code,
+                                    percent: computed.percent, projectedPercent: computed.projected, complete: computed.complete,
+                                    missing: computed.missing, lastEarned: last,
+                                    stalled: Stall.isStalled(lastEarned: last, complete: computed.complete, on: day, after: stalledAfter))
+                try body(row, outlook)
+            }
+        }
+    }
+
+    static let columns = [
+        "learner", "name", "cohort", "stack", "percent", "projected_percent", "complete", "missing", "last_earned_on", "stalled",
+        "target_date", "estimated_finish", "goal_status",
+    ]
+
+    static func cells(_ r: CohortRow, _ o: Outlook?) -> [Cell] {
+        [.text(r.handle), .text(r.name), .text(r.cohort), .text(r.stack),
+         .decimal(ProgressFormatting.percent(r.percent)), .decimal(ProgressFormatting.percent(r.projectedPercent)),
+         .bool(r.complete), .text(r.missing), .day(r.lastEarned), .bool(r.stalled),
+         .day(o?.target), .day(o?.finish), .text(o?.status.rawValue)]
+    }
+}

@@ -2,6 +2,7 @@ import ArgumentParser
 import CredfolioCBC
 import CredfolioCore
 import CredfolioEngine
+import CredfolioReports
 import CredfolioStore
 
 struct NextCommand: ParsableCommand {
@@ -206,11 +207,10 @@ struct PlanResult {
     /// nil unless a plan was found.
     var estimatedWeeks: Int64? {
         guard plan.completable == true else { return nil }
-        if let pace { return Int64(clampingUp: Double(totalHours) / pace - 1e-9) }
-        return totalWeeks
+        return Schedule.weeks(hours: totalHours, weeks: totalWeeks, pace: pace)
     }
 
-    var fitsSixMonths: Bool { estimatedWeeks.map { $0 <= 26 } ?? false }
+    var fitsSixMonths: Bool { estimatedWeeks.map(Schedule.fitsSixMonths) ?? false }
 
     /// The bound in the measure's own unit: cost in currency units.
     var boundCell: Cell {

@@ -8,7 +8,7 @@ import CredfolioStore
 /// progress` produces its own: each stack compiled once, each learner's
 /// awards read once, and a row's fields computed once per distinct
 /// progress key (the memo is bounded, so memory stays flat).
-struct CohortRows {
+final class CohortRows {
     let portfolio: Portfolio
     let cohort: String?
     let day: Day
@@ -39,14 +39,28 @@ struct CohortRows {
     }
 
     static let memoLimit = 80_000
+    /// Kept across calls: a table is produced twice.
+    private var memo: [[ProgressKey: Computed]] = []
+    private var remembered = 0
+
+    init(portfolio: Portfolio, cohort: String?, day: Day, goals: [Int64: [LearnerGoal]], allStacks: Bool, pace: Double?,
+         stalledAfter: Int, shortMissing: Bool) {
+        self.portfolio = portfolio
+        self.cohort = cohort
+        self.day = day
+        self.goals = goals
+        self.allStacks = allStacks
+        self.pace = pace
+        self.stalledAfter = stalledAfter
+        self.shortMissing = shortMissing
+    }
 
     /// Calls `body` for every row of learners in handle order, stacks in
     /// code order.
     func forEach(_ body: (CohortRow, Outlook?) throws -> Void) throws {
         let catalog = portfolio.catalog
         let stacks = portfolio.stacks.sorted { $0.definition.code < $1.definition.code }
-        var memo = Array(repeating: [ProgressKey: Computed](), count: stacks.count)
-        var remembered = 0
+        if memo.count != stacks.count { memo = Array(repeating: [ProgressKey: Computed](), count: stacks.count) }
         let solver = CBCSolver()
         try portfolio.forEachLearner(cohort: cohort) { learner, facts in
             let held = catalog.holdings(facts, on: day)

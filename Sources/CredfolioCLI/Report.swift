@@ -154,10 +154,15 @@ func streamReport(columns: [String], format: OutputFormat, to sink: OutputSink, 
     case .json:
         sink.write("[")
         let inner = jsonIndent + "  "
+        // Each object written field by field: no tree per row.
+        let keys = columns.map { "\n" + inner + "  " + JSONValue.string($0).serialized() + ": " }
         try rows { row in
-            sink.write(count == 0 ? "\n" + inner : ",\n" + inner)
-            let object = JSONValue.object(zip(columns, row).map { ($0, $1.json) }).serialized()
-            sink.write(indented(object, by: inner))
+            sink.write(count == 0 ? "\n" + inner + "{" : ",\n" + inner + "{")
+            for (i, cell) in row.enumerated() {
+                sink.write(i == 0 ? keys[i] : "," + keys[i])
+                sink.write(cell.json.serialized(pretty: false))
+            }
+            sink.write("\n" + inner + "}")
             count += 1
         }
         sink.write(count == 0 ? "]" : "\n" + jsonIndent + "]")

@@ -59,7 +59,8 @@ let package = Package(
             swiftSettings: strict
         ),
         // The rules of the reports, on plain values: effective status, lapses, work under way.
-        .target(name: "CredfolioReports", dependencies: ["CredfolioCore", "CredfolioEngine"], swiftSettings: strict),
+        .target(name: "CredfolioReports", dependencies: ["CredfolioCore", "CredfolioEngine", "CredfolioStore", "CredfolioCBC"],
+                swiftSettings: strict),
         // The command line: parse, call the store or engine, format.
         .target(
             name: "CredfolioCLI",

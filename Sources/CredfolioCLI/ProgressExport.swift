@@ -114,7 +114,7 @@ struct ProgressExport {
             var last: Day??
             let learnerGoals = goals?[learner.id!]
             for (s, stack) in stacks.enumerated() {
-                if let learnerGoals, !learnerGoals.contains(stack.definition.code) { continue }
+                if let learnerGoals, !Goals.shows(stack.definition.code, to: learnerGoals) { continue }
                 let key = stack.progressKey(held: heldMembers, projected: projectedMembers, catalog: catalog)
                 let cells: Cells
                 if let key, let known = memo[s][key] {

@@ -240,30 +240,40 @@ extension Credential {
         copy.url = try Field.optionalText(url, "url", maxBytes: 2000)
         copy.creditUnit = try Field.optionalText(creditUnit, "credit_unit", maxBytes: 40)
         copy.currency = try Field.currency(currency)
-        if let credits, !(credits >= 0 && credits <= Limits.maxCredits) {
-            throw Field.fail("credits", NumberText.plain(credits), "is not a number from 0 to \(NumberText.plain(Limits.maxCredits))")
-        }
         if (copy.credits == nil) != (copy.creditUnit == nil) {
             throw CredfolioError.invalid(copy.credits == nil
                 ? "credit_unit \(Field.quoted(copy.creditUnit!)) needs credits"
                 : "credits \(NumberText.plain(copy.credits!)) need a credit_unit (such as ECTS or CEU)")
         }
-        func range(_ name: String, _ value: Int64, _ shown: String, max: Int64, _ maxShown: String) throws(CredfolioError) {
-            guard value >= 0 else { throw Field.fail(name, shown, "is negative") }
-            guard value <= max else { throw Field.fail(name, shown, "is more than \(maxShown)") }
-        }
-        try range("hours", hours, String(hours), max: Limits.maxHours, NumberText.grouped(Int(Limits.maxHours)))
-        try range("cost", costCents, Money.format(cents: costCents), max: Limits.maxCostCents,
-                  NumberText.grouped(Int(Limits.maxCostCents / 100)))
-        try range("weeks", weeks, String(weeks), max: Limits.maxWeeks, NumberText.grouped(Int(Limits.maxWeeks)))
-        if let validityMonths {
-            guard validityMonths >= 1 else { throw Field.fail("validity_months", String(validityMonths), "must be at least 1") }
-            try range("validity_months", validityMonths, String(validityMonths), max: Limits.maxValidityMonths,
-                      NumberText.grouped(Int(Limits.maxValidityMonths)))
-        }
+        try copy.checkRanges()
         for skill in skills { _ = try Field.slug(skill, "skill") }
         copy.skills = Array(Set(skills)).sorted()
         return copy
+    }
+}
+
+extension Credential {
+    /// Throws when a number is outside its documented range (see
+    /// ``Limits``): what the engine relies on to add and date without
+    /// trapping. Cheap enough to run over a whole catalog on every command.
+    public func checkRanges() throws(CredfolioError) {
+        func range(_ name: String, _ value: Int64, max: Int64, shown: () -> String, maxShown: () -> String) throws(CredfolioError) {
+            guard value >= 0 else { throw Field.fail(name, shown(), "is negative") }
+            guard value <= max else { throw Field.fail(name, shown(), "is more than \(maxShown())") }
+        }
+        try range("hours", hours, max: Limits.maxHours, shown: { String(hours) },
+                  maxShown: { NumberText.grouped(Int(Limits.maxHours)) })
+        try range("cost", costCents, max: Limits.maxCostCents, shown: { Money.format(cents: costCents) },
+                  maxShown: { NumberText.grouped(Int(Limits.maxCostCents / 100)) })
+        try range("weeks", weeks, max: Limits.maxWeeks, shown: { String(weeks) }, maxShown: { NumberText.grouped(Int(Limits.maxWeeks)) })
+        if let validityMonths {
+            guard validityMonths >= 1 else { throw Field.fail("validity_months", String(validityMonths), "must be at least 1") }
+            try range("validity_months", validityMonths, max: Limits.maxValidityMonths, shown: { String(validityMonths) },
+                      maxShown: { NumberText.grouped(Int(Limits.maxValidityMonths)) })
+        }
+        if let credits, !(credits >= 0 && credits <= Limits.maxCredits) {
+            throw Field.fail("credits", NumberText.plain(credits), "is not a number from 0 to \(NumberText.plain(Limits.maxCredits))")
+        }
     }
 }
 

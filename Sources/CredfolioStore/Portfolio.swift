@@ -28,7 +28,7 @@ public struct Portfolio {
         // documented range (written by hand into the file) stops here, by name.
         for credential in credentials where checkRanges {
             do {
-                _ = try credential.validated()
+                try credential.checkRanges()
             } catch {
                 throw CredfolioError(
                     .database,

@@ -1,14 +1,13 @@
 import CredfolioCBC
-import CredfolioCore
+public import CredfolioCore
 import CredfolioEngine
-import CredfolioReports
-import CredfolioStore
+public import CredfolioStore
 
 /// The rows of `report cohort`, produced one learner at a time, as `export
 /// progress` produces its own: each stack compiled once, each learner's
 /// awards read once, and a row's fields computed once per distinct
 /// progress key (the memo is bounded, so memory stays flat).
-final class CohortRows {
+public final class CohortRows {
     let portfolio: Portfolio
     let cohort: String?
     let day: Day
@@ -22,10 +21,10 @@ final class CohortRows {
     let shortMissing: Bool
 
     /// What a goal row adds: the target, the estimated finish, the status.
-    struct Outlook {
-        var target: Day?
-        var finish: Day?
-        var status: GoalStatus
+    public struct Outlook: Sendable {
+        public var target: Day?
+        public var finish: Day?
+        public var status: GoalStatus
     }
 
     /// The parts of a row that its progress key decides.
@@ -43,8 +42,8 @@ final class CohortRows {
     private var memo: [[ProgressKey: Computed]] = []
     private var remembered = 0
 
-    init(portfolio: Portfolio, cohort: String?, day: Day, goals: [Int64: [LearnerGoal]], allStacks: Bool, pace: Double?,
-         stalledAfter: Int, shortMissing: Bool) {
+    public init(portfolio: Portfolio, cohort: String?, day: Day, goals: [Int64: [LearnerGoal]], allStacks: Bool, pace: Double?,
+                stalledAfter: Int, shortMissing: Bool) {
         self.portfolio = portfolio
         self.cohort = cohort
         self.day = day
@@ -57,7 +56,7 @@ final class CohortRows {
 
     /// Calls `body` for every row of learners in handle order, stacks in
     /// code order.
-    func forEach(_ body: (CohortRow, Outlook?) throws -> Void) throws {
+    public func forEach(_ body: (CohortRow, Outlook?) throws -> Void) throws {
         let catalog = portfolio.catalog
         let stacks = portfolio.stacks.sorted { $0.definition.code < $1.definition.code }
         if memo.count != stacks.count { memo = Array(repeating: [ProgressKey: Computed](), count: stacks.count) }
@@ -71,7 +70,7 @@ final class CohortRows {
             let learnerGoals = allStacks ? [] : goals[learner.id!] ?? []
             for (s, stack) in stacks.enumerated() {
                 let goal = learnerGoals.first { $0.stack == stack.definition.code }
-                if !learnerGoals.isEmpty && goal == nil { continue }
+                guard Goals.shows(stack.definition.code, to: learnerGoals.map(\.stack)) else { continue }
                 let key = stack.progressKey(held: heldMembers, projected: projectedMembers, catalog: catalog)
                 var computed: Computed
                 if let key, let known = memo[s][key] {
@@ -109,16 +108,12 @@ final class CohortRows {
             }
         }
     }
+}
 
-    static let columns = [
-        "learner", "name", "cohort", "stack", "percent", "projected_percent", "complete", "missing", "last_earned_on", "stalled",
-        "target_date", "estimated_finish", "goal_status",
-    ]
-
-    static func cells(_ r: CohortRow, _ o: Outlook?) -> [Cell] {
-        [.text(r.handle), .text(r.name), .text(r.cohort), .text(r.stack),
-         .decimal(ProgressFormatting.percent(r.percent)), .decimal(ProgressFormatting.percent(r.projectedPercent)),
-         .bool(r.complete), .text(r.missing), .day(r.lastEarned), .bool(r.stalled),
-         .day(o?.target), .day(o?.finish), .text(o?.status.rawValue)]
+/// The rule of goal stacks: a learner with goals is shown against those
+/// stacks only; a learner without goals, against every stack.
+public enum Goals {
+    public static func shows(_ stack: String, to goals: some Collection<String>) -> Bool {
+        goals.isEmpty || goals.contains(stack)
     }
 }

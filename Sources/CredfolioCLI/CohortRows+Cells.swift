@@ -1,0 +1,16 @@
+import CredfolioCore
+import CredfolioReports
+
+extension CohortRows {
+    static let columns = [
+        "learner", "name", "cohort", "stack", "percent", "projected_percent", "complete", "missing", "last_earned_on", "stalled",
+        "target_date", "estimated_finish", "goal_status",
+    ]
+
+    static func cells(_ r: CohortRow, _ o: Outlook?) -> [Cell] {
+        [.text(r.handle), .text(r.name), .text(r.cohort), .text(r.stack),
+         .decimal(ProgressFormatting.percent(r.percent)), .decimal(ProgressFormatting.percent(r.projectedPercent)),
+         .bool(r.complete), .text(r.missing), .day(r.lastEarned), .bool(r.stalled),
+         .day(o?.target), .day(o?.finish), .text(o?.status.rawValue)]
+    }
+}

@@ -64,32 +64,44 @@ public struct StackProgress {
     }
 
     func missingItems(from start: Int, catalog: Catalog) -> [MissingItem] {
-        func items(_ id: Int) -> [MissingItem] {
-            guard !current.isMet(id) else { return [] }
+        // Items are appended to one array as the tree is walked: no array per
+        // node, since export progress runs this for every distinct key.
+        func collect(_ id: Int, into out: inout [MissingItem]) {
+            guard !current.isMet(id) else { return }
             let node = stack.nodes[id]
             switch node.kind {
             case .credential(let i):
                 // A held credential counted elsewhere cannot be earned twice.
-                return held.contains(i) ? [] : [.code(stack.leafCodes[id])]
+                if !held.contains(i) { out.append(.code(stack.leafCodes[id])) }
             case .skill:
-                return [.code(stack.leafCodes[id])]
+                out.append(.code(stack.leafCodes[id]))
             case .hours(let threshold, _):
                 let have = stack.amount(of: id, held: held, catalog: catalog).total
-                return [.code("hours:" + NumberText.plain(threshold - have))]
+                out.append(.code("hours:" + NumberText.plain(threshold - have)))
             case .credits(let threshold, let unit, _):
                 let have = stack.amount(of: id, held: held, catalog: catalog).total
-                return [.code("credits:" + NumberText.plain(threshold - have) + ":" + unit)]
+                out.append(.code("credits:" + NumberText.plain(threshold - have) + ":" + unit))
             case .all:
-                return node.children.flatMap(items)
+                for child in node.children { collect(child, into: &out) }
             case .choose(let n):
-                let met = node.children.filter(current.isMet).count
-                let alternatives = node.children.filter { !current.isMet($0) }.map(items).filter { !$0.isEmpty }
-                let needed = n - met
-                if alternatives.count <= needed { return alternatives.flatMap { $0 } }
-                return [.choose(needed, alternatives)]
+                var met = 0
+                var alternatives: [[MissingItem]] = []
+                for child in node.children {
+                    if current.isMet(child) { met += 1; continue }
+                    var items: [MissingItem] = []
+                    collect(child, into: &items)
+                    if !items.isEmpty { alternatives.append(items) }
+                }
+                if alternatives.count <= n - met {
+                    for items in alternatives { out.append(contentsOf: items) }
+                } else {
+                    out.append(.choose(n - met, alternatives))
+                }
             }
         }
-        return items(start)
+        var out: [MissingItem] = []
+        collect(start, into: &out)
+        return out
     }
 
     /// A person's account of one node: which credentials met it, or how

@@ -47,6 +47,26 @@ enum Cell {
         }
     }
 
+    /// The columns `text` takes in a table: its bytes when it is ASCII
+    /// (the common case, without walking grapheme clusters), else its characters.
+    static func width(_ text: String) -> Int {
+        let utf8 = text.utf8
+        return utf8.allSatisfy { $0 < 0x80 } ? utf8.count : text.count
+    }
+
+    /// The cell as a JSON value, appended as bytes: what `json` serialises to.
+    func appendJSON(to bytes: inout [UInt8]) {
+        switch self {
+        case .text(let t?): JSONValue.appendString(t, to: &bytes)
+        case .integer(let i?): bytes += String(i).utf8
+        case .decimal(let d?):
+            if let value = Double(d), value.isFinite { bytes += NumberText.plain(value).utf8 } else { bytes += "null".utf8 }
+        case .bool(let b): bytes += (b ? "true" : "false").utf8
+        case .day(let d?): bytes.append(0x22); bytes += d.description.utf8; bytes.append(0x22)
+        case .text(nil), .integer(nil), .decimal(nil), .day(nil): bytes += "null".utf8
+        }
+    }
+
     func write(to csv: CSVWriter) {
         switch self {
         case .text(let t): csv.text(t)
@@ -154,15 +174,21 @@ func streamReport(columns: [String], format: OutputFormat, to sink: OutputSink, 
     case .json:
         sink.write("[")
         let inner = jsonIndent + "  "
-        // Each object written field by field: no tree per row.
-        let keys = columns.map { "\n" + inner + "  " + JSONValue.string($0).serialized() + ": " }
+        // Each object written field by field into one reused buffer: no tree per row.
+        let keys = columns.map { Array(("\n" + inner + "  " + JSONValue.string($0).serialized() + ": ").utf8) }
+        let open = Array(("\n" + inner + "{").utf8), close = Array(("\n" + inner + "}").utf8)
+        var bytes: [UInt8] = []
         try rows { row in
-            sink.write(count == 0 ? "\n" + inner + "{" : ",\n" + inner + "{")
+            bytes.removeAll(keepingCapacity: true)
+            if count > 0 { bytes.append(0x2C) }
+            bytes += open
             for (i, cell) in row.enumerated() {
-                sink.write(i == 0 ? keys[i] : "," + keys[i])
-                sink.write(cell.json.serialized(pretty: false))
+                if i > 0 { bytes.append(0x2C) }
+                bytes += keys[i]
+                cell.appendJSON(to: &bytes)
             }
-            sink.write("\n" + inner + "}")
+            bytes += close
+            bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
             count += 1
         }
         sink.write(count == 0 ? "]" : "\n" + jsonIndent + "]")
@@ -172,7 +198,7 @@ func streamReport(columns: [String], format: OutputFormat, to sink: OutputSink, 
         var numeric = columns.map { _ in true }, anyNumber = columns.map { _ in false }
         try rows { row in
             for (i, cell) in row.enumerated() {
-                widths[i] = max(widths[i], cell.display.count)
+                widths[i] = max(widths[i], Cell.width(cell.display))
                 if cell.isNumeric { anyNumber[i] = true } else if !cell.display.isEmpty { numeric[i] = false }
             }
             count += 1
@@ -182,15 +208,19 @@ func streamReport(columns: [String], format: OutputFormat, to sink: OutputSink, 
             return 0
         }
         let right = zip(numeric, anyNumber).map { $0 && $1 }
+        var bytes: [UInt8] = []
         func line(_ cells: [String]) {
-            var text = ""
+            bytes.removeAll(keepingCapacity: true)
             for (i, cell) in cells.enumerated() {
-                let pad = String(repeating: " ", count: widths[i] - cell.count)
-                if i > 0 { text += "  " }
-                text += right[i] ? pad + cell : (i == cells.count - 1 ? cell : cell + pad)
+                let pad = widths[i] - Cell.width(cell)
+                if i > 0 { bytes += [0x20, 0x20] }
+                if right[i] { bytes += repeatElement(0x20, count: pad) }
+                bytes += cell.utf8
+                if !right[i] && i < cells.count - 1 { bytes += repeatElement(0x20, count: pad) }
             }
-            while text.last == " " { text.removeLast() }
-            sink.write(text + "\n")
+            while bytes.last == 0x20 { bytes.removeLast() }
+            bytes.append(0x0A)
+            bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
         }
         line(columns.map { $0.uppercased() })
         try rows { row in line(row.map(\.display)) }

@@ -3,6 +3,7 @@ import Testing
 @testable import CredfolioCore
 @testable import CredfolioEngine
 @testable import CredfolioReports
+@testable import CredfolioCLI
 
 @Suite("Coach's workflow: effective status, lapses and work under way")
 struct EffectiveStatusTests {
@@ -289,5 +290,39 @@ struct GoalTests {
         #expect(try cli.ok("import", "learners", file) == "imported 2 learners: 0 new, 0 updated, 2 unchanged\n")
         #expect(try cli.fails("import", "learners", try cli.directory.write("bad.csv", "handle,name,goals\nzed,Zed,web@2027-13-01\n"))
                 .contains("goal date \"2027-13-01\" is not a date"))
+    }
+}
+
+@Suite("Streamed reports")
+struct StreamReportTests {
+    @Test("a streamed report writes exactly what the in-memory report writes, in every format, hostile text included")
+    func sameBytes() throws {
+        let columns = ["name", "n", "amount", "ok", "day", "none"]
+        let rows: [[CredfolioCLI.Cell]] = [
+            [.text("Zoë \"quoted\", with\nnewline\ttab \u{7F} and \u{1}"), .integer(42), .decimal("66.7"), .bool(true),
+             .day(day("2026-11-29")), .text(nil)],
+            [.text("=SUM(A1)"), .integer(nil), .decimal("100.0"), .bool(false), .day(nil), .decimal(nil)],
+            [.text("日本語"), .integer(-3), .decimal("0.0"), .bool(true), .day(day("0001-01-01")), .integer(nil)],
+        ]
+        let dir = try TemporaryDirectory()
+        for format in [CredfolioCLI.OutputFormat.table, .csv, .json] {
+            func capture(_ body: (OutputSink) throws -> Void) throws -> String {
+                let path = dir.file("out-\(UUID().uuidString)")
+                let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+                let sink = OutputSink(fileDescriptor: fd, name: path, closeWhenDone: true)
+                try body(sink)
+                try sink.flush()
+                return try String(contentsOfFile: path, encoding: .utf8)
+            }
+            let kept = try capture { sink in
+                var report = CredfolioCLI.Report(columns: columns)
+                for row in rows { report.append(row) }
+                report.render(format, to: sink)
+            }
+            let streamed = try capture { sink in
+                try CredfolioCLI.streamReport(columns: columns, format: format, to: sink) { emit in rows.forEach(emit) }
+            }
+            #expect(streamed == kept, "\(format)")
+        }
     }
 }

@@ -9,7 +9,7 @@ extension CohortRows {
 
     static func cells(_ r: CohortRow, _ o: Outlook?) -> [Cell] {
         [.text(r.handle), .text(r.name), .text(r.cohort), .text(r.stack),
-         .decimal(ProgressFormatting.percent(r.percent)), .decimal(ProgressFormatting.percent(r.projectedPercent)),
+         .decimal(r.percentText), .decimal(r.projectedText),
          .bool(r.complete), .text(r.missing), .day(r.lastEarned), .bool(r.stalled),
          .day(o?.target), .day(o?.finish), .text(o?.status.rawValue)]
     }

@@ -14,9 +14,15 @@ public struct CohortRow: Sendable {
     public var missing: String
     public var lastEarned: Day?
     public var stalled: Bool
+    /// The percents as shown, at one decimal: formatted once per distinct row.
+    public var percentText: String
+    public var projectedText: String
 
     public init(handle: String, name: String, cohort: String?, stack: String, percent: Double, projectedPercent: Double,
-                complete: Bool, missing: String, lastEarned: Day?, stalled: Bool) {
+                complete: Bool, missing: String, lastEarned: Day?, stalled: Bool, percentText: String? = nil,
+                projectedText: String? = nil) {
+        self.percentText = percentText ?? NumberText.fixed(percent, decimals: 1)
+        self.projectedText = projectedText ?? NumberText.fixed(projectedPercent, decimals: 1)
         self.handle = handle
         self.name = name
         self.cohort = cohort

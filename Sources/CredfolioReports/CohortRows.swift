@@ -33,6 +33,8 @@ public final class CohortRows {
         let projected: Double
         let complete: Bool
         let missing: String
+        let percentText: String
+        let projectedText: String
         /// The least-hours plan's total (nil: no plan), computed on demand.
         var hours: Int64??
     }
@@ -66,7 +68,10 @@ public final class CohortRows {
             let projected = catalog.holdings(facts, on: day, projected: true)
             let heldMembers = held.members
             let projectedMembers = projected == held ? heldMembers : projected.members
-            let last = facts.filter { catalog.isHeld($0, on: day) }.compactMap(\.earnedOn).max()
+            var last: Day?
+            for fact in facts where catalog.isHeld(fact, on: day) {
+                if let earned = fact.earnedOn, last.map({ earned > $0 }) ?? true { last = earned }
+            }
             let learnerGoals = allStacks ? [] : goals[learner.id!] ?? []
             for (s, stack) in stacks.enumerated() {
                 let goal = learnerGoals.first { $0.stack == stack.definition.code }
@@ -82,6 +87,7 @@ public final class CohortRows {
                         percent: p.percent, projected: p.projectedPercent, complete: p.complete,
                         missing: shortMissing && missing.count > 3
                             ? missing.prefix(3).joined(separator: ";") + " (+\(missing.count - 3))" : missing.joined(separator: ";"),
+                        percentText: NumberText.fixed(p.percent, decimals: 1), projectedText: NumberText.fixed(p.projectedPercent, decimals: 1),
                         hours: nil)
                 }
                 var outlook: Outlook?
@@ -103,7 +109,8 @@ public final class CohortRows {
                 let row = CohortRow(handle: learner.handle, name: learner.name, cohort: learner.cohort, stack: stack.definition.code,
                                     percent: computed.percent, projectedPercent: computed.projected, complete: computed.complete,
                                     missing: computed.missing, lastEarned: last,
-                                    stalled: Stall.isStalled(lastEarned: last, complete: computed.complete, on: day, after: stalledAfter))
+                                    stalled: Stall.isStalled(lastEarned: last, complete: computed.complete, on: day, after: stalledAfter),
+                                    percentText: computed.percentText, projectedText: computed.projectedText)
                 try body(row, outlook)
             }
         }

@@ -39,7 +39,45 @@ public struct StackProgress {
     /// never be complete (a credential required twice in a stack that is
     /// not shared) lists `again:CODE` for each such credential.
     public func missing(catalog: Catalog) -> [String] {
-        missingItems(catalog: catalog).map(\.text)
+        // The text form directly, without the structured items: export
+        // progress asks for it for every distinct progress key.
+        var out: [String] = []
+        var seen = Set<String>()
+        func collect(_ id: Int, into out: inout [String]) {
+            guard !current.isMet(id) else { return }
+            let node = stack.nodes[id]
+            switch node.kind {
+            case .credential(let i):
+                if !held.contains(i) { out.append(stack.leafCodes[id]) }
+            case .skill:
+                out.append(stack.leafCodes[id])
+            case .hours(let threshold, _):
+                out.append("hours:" + NumberText.plain(threshold - stack.amount(of: id, held: held, catalog: catalog).total))
+            case .credits(let threshold, let unit, _):
+                out.append("credits:" + NumberText.plain(threshold - stack.amount(of: id, held: held, catalog: catalog).total) + ":" + unit)
+            case .all:
+                for child in node.children { collect(child, into: &out) }
+            case .choose(let n):
+                var met = 0
+                var alternatives: [[String]] = []
+                for child in node.children {
+                    if current.isMet(child) { met += 1; continue }
+                    var items: [String] = []
+                    collect(child, into: &items)
+                    if !items.isEmpty { alternatives.append(items) }
+                }
+                if alternatives.count <= n - met {
+                    for items in alternatives { out.append(contentsOf: items) }
+                } else {
+                    out.append("\(n - met) of (" + alternatives.map { $0.joined(separator: "+") }.joined(separator: "|") + ")")
+                }
+            }
+        }
+        var all: [String] = []
+        collect(stack.root, into: &all)
+        for item in all where seen.insert(item).inserted { out.append(item) }
+        if out.isEmpty && !current.complete { return missingItems(catalog: catalog).map(\.text) }
+        return out
     }
 
     /// The one item a `choose` node stands for, when its alternatives are
@@ -149,7 +187,7 @@ extension CompiledStack {
 }
 
 /// One thing a learner still lacks for a stack.
-public indirect enum MissingItem: Equatable, Sendable {
+public enum MissingItem: Equatable, Sendable {
     /// A credential's code, `skill:CODE`, `hours:N`, `credits:N:UNIT` or `again:CODE`.
     case code(String)
     /// `count` more of these alternatives, each what it still lacks.

@@ -423,6 +423,9 @@ struct EnginePropertyTests {
                 let compiled = try CompiledStack(stack, catalog: catalog, stacks: { byCode[$0] })
                 let expected = Reference.evaluate(stack, stacks: byCode, catalog: credentialsByCode, held: held)
                 let evaluation = compiled.evaluate(heldSet, catalog: catalog)
+                // The fast text form of missing is the structured one, written out.
+                let progress = compiled.progress(held: heldSet, projected: heldSet, catalog: catalog)
+                #expect(progress.missing(catalog: catalog) == progress.missingItems(catalog: catalog).map(\.text))
                 #expect(abs(evaluation.value - expected) < 1e-9, "stack \(stack.json.serialized(pretty: false)) held \(held.sorted())")
                 let measure = Measure.allCases.randomElement(using: &rng)!
                 let plan = try compiled.plan(held: heldSet, catalog: catalog, options: PlanOptions(measure: measure), solver: CBCSolver())

@@ -161,6 +161,7 @@ public enum Expiry {
     /// never lapses. A lapse that would fall after 9999-12-31 (the last day
     /// credfolio handles) is nil too: no as-of date reaches it, and
     /// ``check(earnedOn:validityMonths:)`` refuses such awards where they enter.
+    @inlinable
     public static func of(explicit: Day?, earnedOn: Day?, validityMonths: Int64?) -> Day? {
         if let explicit { return explicit }
         guard let earnedOn, let validityMonths, validityMonths > 0, validityMonths <= Limits.maxValidityMonths

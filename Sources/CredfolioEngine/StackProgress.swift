@@ -42,7 +42,6 @@ public struct StackProgress {
         // The text form directly, without the structured items: export
         // progress asks for it for every distinct progress key.
         var out: [String] = []
-        var seen = Set<String>()
         func collect(_ id: Int, into out: inout [String]) {
             guard !current.isMet(id) else { return }
             let node = stack.nodes[id]
@@ -75,7 +74,8 @@ public struct StackProgress {
         }
         var all: [String] = []
         collect(stack.root, into: &all)
-        for item in all where seen.insert(item).inserted { out.append(item) }
+        // Lists are short: a linear check beats hashing every item.
+        for item in all where !out.contains(item) { out.append(item) }
         if out.isEmpty && !current.complete { return missingItems(catalog: catalog).map(\.text) }
         return out
     }

@@ -304,7 +304,7 @@ def write_report(size, awards, runs, results, binary, sqlite):
         lines.append(f"| {row['name']} | {seconds(row['ours'])} | {base} | {ratio} | {target}{met} | {row['memory']:.1f} MiB |")
     lines += [
         "",
-        "Baselines, with the `sqlite3` shell on a copy of the same database:",
+        "Baselines: the `sqlite3` shell on a copy of the same database, or another credfolio command in the same run:",
         "1. import: `.import --csv` into a staging table, then `INSERT … SELECT` joining learners and credentials to resolve ids.",
         "2. export progress: `sqlite3 -csv` running a grouped query over the same awards (per learner: credentials held on the date, and their hours).",
         "3. report cohort: `export progress` of the same rows, in the same run (the coach's report must cost at most 1.5 times the export).",

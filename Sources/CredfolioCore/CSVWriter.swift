@@ -28,19 +28,44 @@ public final class CSVWriter {
     /// Appends `value` as one text cell (quoted and neutralised as needed)
     /// to `bytes`: for rows assembled once and written many times.
     public static func appendText(_ value: String, to bytes: inout [UInt8]) {
-        let neutral = needsNeutralizing(value)
-        let needsQuotes = value.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+        var value = value
+        value.withUTF8 { appendText(utf8: $0, to: &bytes) }
+    }
+
+    /// ``appendText(_:to:)`` over the cell's UTF-8 bytes: one scan for the
+    /// common cell that needs neither quotes nor neutralising, then one copy.
+    static func appendText(utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
+        let needsQuotes = needsQuoting(utf8)
+        let neutral = needsNeutralizing(utf8)
+        if !needsQuotes && !neutral {
+            bytes.append(contentsOf: utf8)
+            return
+        }
         if needsQuotes { bytes.append(0x22) }
         if neutral { bytes.append(0x27) }
-        for byte in value.utf8 {
+        for byte in utf8 {
             bytes.append(byte)
             if needsQuotes && byte == 0x22 { bytes.append(0x22) }
         }
         if needsQuotes { bytes.append(0x22) }
     }
 
+    private static func needsQuoting(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in utf8 where byte == 0x2C || byte == 0x22 || byte == 0x0A || byte == 0x0D { return true }
+        return false
+    }
+
+    private static func needsNeutralizing(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in utf8 {
+            if byte == UInt8(ascii: "'") { continue }
+            return isTrigger(byte)
+        }
+        return false
+    }
+
     private static func needsQuotesOrNeutralizing(_ value: String) -> Bool {
-        needsNeutralizing(value) || value.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+        var value = value
+        return value.withUTF8 { needsNeutralizing($0) || needsQuoting($0) }
     }
 
     /// Writes a whole row from two runs of ready-made cells (the first

@@ -49,12 +49,33 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(10)
+        appendISO(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the day as `YYYY-MM-DD` (what ``description`` is), without
+    /// building a string: reports write millions of them.
+    public func appendISO(to bytes: inout [UInt8]) {
         let (y, m, d) = components
-        func pad(_ value: Int, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        if y < 0 { bytes.append(0x2D) }  // only a hand-built value lies before year 1
+        Day.appendPadded(y.magnitude, width: 4, to: &bytes)
+        bytes.append(0x2D)
+        Day.appendPadded(m.magnitude, width: 2, to: &bytes)
+        bytes.append(0x2D)
+        Day.appendPadded(d.magnitude, width: 2, to: &bytes)
+    }
+
+    /// `value` in decimal, left-padded with zeros to `width` digits.
+    private static func appendPadded(_ value: UInt, width: Int, to bytes: inout [UInt8]) {
+        var divisor: UInt = 1, digits = 1
+        while value / divisor >= 10 { divisor *= 10; digits += 1 }
+        if digits < width { bytes += repeatElement(0x30, count: width - digits) }
+        while divisor > 0 {
+            bytes.append(0x30 &+ UInt8(truncatingIfNeeded: value / divisor % 10))
+            divisor /= 10
         }
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
     }
 
     public static func < (lhs: Day, rhs: Day) -> Bool { lhs.daysSinceEpoch < rhs.daysSinceEpoch }

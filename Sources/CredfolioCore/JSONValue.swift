@@ -75,20 +75,33 @@ public indirect enum JSONValue: Equatable, Sendable {
     /// Appends `s` as a JSON string literal to `bytes`, escaped exactly as
     /// ``serialized(pretty:)`` escapes it, without building a String.
     public static func appendString(_ s: String, to bytes: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
-        bytes.append(0x22)
-        for byte in s.utf8 {
-            switch byte {
-            case 0x22: bytes += [0x5C, 0x22]
-            case 0x5C: bytes += [0x5C, 0x5C]
-            case 0x0A: bytes += [0x5C, 0x6E]
-            case 0x0D: bytes += [0x5C, 0x72]
-            case 0x09: bytes += [0x5C, 0x74]
-            case 0..<0x20, 0x7F: bytes += [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 15)]]
-            default: bytes.append(byte)
+        var s = s
+        s.withUTF8 { utf8 in
+            bytes.append(0x22)
+            // The common string needs no escape: one scan, then one copy.
+            guard utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F }) else {
+                bytes.append(contentsOf: utf8)
+                bytes.append(0x22)
+                return
             }
+            for byte in utf8 {
+                switch byte {
+                case 0x22: bytes += [0x5C, 0x22]
+                case 0x5C: bytes += [0x5C, 0x5C]
+                case 0x0A: bytes += [0x5C, 0x6E]
+                case 0x0D: bytes += [0x5C, 0x72]
+                case 0x09: bytes += [0x5C, 0x74]
+                case 0..<0x20, 0x7F: bytes += [0x5C, 0x75, 0x30, 0x30, hexDigit(byte >> 4), hexDigit(byte & 15)]
+                default: bytes.append(byte)
+                }
+            }
+            bytes.append(0x22)
         }
-        bytes.append(0x22)
+    }
+
+    /// The lowercase hex digit for `nibble` (0...15).
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? 0x30 &+ nibble : 0x61 &+ (nibble &- 10)
     }
 
     static func writeString(_ s: String, to out: inout String) {

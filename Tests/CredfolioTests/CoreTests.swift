@@ -25,6 +25,16 @@ struct DayTests {
         #expect(Day(iso: "2000-03-01")!.daysSinceEpoch == 11_017)
     }
 
+    @Test("writes the first and last days, and zero-padded years, months and days, exactly")
+    func isoEdges() {
+        #expect(Day.first.description == "0001-01-01")
+        #expect(Day.last.description == "9999-12-31")
+        #expect(Day(year: 987, month: 3, day: 4)!.description == "0987-03-04")
+        var bytes = Array("x".utf8)
+        Day(year: 2026, month: 11, day: 29)!.appendISO(to: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self) == "x2026-11-29")
+    }
+
     @Test("adding months clamps to the month's last day", arguments: [
         ("2024-01-31", 1, "2024-02-29"), ("2023-01-31", 1, "2023-02-28"), ("2026-03-14", 36, "2029-03-14"),
         ("2026-11-30", 3, "2027-02-28"), ("2026-12-15", 1, "2027-01-15"), ("2024-02-29", 12, "2025-02-28"),
@@ -231,6 +241,18 @@ struct JSONTests {
         let text = "quote \" backslash \\ tab \t nul \u{0} é ✓"
         let json = JSONValue.string(text).serialized()
         #expect(try JSONParser.parse(json) == .string(text))
+    }
+
+    @Test("appends plain strings as they are and escapes quotes, backslashes and control bytes", arguments: [
+        ("plain é ✓", #""plain é ✓""#),
+        ("a\"b\\c", #""a\"b\\c""#),
+        ("\n\r\t\u{1}\u{1F}\u{7F}", #""\n\r\t\u0001\u001f\u007f""#),
+        ("", #""""#),
+    ])
+    func appendString(text: String, expected: String) {
+        var bytes: [UInt8] = []
+        JSONValue.appendString(text, to: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self) == expected)
     }
 }
 

@@ -62,17 +62,31 @@ enum Cell {
         case .decimal(let d?):
             if let value = Double(d), value.isFinite { bytes += NumberText.plain(value).utf8 } else { bytes += "null".utf8 }
         case .bool(let b): bytes += (b ? "true" : "false").utf8
-        case .day(let d?): bytes.append(0x22); bytes += d.description.utf8; bytes.append(0x22)
+        case .day(let d?): bytes.append(0x22); d.appendISO(to: &bytes); bytes.append(0x22)
         case .text(nil), .integer(nil), .decimal(nil), .day(nil): bytes += "null".utf8
         }
     }
 
-    func write(to csv: CSVWriter) {
+    /// The cell as a CSV field, appended as bytes: text quoted and
+    /// neutralised as needed, numbers, booleans and days as they are.
+    func appendCSV(to bytes: inout [UInt8]) {
         switch self {
-        case .text(let t): csv.text(t)
-        case .integer, .decimal, .day: csv.raw(display)
-        case .bool(let b): csv.raw(b ? "true" : "false")
+        case .text(let t?): CSVWriter.appendText(t, to: &bytes)
+        case .integer(let i?): bytes += String(i).utf8
+        case .decimal(let d?): bytes += d.utf8
+        case .bool(let b): bytes += (b ? "true" : "false").utf8
+        case .day(let d?): d.appendISO(to: &bytes)
+        case .text(nil), .integer(nil), .decimal(nil), .day(nil): break
         }
+    }
+
+    /// A whole row as a CSV line, appended as bytes.
+    static func appendCSV(_ row: [Cell], to bytes: inout [UInt8]) {
+        for (i, cell) in row.enumerated() {
+            if i > 0 { bytes.append(0x2C) }
+            cell.appendCSV(to: &bytes)
+        }
+        bytes.append(0x0A)
     }
 }
 
@@ -105,10 +119,9 @@ struct Report {
         case .csv:
             let csv = CSVWriter(sink: sink)
             csv.row(columns)
-            for row in rows {
-                for cell in row { cell.write(to: csv) }
-                csv.endRow()
-            }
+            var bytes: [UInt8] = []
+            for row in rows { Cell.appendCSV(row, to: &bytes) }
+            bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
         case .json:
             sink.write(JSONValue.array(jsonObjects()).serialized() + "\n")
         }
@@ -166,9 +179,12 @@ func streamReport(columns: [String], format: OutputFormat, to sink: OutputSink, 
     case .csv:
         let csv = CSVWriter(sink: sink)
         csv.row(columns)
+        // Each row assembled into one reused buffer and written at once.
+        var bytes: [UInt8] = []
         try rows { row in
-            for cell in row { cell.write(to: csv) }
-            csv.endRow()
+            bytes.removeAll(keepingCapacity: true)
+            Cell.appendCSV(row, to: &bytes)
+            bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
             count += 1
         }
     case .json:
@@ -194,38 +210,63 @@ func streamReport(columns: [String], format: OutputFormat, to sink: OutputSink, 
         sink.write(count == 0 ? "]" : "\n" + jsonIndent + "]")
         if jsonIndent.isEmpty { sink.write("\n") }
     case .table:
-        var widths = columns.map { $0.count }
-        var numeric = columns.map { _ in true }, anyNumber = columns.map { _ in false }
-        try rows { row in
-            for (i, cell) in row.enumerated() {
-                widths[i] = max(widths[i], Cell.width(cell.display))
-                if cell.isNumeric { anyNumber[i] = true } else if !cell.display.isEmpty { numeric[i] = false }
-            }
-            count += 1
-        }
+        var measure = TableMeasure(columns: columns)
+        try rows { row in measure.add(row) }
+        count = measure.rows
         if count == 0 {
             if let emptyMessage { sink.write(emptyMessage + "\n") }
             return 0
         }
-        let right = zip(numeric, anyNumber).map { $0 && $1 }
+        let widths = measure.widths, right = measure.rightAligned
         var bytes: [UInt8] = []
-        func line(_ cells: [String]) {
+        TableMeasure.appendLine(columns.map { $0.uppercased() }, widths: widths, right: right, to: &bytes)
+        bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
+        try rows { row in
             bytes.removeAll(keepingCapacity: true)
-            for (i, cell) in cells.enumerated() {
-                let pad = widths[i] - Cell.width(cell)
-                if i > 0 { bytes += [0x20, 0x20] }
-                if right[i] { bytes += repeatElement(0x20, count: pad) }
-                bytes += cell.utf8
-                if !right[i] && i < cells.count - 1 { bytes += repeatElement(0x20, count: pad) }
-            }
-            while bytes.last == 0x20 { bytes.removeLast() }
-            bytes.append(0x0A)
+            TableMeasure.appendLine(row.map(\.display), widths: widths, right: right, to: &bytes)
             bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
         }
-        line(columns.map { $0.uppercased() })
-        try rows { row in line(row.map(\.display)) }
     }
     return count
+}
+
+/// A streamed table's first pass: each column's width, and whether it is
+/// right-aligned (numbers, with nothing but blanks beside them).
+struct TableMeasure {
+    private(set) var widths: [Int]
+    private var numeric: [Bool], anyNumber: [Bool]
+    private(set) var rows = 0
+
+    init(columns: [String]) {
+        widths = columns.map { $0.count }
+        numeric = columns.map { _ in true }
+        anyNumber = columns.map { _ in false }
+    }
+
+    mutating func add(_ row: [Cell]) {
+        for (i, cell) in row.enumerated() {
+            let display = cell.display
+            widths[i] = max(widths[i], Cell.width(display))
+            if cell.isNumeric { anyNumber[i] = true } else if !display.isEmpty { numeric[i] = false }
+        }
+        rows += 1
+    }
+
+    var rightAligned: [Bool] { zip(numeric, anyNumber).map { $0 && $1 } }
+
+    /// One line of the table: cells padded to `widths`, two spaces apart,
+    /// no trailing blanks.
+    static func appendLine(_ cells: [String], widths: [Int], right: [Bool], to bytes: inout [UInt8]) {
+        for (i, cell) in cells.enumerated() {
+            let pad = widths[i] - Cell.width(cell)
+            if i > 0 { bytes += [0x20, 0x20] }
+            if right[i] { bytes += repeatElement(0x20, count: pad) }
+            bytes += cell.utf8
+            if !right[i] && i < cells.count - 1 { bytes += repeatElement(0x20, count: pad) }
+        }
+        while bytes.last == 0x20 { bytes.removeLast() }
+        bytes.append(0x0A)
+    }
 }
 
 /// `text` with every line after the first indented by `prefix`.

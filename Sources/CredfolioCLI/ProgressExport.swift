@@ -26,10 +26,6 @@ struct ProgressExport {
     let stack: String?
     let cohort: String?
     let asOf: Day
-    /// Distinct keys remembered across all stacks, per thread: the memo stops
-    /// growing there (about 20 MiB), so memory stays bounded however many
-    /// learners there are; the first keys met are usually the most common.
-    static let memoLimit = 80_000
     /// Below this many learners one thread is quicker than two.
     var parallelThreshold = 20_000
     /// Where the second thread may keep its half of the rows: the output
@@ -123,7 +119,7 @@ struct ProgressExport {
                     let p = stack.progress(held: held, projected: projected, catalog: catalog)
                     cells = Cells(bytes: ProgressFormatting.progressCells(p, catalog: catalog, asOf: asOf), percent: p.percent,
                                   projected: p.projectedPercent, complete: p.complete)
-                    if let key, remembered < Self.memoLimit {
+                    if let key, remembered < CohortRows.memoLimit {
                         memo[s][key] = cells
                         remembered += 1
                     }
@@ -132,7 +128,7 @@ struct ProgressExport {
                     csv.rawRow(prefix, cells.bytes)
                     continue
                 }
-                if last == nil { last = .some(facts.filter { catalog.isHeld($0, on: asOf) }.compactMap(\.earnedOn).max()) }
+                if last == nil { last = .some(catalog.lastEarned(facts, on: asOf)) }
                 let row = CohortRow(handle: learner.handle, name: learner.name, cohort: learner.cohort, stack: stack.definition.code,
                                     percent: cells.percent, projectedPercent: cells.projected, complete: cells.complete, missing: "",
                                     lastEarned: last!, stalled: Stall.isStalled(lastEarned: last!, complete: cells.complete,

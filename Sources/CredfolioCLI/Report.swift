@@ -114,8 +114,11 @@ struct Report {
                 sink.write(emptyMessage + "\n")
                 return
             }
-            sink.write(Report.align([columns.map { $0.uppercased() }] + rows.map { $0.map(\.display) },
-                                    numeric: columns.indices.map { i in rows.contains { $0[i].isNumeric } && !rows.contains { !$0[i].isNumeric && !$0[i].display.isEmpty } }))
+            var measure = TableMeasure(columns: columns)
+            for row in rows { measure.add(row) }
+            var bytes = measure.headerLine()
+            for row in rows { measure.appendLine(row, to: &bytes) }
+            bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
         case .csv:
             let csv = CSVWriter(sink: sink)
             csv.row(columns)
@@ -146,24 +149,6 @@ struct Report {
     }
 
     /// Lines of cells padded to their column's width; numbers to the right.
-    static func align(_ lines: [[String]], numeric: [Bool]) -> String {
-        guard let first = lines.first else { return "" }
-        var widths = first.map { _ in 0 }
-        for line in lines { for (i, cell) in line.enumerated() { widths[i] = max(widths[i], cell.count) } }
-        var out = ""
-        for line in lines {
-            var text = ""
-            for (i, cell) in line.enumerated() {
-                let pad = String(repeating: " ", count: widths[i] - cell.count)
-                let last = i == line.count - 1
-                if i > 0 { text += "  " }
-                text += numeric[i] ? pad + cell : (last ? cell : cell + pad)
-            }
-            while text.last == " " { text.removeLast() }
-            out += text + "\n"
-        }
-        return out
-    }
 }
 
 /// A report whose rows are produced, not kept: `rows` calls its argument
@@ -217,28 +202,29 @@ func streamReport(columns: [String], format: OutputFormat, to sink: OutputSink, 
             if let emptyMessage { sink.write(emptyMessage + "\n") }
             return 0
         }
-        let widths = measure.widths, right = measure.rightAligned
-        var bytes: [UInt8] = []
-        TableMeasure.appendLine(columns.map { $0.uppercased() }, widths: widths, right: right, to: &bytes)
+        let measured = measure
+        var bytes = measured.headerLine()
         bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
         try rows { row in
             bytes.removeAll(keepingCapacity: true)
-            TableMeasure.appendLine(row.map(\.display), widths: widths, right: right, to: &bytes)
+            measured.appendLine(row, to: &bytes)
             bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
         }
     }
     return count
 }
 
-/// A streamed table's first pass: each column's width, and whether it is
-/// right-aligned (numbers, with nothing but blanks beside them).
+/// An aligned table's first pass, then its lines: each column's width, and
+/// whether it is right-aligned (numbers, with nothing but blanks beside them).
 struct TableMeasure {
-    private(set) var widths: [Int]
+    private let header: [String]
+    private var widths: [Int]
     private var numeric: [Bool], anyNumber: [Bool]
     private(set) var rows = 0
 
     init(columns: [String]) {
-        widths = columns.map { $0.count }
+        header = columns.map { $0.uppercased() }
+        widths = header.map { $0.count }
         numeric = columns.map { _ in true }
         anyNumber = columns.map { _ in false }
     }
@@ -252,17 +238,28 @@ struct TableMeasure {
         rows += 1
     }
 
-    var rightAligned: [Bool] { zip(numeric, anyNumber).map { $0 && $1 } }
+    /// The header line: the column names in capitals, padded like the rows.
+    func headerLine() -> [UInt8] {
+        var bytes: [UInt8] = []
+        appendLine(header, to: &bytes)
+        return bytes
+    }
 
-    /// One line of the table: cells padded to `widths`, two spaces apart,
-    /// no trailing blanks.
-    static func appendLine(_ cells: [String], widths: [Int], right: [Bool], to bytes: inout [UInt8]) {
+    /// One row of the table.
+    func appendLine(_ row: [Cell], to bytes: inout [UInt8]) {
+        appendLine(row.map(\.display), to: &bytes)
+    }
+
+    /// One line: cells padded to their column's width, two spaces apart,
+    /// numeric columns aligned right, no trailing blanks.
+    private func appendLine(_ cells: [String], to bytes: inout [UInt8]) {
         for (i, cell) in cells.enumerated() {
             let pad = widths[i] - Cell.width(cell)
+            let right = numeric[i] && anyNumber[i]
             if i > 0 { bytes += [0x20, 0x20] }
-            if right[i] { bytes += repeatElement(0x20, count: pad) }
+            if right { bytes += repeatElement(0x20, count: pad) }
             bytes += cell.utf8
-            if !right[i] && i < cells.count - 1 { bytes += repeatElement(0x20, count: pad) }
+            if !right && i < cells.count - 1 { bytes += repeatElement(0x20, count: pad) }
         }
         while bytes.last == 0x20 { bytes.removeLast() }
         bytes.append(0x0A)

@@ -16,13 +16,15 @@ public final class CSVWriter {
     public func text(_ value: String) {
         separate()
         var value = value
-        if !CSVWriter.needsQuotesOrNeutralizing(value) {
-            value.withUTF8 { sink.write(bytes: $0) }
-            return
+        value.withUTF8 { utf8 in
+            if !CSVWriter.needsQuoting(utf8) && !CSVWriter.needsNeutralizing(utf8) {
+                sink.write(bytes: utf8)
+                return
+            }
+            var cell: [UInt8] = []
+            CSVWriter.appendText(utf8: utf8, to: &cell)
+            cell.withUnsafeBufferPointer { sink.write(bytes: $0) }
         }
-        var cell: [UInt8] = []
-        CSVWriter.appendText(value, to: &cell)
-        cell.withUnsafeBufferPointer { sink.write(bytes: $0) }
     }
 
     /// Appends `value` as one text cell (quoted and neutralised as needed)
@@ -61,11 +63,6 @@ public final class CSVWriter {
             return isTrigger(byte)
         }
         return false
-    }
-
-    private static func needsQuotesOrNeutralizing(_ value: String) -> Bool {
-        var value = value
-        return value.withUTF8 { needsNeutralizing($0) || needsQuoting($0) }
     }
 
     /// Writes a whole row from two runs of ready-made cells (the first
@@ -111,11 +108,8 @@ public final class CSVWriter {
 
     /// True when `value` is `'`* followed by a formula trigger.
     public static func needsNeutralizing(_ value: String) -> Bool {
-        for byte in value.utf8 {
-            if byte == UInt8(ascii: "'") { continue }
-            return isTrigger(byte)
-        }
-        return false
+        var value = value
+        return value.withUTF8 { needsNeutralizing($0) }
     }
 
     /// Removes the one `'` that ``text(_:)`` added, and nothing else.

@@ -106,6 +106,16 @@ extension Catalog {
         return true
     }
 
+    /// The latest earned date among the awards held on `day`: what a
+    /// learner's "last earned" and a stall are measured from.
+    public func lastEarned(_ facts: [AwardFact], on day: Day) -> Day? {
+        var last: Day?
+        for fact in facts where isHeld(fact, on: day) {
+            if let earned = fact.earnedOn, last.map({ earned > $0 }) ?? true { last = earned }
+        }
+        return last
+    }
+
     /// What a learner holds on `day`; with `projected`, their in-progress
     /// and planned awards count as earned that day; `assume` adds
     /// credentials as if earned that day (the what-if).

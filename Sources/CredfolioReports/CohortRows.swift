@@ -39,7 +39,11 @@ public final class CohortRows {
         var hours: Int64??
     }
 
-    static let memoLimit = 80_000
+    /// Distinct progress keys remembered across all stacks (per thread, for
+    /// `export progress`): a memo stops growing there (about 20 MiB), so
+    /// memory stays bounded however many learners there are; the first keys
+    /// met are usually the most common.
+    public static let memoLimit = 80_000
     /// Kept across calls: a table is produced twice.
     private var memo: [[ProgressKey: Computed]] = []
     private var remembered = 0
@@ -68,10 +72,7 @@ public final class CohortRows {
             let projected = catalog.holdings(facts, on: day, projected: true)
             let heldMembers = held.members
             let projectedMembers = projected == held ? heldMembers : projected.members
-            var last: Day?
-            for fact in facts where catalog.isHeld(fact, on: day) {
-                if let earned = fact.earnedOn, last.map({ earned > $0 }) ?? true { last = earned }
-            }
+            let last = catalog.lastEarned(facts, on: day)
             let learnerGoals = allStacks ? [] : goals[learner.id!] ?? []
             for (s, stack) in stacks.enumerated() {
                 let goal = learnerGoals.first { $0.stack == stack.definition.code }

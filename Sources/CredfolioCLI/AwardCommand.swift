@@ -24,9 +24,13 @@ extension AwardCommand {
         "evidence_url", "notes",
     ]
 
+    static func effectiveStatus(_ r: AwardRecord, on day: Day) -> EffectiveStatus {
+        EffectiveStatus(status: r.award.status, earnedOn: r.award.earnedOn, expiry: r.expires, on: day)
+    }
+
     static func row(_ r: AwardRecord, on day: Day) -> [Cell] {
         let a = r.award
-        let effective = EffectiveStatus(status: a.status, earnedOn: a.earnedOn, expiry: r.expires, on: day)
+        let effective = effectiveStatus(r, on: day)
         return [.integer(a.id), .text(a.learner), .text(a.credential), .text(r.credentialTitle), .text(a.status.rawValue),
                 .text(effective.rawValue), .day(a.startedOn), .day(a.earnedOn), .day(r.expires), .text(a.evidenceURL), .text(a.notes)]
     }
@@ -102,9 +106,8 @@ extension AwardCommand {
                 var shown = 0
                 try store.awards.forEach(learner: learner, credential: credential, cohort: cohort, since: from, until: to) { record in
                     guard limit.map({ shown < $0 }) ?? true else { return }
-                    let row = AwardCommand.row(record, on: day)
-                    if let status, case .text(let effective) = row[5], effective != status.rawValue { return }
-                    emit(row)
+                    if let status, AwardCommand.effectiveStatus(record, on: day) != status { return }
+                    emit(AwardCommand.row(record, on: day))
                     shown += 1
                 }
             }

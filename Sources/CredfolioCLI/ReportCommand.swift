@@ -48,22 +48,18 @@ extension ReportCommand {
             func rows(_ emit: ([Cell]) -> Void) throws {
                 histograms.removeAll()
                 var shown = 0
-                if cohortQuery.sort == nil {
-                    try source.forEach { row, outlook in
-                        guard cohortQuery.admits(row) else { return }
-                        histograms[row.stack, default: PercentHistogram()].add(row.percent, complete: row.complete)
-                        if cohortQuery.limit.map({ shown >= $0 }) ?? false { return }
-                        emit(CohortRows.cells(row, outlook))
-                        shown += 1
-                    }
-                    return
-                }
                 var collected: [(row: CohortRow, outlook: CohortRows.Outlook?)] = []
                 try source.forEach { row, outlook in
                     guard cohortQuery.admits(row) else { return }
                     histograms[row.stack, default: PercentHistogram()].add(row.percent, complete: row.complete)
-                    collected.append((row, outlook))
+                    if cohortQuery.sort != nil {
+                        collected.append((row, outlook))
+                    } else if cohortQuery.limit.map({ shown < $0 }) ?? true {
+                        emit(CohortRows.cells(row, outlook))
+                        shown += 1
+                    }
                 }
+                guard cohortQuery.sort != nil else { return }
                 collected.sort { cohortQuery.precedes($0.row, $1.row) }
                 for entry in collected.prefix(cohortQuery.limit ?? collected.count) { emit(CohortRows.cells(entry.row, entry.outlook)) }
             }

@@ -102,7 +102,7 @@ struct CohortQueryOptions: ParsableArguments {
             help: "Days without an earned award after which an incomplete stack counts as stalled (default 90).",
             transform: { try Field.days($0, "stalled-after") })
     var stalledAfter: Int = Stall.defaultDays
-    @Option(help: "Order by percent, projected, last-earned or name (ascending; --desc for descending).")
+    @Option(help: "Order by percent, projected, last-earned, name or target (ascending; --desc for descending; rows without a target last).")
     var sort: CohortQuery.Sort?
     @Flag(help: "With --sort: descending.") var desc = false
     @Option(parsing: .unconditional, help: "At most this many rows.", transform: { try Field.count($0, "limit") })

@@ -36,7 +36,7 @@ struct ProgressExport {
     var query: CohortQuery? = nil
     /// Each learner's goal stacks: a learner with goals gets rows for those
     /// only. Nil: every stack for everyone (`--all-stacks`, `--stack`).
-    var goals: [Int64: Set<String>]? = nil
+    var goals: [Int64: [LearnerGoal]]? = nil
     var stalledAfter = Stall.defaultDays
 
     func write(to csv: CSVWriter, sink: OutputSink) throws {
@@ -91,7 +91,7 @@ struct ProgressExport {
     /// admits; with a `--sort` or `--limit` they are collected first, as
     /// (key, bytes) pairs, ordered and cut, then written.
     static func rows(portfolio: Portfolio, cohort: String?, from: String?, before: String?, asOf: Day,
-                     query: CohortQuery? = nil, stalledAfter: Int = Stall.defaultDays, goals: [Int64: Set<String>]? = nil,
+                     query: CohortQuery? = nil, stalledAfter: Int = Stall.defaultDays, goals: [Int64: [LearnerGoal]]? = nil,
                      to csv: CSVWriter) throws {
         let catalog = portfolio.catalog
         let stacks = portfolio.stacks.sorted { $0.definition.code < $1.definition.code }
@@ -110,7 +110,7 @@ struct ProgressExport {
             var last: Day??
             let learnerGoals = goals?[learner.id!]
             for (s, stack) in stacks.enumerated() {
-                if let learnerGoals, !Goals.shows(stack.definition.code, to: learnerGoals) { continue }
+                if let learnerGoals, !Goals.shows(stack.definition.code, to: learnerGoals.lazy.map(\.stack)) { continue }
                 let key = stack.progressKey(held: heldMembers, projected: projectedMembers, catalog: catalog)
                 let cells: Cells
                 if let key, let known = memo[s][key] {
@@ -132,7 +132,8 @@ struct ProgressExport {
                 let row = CohortRow(handle: learner.handle, name: learner.name, cohort: learner.cohort, stack: stack.definition.code,
                                     percent: cells.percent, projectedPercent: cells.projected, complete: cells.complete, missing: "",
                                     lastEarned: last!, stalled: Stall.isStalled(lastEarned: last!, complete: cells.complete,
-                                                                               on: asOf, after: stalledAfter))
+                                                                               on: asOf, after: stalledAfter),
+                                    target: learnerGoals?.first { $0.stack == stack.definition.code }?.target)
                 guard query.admits(row) else { continue }
                 if collect {
                     collected.append((row, prefix + cells.bytes))

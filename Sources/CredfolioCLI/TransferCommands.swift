@@ -176,7 +176,7 @@ struct ExportCommand: ParsableCommand {
                 export.stalledAfter = query.stalledAfter
                 if !allStacks && stack == nil {
                     let goals = try store.learners.goalsByLearner()
-                    if !goals.isEmpty { export.goals = goals.mapValues { Set($0.map(\.stack)) } }
+                    if !goals.isEmpty { export.goals = goals }
                 }
                 export.spillFolder = output.flatMap { $0 == "-" ? nil : OutputTarget($0) }.flatMap { $0.isSpecial ? nil : $0.folder }
                 try export.write(to: CSVWriter(sink: sink), sink: sink)

@@ -14,13 +14,16 @@ public struct CohortRow: Sendable {
     public var missing: String
     public var lastEarned: Day?
     public var stalled: Bool
+    /// The goal's target date, when the stack is a goal with one.
+    public var target: Day?
     /// The percents as shown, at one decimal: formatted once per distinct row.
     public var percentText: String
     public var projectedText: String
 
     public init(handle: String, name: String, cohort: String?, stack: String, percent: Double, projectedPercent: Double,
-                complete: Bool, missing: String, lastEarned: Day?, stalled: Bool, percentText: String? = nil,
+                complete: Bool, missing: String, lastEarned: Day?, stalled: Bool, target: Day? = nil, percentText: String? = nil,
                 projectedText: String? = nil) {
+        self.target = target
         self.percentText = percentText ?? NumberText.fixed(percent, decimals: 1)
         self.projectedText = projectedText ?? NumberText.fixed(projectedPercent, decimals: 1)
         self.handle = handle
@@ -54,6 +57,8 @@ public struct CohortQuery: Sendable {
         case percent, projected
         case lastEarned = "last-earned"
         case name
+        /// The goal's target date, soonest first; rows without one come last either way.
+        case target
     }
 
     public var incompleteOnly = false
@@ -98,6 +103,13 @@ public struct CohortQuery: Sendable {
         case .projected?: decided = ordered(a.projectedPercent, b.projectedPercent)
         case .lastEarned?: decided = ordered(a.lastEarned ?? Day.first, b.lastEarned ?? Day.first)
         case .name?: decided = ordered(a.name, b.name)
+        case .target?:
+            switch (a.target, b.target) {
+            case let (x?, y?): decided = ordered(x, y)
+            case (.some, nil): decided = true
+            case (nil, .some): decided = false
+            case (nil, nil): decided = nil
+            }
         }
         return decided ?? ((a.handle, a.stack) < (b.handle, b.stack))
     }

@@ -111,6 +111,7 @@ public final class CohortRows {
                                     percent: computed.percent, projectedPercent: computed.projected, complete: computed.complete,
                                     missing: computed.missing, lastEarned: last,
                                     stalled: Stall.isStalled(lastEarned: last, complete: computed.complete, on: day, after: stalledAfter),
+                                    target: goal?.target,
                                     percentText: computed.percentText, projectedText: computed.projectedText)
                 try body(row, outlook)
             }

@@ -196,6 +196,20 @@ struct CohortFilterTests {
         #expect(summary.first?["learners"] as? Int == 3 && summary.first?["median_percent"] as? Double == 50)
     }
 
+    @Test("--sort target: the goal's target date, soonest first (or last with --desc); rows without one last either way")
+    func sortByTarget() throws {
+        let cli = try world()
+        try cli.ok("learner", "goal", "add", "ana", "s", "--by", "2027-03-01")
+        try cli.ok("learner", "goal", "add", "ben", "s", "--by", "2026-12-01")
+        try cli.ok("learner", "goal", "add", "cy", "s")
+        #expect(try handles(cli, "--sort", "target") == ["ben", "ana", "cy", "dee"])
+        #expect(try handles(cli, "--sort", "target", "--desc") == ["ana", "ben", "cy", "dee"])
+        #expect(try handles(cli, "--sort", "target", "--limit", "1") == ["ben"])
+        let exported = try cli.ok("export", "progress", "--as-of", "2026-08-31", "--sort", "target", "--desc").split(separator: "\n")
+            .dropFirst().map { String($0.split(separator: ",")[0]) }
+        #expect(exported == ["ana", "ben", "cy", "dee"])
+    }
+
     @Test("a filter that matches nothing says so, exits 0 and prints the header; contradictory options are usage errors")
     func emptyAndInvalid() throws {
         let cli = try world()

@@ -72,8 +72,9 @@ struct ProgressExport {
             } catch {
                 firstHalf = error
             }
-            let secondHalf = worker.join()
-            if let error = firstHalf ?? secondHalf.map({ CredfolioError.invalid($0) }) { throw error }
+            let secondHalf = Result { try worker.join() }
+            if let error = firstHalf { throw error }
+            try secondHalf.get()
             try temporary.copy(to: sink)
         }
     }
@@ -148,48 +149,5 @@ struct ProgressExport {
             if let limit = query.limit, i >= limit { break }
             csv.rawRow(entry.bytes, [])
         }
-    }
-}
-
-/// A POSIX thread running one closure; `join` returns its error message,
-/// if it threw. The closure shares nothing mutable with the caller: the
-/// result comes back through pthread_join.
-struct Worker {
-    private final class Job: Sendable {
-        let work: @Sendable () throws -> Void
-        init(_ work: @escaping @Sendable () throws -> Void) { self.work = work }
-    }
-
-    private final class Failure: Sendable {
-        let message: String
-        init(_ message: String) { self.message = message }
-    }
-
-    private let thread: pthread_t
-
-    static func start(_ work: @escaping @Sendable () throws -> Void) throws -> Worker {
-        var thread = pthread_t()
-        let job = Unmanaged.passRetained(Job(work)).toOpaque()
-        let code = pthread_create(&thread, nil, { raw in
-            let job = Unmanaged<Job>.fromOpaque(raw!).takeRetainedValue()
-            do {
-                try job.work()
-                return nil
-            } catch {
-                return Unmanaged.passRetained(Failure("\(error)")).toOpaque()
-            }
-        }, job)
-        guard code == 0 else {
-            Unmanaged<Job>.fromOpaque(job).release()
-            throw CredfolioError.invalid("cannot start a thread: \(String(cString: strerror(code)))")
-        }
-        return Worker(thread: thread)
-    }
-
-    /// Waits for the thread; its error message, or nil when it succeeded.
-    func join() -> String? {
-        var result: UnsafeMutableRawPointer?
-        pthread_join(thread, &result)
-        return result.map { Unmanaged<Failure>.fromOpaque($0).takeRetainedValue().message }
     }
 }

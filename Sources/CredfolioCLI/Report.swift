@@ -148,7 +148,6 @@ struct Report {
         }
     }
 
-    /// Lines of cells padded to their column's width; numbers to the right.
 }
 
 /// A report whose rows are produced, not kept: `rows` calls its argument
@@ -230,13 +229,25 @@ struct TableMeasure {
     }
 
     mutating func add(_ row: [Cell]) {
-        for (i, cell) in row.enumerated() {
-            let display = cell.display
-            widths[i] = max(widths[i], Cell.width(display))
-            if cell.isNumeric { anyNumber[i] = true } else if !display.isEmpty { numeric[i] = false }
-        }
-        rows += 1
+        for (i, cell) in row.enumerated() { note(i, cell) }
+        countRow()
     }
+
+    /// Measures one cell of the current row.
+    mutating func note(_ column: Int, _ cell: Cell) {
+        note(column, width: Cell.width(cell.display), numeric: cell.isNumeric)
+    }
+
+    /// Measures one cell of the current row by its width in columns and
+    /// its kind: a column is right-aligned when it holds numbers and no
+    /// other non-empty cell.
+    mutating func note(_ column: Int, width: Int, numeric isNumber: Bool) {
+        widths[column] = max(widths[column], width)
+        if isNumber { anyNumber[column] = true } else if width > 0 { numeric[column] = false }
+    }
+
+    /// Counts a row whose cells were measured one by one.
+    mutating func countRow() { rows += 1 }
 
     /// The header line: the column names in capitals, padded like the rows.
     func headerLine() -> [UInt8] {
@@ -253,14 +264,27 @@ struct TableMeasure {
     /// One line: cells padded to their column's width, two spaces apart,
     /// numeric columns aligned right, no trailing blanks.
     private func appendLine(_ cells: [String], to bytes: inout [UInt8]) {
-        for (i, cell) in cells.enumerated() {
-            let pad = widths[i] - Cell.width(cell)
-            let right = numeric[i] && anyNumber[i]
-            if i > 0 { bytes += [0x20, 0x20] }
-            if right { bytes += repeatElement(0x20, count: pad) }
-            bytes += cell.utf8
-            if !right && i < cells.count - 1 { bytes += repeatElement(0x20, count: pad) }
-        }
+        for (i, cell) in cells.enumerated() { appendCell(i, cell, to: &bytes) }
+        endLine(&bytes)
+    }
+
+    /// One cell of a line: the separator before it, and its padding.
+    func appendCell(_ column: Int, _ text: String, to bytes: inout [UInt8]) {
+        appendCell(column, width: Cell.width(text), to: &bytes) { $0 += text.utf8 }
+    }
+
+    /// One cell of a line, of `width` columns, whose bytes `write` appends.
+    func appendCell(_ column: Int, width: Int, to bytes: inout [UInt8], _ write: (inout [UInt8]) -> Void) {
+        let pad = max(0, widths[column] - width)
+        let right = numeric[column] && anyNumber[column]
+        if column > 0 { bytes += [0x20, 0x20] }
+        if right { bytes += repeatElement(0x20, count: pad) }
+        write(&bytes)
+        if !right && column < widths.count - 1 { bytes += repeatElement(0x20, count: pad) }
+    }
+
+    /// Ends a line: no trailing blanks, then a newline.
+    func endLine(_ bytes: inout [UInt8]) {
         while bytes.last == 0x20 { bytes.removeLast() }
         bytes.append(0x0A)
     }

@@ -36,58 +36,43 @@ extension ReportCommand {
             let day = try asOfDay(asOf)
             let store = try database.openForReading()
             try noteUnknownCohort(cohort, in: store)
-            let portfolio = try Portfolio(store, only: stack, fallback: CBCSolver())
             let cohortQuery = try query.query()
-            let source = CohortRows(portfolio: portfolio, cohort: cohort, day: day,
-                                    goals: allStacks || stack != nil ? [:] : try store.learners.goalsByLearner(),
-                                    allStacks: allStacks || stack != nil, pace: pace, stalledAfter: query.stalledAfter,
-                                    shortMissing: output.format == .table)
-            var histograms = [String: PercentHistogram]()
-            // Rows stream in learner order, as export progress writes them;
-            // --sort collects them first (compactly) to order them.
-            func rows(_ emit: ([Cell]) -> Void) throws {
-                histograms.removeAll()
-                var shown = 0
-                var collected: [(row: CohortRow, outlook: CohortRows.Outlook?)] = []
-                try source.forEach { row, outlook in
-                    guard cohortQuery.admits(row) else { return }
-                    histograms[row.stack, default: PercentHistogram()].add(row.percent, complete: row.complete)
-                    if cohortQuery.sort != nil {
-                        collected.append((row, outlook))
-                    } else if cohortQuery.limit.map({ shown < $0 }) ?? true {
-                        emit(CohortRows.cells(row, outlook))
-                        shown += 1
-                    }
-                }
-                guard cohortQuery.sort != nil else { return }
-                collected.sort { cohortQuery.precedes($0.row, $1.row) }
-                for entry in collected.prefix(cohortQuery.limit ?? collected.count) { emit(CohortRows.cells(entry.row, entry.outlook)) }
-            }
-            func summary() -> Report {
+            // The summary lists every stack shown, even one no row reaches.
+            let stacks = try Portfolio(store, only: stack, fallback: CBCSolver()).stacks.map(\.definition.code)
+            let scope = CohortReport.Scope(
+                path: store.path, stack: stack, cohort: cohort, day: day,
+                goals: allStacks || stack != nil ? [:] : try store.learners.goalsByLearner(),
+                allStacks: allStacks || stack != nil, pace: pace, stalledAfter: query.stalledAfter, query: cohortQuery,
+                format: output.format, jsonIndent: output.format == .json ? "  " : "")
+            let report = CohortReport(store: store, scope: scope)
+            func summary(_ tally: CohortReport.Tally) -> Report {
                 var summary = Report(columns: ["stack", "learners", "complete", "median_percent"])
-                for s in portfolio.stacks {
-                    let h = histograms[s.definition.code] ?? PercentHistogram()
-                    summary.append([.text(s.definition.code), .integer(Int64(h.total)), .integer(Int64(h.complete)),
+                for code in stacks {
+                    let h = tally.histograms[code] ?? PercentHistogram()
+                    summary.append([.text(code), .integer(Int64(h.total)), .integer(Int64(h.complete)),
                                     .decimal(h.median.map(ProgressFormatting.percent))])
                 }
                 return summary
             }
             let out = OutputSink.standardOutput()
-            let count: Int
+            let tally: CohortReport.Tally
             switch output.format {
             case .csv:
-                count = try streamReport(columns: CohortRows.columns, format: .csv, to: out, rows: rows)
+                CSVWriter(sink: out).row(CohortRows.columns)
+                tally = try report.write(to: out, emptyMessage: "")
             case .json:
-                out.write("{\n  \"as_of\": \"\(day)\",\n  \"cohort\": " + JSONValue.optional(cohort).serialized() + ",\n  \"rows\": ")
-                count = try streamReport(columns: CohortRows.columns, format: .json, to: out, jsonIndent: "  ", rows: rows)
-                out.write(",\n  \"summary\": " + indented(JSONValue.array(summary().jsonObjects()).serialized(), by: "  ") + "\n}\n")
+                out.write("{\n  \"as_of\": \"\(day)\",\n  \"cohort\": " + JSONValue.optional(cohort).serialized() + ",\n  \"rows\": [")
+                tally = try report.write(to: out, emptyMessage: "")
+                let shown = min(tally.count, cohortQuery.limit ?? Int.max)
+                out.write(shown == 0 ? "]" : "\n  ]")
+                out.write(",\n  \"summary\": " + indented(JSONValue.array(summary(tally).jsonObjects()).serialized(), by: "  ") + "\n}\n")
             case .table:
                 out.write("cohort \(cohort ?? "(all learners)"), as of \(day)\n\n")
-                count = try streamReport(columns: CohortRows.columns, format: .table, to: out, emptyMessage: "no learners or no stacks",
-                                         rows: rows)
+                tally = try report.write(to: out, emptyMessage: "no learners or no stacks")
                 out.write("\n")
-                summary().render(.table, to: out)
+                summary(tally).render(.table, to: out)
             }
+            let count = tally.count
             try out.flush()
             if count == 0 && cohortQuery.isFiltered { note("no learner and stack match the filters") }
         }

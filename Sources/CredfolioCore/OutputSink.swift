@@ -57,7 +57,12 @@ public final class OutputSink {
 
     public func write(bytes: UnsafeBufferPointer<UInt8>) {
         if buffer.count + bytes.count > capacity { drain() }
-        buffer.append(contentsOf: bytes)
+        // What would fill the buffer on its own is written as it is, not copied first.
+        if bytes.count >= capacity {
+            writeOut(UnsafeRawBufferPointer(bytes))
+        } else {
+            buffer.append(contentsOf: bytes)
+        }
     }
 
     /// Writes `first`, `second` and a line feed: one whole CSV row.
@@ -87,12 +92,15 @@ public final class OutputSink {
     /// Writes the buffer out, or records why it could not.
     private func drain() {
         defer { buffer.removeAll(keepingCapacity: true) }
+        buffer.withUnsafeBytes { writeOut($0) }
+    }
+
+    /// Writes `bytes` out, or records why they could not be.
+    private func writeOut(_ bytes: UnsafeRawBufferPointer) {
         guard failure == nil else { return }
         var offset = 0
-        while offset < buffer.count {
-            let written = buffer.withUnsafeBytes {
-                Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset)
-            }
+        while offset < bytes.count {
+            let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
                 if errno == EPIPE { credfolio_end_by_broken_pipe() }

@@ -131,6 +131,13 @@ public struct PercentHistogram: Sendable {
         if complete { self.complete += 1 }
     }
 
+    /// Adds the percents another histogram counted.
+    public mutating func merge(_ other: PercentHistogram) {
+        for i in counts.indices { counts[i] += other.counts[i] }
+        total += other.total
+        complete += other.complete
+    }
+
     /// The median of the percents at one decimal (the mean of the middle two
     /// for an even count); nil when empty.
     public var median: Double? {

@@ -37,6 +37,19 @@ public final class CohortRows {
         let projectedText: String
         /// The least-hours plan's total (nil: no plan), computed on demand.
         var hours: Int64??
+        /// Where the memo keeps it, once kept.
+        var slot: Int?
+    }
+
+    /// Where a row stands, for a renderer that keeps what it has already
+    /// rendered: rows with the same `learner` share the learner's cells,
+    /// rows with the same `slot` share every cell from `stack` to `missing`.
+    public struct Place: Sendable {
+        /// Counts the learners this value has visited, from 0.
+        public let learner: Int
+        /// The memo's number for the row's progress key (below
+        /// ``memoCapacity``), or nil when the row's key is not memoised.
+        public let slot: Int?
     }
 
     /// Distinct progress keys remembered across all stacks (per thread, for
@@ -44,9 +57,12 @@ public final class CohortRows {
     /// memory stays bounded however many learners there are; the first keys
     /// met are usually the most common.
     public static let memoLimit = 80_000
+    /// This value's own limit: two threads each keep half.
+    public var memoCapacity = CohortRows.memoLimit
     /// Kept across calls: a table is produced twice.
     private var memo: [[ProgressKey: Computed]] = []
     private var remembered = 0
+    private var learnersSeen = 0
 
     public init(portfolio: Portfolio, cohort: String?, day: Day, goals: [Int64: [LearnerGoal]], allStacks: Bool, pace: Double?,
                 stalledAfter: Int, shortMissing: Bool) {
@@ -61,13 +77,16 @@ public final class CohortRows {
     }
 
     /// Calls `body` for every row of learners in handle order, stacks in
-    /// code order.
-    public func forEach(_ body: (CohortRow, Outlook?) throws -> Void) throws {
+    /// code order; with `from` and `before`, only the learners whose
+    /// handles lie in [from, before).
+    public func forEach(from: String? = nil, before: String? = nil, _ body: (CohortRow, Outlook?, Place) throws -> Void) throws {
         let catalog = portfolio.catalog
         let stacks = portfolio.stacks.sorted { $0.definition.code < $1.definition.code }
         if memo.count != stacks.count { memo = Array(repeating: [ProgressKey: Computed](), count: stacks.count) }
         let solver = CBCSolver()
-        try portfolio.forEachLearner(cohort: cohort) { learner, facts in
+        try portfolio.forEachLearner(cohort: cohort, from: from, before: before) { learner, facts in
+            let serial = learnersSeen
+            learnersSeen += 1
             let held = catalog.holdings(facts, on: day)
             let projected = catalog.holdings(facts, on: day, projected: true)
             let heldMembers = held.members
@@ -76,12 +95,15 @@ public final class CohortRows {
             let learnerGoals = allStacks ? [] : goals[learner.id!] ?? []
             for (s, stack) in stacks.enumerated() {
                 let goal = learnerGoals.first { $0.stack == stack.definition.code }
-                guard Goals.shows(stack.definition.code, to: learnerGoals.map(\.stack)) else { continue }
+                guard Goals.shows(stack.definition.code, to: learnerGoals.lazy.map(\.stack)) else { continue }
                 let key = stack.progressKey(held: heldMembers, projected: projectedMembers, catalog: catalog)
                 var computed: Computed
+                // Whether the memo should keep (again) what this row computed.
+                var learned = false
                 if let key, let known = memo[s][key] {
                     computed = known
                 } else {
+                    learned = true
                     let p = stack.progress(held: held, projected: projected, catalog: catalog)
                     let missing = p.missing(catalog: catalog)
                     computed = Computed(
@@ -89,23 +111,28 @@ public final class CohortRows {
                         missing: shortMissing && missing.count > 3
                             ? missing.prefix(3).joined(separator: ";") + " (+\(missing.count - 3))" : missing.joined(separator: ";"),
                         percentText: NumberText.fixed(p.percent, decimals: 1), projectedText: NumberText.fixed(p.projectedPercent, decimals: 1),
-                        hours: nil)
+                        hours: nil, slot: nil)
                 }
                 var outlook: Outlook?
                 if let goal {
                     if computed.hours == nil && !computed.complete {
                         let plan = try stack.plan(held: held, catalog: catalog, options: PlanOptions(measure: .hours), solver: solver)
                         computed.hours = .some(plan.completable == true ? plan.total : nil)
+                        if !stack.countsAnyCredential { learned = true }
                     }
                     let assessed = GoalStatus.assess(complete: computed.complete, remainingHours: computed.hours ?? nil,
                                                      pace: pace ?? learner.pace, target: goal.target, on: day)
                     outlook = Outlook(target: goal.target, finish: assessed.finish, status: assessed.status)
                 }
                 // A plan depends on more than the key says when a requirement counts any credential.
-                if let key, remembered < Self.memoLimit || memo[s][key] != nil {
+                if learned, let key, computed.slot != nil || remembered < memoCapacity {
+                    if computed.slot == nil {
+                        computed.slot = remembered
+                        remembered += 1
+                    }
                     var kept = computed
                     if stack.countsAnyCredential { kept.hours = nil }
-                    if memo[s].updateValue(kept, forKey: key) == nil { remembered += 1 }
+                    memo[s][key] = kept
                 }
                 let row = CohortRow(handle: learner.handle, name: learner.name, cohort: learner.cohort, stack: stack.definition.code,
                                     percent: computed.percent, projectedPercent: computed.projected, complete: computed.complete,
@@ -113,7 +140,7 @@ public final class CohortRows {
                                     stalled: Stall.isStalled(lastEarned: last, complete: computed.complete, on: day, after: stalledAfter),
                                     target: goal?.target,
                                     percentText: computed.percentText, projectedText: computed.projectedText)
-                try body(row, outlook)
+                try body(row, outlook, Place(learner: serial, slot: computed.slot))
             }
         }
     }

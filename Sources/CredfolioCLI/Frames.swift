@@ -1,0 +1,118 @@
+import CredfolioCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Rendered chunks handed from a worker thread to the thread that writes
+/// them, in order, without copying: the worker sends each chunk's buffer
+/// (ownership and all) through a Unix socket pair, and the writer sends a
+/// credit back for each chunk it has written. The worker runs at most
+/// ``window`` chunks ahead, so memory stays flat.
+///
+/// Either side stopping closes its end, and the other's next send or
+/// receive fails instead of blocking for ever. Sends never raise SIGPIPE.
+struct Frames: ~Copyable {
+    /// A rendered chunk: its bytes and how many rows they hold.
+    final class Chunk: Sendable {
+        let bytes: [UInt8]
+        let rows: Int
+        init(bytes: [UInt8], rows: Int) {
+            self.bytes = bytes
+            self.rows = rows
+        }
+    }
+
+    /// How many chunks the worker may have rendered and not yet seen written.
+    static let window = 2
+
+    /// The writer's end and the worker's end.
+    let reader: Int32, sender: Int32
+    private var readerOpen = true, senderOpen = true
+
+    init() throws {
+        var fds: [Int32] = [0, 0]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds) == 0 else {
+            throw CredfolioError.invalid("cannot connect two threads: \(String(cString: strerror(errno)))")
+        }
+        reader = fds[0]
+        sender = fds[1]
+    }
+
+    deinit {
+        if readerOpen { close(reader) }
+        if senderOpen { close(sender) }
+        // A chunk sent and never received stays allocated: that happens
+        // only on the way to an error, which ends the process.
+    }
+
+    /// The worker owns the sending end from now on, and closes it.
+    mutating func handOverSender() { senderOpen = false }
+
+    /// Closes the writer's end: a worker still sending gets an error.
+    mutating func closeReader() {
+        if readerOpen { close(reader) }
+        readerOpen = false
+    }
+
+    /// The worker's side, on its end of the pair.
+    struct Sender {
+        let fd: Int32
+        private var sent = 0
+
+        init(fd: Int32) { self.fd = fd }
+
+        /// Hands `chunk` over, first waiting for a credit when the window is full.
+        mutating func send(_ chunk: Chunk) throws {
+            if sent >= Frames.window {
+                var credit: UInt8 = 0
+                try withUnsafeMutableBytes(of: &credit) { try Frames.receiveAll($0, on: fd) }
+            }
+            let pointer = UInt(bitPattern: Unmanaged.passRetained(chunk).toOpaque())
+            do {
+                try withUnsafeBytes(of: pointer) { try Frames.sendAll($0, on: fd) }
+            } catch {
+                Unmanaged<Chunk>.fromOpaque(UnsafeRawPointer(bitPattern: pointer)!).release()
+                throw error
+            }
+            sent += 1
+        }
+    }
+
+    /// Takes the next chunk, and credits the worker with room for another.
+    func receive() throws -> Chunk {
+        var pointer: UInt = 0
+        try withUnsafeMutableBytes(of: &pointer) { try Self.receiveAll($0, on: reader) }
+        let chunk = Unmanaged<Chunk>.fromOpaque(UnsafeRawPointer(bitPattern: pointer)!).takeRetainedValue()
+        // A worker that has sent its last chunk may be gone already: then no credit is needed.
+        var credit: UInt8 = 1
+        _ = withUnsafeBytes(of: &credit) { Glibc.send(reader, $0.baseAddress!, 1, Int32(MSG_NOSIGNAL)) }
+        return chunk
+    }
+
+    private static func sendAll(_ bytes: UnsafeRawBufferPointer, on fd: Int32) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = Glibc.send(fd, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+            if sent < 0 {
+                if errno == EINTR { continue }
+                throw Stopped()
+            }
+            offset += sent
+        }
+    }
+
+    private static func receiveAll(_ bytes: UnsafeMutableRawBufferPointer, on fd: Int32) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let got = recv(fd, bytes.baseAddress! + offset, bytes.count - offset, 0)
+            if got < 0 && errno == EINTR { continue }
+            guard got > 0 else { throw Stopped() }
+            offset += got
+        }
+    }
+
+    /// The other thread closed its end early: its own error says why.
+    struct Stopped: Error, CustomStringConvertible {
+        var description: String { "the second thread stopped early" }
+    }
+}

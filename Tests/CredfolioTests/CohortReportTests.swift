@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+@testable import CredfolioCore
+@testable import CredfolioEngine
+@testable import CredfolioReports
+@testable import CredfolioStore
+@testable import CredfolioCLI
+
+@Suite("report cohort: the row writer and the two-thread path", .serialized)
+struct CohortReportTests {
+    /// 301 learners in three cohorts, twelve credentials, two stacks, and
+    /// goals (with and without target dates and paces) for some learners,
+    /// with hostile text in names and cohorts.
+    func world(_ dir: TemporaryDirectory) throws -> Store {
+        let store = try Store(path: dir.file("cohort.db"))
+        var learners = "handle,name,cohort,pace,goals\n", credentials = "code,title,hours,validity_months\n"
+        var awards = "learner,credential,status,earned_on\n"
+        for c in 0..<12 { credentials += "c\(c),\"Credential \(c), part \(c % 3)\",\(5 + c * 7),\(c % 4 == 0 ? "12" : "")\n" }
+        var rng = SeededRandom(seed: 7)
+        for l in 0..<301 {
+            let goals = l % 5 == 0 ? "b@2027-0\(1 + l % 9)-01" : l % 7 == 0 ? "a;b" : ""
+            let name = l % 11 == 0 ? "\"Zoë \"\"=SUM\"\", \(l)\"" : "Learner \(l)"
+            learners += "l\(String(l + 1000)),\(name),\(l % 13 == 0 ? "日本-\(l % 3)" : "c\(l % 3)"),\(l % 3 == 0 ? "6" : ""),\(goals)\n"
+            for c in 0..<12 where Int.random(in: 0..<3, using: &rng) == 0 {
+                let status = ["earned", "earned", "in-progress", "revoked"].randomElement(using: &rng)!
+                awards += "l\(String(l + 1000)),c\(c),\(status),\(status == "in-progress" ? "" : "2025-0\(1 + c % 9)-1\(l % 10)")\n"
+            }
+        }
+        _ = try Importer(store.database).run(.credentials, reader: CSVReader(text: credentials), file: "credentials.csv")
+        _ = try store.stacks.importFile(Array("""
+            [{"code": "a", "requires": {"all": [{"credential": "c1"}, {"choose": 2, "of": [{"credential": "c2"}, {"credential": "c3"}, {"hours": 40}]}]}},
+             {"code": "b", "requires": {"all": [{"stack": "a"}, {"credential": "c6"}, {"hours": 30, "from": ["c4", "c5"]}]}}]
+            """.utf8), file: "s.json")
+        for (kind, text) in [(Importer.Kind.learners, learners), (.awards, awards)] {
+            _ = try Importer(store.database).run(kind, reader: CSVReader(text: text), file: "\(kind).csv")
+        }
+        return store
+    }
+
+    func scope(_ store: Store, _ format: OutputFormat, _ query: CohortQuery = CohortQuery()) throws -> CohortReport.Scope {
+        CohortReport.Scope(path: store.path, stack: nil, cohort: nil, day: day("2026-06-01"), goals: try store.learners.goalsByLearner(),
+                           allStacks: false, pace: nil, stalledAfter: 90, query: query, format: format,
+                           jsonIndent: format == .json ? "  " : "")
+    }
+
+    func capture(_ dir: TemporaryDirectory, _ body: (OutputSink) throws -> Void) throws -> String {
+        let path = dir.file("out-\(UUID().uuidString)")
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let sink = OutputSink(fileDescriptor: fd, name: path, closeWhenDone: true)
+        try body(sink)
+        try sink.flush()
+        return try String(contentsOfFile: path, encoding: .utf8)
+    }
+
+    @Test("the row writer writes exactly what the generic writers make of each row's cells, in every format")
+    func writerMatchesCells() throws {
+        let dir = try TemporaryDirectory()
+        let store = try world(dir)
+        for format in [OutputFormat.table, .csv, .json] {
+            let scope = try scope(store, format)
+            let reference = try capture(dir) { sink in
+                let rows = try scope.rows(store)
+                try streamReport(columns: CohortRows.columns, format: format, to: sink, jsonIndent: scope.jsonIndent) { emit in
+                    try rows.forEach { row, outlook, _ in emit(CohortRows.cells(row, outlook)) }
+                }
+            }
+            let written = try capture(dir) { sink in
+                if format == .json { sink.write("[") }
+                let tally = try CohortReport(store: store, scope: scope).write(to: sink, emptyMessage: "")
+                if format == .json { sink.write(tally.count == 0 ? "]" : "\n  ]") }
+                // Two stacks each, but one for the 61 learners whose only goal is b.
+                #expect(tally.count == 301 * 2 - 61)
+            }
+            let expected = format == .csv ? reference.split(separator: "\n", maxSplits: 1).last.map(String.init) ?? "" : reference
+            #expect(written == expected, "\(format)")
+            #expect(written.contains("on-track") || written.contains("off-track") || written.contains("unknown"), "\(format)")
+        }
+    }
+
+    @Test("two threads write the same bytes and tally as one, in every format, with small chunks, filters and goals")
+    func parallelMatchesSerial() throws {
+        let dir = try TemporaryDirectory()
+        let store = try world(dir)
+        var onlyHigh = CohortQuery()
+        onlyHigh.minPercent = 60
+        var stalled = CohortQuery()
+        stalled.stalledOnly = true
+        var complete = CohortQuery()
+        complete.completeOnly = true
+        let cases: [(OutputFormat, CohortQuery)] = [(.table, CohortQuery()), (.csv, CohortQuery()), (.json, CohortQuery()),
+                                                   (.json, onlyHigh), (.json, complete), (.table, stalled)]
+        for (format, query) in cases {
+            do {
+                let scope = try scope(store, format, query)
+                var serialTally: CohortReport.Tally?
+                let serial = try capture(dir) { sink in
+                    var report = CohortReport(store: store, scope: scope)
+                    report.parallelThreshold = .max
+                    serialTally = try report.write(to: sink, emptyMessage: "empty")
+                }
+                // One learner a chunk, for one case: every chunk boundary is crossed.
+                for (chunk, share) in [(7, 2), (50, 3)] + (format == .json && query.completeOnly ? [(1, 2)] : []) {
+                    var parallelTally: CohortReport.Tally?
+                    let parallel = try capture(dir) { sink in
+                        var report = CohortReport(store: store, scope: scope)
+                        report.parallelThreshold = 1
+                        report.chunkLearners = chunk
+                        report.mainShare = share
+                        parallelTally = try report.write(to: sink, emptyMessage: "empty")
+                    }
+                    #expect(parallel == serial, "\(format) chunk \(chunk) share \(share)")
+                    #expect(parallelTally?.count == serialTally?.count)
+                    #expect(parallelTally?.histograms.mapValues(\.median) == serialTally?.histograms.mapValues(\.median))
+                }
+                #expect(serialTally!.count > 0)
+                // The first learner has no complete stack: the first row comes from a later chunk, maybe the worker's.
+                if query.completeOnly { #expect(!serial.contains("\"l1000\"") && serial.hasPrefix("\n    {")) }
+            }
+        }
+    }
+
+    @Test("a streamed table is measured on its first rows: a later, wider cell pushes its line right, and nothing traps")
+    func tableSample() throws {
+        let dir = try TemporaryDirectory()
+        let store = try world(dir)
+        for threshold in [Int.max, 1] {
+            let table = try capture(dir) { sink in
+                var report = CohortReport(store: store, scope: try scope(store, .table))
+                report.parallelThreshold = threshold
+                report.chunkLearners = 10
+                report.tableSample = 3
+                _ = try report.write(to: sink, emptyMessage: "empty")
+            }
+            let lines = table.split(separator: "\n")
+            // The header and the first three rows agree on where STACK starts; the hostile name of l1011 is wider.
+            let stackColumn = lines[0].range(of: "STACK")!.lowerBound.utf16Offset(in: lines[0])
+            for line in lines[1...3] { #expect(line.dropFirst(stackColumn).hasPrefix("a ") || line.dropFirst(stackColumn).hasPrefix("b ")) }
+            let wide = try #require(lines.first { $0.hasPrefix("l1011") })
+            #expect(wide.contains("Zoë \"=SUM\", 11"))
+            #expect(!wide.dropFirst(stackColumn).hasPrefix("a ") && !wide.dropFirst(stackColumn).hasPrefix("b "))
+        }
+    }
+}

@@ -56,7 +56,7 @@ struct CohortRowWriter {
         bytes += learnerBytes
         if let slot = place.slot, slot < fragmentBounds.count, fragmentBounds[slot].end > 0 {
             let bounds = fragmentBounds[slot]
-            bytes += arena[Int(bounds.start)..<Int(bounds.end)]
+            arena.withUnsafeBufferPointer { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[Int(bounds.start)..<Int(bounds.end)])) }
         } else if let slot = place.slot, arena.count < Self.arenaLimit {
             let start = arena.count
             style.appendKeyed(row, to: &arena)
@@ -64,15 +64,19 @@ struct CohortRowWriter {
                 fragmentBounds += repeatElement((start: Int32(0), end: Int32(0)), count: slot + 1 - fragmentBounds.count)
             }
             fragmentBounds[slot] = (Int32(start), Int32(arena.count))
-            bytes += arena[start...]
+            arena.withUnsafeBufferPointer { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[start...])) }
         } else {
             style.appendKeyed(row, to: &bytes)
         }
         bytes += lastEarnedBytes
-        style.appendCell(9, .bool(row.stalled), to: &bytes)
-        style.appendCell(10, .day(outlook?.target), to: &bytes)
-        style.appendCell(11, .day(outlook?.finish), to: &bytes)
-        style.appendCell(12, .text(outlook?.status.rawValue), to: &bytes)
+        if let outlook {
+            style.appendCell(9, .bool(row.stalled), to: &bytes)
+            style.appendCell(10, .day(outlook.target), to: &bytes)
+            style.appendCell(11, .day(outlook.finish), to: &bytes)
+            style.appendCell(12, .text(outlook.status.rawValue), to: &bytes)
+        } else {
+            bytes += row.stalled ? style.stalledTail : style.activeTail
+        }
         switch format {
         case .csv: bytes.append(0x0A)
         case .json: bytes += style.close
@@ -118,6 +122,8 @@ extension CohortRowWriter {
         /// JSON: the `"key": ` before each value, and the braces around a row.
         let keys: [[UInt8]]
         let open: [UInt8], close: [UInt8]
+        /// The cells after `last_earned_on` of a row that is not a goal's, stalled or not.
+        private(set) var stalledTail: [UInt8] = [], activeTail: [UInt8] = []
 
         init(format: OutputFormat, table: TableMeasure?, jsonIndent: String) {
             self.format = format
@@ -126,6 +132,16 @@ extension CohortRowWriter {
             keys = CohortRows.columns.map { Array(("\n" + inner + "  " + JSONValue.string($0).serialized() + ": ").utf8) }
             open = Array(("\n" + inner + "{").utf8)
             close = Array(("\n" + inner + "}").utf8)
+            func tail(stalled: Bool) -> [UInt8] {
+                var bytes: [UInt8] = []
+                appendCell(9, .bool(stalled), to: &bytes)
+                appendCell(10, .day(nil), to: &bytes)
+                appendCell(11, .day(nil), to: &bytes)
+                appendCell(12, .text(nil), to: &bytes)
+                return bytes
+            }
+            stalledTail = tail(stalled: true)
+            activeTail = tail(stalled: false)
         }
 
         func appendKeyed(_ row: CohortRow, to bytes: inout [UInt8]) {

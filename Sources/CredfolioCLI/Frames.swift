@@ -4,9 +4,9 @@ import Glibc
 #endif
 
 /// Rendered chunks handed from a worker thread to the thread that writes
-/// them, in order, without copying: the worker sends each chunk's buffer
-/// (ownership and all) through a Unix socket pair, and the writer sends a
-/// credit back for each chunk it has written. The worker runs at most
+/// them, in order, without copying: the worker sends each chunk (ownership
+/// and all) through a Unix socket pair, and the writer gives written chunks
+/// back, so that their buffers are reused. The worker runs at most
 /// ``window`` chunks ahead, so memory stays flat.
 ///
 /// Either side stopping closes its end, and the other's next send or
@@ -57,36 +57,56 @@ struct Frames: ~Copyable {
     /// The worker's side, on its end of the pair.
     struct Sender {
         let fd: Int32
-        private var sent = 0
+        /// How many chunks the worker will send in all.
+        let total: Int
+        private var sent = 0, returned = 0
 
-        init(fd: Int32) { self.fd = fd }
+        init(fd: Int32, total: Int) {
+            self.fd = fd
+            self.total = total
+        }
 
-        /// Hands `chunk` over, first waiting for a credit when the window is full.
-        mutating func send(_ chunk: Chunk) throws {
-            if sent >= Frames.window {
-                var credit: UInt8 = 0
-                try withUnsafeMutableBytes(of: &credit) { try Frames.receiveAll($0, on: fd) }
-            }
-            let pointer = UInt(bitPattern: Unmanaged.passRetained(chunk).toOpaque())
-            do {
-                try withUnsafeBytes(of: pointer) { try Frames.sendAll($0, on: fd) }
-            } catch {
-                Unmanaged<Chunk>.fromOpaque(UnsafeRawPointer(bitPattern: pointer)!).release()
-                throw error
-            }
+        /// Hands `chunk` over; when the window is full (and more chunks are
+        /// to come), waits until the writer gives a written chunk back, and
+        /// returns its buffer, emptied, for the next chunk.
+        mutating func send(_ chunk: Chunk) throws -> [UInt8] {
+            try Frames.send(chunk, on: fd)
             sent += 1
+            guard sent < total, sent - returned >= Frames.window else { return [] }
+            var bytes = try Frames.receiveChunk(on: fd).bytes
+            returned += 1
+            bytes.removeAll(keepingCapacity: true)
+            return bytes
         }
     }
 
-    /// Takes the next chunk, and credits the worker with room for another.
+    /// Takes the next chunk.
     func receive() throws -> Chunk {
+        try Self.receiveChunk(on: reader)
+    }
+
+    /// Gives the `index`-th chunk received (from 0), now written, back to a
+    /// worker with `total` chunks to send, for its buffer; only as many as
+    /// the worker will take back.
+    func giveBack(_ chunk: consuming Chunk, index: Int, total: Int) {
+        guard index < total - Self.window else { return }
+        _ = try? Self.send(chunk, on: reader)
+    }
+
+    private static func send(_ chunk: Chunk, on fd: Int32) throws {
+        let pointer = UInt(bitPattern: Unmanaged.passRetained(chunk).toOpaque())
+        do {
+            try withUnsafeBytes(of: pointer) { try sendAll($0, on: fd) }
+        } catch {
+            Unmanaged<Chunk>.fromOpaque(UnsafeRawPointer(bitPattern: pointer)!).release()
+            throw error
+        }
+    }
+
+    private static func receiveChunk(on fd: Int32) throws -> Chunk {
         var pointer: UInt = 0
-        try withUnsafeMutableBytes(of: &pointer) { try Self.receiveAll($0, on: reader) }
-        let chunk = Unmanaged<Chunk>.fromOpaque(UnsafeRawPointer(bitPattern: pointer)!).takeRetainedValue()
-        // A worker that has sent its last chunk may be gone already: then no credit is needed.
-        var credit: UInt8 = 1
-        _ = withUnsafeBytes(of: &credit) { Glibc.send(reader, $0.baseAddress!, 1, Int32(MSG_NOSIGNAL)) }
-        return chunk
+        try withUnsafeMutableBytes(of: &pointer) { try receiveAll($0, on: fd) }
+        return Unmanaged<Chunk>.fromOpaque(UnsafeRawPointer(bitPattern: pointer)!).takeRetainedValue()
     }
 
     private static func sendAll(_ bytes: UnsafeRawBufferPointer, on fd: Int32) throws {

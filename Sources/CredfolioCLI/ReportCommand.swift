@@ -39,16 +39,17 @@ extension ReportCommand {
             let cohortQuery = try query.query()
             // The summary lists every stack shown, even one no row reaches.
             let stacks = try Portfolio(store, only: stack, fallback: CBCSolver()).stacks.map(\.definition.code)
-            let scope = CohortReport.Scope(
-                path: store.path, stack: stack, cohort: cohort, day: day,
-                goals: allStacks || stack != nil ? [:] : try store.learners.goalsByLearner(),
-                allStacks: allStacks || stack != nil, pace: pace, stalledAfter: query.stalledAfter, query: cohortQuery,
-                format: output.format, jsonIndent: output.format == .json ? "  " : "")
+            let settings = CohortRows.Settings(
+                cohort: cohort, day: day, goals: allStacks || stack != nil ? [:] : try store.learners.goalsByLearner(),
+                allStacks: allStacks || stack != nil, pace: pace, stalledAfter: query.stalledAfter, shortMissing: output.format == .table)
+            let scope = CohortReport.Scope(path: store.path, stack: stack, rows: settings, query: cohortQuery, format: output.format,
+                                           jsonIndent: output.format == .json ? "  " : "")
             let report = CohortReport(store: store, scope: scope)
             func summary(_ tally: CohortReport.Tally) -> Report {
                 var summary = Report(columns: ["stack", "learners", "complete", "median_percent"])
+                let inCodeOrder = stacks.sorted()
                 for code in stacks {
-                    let h = tally.histograms[code] ?? PercentHistogram()
+                    let h = tally.histogram(at: inCodeOrder.firstIndex(of: code)!)
                     summary.append([.text(code), .integer(Int64(h.total)), .integer(Int64(h.complete)),
                                     .decimal(h.median.map(ProgressFormatting.percent))])
                 }

@@ -8,17 +8,42 @@ public import CredfolioStore
 /// awards read once, and a row's fields computed once per distinct
 /// progress key (the memo is bounded, so memory stays flat).
 public final class CohortRows {
+    /// Which learners and stacks the rows cover, and by which rules: plain
+    /// values, so that a second thread can build rows of its own.
+    public struct Settings: Sendable {
+        public var cohort: String?
+        public var day: Day
+        /// Each learner's goals, by id; a learner with goals is shown
+        /// against them only, unless `allStacks`.
+        public var goals: [Int64: [LearnerGoal]]
+        public var allStacks: Bool
+        /// Study hours a week for everyone; nil: each learner's own.
+        public var pace: Double?
+        public var stalledAfter: Int
+        /// For people: the first three missing items and a count of the rest.
+        public var shortMissing: Bool
+
+        public init(cohort: String?, day: Day, goals: [Int64: [LearnerGoal]], allStacks: Bool, pace: Double?, stalledAfter: Int,
+                    shortMissing: Bool) {
+            self.cohort = cohort
+            self.day = day
+            self.goals = goals
+            self.allStacks = allStacks
+            self.pace = pace
+            self.stalledAfter = stalledAfter
+            self.shortMissing = shortMissing
+        }
+    }
+
     let portfolio: Portfolio
-    let cohort: String?
-    let day: Day
-    /// Each learner's goals, by id; a learner with goals is shown against
-    /// them only, unless `allStacks`.
-    let goals: [Int64: [LearnerGoal]]
-    let allStacks: Bool
-    let pace: Double?
-    let stalledAfter: Int
-    /// For people: the first three missing items and a count of the rest.
-    let shortMissing: Bool
+    public let settings: Settings
+    var cohort: String? { settings.cohort }
+    var day: Day { settings.day }
+    var goals: [Int64: [LearnerGoal]] { settings.goals }
+    var allStacks: Bool { settings.allStacks }
+    var pace: Double? { settings.pace }
+    var stalledAfter: Int { settings.stalledAfter }
+    var shortMissing: Bool { settings.shortMissing }
 
     /// What a goal row adds: the target, the estimated finish, the status.
     public struct Outlook: Sendable {
@@ -50,6 +75,8 @@ public final class CohortRows {
         /// The memo's number for the row's progress key (below
         /// ``memoCapacity``), or nil when the row's key is not memoised.
         public let slot: Int?
+        /// The stack's position in code order.
+        public let stack: Int
     }
 
     /// Distinct progress keys remembered across all stacks (per thread, for
@@ -64,16 +91,9 @@ public final class CohortRows {
     private var remembered = 0
     private var learnersSeen = 0
 
-    public init(portfolio: Portfolio, cohort: String?, day: Day, goals: [Int64: [LearnerGoal]], allStacks: Bool, pace: Double?,
-                stalledAfter: Int, shortMissing: Bool) {
+    public init(portfolio: Portfolio, settings: Settings) {
         self.portfolio = portfolio
-        self.cohort = cohort
-        self.day = day
-        self.goals = goals
-        self.allStacks = allStacks
-        self.pace = pace
-        self.stalledAfter = stalledAfter
-        self.shortMissing = shortMissing
+        self.settings = settings
     }
 
     /// Calls `body` for every row of learners in handle order, stacks in
@@ -140,7 +160,7 @@ public final class CohortRows {
                                     stalled: Stall.isStalled(lastEarned: last, complete: computed.complete, on: day, after: stalledAfter),
                                     target: goal?.target,
                                     percentText: computed.percentText, projectedText: computed.projectedText)
-                try body(row, outlook, Place(learner: serial, slot: computed.slot))
+                try body(row, outlook, Place(learner: serial, slot: computed.slot, stack: s))
             }
         }
     }

@@ -320,20 +320,12 @@ struct StreamReportTests {
         ]
         let dir = try TemporaryDirectory()
         for format in [CredfolioCLI.OutputFormat.table, .csv, .json] {
-            func capture(_ body: (OutputSink) throws -> Void) throws -> String {
-                let path = dir.file("out-\(UUID().uuidString)")
-                let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-                let sink = OutputSink(fileDescriptor: fd, name: path, closeWhenDone: true)
-                try body(sink)
-                try sink.flush()
-                return try String(contentsOfFile: path, encoding: .utf8)
-            }
-            let kept = try capture { sink in
+            let kept = try captureOutput(in: dir) { sink in
                 var report = CredfolioCLI.Report(columns: columns)
                 for row in rows { report.append(row) }
                 report.render(format, to: sink)
             }
-            let streamed = try capture { sink in
+            let streamed = try captureOutput(in: dir) { sink in
                 try CredfolioCLI.streamReport(columns: columns, format: format, to: sink) { emit in rows.forEach(emit) }
             }
             #expect(streamed == kept, "\(format)")

@@ -38,18 +38,11 @@ struct CohortReportTests {
     }
 
     func scope(_ store: Store, _ format: OutputFormat, _ query: CohortQuery = CohortQuery()) throws -> CohortReport.Scope {
-        CohortReport.Scope(path: store.path, stack: nil, cohort: nil, day: day("2026-06-01"), goals: try store.learners.goalsByLearner(),
-                           allStacks: false, pace: nil, stalledAfter: 90, query: query, format: format,
-                           jsonIndent: format == .json ? "  " : "")
-    }
-
-    func capture(_ dir: TemporaryDirectory, _ body: (OutputSink) throws -> Void) throws -> String {
-        let path = dir.file("out-\(UUID().uuidString)")
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        let sink = OutputSink(fileDescriptor: fd, name: path, closeWhenDone: true)
-        try body(sink)
-        try sink.flush()
-        return try String(contentsOfFile: path, encoding: .utf8)
+        CohortReport.Scope(
+            path: store.path, stack: nil,
+            rows: CohortRows.Settings(cohort: nil, day: day("2026-06-01"), goals: try store.learners.goalsByLearner(), allStacks: false,
+                                      pace: nil, stalledAfter: 90, shortMissing: format == .table),
+            query: query, format: format, jsonIndent: format == .json ? "  " : "")
     }
 
     @Test("the row writer writes exactly what the generic writers make of each row's cells, in every format")
@@ -58,13 +51,13 @@ struct CohortReportTests {
         let store = try world(dir)
         for format in [OutputFormat.table, .csv, .json] {
             let scope = try scope(store, format)
-            let reference = try capture(dir) { sink in
+            let reference = try captureOutput(in: dir) { sink in
                 let rows = try scope.rows(store)
                 try streamReport(columns: CohortRows.columns, format: format, to: sink, jsonIndent: scope.jsonIndent) { emit in
                     try rows.forEach { row, outlook, _ in emit(CohortRows.cells(row, outlook)) }
                 }
             }
-            let written = try capture(dir) { sink in
+            let written = try captureOutput(in: dir) { sink in
                 if format == .json { sink.write("[") }
                 let tally = try CohortReport(store: store, scope: scope).write(to: sink, emptyMessage: "")
                 if format == .json { sink.write(tally.count == 0 ? "]" : "\n  ]") }
@@ -93,7 +86,7 @@ struct CohortReportTests {
             do {
                 let scope = try scope(store, format, query)
                 var serialTally: CohortReport.Tally?
-                let serial = try capture(dir) { sink in
+                let serial = try captureOutput(in: dir) { sink in
                     var report = CohortReport(store: store, scope: scope)
                     report.parallelThreshold = .max
                     serialTally = try report.write(to: sink, emptyMessage: "empty")
@@ -101,7 +94,7 @@ struct CohortReportTests {
                 // One learner a chunk, for one case: every chunk boundary is crossed.
                 for (chunk, share) in [(7, 2), (50, 3)] + (format == .json && query.completeOnly ? [(1, 2)] : []) {
                     var parallelTally: CohortReport.Tally?
-                    let parallel = try capture(dir) { sink in
+                    let parallel = try captureOutput(in: dir) { sink in
                         var report = CohortReport(store: store, scope: scope)
                         report.parallelThreshold = 1
                         report.chunkLearners = chunk
@@ -110,7 +103,7 @@ struct CohortReportTests {
                     }
                     #expect(parallel == serial, "\(format) chunk \(chunk) share \(share)")
                     #expect(parallelTally?.count == serialTally?.count)
-                    #expect(parallelTally?.histograms.mapValues(\.median) == serialTally?.histograms.mapValues(\.median))
+                    #expect(parallelTally?.byStack.map(\.median) == serialTally?.byStack.map(\.median))
                 }
                 #expect(serialTally!.count > 0)
                 // The first learner has no complete stack: the first row comes from a later chunk, maybe the worker's.
@@ -124,7 +117,7 @@ struct CohortReportTests {
         let dir = try TemporaryDirectory()
         let store = try world(dir)
         for threshold in [Int.max, 1] {
-            let table = try capture(dir) { sink in
+            let table = try captureOutput(in: dir) { sink in
                 var report = CohortReport(store: store, scope: try scope(store, .table))
                 report.parallelThreshold = threshold
                 report.chunkLearners = 10

@@ -77,3 +77,13 @@ func contents(_ store: Store) throws -> [String] {
     }
     return lines
 }
+
+/// What `body` writes to a sink, read back from a file in `dir`.
+func captureOutput(in dir: TemporaryDirectory, _ body: (OutputSink) throws -> Void) throws -> String {
+    let path = dir.file("out-\(UUID().uuidString)")
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    let sink = OutputSink(fileDescriptor: fd, name: path, closeWhenDone: true)
+    try body(sink)
+    try sink.flush()
+    return try String(contentsOfFile: path, encoding: .utf8)
+}

@@ -13,7 +13,7 @@ public struct Credfolio: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             LearnerCommand.self, SkillCommand.self, CredentialCommand.self, AwardCommand.self, StackCommand.self,
-            ProgressCommand.self, NextCommand.self, GapCommand.self, ReportCommand.self,
+            ProgressCommand.self, NextCommand.self, GapCommand.self, PortfolioCommand.self, ReportCommand.self,
             ImportCommand.self, ExportCommand.self, KeyCommand.self, BackupCommand.self, RestoreCommand.self, DoctorCommand.self,
         ]
     )

@@ -169,6 +169,17 @@ struct LearnerPortfolio {
         goals = try store.learners.goals(of: learner)
     }
 
+    /// The same for a learner already read, in a portfolio already compiled
+    /// (the pages of a site, one learner after another).
+    init(store: Store, portfolio: Portfolio, learner: Learner, facts: [AwardFact], day: Day, goals: [LearnerGoal]) throws {
+        self.day = day
+        self.learner = learner
+        self.portfolio = portfolio
+        self.facts = facts
+        standing = Standing(facts, catalog: portfolio.catalog, on: day, startedOn: try portfolio.startedOn(of: learner))
+        self.goals = goals
+    }
+
     /// The stacks to show: the learner's goals when they have some (and no
     /// stack was named), else every stack compiled.
     func shownStacks(allStacks: Bool) -> [CompiledStack] {

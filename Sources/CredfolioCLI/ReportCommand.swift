@@ -8,7 +8,7 @@ import CredfolioStore
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report", abstract: "Reports for coaches: a cohort's progress, and credentials about to lapse.",
-        subcommands: [Cohort.self, Expiring.self])
+        subcommands: [Cohort.self, Expiring.self, Site.self])
 }
 
 extension ReportCommand {
@@ -76,6 +76,44 @@ extension ReportCommand {
             let count = tally.count
             try out.flush()
             if count == 0 && cohortQuery.isFiltered { note("no learner and stack match the filters") }
+        }
+    }
+
+    struct Site: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "html",
+            abstract: "Write the cohort as a small static site: an overview, a page per learner and a page per stack.",
+            discussion: """
+                DIR/index.html has per stack the learners, the number complete, the median and a histogram of \
+                percents, then the learners and their goal stacks (every stack for a learner without goals) with \
+                bars and stalled and off-track flags, ordered by learner, or closest to done first \
+                (by-percent.html), and what lapses within 90 days. DIR/learners/HANDLE.html is each learner's \
+                portfolio page; DIR/stacks/CODE.html each stack's requirements and where each learner stands. \
+                The numbers are those of report cohort. Pages run no script and load nothing; the same database \
+                and --as-of give the same bytes. DIR is made if missing; a folder that holds anything but an \
+                earlier site is refused.
+                """)
+        @OptionGroup var database: DatabaseOptions
+        @Option(name: .shortAndLong, help: "The folder to write the site into.", completion: .directory)
+        var output: String
+        @Option(help: "Only learners of this cohort.") var cohort: String?
+        @Option(help: "Only this stack.") var stack: String?
+        @Option(name: .customLong("as-of"), help: "The date to evaluate on (default: today).") var asOf: String?
+        @Option(parsing: .unconditional, help: "Study hours a week for every learner (default: each learner's own pace).",
+                transform: { try Field.pace($0) })
+        var pace: Double?
+
+        func run() throws {
+            let day = try asOfDay(asOf)
+            let store = try database.openForReading()
+            try noteUnknownCohort(cohort, in: store)
+            let settings = CohortRows.Settings(
+                cohort: cohort, day: day, goals: stack != nil ? [:] : try store.learners.goalsByLearner(), allStacks: stack != nil,
+                pace: pace, stalledAfter: Stall.defaultDays, shortMissing: false)
+            let learners = try store.database.transaction(immediate: false) {
+                try SiteReport(store: store, folder: output, settings: settings, stack: stack).write()
+            }
+            note("wrote \(output)/index.html and \(learners) learner page\(learners == 1 ? "" : "s")")
         }
     }
 

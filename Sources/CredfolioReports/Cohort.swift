@@ -131,6 +131,13 @@ public struct PercentHistogram: Sendable {
         if complete { self.complete += 1 }
     }
 
+    /// The counts in eleven bins: 0 to 9.9, 10 to 19.9, … 90 to 99.9, and 100.
+    public var deciles: [Int] {
+        var bins = [Int](repeating: 0, count: 11)
+        for (tenth, count) in counts.enumerated() { bins[min(10, tenth / 100)] += count }
+        return bins
+    }
+
     /// Adds the percents another histogram counted.
     public mutating func merge(_ other: PercentHistogram) {
         for i in counts.indices { counts[i] += other.counts[i] }

@@ -1,6 +1,6 @@
 import CredfolioCBC
 public import CredfolioCore
-import CredfolioEngine
+public import CredfolioEngine
 public import CredfolioStore
 
 /// The rows of `report cohort`, produced one learner at a time, as `export
@@ -98,8 +98,10 @@ public final class CohortRows {
 
     /// Calls `body` for every row of learners in handle order, stacks in
     /// code order; with `from` and `before`, only the learners whose
-    /// handles lie in [from, before).
-    public func forEach(from: String? = nil, before: String? = nil, _ body: (CohortRow, Outlook?, Place) throws -> Void) throws {
+    /// handles lie in [from, before). `learner`, when given, is called with
+    /// each learner and their awards before that learner's rows.
+    public func forEach(from: String? = nil, before: String? = nil, learner visit: ((Learner, [AwardFact]) throws -> Void)? = nil,
+                        _ body: (CohortRow, Outlook?, Place) throws -> Void) throws {
         let catalog = portfolio.catalog
         let stacks = portfolio.stacks.sorted { $0.definition.code < $1.definition.code }
         if memo.count != stacks.count { memo = Array(repeating: [ProgressKey: Computed](), count: stacks.count) }
@@ -107,6 +109,7 @@ public final class CohortRows {
         try portfolio.forEachLearner(cohort: cohort, from: from, before: before) { learner, facts in
             let serial = learnersSeen
             learnersSeen += 1
+            try visit?(learner, facts)
             let held = catalog.holdings(facts, on: day)
             let projected = catalog.holdings(facts, on: day, projected: true)
             let heldMembers = held.members

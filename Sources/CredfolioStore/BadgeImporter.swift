@@ -224,6 +224,19 @@ public struct BadgeSource: Sendable {
 }
 
 extension AwardRepository {
+    /// The verification of every award imported from a badge (its latest
+    /// import), by award id; with `learner`, only that learner's. One query,
+    /// for pages that list many awards.
+    public func verifications(learner: String? = nil) throws -> [Int64: String] {
+        var out: [Int64: String] = [:]
+        try db.prepare("""
+            SELECT b.award_id, b.verification FROM badge_source b
+            JOIN award a ON a.id = b.award_id JOIN learner l ON l.id = a.learner_id
+            WHERE ?1 IS NULL OR l.handle = ?1 ORDER BY b.id
+            """).forEachRow([learner.map(DatabaseValue.text) ?? .null]) { out[$0.int64(0)] = $0.string(1) }
+        return out
+    }
+
     /// The most recently imported original of an award; nil for an award typed by hand.
     public func source(of awardID: Int64) throws -> BadgeSource? {
         try db.cachedStatement(

@@ -1,0 +1,150 @@
+import CredfolioCore
+
+/// A small HTML writer built around one escaping function.
+///
+/// Markup comes only from `StaticString` literals, so text from a user or
+/// an imported badge can reach the page only through ``text(_:)`` and
+/// attribute values, which ``escape(_:into:)`` escapes: a name such as
+/// `<script>alert(1)</script>` is shown as text and never parsed as a tag.
+/// Links are made only to `http:` and `https:` URLs (``link(_:_:)``).
+struct HTML {
+    private(set) var bytes: [UInt8] = []
+
+    /// The one escaping function: `&`, `<`, `>`, `"` and `'` become
+    /// character references, for text and attribute values alike; control
+    /// characters other than tab and newline, which HTML forbids, become
+    /// U+FFFD.
+    static func escape(_ text: String, into bytes: inout [UInt8]) {
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "&"): bytes += "&amp;".utf8
+            case UInt8(ascii: "<"): bytes += "&lt;".utf8
+            case UInt8(ascii: ">"): bytes += "&gt;".utf8
+            case UInt8(ascii: "\""): bytes += "&quot;".utf8
+            case UInt8(ascii: "'"): bytes += "&#39;".utf8
+            case 0x09, 0x0A: bytes.append(byte)
+            case 0x00..<0x20, 0x7F: bytes += [0xEF, 0xBF, 0xBD]
+            default: bytes.append(byte)
+            }
+        }
+    }
+
+    /// `text` escaped, as a string (for tests and titles).
+    static func escaped(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        escape(text, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Markup written by this program.
+    mutating func raw(_ markup: StaticString) {
+        markup.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    /// Text from anywhere, escaped.
+    mutating func text(_ value: String) {
+        Self.escape(value, into: &bytes)
+    }
+
+    /// A number or other value this program formatted (never user text).
+    mutating func number(_ value: some BinaryInteger) {
+        bytes += String(value).utf8
+    }
+
+    mutating func decimal(_ value: String) {
+        text(value)
+    }
+
+    /// `<tag>text</tag>`, with `attributes` (names are literals, values escaped).
+    mutating func element(_ tag: StaticString, _ attributes: KeyValuePairs<StaticString, String> = [:], text value: String) {
+        open(tag, attributes)
+        text(value)
+        close(tag)
+    }
+
+    mutating func open(_ tag: StaticString, _ attributes: KeyValuePairs<StaticString, String> = [:]) {
+        bytes.append(UInt8(ascii: "<"))
+        tag.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        for (name, value) in attributes {
+            bytes.append(0x20)
+            name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+            bytes += "=\"".utf8
+            Self.escape(value, into: &bytes)
+            bytes.append(UInt8(ascii: "\""))
+        }
+        bytes.append(UInt8(ascii: ">"))
+    }
+
+    mutating func close(_ tag: StaticString) {
+        bytes += "</".utf8
+        tag.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(ascii: ">"))
+    }
+
+    /// A link to a page of this site (a path this program built), or to
+    /// a user's URL only when it is `http:` or `https:`; any other URL
+    /// (`javascript:`, `data:`, no scheme) is shown as text.
+    mutating func link(_ url: String, _ label: String) {
+        guard Self.isWebURL(url) else {
+            text(label == url ? url : label + " (" + url + ")")
+            return
+        }
+        external(url, label)
+    }
+
+    private mutating func external(_ url: String, _ label: String) {
+        open("a", ["href": url, "rel": "noopener noreferrer"])
+        text(label)
+        close("a")
+    }
+
+    /// A link to another page of the site, by a relative path this program built.
+    mutating func internalLink(_ path: SitePath, _ label: String) {
+        open("a", ["href": path.href])
+        text(label)
+        close("a")
+    }
+
+    /// True when `url` starts with `http://` or `https://` (any case), with
+    /// nothing before the scheme: browsers strip leading blanks and control
+    /// characters, so `" javascript:"` must not pass for a web URL either.
+    static func isWebURL(_ url: String) -> Bool {
+        let lower = url.lowercased()
+        return lower.hasPrefix("http://") || lower.hasPrefix("https://")
+    }
+}
+
+/// A relative path inside a generated site, made only from safe bytes:
+/// a learner's handle or a stack's code becomes a file name in which every
+/// byte outside `[A-Za-z0-9.-]` (and a leading dot) is written as `_XX`, so
+/// that two names never share a file and none climbs out of its folder.
+struct SitePath: Equatable {
+    let href: String
+
+    init(_ href: String) { self.href = href }
+
+    static func fileName(_ name: String) -> String {
+        var out = ""
+        for (i, byte) in name.utf8.enumerated() {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            case UInt8(ascii: ".") where i > 0:
+                out.append(".")
+            default:
+                let hex = Array("0123456789ABCDEF")
+                out += "_" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 0xF)])
+            }
+        }
+        return out
+    }
+
+    static func learner(_ handle: String, from depth: Int = 0) -> SitePath {
+        SitePath(String(repeating: "../", count: depth) + "learners/" + fileName(handle) + ".html")
+    }
+
+    static func stack(_ code: String, from depth: Int = 0) -> SitePath {
+        SitePath(String(repeating: "../", count: depth) + "stacks/" + fileName(code) + ".html")
+    }
+}

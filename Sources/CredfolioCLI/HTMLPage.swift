@@ -1,0 +1,89 @@
+import CredfolioCore
+import CredfolioEngine
+
+/// The frame of every generated page: a `Content-Security-Policy` that
+/// forbids scripts and every remote load, inline CSS with a print style,
+/// `lang`, and a title that names the learner or the cohort. Pages have no
+/// clock in them: the same database and as-of date give the same bytes.
+enum HTMLPage {
+    /// No scripts, no fetches, no frames, no images from anywhere: only the
+    /// inline style sheet (inline SVG needs no permission).
+    static let policy = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+
+    /// Colours meet WCAG AA on white: body text 16:1, muted text 7.4:1,
+    /// links and bars 7.1:1, flags 7:1 or more on their tints; every bar
+    /// has its number beside it, and every flag is a word, not a colour.
+    static let style: StaticString = """
+        :root{color:#1b1f24;background:#fff;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
+        body{margin:0 auto;max-width:72rem;padding:1.5rem}
+        h1{font-size:1.6rem;margin:0 0 .25rem}h2{font-size:1.25rem;margin:2rem 0 .5rem;border-bottom:1px solid #c9d1d9}
+        h3{font-size:1.05rem;margin:1.25rem 0 .25rem}
+        a{color:#0b57a4}.muted{color:#4a5560}
+        table{border-collapse:collapse;margin:.5rem 0;width:100%}
+        th,td{border-bottom:1px solid #d8dee4;padding:.3rem .5rem;text-align:left;vertical-align:top}
+        th{background:#eef1f4}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+        .bar{vertical-align:middle;margin-right:.4rem}
+        .flag{display:inline-block;border:1px solid currentColor;border-radius:3px;padding:0 .3rem;font-size:.85rem;margin-right:.25rem}
+        .flag.stalled{color:#7a3e00;background:#fff3e0}.flag.off{color:#8b0000;background:#fdecea}
+        .flag.on{color:#1d5b26;background:#e8f5e9}.flag.done{color:#1d5b26;background:#e8f5e9}.flag.unknown{color:#4a5560;background:#f1f3f5}
+        ul.tree{list-style:none;padding-left:1.1rem;margin:.25rem 0}ul.tree li{margin:.15rem 0}
+        .met{color:#1d5b26}.unmet{color:#8b0000}.mark{color:#7a3e00;font-weight:600}
+        nav.sort > *{margin-right:.75rem}
+        footer{margin-top:3rem;color:#4a5560;font-size:.85rem}
+        @media print{:root{font-size:11pt}body{max-width:none;padding:0}a{color:inherit;text-decoration:none}
+        nav{display:none}h2{break-after:avoid}tr,li,svg{break-inside:avoid}th{background:none}}
+        """
+
+    /// Opens a page: everything up to and including `<body>`.
+    static func begin(_ html: inout HTML, title: String) {
+        html.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+        html.open("meta", ["http-equiv": "Content-Security-Policy", "content": policy])
+        html.raw("\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"referrer\" content=\"no-referrer\">\n")
+        html.element("title", text: title)
+        html.raw("\n<style>\n")
+        html.raw(style)
+        html.raw("\n</style>\n</head>\n<body>\n")
+    }
+
+    /// Closes a page, with a footer that says what made it and as of when.
+    static func end(_ html: inout HTML, asOf day: Day) {
+        html.raw("<footer>Written by credfolio ")
+        html.text(Credfolio.configuration.version)
+        html.raw(", as of ")
+        html.text(day.description)
+        html.raw(". Open offline, print, or mail it: this page loads nothing.</footer>\n</body>\n</html>\n")
+    }
+
+    /// A progress bar (SVG), with its numbers beside it in text: the
+    /// percent done, and the projected percent when it is higher.
+    static func bar(_ html: inout HTML, percent: Double, projected: Double) {
+        let width = 160
+        func length(_ p: Double) -> Int { min(width, max(0, Int((p / 100 * Double(width)).rounded()))) }
+        let label = ProgressFormatting.percent(percent) + "% done" + (projected > percent ? ", "
+            + ProgressFormatting.percent(projected) + "% projected" : "")
+        html.open("svg", ["class": "bar", "width": "\(width)", "height": "12", "viewBox": "0 0 \(width) 12", "role": "img",
+                          "aria-label": label])
+        html.open("rect", ["width": "\(width)", "height": "12", "fill": "#dfe5ec", "stroke": "#5d6b78"])
+        html.close("rect")
+        if projected > percent {
+            html.open("rect", ["width": "\(length(projected))", "height": "12", "fill": "#8fb3dd"])
+            html.close("rect")
+        }
+        html.open("rect", ["width": "\(length(percent))", "height": "12", "fill": "#0b57a4"])
+        html.close("rect")
+        html.close("svg")
+        html.element("span", ["class": "num"], text: ProgressFormatting.percent(percent) + "%")
+        if projected > percent {
+            html.element("span", ["class": "muted"], text: " (projected " + ProgressFormatting.percent(projected) + "%)")
+        }
+    }
+
+    /// A flag in words: `stalled`, `off track`, `on track`, `done`.
+    static func flag(_ html: inout HTML, _ kind: StaticString, _ words: String) {
+        html.raw("<span class=\"flag ")
+        html.raw(kind)
+        html.raw("\">")
+        html.text(words)
+        html.raw("</span>")
+    }
+}

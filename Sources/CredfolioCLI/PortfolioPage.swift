@@ -1,0 +1,260 @@
+import CredfolioCBC
+import CredfolioCore
+import CredfolioEngine
+import CredfolioReports
+import CredfolioStore
+
+/// One learner's portfolio as a self-contained page: each stack (or goal)
+/// with its bar and explained requirement tree, the next-best plan for each
+/// incomplete goal, a timeline of credentials, and the credentials with
+/// their issuer, dates, evidence and badge verification. Every number is the
+/// one `progress`, `next` and `award list` show: the page computes nothing
+/// of its own.
+struct PortfolioPage {
+    let context: LearnerPortfolio
+    /// The stacks shown, each with the learner's goal for it, if any.
+    let progress: [(progress: StackProgress, goal: LearnerGoal?)]
+    /// The least-hours plan of each incomplete goal, by stack code.
+    let plans: [String: PlanResult]
+    let awards: [AwardRecord]
+    /// Badge verification, by award id.
+    let verifications: [Int64: String]
+    /// Inside a site: links to the stack pages and the index, one folder down.
+    let inSite: Bool
+
+    init(context: LearnerPortfolio, stacks codes: [String], store: Store, solver: CBCSolver, inSite: Bool) throws {
+        self.context = context
+        self.inSite = inSite
+        let catalog = context.catalog
+        let held = context.held(), projected = context.held(projected: true)
+        var shown = context.shownStacks(allStacks: false)
+        if !codes.isEmpty { shown = shown.filter { codes.contains($0.definition.code) } }
+        progress = ProgressFormatting.ranked(shown.map { $0.progress(held: held, projected: projected, catalog: catalog) }).map { p in
+            (p, context.goals.first { $0.stack == p.code })
+        }
+        var plans: [String: PlanResult] = [:]
+        let marks = PlanMarks(context: context)
+        for (p, goal) in progress where goal != nil && !p.complete {
+            var options = PlanOptions(measure: .hours)
+            options.pace = context.learner.pace
+            let plan = try p.stack.plan(held: held, catalog: catalog, options: options, solver: solver)
+            plans[p.code] = try PlanResult(stack: p.stack, progress: p.current, plan: plan, catalog: catalog, pace: context.learner.pace,
+                                           measure: .hours, marks: marks)
+        }
+        self.plans = plans
+        awards = try store.awards.list(learner: context.learner.handle)
+        verifications = try store.awards.verifications(learner: context.learner.handle)
+    }
+
+    var title: String { "\(context.learner.name): credentials and progress" }
+
+    func render() -> HTML {
+        var html = HTML()
+        let learner = context.learner
+        HTMLPage.begin(&html, title: title)
+        if inSite {
+            html.raw("<nav>")
+            html.internalLink(SitePath("../index.html"), "← cohort overview")
+            html.raw("</nav>\n")
+        }
+        html.raw("<main>\n")
+        html.element("h1", text: learner.name)
+        html.raw("<p class=\"muted\">")
+        html.text(learner.handle + (learner.cohort.map { " · cohort " + $0 } ?? "") + " · as of " + context.day.description)
+        html.raw("</p>\n")
+        stacks(&html)
+        timeline(&html)
+        credentials(&html)
+        html.raw("</main>\n")
+        HTMLPage.end(&html, asOf: context.day)
+        return html
+    }
+
+    private func stacks(_ html: inout HTML) {
+        html.element("h2", text: context.goals.isEmpty || progress.allSatisfy({ $0.goal == nil }) ? "Stacks" : "Goals")
+        if progress.isEmpty { html.element("p", text: "No stacks to show.") }
+        for (p, goal) in progress {
+            html.raw("<section>\n<h3>")
+            if inSite { html.internalLink(SitePath.stack(p.code, from: 1), p.code) } else { html.text(p.code) }
+            if let title = p.stack.definition.title { html.text(" — " + title) }
+            html.raw("</h3>\n<p>")
+            HTMLPage.bar(&html, percent: p.percent, projected: p.projectedPercent)
+            html.text(" · \(p.requirementsMet) of \(p.requirementsTotal) requirements met")
+            if p.complete { html.text(" · "); HTMLPage.flag(&html, "done", "complete") }
+            if let goal { self.goal(&html, goal, p) }
+            html.raw("</p>\n")
+            tree(&html, p)
+            let missing = p.missing(catalog: context.catalog)
+            if !missing.isEmpty {
+                html.raw("<p><strong>Missing:</strong> ")
+                html.text(missing.joined(separator: ", "))
+                html.raw("</p>\n")
+            }
+            if let plan = plans[p.code] { self.plan(&html, plan) }
+            html.raw("</section>\n")
+        }
+    }
+
+    private func goal(_ html: inout HTML, _ goal: LearnerGoal, _ p: StackProgress) {
+        html.text(" · goal" + (goal.target.map { " by " + $0.description } ?? ""))
+        let hours = plans[p.code].flatMap { $0.plan.completable == true ? $0.totalHours : nil }
+        let assessed = GoalStatus.assess(complete: p.complete, remainingHours: hours, pace: context.learner.pace, target: goal.target,
+                                         on: context.day)
+        html.text(" ")
+        switch assessed.status {
+        case .done: HTMLPage.flag(&html, "done", "done")
+        case .onTrack: HTMLPage.flag(&html, "on", "on track")
+        case .offTrack: HTMLPage.flag(&html, "off", "off track")
+        case .unknown: HTMLPage.flag(&html, "unknown", "on track: unknown (no pace, target or plan)")
+        }
+        if let finish = assessed.finish { html.text(" estimated finish " + finish.description) }
+    }
+
+    /// The explained requirement tree, as nested lists: each requirement
+    /// says in words whether it is met, by what, or what it lacks.
+    private func tree(_ html: inout HTML, _ p: StackProgress) {
+        func visit(_ id: Int) {
+            let node = p.stack.nodes[id]
+            let value = p.current.nodeValues[id]
+            html.raw("<li>")
+            if value >= 1 - Evaluation.epsilon {
+                html.element("span", ["class": "met"], text: "✓ met")
+            } else if value > Evaluation.epsilon {
+                html.element("span", ["class": "unmet"], text: "◐ " + ProgressFormatting.percent(value * 100) + "%")
+            } else {
+                html.element("span", ["class": "unmet"], text: "✗ not met")
+            }
+            html.text(" " + ProgressFormatting.label(node))
+            let detail = p.detail(id, catalog: context.catalog).text
+            if !detail.isEmpty { html.element("span", ["class": "muted"], text: " — " + detail) }
+            if let mark = ProgressFormatting.mark(p, id, standing: context.standing) {
+                html.text(" ")
+                html.element("span", ["class": "mark"], text: mark)
+            }
+            if !node.children.isEmpty {
+                html.raw("\n<ul class=\"tree\">")
+                for child in node.children { visit(child) }
+                html.raw("</ul>")
+            }
+            html.raw("</li>\n")
+        }
+        html.raw("<ul class=\"tree\">")
+        visit(p.stack.root)
+        html.raw("</ul>\n")
+    }
+
+    private func plan(_ html: inout HTML, _ r: PlanResult) {
+        html.element("h4", text: "Next-best plan (least hours)")
+        guard r.plan.completable == true else {
+            html.element("p", text: r.plan.completable == false ? "No plan completes this stack from the catalog."
+                         : "No plan was found within the solver's time limit.")
+            return
+        }
+        html.raw("""
+            <table><thead><tr><th scope="col">credential</th><th scope="col">title</th><th scope="col" class="num">hours</th>\
+            <th scope="col" class="num">cost</th><th scope="col" class="num">weeks</th><th scope="col">note</th></tr></thead><tbody>
+
+            """)
+        for (i, c) in r.credentials.enumerated() {
+            html.raw("<tr><td>")
+            html.text(c.code)
+            html.raw("</td><td>")
+            if let url = c.url { html.link(url, c.title) } else { html.text(c.title) }
+            html.raw("</td><td class=\"num\">")
+            html.number(c.hours)
+            html.raw("</td><td class=\"num\">")
+            html.text(Money.format(cents: c.costCents))
+            html.raw("</td><td class=\"num\">")
+            html.number(c.weeks)
+            html.raw("</td><td>")
+            html.text(r.started[i] ? "started" : r.renewal[i] ? "renewal" : "")
+            html.raw("</td></tr>\n")
+        }
+        html.raw("</tbody></table>\n<p>")
+        html.text("Total: \(r.totalHours) hours, \(Money.format(cents: r.totalCents)) in fees")
+        if let weeks = r.estimatedWeeks {
+            html.text(", about \(weeks) weeks" + (r.pace.map { " at " + NumberText.plain($0) + " hours a week" } ?? " one after another") + ". ")
+            if r.fitsSixMonths { HTMLPage.flag(&html, "on", "fits in six months") } else { HTMLPage.flag(&html, "off", "longer than six months") }
+        }
+        html.raw("</p>\n")
+    }
+
+    /// Earned credentials on a time line: a bar from the day each was
+    /// earned to the day it lapses (or to the as-of date when it does not),
+    /// with the dates in words beside it.
+    private func timeline(_ html: inout HTML) {
+        let earned = awards.filter { $0.award.status == .earned && $0.award.earnedOn != nil }
+            .sorted { ($0.award.earnedOn!, $0.award.credential) < ($1.award.earnedOn!, $1.award.credential) }
+        html.element("h2", text: "Timeline")
+        guard let first = earned.first?.award.earnedOn else {
+            html.element("p", text: "Nothing earned yet.")
+            return
+        }
+        let day = context.day
+        let last = earned.compactMap(\.expires).reduce(day) { max($0, $1) }
+        let start = Int(first.daysSinceEpoch), span = max(1, Int(last.daysSinceEpoch) - start)
+        let left = 10, width = 560, labelX = left + width + 12, row = 22, top = 28
+        let height = top + row * earned.count + 8
+        func x(_ d: Day) -> Int { left + (Int(d.daysSinceEpoch) - start) * width / span }
+        html.open("svg", ["width": "980", "height": "\(height)", "viewBox": "0 0 980 \(height)", "role": "img",
+                          "aria-label": "Timeline of \(earned.count) earned credential\(earned.count == 1 ? "" : "s"), from \(first) to \(last)"])
+        html.open("line", ["x1": "\(x(day))", "y1": "16", "x2": "\(x(day))", "y2": "\(height)", "stroke": "#4a5560",
+                           "stroke-dasharray": "4 3"])
+        html.close("line")
+        html.open("text", ["x": "\(x(day))", "y": "12", "font-size": "11", "text-anchor": "middle", "fill": "#1b1f24"])
+        html.text("as of \(day)")
+        html.close("text")
+        for (i, r) in earned.enumerated() {
+            let y = top + i * row
+            let from = r.award.earnedOn!, to = r.expires
+            let lapsed = to.map { $0 <= day } ?? false
+            html.open("rect", ["x": "\(x(from))", "y": "\(y)", "width": "\(max(3, x(to ?? day) - x(from)))", "height": "12",
+                               "fill": lapsed ? "#b0b8c1" : "#0b57a4"])
+            html.close("rect")
+            html.open("text", ["x": "\(labelX)", "y": "\(y + 10)", "font-size": "12", "fill": "#1b1f24"])
+            html.text(r.award.credential + ": earned \(from)" + (to.map { lapsed ? ", expired \($0)" : ", expires \($0)" } ?? ", does not expire"))
+            html.close("text")
+        }
+        html.close("svg")
+        html.raw("\n")
+    }
+
+    private func credentials(_ html: inout HTML) {
+        html.element("h2", text: "Credentials")
+        guard !awards.isEmpty else {
+            html.element("p", text: "No awards recorded.")
+            return
+        }
+        html.raw("<table><thead><tr>")
+        for column: StaticString in ["credential", "title", "issuer", "status", "earned", "expires", "evidence", "badge"] {
+            html.raw("<th scope=\"col\">")
+            html.raw(column)
+            html.raw("</th>")
+        }
+        html.raw("</tr></thead><tbody>\n")
+        let catalog = context.catalog
+        for r in awards {
+            let a = r.award
+            let credential = catalog.index[a.credential].map { catalog[$0] }
+            let status = EffectiveStatus(status: a.status, earnedOn: a.earnedOn, expiry: r.expires, on: context.day)
+            html.raw("<tr><td>")
+            html.text(a.credential)
+            html.raw("</td><td>")
+            if let url = credential?.url { html.link(url, r.credentialTitle) } else { html.text(r.credentialTitle) }
+            html.raw("</td><td>")
+            html.text(credential?.issuer ?? "")
+            html.raw("</td><td>")
+            html.text(status.rawValue)
+            html.raw("</td><td>")
+            html.text(a.earnedOn?.description ?? "")
+            html.raw("</td><td>")
+            html.text(r.expires?.description ?? "")
+            html.raw("</td><td>")
+            if let evidence = a.evidenceURL { html.link(evidence, evidence) }
+            html.raw("</td><td>")
+            html.text(a.id.flatMap { verifications[$0] } ?? "")
+            html.raw("</td></tr>\n")
+        }
+        html.raw("</tbody></table>\n")
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import Testing
+@testable import CredfolioBadges
+@testable import CredfolioCore
+@testable import CredfolioCLI
+
+/// Strings that would run, load or break markup if a page copied them
+/// into HTML unescaped.
+enum Hostile {
+    static let scriptName = "<script>document.body.setAttribute('data-pwned','1')</script>"
+    static let imageName = "\"><img src=x onerror=\"document.body.setAttribute('data-pwned','2')\">"
+    static let stackTitle = "<b onmouseover=alert(1)>Hostile</b> & 'quoted'"
+    static let credentialTitle = "</td></tr><script>document.body.setAttribute('data-pwned','3')</script>"
+    static let javascriptURL = "javascript:document.body.setAttribute('data-pwned','4')"
+    static let dataURL = "data:text/html,<script>alert(5)</script>"
+    static let webURL = "https://example.org/evidence?a=1&b=\"2\""
+    static let badgeName = "<svg onload=\"document.body.setAttribute('data-pwned','6')\">Badge</svg>"
+
+    /// A world of two hostile learners, a hostile stack, credential,
+    /// evidence links and an imported badge with a hostile name.
+    static func world() throws -> CLI {
+        let cli = try CLI()
+        try cli.ok("import", "credentials", try cli.directory.write("c.csv", """
+            code,title,issuer,hours,url
+            a,"\(credentialTitle.replacingOccurrences(of: "\"", with: "\"\""))",Issuer <i>,10,"\(javascriptURL)"
+            b,Plain B,Issuer,20,https://example.org/b
+            """))
+        try cli.ok("import", "stacks", try cli.directory.write("s.json", """
+            {"code": "s", "title": \(JSONValue.string(stackTitle).serialized()), "requires": {"all": [{"credential": "a"}, {"credential": "b"}]}}
+            """))
+        try cli.ok("learner", "add", "ana", "--name", scriptName, "--email", "ana@example.org", "--cohort", "k")
+        try cli.ok("learner", "add", "ben", "--name", imageName, "--cohort", "k")
+        try cli.ok("award", "add", "ana", "a", "--earned", "2026-01-05", "--evidence", javascriptURL)
+        try cli.ok("award", "add", "ana", "b", "--status", "in-progress", "--evidence", dataURL)
+        try cli.ok("award", "add", "ben", "a", "--earned", "2026-02-05", "--evidence", webURL)
+        let badge = BadgeFixtures.json(BadgeFixtures.credential(email: "ana@example.org", name: badgeName))
+        let path = cli.directory.file("badge.json")
+        try Data(badge).write(to: URL(fileURLWithPath: path))
+        let imported = try cli.run(["import", "badges", path, "--learner", "ana"])
+        if imported.status != 0 { try cli.ok("import", "badges", path, "--learner", "ana", "--force") }
+        return cli
+    }
+}
+
+@Suite("HTML: one escaping function, safe links and safe file names")
+struct HTMLEscapingTests {
+    @Test("the escaping function turns every character that could open markup into a reference, for text and attributes alike")
+    func escapeCorpus() {
+        #expect(HTML.escaped(Hostile.scriptName)
+                == "&lt;script&gt;document.body.setAttribute(&#39;data-pwned&#39;,&#39;1&#39;)&lt;/script&gt;")
+        #expect(HTML.escaped(Hostile.imageName)
+                == "&quot;&gt;&lt;img src=x onerror=&quot;document.body.setAttribute(&#39;data-pwned&#39;,&#39;2&#39;)&quot;&gt;")
+        #expect(HTML.escaped(Hostile.stackTitle) == "&lt;b onmouseover=alert(1)&gt;Hostile&lt;/b&gt; &amp; &#39;quoted&#39;")
+        #expect(HTML.escaped("&amp; is already escaped") == "&amp;amp; is already escaped")
+        #expect(HTML.escaped("Zoë 日本 \u{1F393}") == "Zoë 日本 \u{1F393}")
+        #expect(HTML.escaped("nul\u{0} bell\u{7} del\u{7F} tab\tnewline\n") == "nul\u{FFFD} bell\u{FFFD} del\u{FFFD} tab\tnewline\n")
+        var html = HTML()
+        html.open("a", ["title": Hostile.imageName])
+        #expect(String(decoding: html.bytes, as: UTF8.self)
+                == "<a title=\"&quot;&gt;&lt;img src=x onerror=&quot;document.body.setAttribute(&#39;data-pwned&#39;,&#39;2&#39;)&quot;&gt;\">")
+    }
+
+    @Test("only http: and https: URLs become links; javascript:, data:, blanks before a scheme and relative URLs stay text")
+    func links() {
+        for url in ["https://example.org", "HTTP://EXAMPLE.ORG/x", "http://a.test/?q=<1>"] { #expect(HTML.isWebURL(url), "\(url)") }
+        for url in [Hostile.javascriptURL, "JavaScript:alert(1)", Hostile.dataURL, " https://example.org", "\u{1}https://x.test",
+                    "//example.org", "example.org", "vbscript:x", "file:///etc/passwd", ""] {
+            #expect(!HTML.isWebURL(url), "\(url)")
+        }
+        var html = HTML()
+        html.link(Hostile.javascriptURL, "evidence")
+        #expect(String(decoding: html.bytes, as: UTF8.self) == "evidence (javascript:document.body.setAttribute(&#39;data-pwned&#39;,&#39;4&#39;))")
+        html = HTML()
+        html.link(Hostile.webURL, Hostile.webURL)
+        #expect(String(decoding: html.bytes, as: UTF8.self)
+                == "<a href=\"https://example.org/evidence?a=1&amp;b=&quot;2&quot;\" rel=\"noopener noreferrer\">https://example.org/evidence?a=1&amp;b=&quot;2&quot;</a>")
+    }
+
+    @Test("a handle or code becomes a file name of safe bytes only, one per name, never climbing out of its folder")
+    func fileNames() {
+        #expect(SitePath.fileName("maria") == "maria")
+        #expect(SitePath.fileName("a.b-c") == "a.b-c")
+        #expect(SitePath.fileName("../etc/passwd") == "_2E._2Fetc_2Fpasswd")
+        #expect(SitePath.fileName(".hidden") == "_2Ehidden")
+        #expect(SitePath.fileName("a_b") == "a_5Fb")
+        #expect(SitePath.fileName("a/b") != SitePath.fileName("a_2Fb"))
+        #expect(SitePath.fileName("zoë") == "zo_C3_AB")
+        #expect(SitePath.learner("a b", from: 1).href == "../learners/a_20b.html")
+    }
+}
+
+@Suite("HTML pages: hostile text, stable bytes, the site's folder", .serialized)
+struct HTMLPageTests {
+    @Test("no hostile name, title, URL or badge name reaches a page as markup; each is there as text")
+    func hostileText() throws {
+        let cli = try Hostile.world()
+        let page = cli.directory.file("ana.html")
+        try cli.ok("portfolio", "ana", "--html", "-o", page, "--as-of", "2026-11-29")
+        let site = cli.directory.file("site")
+        try cli.ok("report", "html", "-o", site, "--as-of", "2026-11-29")
+        for file in [page, site + "/index.html", site + "/by-percent.html", site + "/learners/ana.html", site + "/learners/ben.html",
+                     site + "/stacks/s.html"] {
+            let html = try String(contentsOfFile: file, encoding: .utf8)
+            #expect(!html.contains("<script"), "\(file)")
+            #expect(!html.contains("<img"), "\(file)")
+            #expect(!html.contains("<b "), "\(file)")
+            #expect(!html.contains("<svg onload"), "\(file)")
+            #expect(!html.lowercased().contains("href=\"javascript:") && !html.lowercased().contains("href=\"data:"), "\(file)")
+            #expect(html.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src &#39;none&#39;;"), "\(file)")
+        }
+        let ana = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(ana.contains("<h1>" + HTML.escaped(Hostile.scriptName) + "</h1>"))
+        #expect(ana.contains("<title>" + HTML.escaped(Hostile.scriptName) + ": credentials and progress</title>"))
+        #expect(ana.contains(HTML.escaped(Hostile.stackTitle)))
+        #expect(ana.contains(HTML.escaped(Hostile.credentialTitle)))
+        #expect(ana.contains(HTML.escaped(Hostile.badgeName)))
+        #expect(ana.contains(HTML.escaped(Hostile.javascriptURL)) && ana.contains(HTML.escaped(Hostile.dataURL)))
+        let ben = try String(contentsOfFile: site + "/learners/ben.html", encoding: .utf8)
+        #expect(ben.contains("<a href=\"" + HTML.escaped(Hostile.webURL) + "\" rel=\"noopener noreferrer\">"))
+        #expect(ben.contains("<h1>" + HTML.escaped(Hostile.imageName) + "</h1>"))
+    }
+
+    @Test("the same database and as-of date give byte-identical pages; an earlier site is rewritten, a foreign folder refused")
+    func stableAndSafeFolder() throws {
+        let cli = try Hostile.world()
+        let first = cli.directory.file("one"), second = cli.directory.file("two")
+        try cli.ok("report", "html", "-o", first, "--as-of", "2026-11-29")
+        try cli.ok("report", "html", "-o", second, "--as-of", "2026-11-29")
+        let files = ["index.html", "by-percent.html", "learners/ana.html", "learners/ben.html", "stacks/s.html"]
+        for file in files {
+            #expect(FileManager.default.contents(atPath: first + "/" + file) == FileManager.default.contents(atPath: second + "/" + file), "\(file)")
+        }
+        // Rewriting a site drops the pages of learners no longer there, and leaves no scratch file.
+        try cli.ok("learner", "remove", "ben", "--force")
+        try cli.ok("report", "html", "-o", first, "--as-of", "2026-11-29")
+        #expect(!FileManager.default.fileExists(atPath: first + "/learners/ben.html"))
+        #expect(!FileManager.default.fileExists(atPath: first + "/.rows.tmp"))
+        let page = cli.directory.file("p.html")
+        try cli.ok("portfolio", "ana", "--html", "-o", page, "--as-of", "2026-11-29")
+        let again = cli.directory.file("q.html")
+        try cli.ok("portfolio", "ana", "--html", "-o", again, "--as-of", "2026-11-29")
+        #expect(FileManager.default.contents(atPath: page) == FileManager.default.contents(atPath: again))
+        let foreign = cli.directory.file("mine")
+        try FileManager.default.createDirectory(atPath: foreign, withIntermediateDirectories: true)
+        try Data("keep me".utf8).write(to: URL(fileURLWithPath: foreign + "/notes.txt"))
+        #expect(try cli.fails("report", "html", "-o", foreign).contains("is not empty and holds no credfolio site"))
+        #expect(try String(contentsOfFile: foreign + "/notes.txt", encoding: .utf8) == "keep me")
+        #expect(try cli.fails("portfolio", "ana", "-o", page, status: 64).contains("add --html"))
+        #expect(try cli.fails("portfolio", "ana", "--html", "-o", page, "--stack", "nosuch").contains("no stack \"nosuch\""))
+    }
+}

@@ -5,6 +5,7 @@ Run it through Scripts/bench, which builds the release binary first:
 
     Scripts/bench small     # 10,000 learners, ~100,000 awards: a couple of minutes
     Scripts/bench large     # 100,000 learners, ~1,000,000 awards
+    Scripts/bench site      # report html at 20,000 learners against export progress
 
 It generates a synthetic population from a fixed seed, then times each
 credfolio command against its baseline, alternating the two, and reports
@@ -25,6 +26,7 @@ import time
 SIZES = {
     "small": {"learners": 10_000, "runs": 5},
     "large": {"learners": 100_000, "runs": 3},
+    "site": {"learners": 20_000, "runs": 3},
 }
 CREDENTIALS = 500
 SKILLS = 60
@@ -161,7 +163,7 @@ def main():
         bench_planner.main(binary, run, compare, write_section)
         return
     if size not in SIZES:
-        sys.exit("usage: Scripts/bench [small|large|planner]")
+        sys.exit("usage: Scripts/bench [small|large|site|planner]")
     config = SIZES[size]
     sqlite = shutil.which("sqlite3") or sys.exit("bench: the sqlite3 shell is missing (apt-get install sqlite3)")
     work = os.path.abspath(f".build/bench-{size}")
@@ -208,6 +210,9 @@ DROP TABLE staging;
     run([binary, "import", "awards", f"{data}/awards.csv", "--db", target])
     loaded = f"{work}/loaded.db"
     shutil.copyfile(target, loaded)
+    if size == "site":
+        site_report(binary, work, loaded, awards, config)
+        return
     grouped = f"""
 SELECT l.handle, count(*), sum(c.hours)
 FROM learner l JOIN award a ON a.learner_id = l.id JOIN credential c ON c.id = a.credential_id
@@ -254,6 +259,41 @@ GROUP BY l.id ORDER BY l.handle;
         None, quick))
 
     write_report(size, awards, runs, results, binary, sqlite)
+
+
+def site_report(binary, work, loaded, awards, config):
+    """report html against export progress of the same learners, in the same run."""
+    runs = config["runs"]
+    rows = config["learners"] * STACKS
+    out, site = f"{work}/out.csv", f"{work}/site"
+    result = compare(
+        f"report html ({config['learners']:,} learners, {rows:,} rows)",
+        lambda: run([binary, "report", "html", "-o", site, "--as-of", AS_OF, "--db", loaded]),
+        lambda: run([binary, "export", "progress", "--as-of", AS_OF, "-o", out, "--db", loaded]),
+        runs)
+    size = sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(site) for f in files)
+    pages = sum(len(files) for _, _, files in os.walk(site))
+    met = "met" if result["ratio"] <= 3.0 else "missed"
+
+    def seconds(value):
+        return f"{value:.3f} s" if value >= 1 else f"{value * 1000:.1f} ms"
+
+    lines = [
+        "## `Scripts/bench site`",
+        "",
+        f"`Scripts/bench site`: {config['learners']:,} learners, {CREDENTIALS} credentials, {awards:,} awards, {STACKS} stacks "
+        f"(seed {SEED}, as of {AS_OF}); release build, medians of {runs} runs alternating with the baseline, "
+        "`export progress` of the same learners in the same run.",
+        "",
+        "| benchmark | credfolio | baseline | ratio | target | peak RSS |",
+        "| --- | ---: | ---: | ---: | --- | ---: |",
+        f"| {result['name']} | {seconds(result['ours'])} | {seconds(result['baseline'])} | {result['ratio']:.2f}× | ≤ 3.0× ({met}) "
+        f"| {result['memory']:.1f} MiB |",
+        "",
+        f"The site: {pages:,} files, {size / 2**20:,.0f} MiB. Reproduce: `Scripts/bench site`.",
+        "",
+    ]
+    write_section("site", lines)
 
 
 def command_output(command):

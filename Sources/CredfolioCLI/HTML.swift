@@ -15,7 +15,17 @@ struct HTML {
     /// characters other than tab and newline, which HTML forbids, become
     /// U+FFFD.
     static func escape(_ text: String, into bytes: inout [UInt8]) {
-        for byte in text.utf8 {
+        var text = text
+        text.withUTF8 { escape(utf8: $0, into: &bytes) }
+    }
+
+    private static func escape(utf8: UnsafeBufferPointer<UInt8>, into bytes: inout [UInt8]) {
+        // Most text needs nothing: then it is copied whole.
+        if !utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) {
+            bytes.append(contentsOf: utf8)
+            return
+        }
+        for byte in utf8 {
             switch byte {
             case UInt8(ascii: "&"): bytes += "&amp;".utf8
             case UInt8(ascii: "<"): bytes += "&lt;".utf8

@@ -73,7 +73,11 @@ struct PortfolioPage {
     private func stacks(_ html: inout HTML) {
         html.element("h2", text: context.goals.isEmpty || progress.allSatisfy({ $0.goal == nil }) ? "Stacks" : "Goals")
         if progress.isEmpty { html.element("p", text: "No stacks to show.") }
-        for (p, goal) in progress {
+        // A stack the learner has not started, and does not aim at, needs no tree: every requirement is missing.
+        let started = progress.filter { $0.goal != nil || $0.progress.current.value > Evaluation.epsilon
+            || $0.progress.projected.value > Evaluation.epsilon }
+        let waiting = progress.filter { p in !started.contains { $0.progress.code == p.progress.code } }
+        for (p, goal) in started {
             html.raw("<section>\n<h3>")
             if inSite { html.internalLink(SitePath.stack(p.code, from: 1), p.code) } else { html.text(p.code) }
             if let title = p.stack.definition.title { html.text(" — " + title) }
@@ -93,6 +97,25 @@ struct PortfolioPage {
             if let plan = plans[p.code] { self.plan(&html, plan) }
             html.raw("</section>\n")
         }
+        guard !waiting.isEmpty else { return }
+        html.element("h3", text: "Not started")
+        html.raw("""
+            <table><thead><tr><th scope="col">stack</th><th scope="col">title</th><th scope="col">progress</th>\
+            <th scope="col" class="num">requirements</th></tr></thead><tbody>
+
+            """)
+        for (p, _) in waiting {
+            html.raw("<tr><td>")
+            if inSite { html.internalLink(SitePath.stack(p.code, from: 1), p.code) } else { html.text(p.code) }
+            html.raw("</td><td>")
+            html.text(p.stack.definition.title ?? "")
+            html.raw("</td><td>")
+            HTMLPage.bar(&html, percent: p.percent, projected: p.projectedPercent)
+            html.raw("</td><td class=\"num\">")
+            html.number(p.requirementsTotal)
+            html.raw("</td></tr>\n")
+        }
+        html.raw("</tbody></table>\n")
     }
 
     private func goal(_ html: inout HTML, _ goal: LearnerGoal, _ p: StackProgress) {

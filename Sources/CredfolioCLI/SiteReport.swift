@@ -52,7 +52,8 @@ struct SiteReport {
 
     /// Writes the site; returns how many learner pages it wrote.
     func write() throws -> Int {
-        try prepareFolder()
+        var earlier = Set<String>()
+        try prepareFolder(&earlier)
         let portfolio = try Portfolio(store, only: stack, fallback: CBCSolver())
         let day = settings.day
         let rows = CohortRows(portfolio: portfolio, settings: settings)
@@ -63,7 +64,9 @@ struct SiteReport {
         // The stack pages, open for the whole pass.
         var stackPages: [OutputSink] = []
         for compiled in stacks {
-            let sink = try Self.create(folder + "/stacks/" + SitePath.fileName(compiled.definition.code) + ".html")
+            let name = "stacks/" + SitePath.fileName(compiled.definition.code) + ".html"
+            earlier.remove(name)
+            let sink = try Self.create(folder + "/" + name)
             var html = HTML()
             beginStackPage(&html, compiled, catalog: portfolio.catalog, day: day)
             html.bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
@@ -85,7 +88,9 @@ struct SiteReport {
                                                goals: settings.allStacks ? [] : goalsByLearner[learner.id!] ?? [])
             let page = try PortfolioPage(context: context, stacks: [], store: store, solver: solver, inSite: true)
             let bytes = page.render().bytes
-            let sink = try Self.create(folder + "/learners/" + SitePath.fileName(learner.handle) + ".html")
+            let name = "learners/" + SitePath.fileName(learner.handle) + ".html"
+            earlier.remove(name)
+            let sink = try Self.create(folder + "/" + name)
             bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
             try sink.flush()
             for (credential, held) in context.standing.held {
@@ -125,13 +130,14 @@ struct SiteReport {
         }
         try writeIndex("by-percent.html", order: byPercent, index: index, reader: reader, stacks: stacks, tally: tally,
                        expiring: expiring, learners: learners)
+        for stale in earlier { unlink(folder + "/" + stale) }
         return learners
     }
 
     /// Makes the folder (and its `learners` and `stacks`), or clears the
     /// pages of an earlier site there; any other non-empty folder is
     /// refused, so that nobody's files are mixed with or lost to a site.
-    private func prepareFolder() throws {
+    private func prepareFolder(_ earlier: inout Set<String>) throws {
         var info = stat()
         if stat(folder, &info) == 0 {
             guard (info.st_mode & S_IFMT) == S_IFDIR else { throw CredfolioError.invalid("\(folder) exists and is not a folder") }
@@ -139,8 +145,11 @@ struct SiteReport {
             if !entries.isEmpty && !entries.contains(Self.marker) {
                 throw CredfolioError.invalid("\(folder) is not empty and holds no credfolio site: choose a new or empty folder")
             }
+            // Pages of the earlier site are rewritten in place (recreating
+            // thousands of files costs the file system more), and the ones
+            // not written again are removed at the end.
             for sub in ["learners", "stacks"] where entries.contains(sub) {
-                for name in try Self.entries(folder + "/" + sub) where name.hasSuffix(".html") { unlink(folder + "/" + sub + "/" + name) }
+                for name in try Self.entries(folder + "/" + sub) where name.hasSuffix(".html") { earlier.insert(sub + "/" + name) }
             }
         } else if mkdir(folder, 0o755) != 0 {
             throw CredfolioError.invalid("cannot make the folder \(folder): \(String(cString: strerror(errno)))")

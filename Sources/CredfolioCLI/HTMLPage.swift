@@ -76,6 +76,25 @@ enum HTMLPage {
         if ahead { html.element("span", ["class": "muted"], text: " (projected " + later + "%)") }
     }
 
+    /// A stack's requirement tree as nested lists; `item` writes what each
+    /// requirement says, before its children.
+    static func tree(_ html: inout HTML, _ stack: CompiledStack, item: (inout HTML, Int) -> Void) {
+        func visit(_ id: Int) {
+            html.raw("<li>")
+            item(&html, id)
+            let children = stack.nodes[id].children
+            if !children.isEmpty {
+                html.raw("\n<ul class=\"tree\">")
+                for child in children { visit(child) }
+                html.raw("</ul>")
+            }
+            html.raw("</li>\n")
+        }
+        html.raw("<ul class=\"tree\">")
+        visit(stack.root)
+        html.raw("</ul>\n")
+    }
+
     /// A flag in words: `stalled`, `off track`, `on track`, `done`.
     static func flag(_ html: inout HTML, _ kind: StaticString, _ words: String) {
         html.raw("<span class=\"flag ")

@@ -136,10 +136,9 @@ struct PortfolioPage {
     /// The explained requirement tree, as nested lists: each requirement
     /// says in words whether it is met, by what, or what it lacks.
     private func tree(_ html: inout HTML, _ p: StackProgress) {
-        func visit(_ id: Int) {
+        HTMLPage.tree(&html, p.stack) { html, id in
             let node = p.stack.nodes[id]
             let value = p.current.nodeValues[id]
-            html.raw("<li>")
             if value >= 1 - Evaluation.epsilon {
                 html.element("span", ["class": "met"], text: "✓ met")
             } else if value > Evaluation.epsilon {
@@ -154,16 +153,7 @@ struct PortfolioPage {
                 html.text(" ")
                 html.element("span", ["class": "mark"], text: mark)
             }
-            if !node.children.isEmpty {
-                html.raw("\n<ul class=\"tree\">")
-                for child in node.children { visit(child) }
-                html.raw("</ul>")
-            }
-            html.raw("</li>\n")
         }
-        html.raw("<ul class=\"tree\">")
-        visit(p.stack.root)
-        html.raw("</ul>\n")
     }
 
     private func plan(_ html: inout HTML, _ r: PlanResult) {

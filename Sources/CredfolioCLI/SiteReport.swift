@@ -320,20 +320,7 @@ struct SiteReport {
         html.raw("</nav>\n<main>\n")
         html.element("h1", text: code + (compiled.definition.title.map { " — " + $0 } ?? ""))
         html.element("h2", text: "Requirements")
-        func visit(_ id: Int) {
-            let node = compiled.nodes[id]
-            html.raw("<li>")
-            html.text(ProgressFormatting.label(node))
-            if !node.children.isEmpty {
-                html.raw("\n<ul class=\"tree\">")
-                for child in node.children { visit(child) }
-                html.raw("</ul>")
-            }
-            html.raw("</li>\n")
-        }
-        html.raw("<ul class=\"tree\">")
-        visit(compiled.root)
-        html.raw("</ul>\n")
+        HTMLPage.tree(&html, compiled) { html, id in html.text(ProgressFormatting.label(compiled.nodes[id])) }
         html.element("h2", text: "Where each learner stands")
         html.raw("""
             <table><thead><tr><th scope="col">learner</th><th scope="col">progress</th><th scope="col">status</th>\

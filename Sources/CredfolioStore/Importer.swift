@@ -212,7 +212,11 @@ public struct Importer {
         var summary = ImportSummary(kind: "awards")
         let maxBefore = try maxID("award")
         var touched = TouchedRows(maxBefore: maxBefore)
-        let learnerIDs = try LearnerRepository(db).idsByHandle()
+        // One indexed lookup per run of rows of the same learner (award
+        // files list a learner's awards together), not a map of every
+        // learner: memory stays flat however many learners there are.
+        let findLearner = try db.cachedStatement("SELECT id FROM learner WHERE handle = ?")
+        var lastHandle = "", lastLearnerID: Int64?
         let catalog = try CredentialRepository(db).catalogIndex()
         // A large file into a small table: drop the index the import does not
         // read, and build it once at the end (inside this transaction).
@@ -239,7 +243,11 @@ public struct Importer {
         while try table.next() {
             try table.row {
                 let handle = try table.value(0) ?? ""
-                guard let learnerID = learnerIDs[handle] else {
+                if handle != lastHandle || lastLearnerID == nil {
+                    lastLearnerID = try findLearner.first([.text(handle)]) { $0.int64(0) }
+                    lastHandle = handle
+                }
+                guard let learnerID = lastLearnerID else {
                     throw Field.fail("learner", handle, "is not a known learner")
                 }
                 let code = try table.value(1) ?? ""

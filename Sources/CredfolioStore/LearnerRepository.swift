@@ -90,11 +90,4 @@ public struct LearnerRepository {
         }
         return awards
     }
-
-    /// Every learner's id by handle: for resolving imports without a query per row.
-    public func idsByHandle() throws -> [String: Int64] {
-        var ids: [String: Int64] = [:]
-        try db.cachedStatement("SELECT handle, id FROM learner").forEachRow { ids[$0.string(0)] = $0.int64(1) }
-        return ids
-    }
 }

@@ -25,6 +25,28 @@ struct ImportExportTests {
 
         """
 
+    @Test("award rows in any learner order reach the right learner (ids looked up per run of rows); an unknown one mid-file rolls back all")
+    func awardsInterleaved() throws {
+        let store = try sampleStore()
+        let summary = try run(store, .awards, """
+            learner,credential,earned_on
+            sarah,aws-ccp,2026-03-14
+            omar,aws-ccp,2026-03-15
+            sarah,sql-basics,2026-03-16
+            omar,sql-basics,2026-03-17
+            omar,py-data,2026-03-18
+
+            """)
+        #expect(summary.inserted == 5)
+        let held = try store.awards.list().map { "\($0.award.learner) \($0.award.credential) \($0.award.earnedOn!)" }
+        #expect(held == ["omar aws-ccp 2026-03-15", "omar py-data 2026-03-18", "omar sql-basics 2026-03-17",
+                         "sarah aws-ccp 2026-03-14", "sarah sql-basics 2026-03-16"])
+        #expect(throws: CredfolioError.self) {
+            try run(store, .awards, "learner,credential,earned_on\nsarah,py-data,2026-04-01\nzed,py-data,2026-04-01\nomar,py-data,2026-04-02\n")
+        }
+        #expect(try store.awards.list().count == 5)
+    }
+
     @Test("imports with headers in any case and order, and reports new, updated and unchanged")
     func importsAndReports() throws {
         let store = try sampleStore()

@@ -190,8 +190,9 @@ public enum Slug {
     public static func isValid(_ text: String) -> Bool {
         let bytes = text.utf8
         guard (1...64).contains(bytes.count) else { return false }
+        // ASCII white space is excluded byte by byte; Unicode's is looked up only when there are non-ASCII bytes.
         return bytes.allSatisfy { $0 > 0x20 && $0 != 0x7F && $0 != UInt8(ascii: ";") }
-            && !text.unicodeScalars.contains { $0.properties.isWhitespace }
+            && (bytes.allSatisfy { $0 < 0x80 } || !text.unicodeScalars.contains { $0.properties.isWhitespace })
     }
 }
 

@@ -82,45 +82,81 @@ public struct Importer {
         var summary = ImportSummary(kind: "learners")
         var touched = TouchedRows(maxBefore: try maxID("learner"))
         let repository = LearnerRepository(db)
+        // As for awards: new rows, the common case, take one statement, the
+        // insert; a handle (or email) already there sends the row on to the
+        // lookup and the comparison.
+        let insert = try db.cachedStatement(
+            """
+            INSERT INTO learner (handle, name, email, cohort, notes, created_on, pace) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT DO NOTHING
+            """)
+        let createdOn = Day.today()
+        var expectNew = true
         while try table.next() {
             try table.row {
                 let handle = try Field.slug(try table.value(0) ?? "", "handle")
-                let existing = try repository.find(handle)
-                var learner = existing ?? Learner(handle: handle, name: "")
-                learner.name = try table.value(1) ?? learner.name
-                if table.has(2) { learner.email = try Field.email(try table.value(2)) }
-                if table.has(3) { learner.cohort = try table.value(3).flatMap { $0.isEmpty ? nil : $0 } }
-                if table.has(4) { learner.notes = try table.value(4) ?? "" }
-                if let created = try table.value(5), !created.isEmpty { learner.createdOn = try Field.day(created, "created_on") }
-                if table.has(7) { learner.pace = try (table.value(7) ?? "").isEmpty ? nil : Field.pace(try table.value(7)!) }
+                /// The file's values over `learner`'s: a column the file leaves out keeps what is there.
+                func filled(_ base: Learner) throws -> Learner {
+                    var learner = base
+                    learner.name = try table.value(1) ?? learner.name
+                    if table.has(2) { learner.email = try Field.email(try table.value(2)) }
+                    if table.has(3) { learner.cohort = try table.value(3).flatMap { $0.isEmpty ? nil : $0 } }
+                    if table.has(4) { learner.notes = try table.value(4) ?? "" }
+                    if let created = try table.value(5), !created.isEmpty { learner.createdOn = try Field.day(created, "created_on") }
+                    if table.has(7) { learner.pace = try (table.value(7) ?? "").isEmpty ? nil : Field.pace(try table.value(7)!) }
+                    return try learner.validated()
+                }
                 // Goals, `;`-separated `stack` or `stack@DATE`; absent, they stay as they are.
                 let goals: [LearnerGoal]? = try table.has(8)
                     ? (table.value(8) ?? "").split(separator: ";").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
                         .map { text throws(CredfolioError) in try LearnerGoal(parsing: text) }
                     : nil
-                learner = try learner.validated()
                 // The learner's other addresses, `;`-separated; absent, they stay as they are.
                 var others: [String]?
                 if table.has(6) {
                     others = try (table.value(6) ?? "").split(separator: ";").map { String($0).trimmingSpaces() }
                         .filter { !$0.isEmpty }.map { try Field.email($0, "emails") ?? $0 }
                 }
-                if let existing {
-                    try duplicate("learner \(handle)", &touched, existing.id!)
-                    let emailsChanged = try others.map { try Set($0.map { $0.lowercased() }) != Set(repository.otherEmails(existing.id!).map { $0.lowercased() }) } ?? false
-                    let goalsChanged = try goals.map { Set($0) != Set(try repository.goals(of: existing)) } ?? false
-                    if learner == existing && !emailsChanged && !goalsChanged { summary.unchanged += 1; return }
-                    try repository.update(learner)
-                    if let others { try repository.setOtherEmails(existing.id!, others) }
-                    if let goals { try repository.setGoals(existing.id!, goals) }
-                    summary.updated += 1
-                } else {
-                    let added = try repository.insert(learner)
-                    _ = touched.mark(added.id!)
-                    if let others { try repository.setOtherEmails(added.id!, others) }
-                    if let goals { try repository.setGoals(added.id!, goals) }
-                    summary.inserted += 1
+                // After a row that was there already, look first: a file imported again is all such rows.
+                var found = expectNew ? nil : try repository.find(handle)
+                if found == nil {
+                    let fresh = try filled(Learner(handle: handle, name: "", createdOn: createdOn))
+                    try insert.bind(fresh.handle, at: 1)
+                try insert.bind(fresh.name, at: 2)
+                try insert.bind(fresh.email, at: 3)
+                try insert.bind(fresh.cohort, at: 4)
+                try insert.bind(fresh.notes, at: 5)
+                try insert.bind(fresh.createdOn.description, at: 6)
+                    try insert.bind(fresh.pace.map(DatabaseValue.real) ?? .null, at: 7)
+                    try insert.step()
+                    insert.rewind()
+                    if db.changes == 1 {
+                        let id = db.lastInsertRowID
+                        _ = touched.mark(id)
+                        if let others { try repository.setOtherEmails(id, others) }
+                        if let goals { try repository.setGoals(id, goals) }
+                        summary.inserted += 1
+                        expectNew = true
+                        return
+                    }
+                    found = try repository.find(handle)
+                    if found == nil {
+                        // Not the handle, so the email: say whose it is.
+                        try repository.checkEmailFree(fresh.email, except: nil)
+                        throw CredfolioError.conflict("learner \(handle) could not be stored")
+                    }
                 }
+                expectNew = false
+                let existing = found!
+                try duplicate("learner \(handle)", &touched, existing.id!)
+                let learner = try filled(existing)
+                let emailsChanged = try others.map { try Set($0.map { $0.lowercased() }) != Set(repository.otherEmails(existing.id!).map { $0.lowercased() }) } ?? false
+                let goalsChanged = try goals.map { Set($0) != Set(try repository.goals(of: existing)) } ?? false
+                if learner == existing && !emailsChanged && !goalsChanged { summary.unchanged += 1; return }
+                try repository.update(learner)
+                if let others { try repository.setOtherEmails(existing.id!, others) }
+                if let goals { try repository.setGoals(existing.id!, goals) }
+                summary.updated += 1
             }
         }
         return summary

@@ -71,6 +71,23 @@ struct DayTests {
     }
 }
 
+@Suite("White space in codes and addresses")
+struct WhitespaceTests {
+    @Test("codes and emails refuse ASCII and Unicode white space alike; other non-ASCII text passes")
+    func whitespace() throws {
+        for code in ["maria", "zoë", "日本-1", "a.b_c"] { #expect(Slug.isValid(code), "\(code)") }
+        for code in ["a b", "a\tb", "a\u{00A0}b", "a\u{2003}b", "a\u{3000}b", "a;b", ""] { #expect(!Slug.isValid(code), "\(code)") }
+        #expect(try Field.email("zoë@example.org") == "zoë@example.org")
+        #expect(try Field.email("a.b+c@sub.example.org") == "a.b+c@sub.example.org")
+        for address in ["ana @example.org", "ana@exa\u{00A0}mple.org", "ana@example.org\u{2028}", "ana\u{000B}@example.org",
+                        "@example.org", "ana@example", "ana@example.", "ana@@example.org", "a@b@example.org", "ana.example.org",
+                        "zoë@example", "zoë@@example.org"] {
+            #expect(throws: CredfolioError.self, "\(address)") { try Field.email(address) }
+        }
+        #expect(Field.containsWhitespace("a\u{0085}b") && !Field.containsWhitespace("plain-ascii@x.org"))
+    }
+}
+
 @Suite("CSV reader (RFC 4180)")
 struct CSVReaderTests {
     func records(_ text: String) throws -> [[String]] {

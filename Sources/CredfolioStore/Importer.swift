@@ -275,6 +275,7 @@ public struct Importer {
             "UPDATE award SET status = ?, started_on = ?, expires_on = ?, evidence_url = ?, notes = ? WHERE id = ?")
         let hasStatus = table.has(2), hasExpires = table.has(4), hasEvidence = table.has(5)
         let hasStarted = table.has(6), hasNotes = table.has(7)
+        var expectNew = true
 
         while try table.next() {
             try table.row {
@@ -312,30 +313,39 @@ public struct Importer {
                     try Expiry.check(earnedOn: earnedOn, validityMonths: credential.validityMonths, what: "award of \(code)")
                 }
 
-                try insert.bind(learnerID, at: 1)
-                try insert.bind(credential.id, at: 2)
-                try insert.bind(award.status.rawValue, at: 3)
-                try insert.bind(award.startedOn?.description, at: 4)
-                try insert.bind(earnedOn == nil ? nil : earnedText, at: 5)
-                try insert.bind(award.expiresOn?.description, at: 6)
-                try insert.bind(award.evidenceURL, at: 7)
-                try insert.bind(award.notes, at: 8)
-                try insert.step()
-                insert.rewind()
-                if db.changes == 1 {
-                    summary.inserted += 1
-                    return
-                }
-
-                // The key exists: this file's own row (a duplicate), or one
-                // from before, to update unless nothing changed.
+                // As for learners: after a row that was there already, look first.
                 let key = earnedOn == nil ? "" : earnedText
-                guard let stored = try lookup.first([.integer(learnerID), .integer(credential.id), .text(key)], { row in
-                    (id: row.int64(0),
-                     award: Award(learner: handle, credential: code, status: AwardStatus(rawValue: row.string(1)) ?? .planned,
-                                  startedOn: row.optionalDay(2), earnedOn: earnedOn, expiresOn: row.optionalDay(3),
-                                  evidenceURL: row.optionalString(4), notes: row.string(5)))
-                }) else {
+                func storedAward() throws -> (id: Int64, award: Award)? {
+                    try lookup.first([.integer(learnerID), .integer(credential.id), .text(key)]) { row in
+                        (id: row.int64(0),
+                         award: Award(learner: handle, credential: code, status: AwardStatus(rawValue: row.string(1)) ?? .planned,
+                                      startedOn: row.optionalDay(2), earnedOn: earnedOn, expiresOn: row.optionalDay(3),
+                                      evidenceURL: row.optionalString(4), notes: row.string(5)))
+                    }
+                }
+                var found = expectNew ? nil : try storedAward()
+                if found == nil {
+                    try insert.bind(learnerID, at: 1)
+                    try insert.bind(credential.id, at: 2)
+                    try insert.bind(award.status.rawValue, at: 3)
+                    try insert.bind(award.startedOn?.description, at: 4)
+                    try insert.bind(earnedOn == nil ? nil : earnedText, at: 5)
+                    try insert.bind(award.expiresOn?.description, at: 6)
+                    try insert.bind(award.evidenceURL, at: 7)
+                    try insert.bind(award.notes, at: 8)
+                    try insert.step()
+                    insert.rewind()
+                    if db.changes == 1 {
+                        summary.inserted += 1
+                        expectNew = true
+                        return
+                    }
+                    // The key exists: this file's own row (a duplicate), or one
+                    // from before, to update unless nothing changed.
+                    found = try storedAward()
+                }
+                expectNew = false
+                guard let stored = found else {
                     throw CredfolioError.conflict("award of \(code) to \(handle) could not be stored")
                 }
                 let what = "award of \(code) to \(handle)" + (earnedOn.map { " earned on \($0)" } ?? "")

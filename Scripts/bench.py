@@ -312,6 +312,7 @@ INSERT INTO credential_skill (credential_id, skill_id)
 DROP TABLE staging;
 """), runs, prepare=copy(with_skills)))
     run([binary, "import", "credentials", f"{data}/credentials.csv", "--db", db])
+    run([binary, "import", "stacks", f"{data}/stacks.json", "--db", db])
     catalog = keep("catalog")
     results.append(compare(f"import learners ({config['learners']:,} rows)",
                            lambda: run([binary, "import", "learners", f"{data}/learners.csv", "--db", db]),

@@ -90,6 +90,7 @@ public struct Importer {
             INSERT INTO learner (handle, name, email, cohort, notes, created_on, pace) VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT DO NOTHING
             """)
+        let rebuilt = try IndexRebuild(db, "learner_by_cohort", table: "learner", expectedRows: expectedRows)
         let createdOn = Day.today()
         var expectNew = true
         while try table.next() {
@@ -99,7 +100,8 @@ public struct Importer {
                 func filled(_ base: Learner) throws -> Learner {
                     var learner = base
                     learner.name = try table.value(1) ?? learner.name
-                    if table.has(2) { learner.email = try Field.email(try table.value(2)) }
+                    // Checked once, with the rest, by validated().
+                    if table.has(2) { learner.email = try table.value(2).flatMap { $0.isEmpty ? nil : $0 } }
                     if table.has(3) { learner.cohort = try table.value(3).flatMap { $0.isEmpty ? nil : $0 } }
                     if table.has(4) { learner.notes = try table.value(4) ?? "" }
                     if let created = try table.value(5), !created.isEmpty { learner.createdOn = try Field.day(created, "created_on") }
@@ -159,6 +161,7 @@ public struct Importer {
                 summary.updated += 1
             }
         }
+        try rebuilt.finish()
         return summary
     }
 
@@ -241,9 +244,6 @@ public struct Importer {
 
     // MARK: Awards
 
-    /// Bulk loads beyond this many rows build the secondary index afterwards.
-    static let rebuildIndexThreshold = 50_000
-
     private func awards(_ table: CSVTable) throws -> ImportSummary {
         var summary = ImportSummary(kind: "awards")
         let maxBefore = try maxID("award")
@@ -254,11 +254,7 @@ public struct Importer {
         let findLearner = try db.cachedStatement("SELECT id FROM learner WHERE handle = ?")
         var lastHandle = "", lastLearnerID: Int64?
         let catalog = try CredentialRepository(db).catalogIndex()
-        // A large file into a small table: drop the index the import does not
-        // read, and build it once at the end (inside this transaction).
-        let existing = try db.scalar(Int.self, "SELECT count(*) FROM award") ?? 0
-        let rebuild = expectedRows > Self.rebuildIndexThreshold && expectedRows > existing
-        if rebuild { try db.execute(script: "DROP INDEX award_by_credential") }
+        let rebuilt = try IndexRebuild(db, "award_by_credential", table: "award", expectedRows: expectedRows)
 
         // New rows, the common case, take one statement: the insert.
         let insert = try db.cachedStatement(
@@ -368,7 +364,38 @@ public struct Importer {
                 summary.updated += 1
             }
         }
-        if rebuild { try db.execute(script: "CREATE INDEX award_by_credential ON award (credential_id)") }
+        try rebuilt.finish()
         return summary
+    }
+}
+
+/// A large load into a small table drops a secondary index the import does
+/// not read, and builds it once at the end, inside the same transaction: one
+/// sort instead of a B-tree insertion a row. The index is made again from its
+/// own stored definition, so the schema stays as the migrations left it.
+struct IndexRebuild {
+    /// Loads beyond this many rows, and bigger than the table, rebuild.
+    static let threshold = 50_000
+
+    let db: Database
+    /// The index's `CREATE INDEX` statement, when it was dropped.
+    private let definition: String?
+
+    init(_ db: Database, _ index: String, table: String, expectedRows: Int) throws {
+        self.db = db
+        let existing = try db.scalar(Int.self, "SELECT count(*) FROM \(table)") ?? 0
+        guard expectedRows > Self.threshold, expectedRows > existing,
+              let sql = try db.scalar(String.self, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", index)
+        else {
+            definition = nil
+            return
+        }
+        try db.execute(script: "DROP INDEX \(index)")
+        definition = sql
+    }
+
+    /// Builds the index again (a rollback restores it otherwise).
+    func finish() throws {
+        if let definition { try db.execute(script: definition) }
     }
 }

@@ -47,6 +47,27 @@ struct ImportExportTests {
         #expect(try store.awards.list().count == 5)
     }
 
+    @Test("a large load drops and rebuilds the secondary indexes from their own definitions; a failed one leaves them as they were")
+    func indexesRebuilt() throws {
+        let store = try sampleStore()
+        func indexes() throws -> [String] {
+            try store.database.prepare("SELECT name || ': ' || sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+                .map { $0.string(0) }
+        }
+        let before = try indexes()
+        #expect(before.contains { $0.hasPrefix("learner_by_cohort: CREATE INDEX") } && before.contains { $0.hasPrefix("award_by_credential: ") })
+        let big = Importer(store.database, expectedRows: 60_000)
+        _ = try big.run(.learners, reader: CSVReader(text: "handle,name,cohort\nzed,Zed,k\n"), file: "l.csv")
+        _ = try big.run(.awards, reader: CSVReader(text: "learner,credential,earned_on\nzed,aws-ccp,2026-01-01\n"), file: "a.csv")
+        #expect(try indexes() == before)
+        #expect(throws: CredfolioError.self) {
+            try big.run(.awards, reader: CSVReader(text: "learner,credential,earned_on\nzed,py-data,2026-01-01\nnobody,py-data,2026-01-01\n"),
+                        file: "a.csv")
+        }
+        #expect(try indexes() == before)
+        #expect(try store.database.scalar(Int.self, "SELECT count(*) FROM learner WHERE cohort = 'k'") == 1)
+    }
+
     @Test("imports with headers in any case and order, and reports new, updated and unchanged")
     func importsAndReports() throws {
         let store = try sampleStore()

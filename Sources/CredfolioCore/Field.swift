@@ -40,7 +40,7 @@ public enum Field {
             throw fail(name, text, "is longer than \(NumberText.grouped(maxBytes)) bytes")
         }
         // Control characters are single ASCII bytes in UTF-8: scan bytes.
-        guard !text.utf8.contains(where: { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A) || $0 == 0x7F }) else {
+        guard !text.withUTF8Bytes({ $0.contains { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A) || $0 == 0x7F } }) else {
             throw fail(name, text, "holds a control character")
         }
         return text
@@ -182,17 +182,18 @@ public enum Field {
 
     public static func email(_ text: String?, _ name: String = "email") throws(CredfolioError) -> String? {
         guard let text = try optionalText(text, name, maxBytes: 254) else { return nil }
-        let valid: Bool
-        let bytes = text.utf8
-        if bytes.allSatisfy({ $0 < 0x80 }) {
+        let ascii: Bool? = text.withUTF8Bytes { bytes in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
             // Plain ASCII, the common case, checked byte by byte (a million addresses on import).
             let at = UInt8(ascii: "@"), dot = UInt8(ascii: ".")
-            if let first = bytes.firstIndex(of: at), bytes.lastIndex(of: at) == first {
-                let domain = bytes[bytes.index(after: first)...]
-                valid = first != bytes.startIndex && domain.contains(dot) && domain.last != dot && !containsWhitespace(text)
-            } else {
-                valid = false
-            }
+            guard let first = bytes.firstIndex(of: at), bytes.lastIndex(of: at) == first, first > 0 else { return false }
+            let domain = bytes[(first + 1)...]
+            return domain.contains(dot) && domain.last != dot && !domain.contains { $0 == 0x20 || (0x09...0x0D).contains($0) }
+                && !bytes[..<first].contains { $0 == 0x20 || (0x09...0x0D).contains($0) }
+        }
+        let valid: Bool
+        if let ascii {
+            valid = ascii
         } else {
             let parts = text.split(separator: "@", omittingEmptySubsequences: false)
             valid = parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasSuffix(".")
@@ -206,9 +207,10 @@ public enum Field {
     /// tables only when the text is not plain ASCII (the common case, and a
     /// profile's hot spot when a million addresses are imported).
     static func containsWhitespace(_ text: String) -> Bool {
-        let bytes = text.utf8
-        if bytes.allSatisfy({ $0 < 0x80 }) { return bytes.contains { $0 == 0x20 || (0x09...0x0D).contains($0) } }
-        return text.contains { $0.isWhitespace }
+        let ascii: Bool? = text.withUTF8Bytes { bytes in
+            bytes.allSatisfy { $0 < 0x80 } ? bytes.contains { $0 == 0x20 || (0x09...0x0D).contains($0) } : nil
+        }
+        return ascii ?? text.contains { $0.isWhitespace }
     }
 
     public static func currency(_ text: String, _ name: String = "currency") throws(CredfolioError) -> String {
@@ -324,5 +326,16 @@ extension Award {
             throw Field.fail("started_on", startedOn.description, "is after earned_on \(earnedOn)")
         }
         return copy
+    }
+}
+
+extension String {
+    /// Calls `body` with the string's UTF-8 bytes in one buffer: scanning
+    /// them there skips the per-byte index work of `utf8` (native strings
+    /// are contiguous; any other is copied once).
+    func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let result = utf8.withContiguousStorageIfAvailable(body) { return result }
+        var copy = self
+        return copy.withUTF8(body)
     }
 }

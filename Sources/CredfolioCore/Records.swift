@@ -188,11 +188,14 @@ public enum Slug {
     /// True for 1 to 64 UTF-8 bytes with no white space, no control
     /// character and no `;` (the separator of code lists in CSV cells).
     public static func isValid(_ text: String) -> Bool {
-        let bytes = text.utf8
-        guard (1...64).contains(bytes.count) else { return false }
         // ASCII white space is excluded byte by byte; Unicode's is looked up only when there are non-ASCII bytes.
-        return bytes.allSatisfy { $0 > 0x20 && $0 != 0x7F && $0 != UInt8(ascii: ";") }
-            && (bytes.allSatisfy { $0 < 0x80 } || !text.unicodeScalars.contains { $0.properties.isWhitespace })
+        let ascii: Bool? = text.withUTF8Bytes { bytes in
+            guard (1...64).contains(bytes.count), bytes.allSatisfy({ $0 > 0x20 && $0 != 0x7F && $0 != UInt8(ascii: ";") }) else {
+                return false
+            }
+            return bytes.allSatisfy { $0 < 0x80 } ? true : nil
+        }
+        return ascii ?? !text.unicodeScalars.contains { $0.properties.isWhitespace }
     }
 }
 

@@ -27,13 +27,18 @@ struct CohortReport {
         var format: OutputFormat
         var jsonIndent: String
 
-        /// The rows, read through `store`. With two threads each keeps a
+        /// The rows, from `portfolio`. With two threads each keeps a
         /// quarter of the memo's limit: at 100,000 learners that ran as fast
         /// as half each, in 63 MiB instead of 90 MiB.
-        func rows(_ store: Store, threads: Int = 1) throws -> CohortRows {
-            let rows = CohortRows(portfolio: try Portfolio(store, only: stack, fallback: CBCSolver()), settings: self.rows)
+        func rows(_ portfolio: Portfolio, threads: Int = 1) -> CohortRows {
+            let rows = CohortRows(portfolio: portfolio, settings: self.rows)
             rows.memoCapacity = threads == 1 ? CohortRows.memoLimit : CohortRows.memoLimit / (2 * threads)
             return rows
+        }
+
+        /// A worker's rows, through a connection of its own.
+        func rows(path: String, threads: Int) throws -> CohortRows {
+            rows(try Portfolio(Store(path: path, access: .read), only: stack, fallback: CBCSolver()), threads: threads)
         }
     }
 
@@ -62,6 +67,8 @@ struct CohortReport {
     }
 
     let store: Store
+    /// The stacks compiled and the catalog, for this thread's rows.
+    let portfolio: Portfolio
     let scope: Scope
     /// Below this many learners one thread is quicker than two.
     var parallelThreshold = 20_000
@@ -89,7 +96,7 @@ struct CohortReport {
     /// One thread: rows streamed (a table once its sample is measured),
     /// or, for `--sort`, collected, sorted and cut.
     private func serial(to sink: OutputSink, emptyMessage: String) throws -> Tally {
-        let rows = try scope.rows(store)
+        let rows = scope.rows(portfolio)
         let query = scope.query
         let limit = query.limit ?? Int.max
         var tally = Tally()
@@ -155,7 +162,7 @@ struct CohortReport {
             WHERE n > 0 AND n % ?2 = 0 ORDER BY handle
             """).forEachRow([scope.rows.cohort.map(DatabaseValue.text) ?? .null, .integer(Int64(chunkLearners))]) { starts.append($0.string(0)) }
         let chunks: [Chunk] = zip([nil] + starts, starts.map(Optional.some) + [nil]).map { Chunk(from: $0, before: $1) }
-        let rows = try scope.rows(store, threads: 2)
+        let rows = scope.rows(portfolio, threads: 2)
         var share = Share(rows: rows, query: scope.query)
         var tally = Tally()
         // A table is measured on its first rows, rendered here before the worker starts.
@@ -194,7 +201,7 @@ struct CohortReport {
         var frames = try Frames()
         let worker = try Worker.start { [chunks = chunksLeft, measure, fd = frames.sender] () -> Tally in
             defer { close(fd) }
-            var share = Share(rows: try scope.rows(Store(path: scope.path, access: .read), threads: 2), query: scope.query)
+            var share = Share(rows: try scope.rows(path: scope.path, threads: 2), query: scope.query)
             var writer = CohortRowWriter(format: scope.format, table: measure, jsonIndent: scope.jsonIndent)
             writer.separate = true
             var sender = Frames.Sender(fd: fd, total: chunks.indices.count { $0 % mainShare != 0 })

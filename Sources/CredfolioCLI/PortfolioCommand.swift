@@ -1,7 +1,6 @@
 import ArgumentParser
 import CredfolioCBC
 import CredfolioCore
-import CredfolioStore
 
 struct PortfolioCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,8 +31,7 @@ struct PortfolioCommand: ParsableCommand {
         for code in stack where !context.portfolio.stacks.contains(where: { $0.definition.code == code }) {
             throw CredfolioError.notFound("no stack \(Field.quoted(code))")
         }
-        let store = try database.openForReading()
-        let page = try PortfolioPage(context: context, stacks: stack, store: store, solver: CBCSolver(), inSite: false)
+        let page = try PortfolioPage(context: context, stacks: stack, solver: CBCSolver(), inSite: false)
         let bytes = page.render().bytes
         try writeOutput(to: output) { sink in bytes.withUnsafeBufferPointer { sink.write(bytes: $0) } }
     }

@@ -22,7 +22,7 @@ struct PortfolioPage {
     /// Inside a site: links to the stack pages and the index, one folder down.
     let inSite: Bool
 
-    init(context: LearnerPortfolio, stacks codes: [String], store: Store, solver: CBCSolver, inSite: Bool) throws {
+    init(context: LearnerPortfolio, stacks codes: [String], solver: CBCSolver, inSite: Bool) throws {
         self.context = context
         self.inSite = inSite
         let catalog = context.catalog
@@ -42,8 +42,8 @@ struct PortfolioPage {
                                            measure: .hours, marks: marks)
         }
         self.plans = plans
-        awards = try store.awards.list(learner: context.learner.handle)
-        verifications = try store.awards.verifications(learner: context.learner.handle)
+        awards = try context.store.awards.list(learner: context.learner.handle)
+        verifications = try context.store.awards.verifications(learner: context.learner.handle)
     }
 
     var title: String { "\(context.learner.name): credentials and progress" }

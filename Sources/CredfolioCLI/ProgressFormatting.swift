@@ -150,6 +150,8 @@ func asOfDay(_ text: String?) throws -> Day {
 /// What `progress`, `next` and `gap` start from: one learner, their awards,
 /// and the catalog with the stacks compiled (all, or the one named).
 struct LearnerPortfolio {
+    /// The database the learner was read from.
+    let store: Store
     let day: Day
     let learner: Learner
     let portfolio: Portfolio
@@ -160,18 +162,18 @@ struct LearnerPortfolio {
     let goals: [LearnerGoal]
 
     init(_ database: DatabaseOptions, learner handle: String, stack: String?, asOf: String?) throws {
-        day = try asOfDay(asOf)
+        let day = try asOfDay(asOf)
         let store = try database.openForReading()
-        learner = try store.learners.get(handle)
-        portfolio = try Portfolio(store, only: stack, fallback: CBCSolver())
-        facts = try portfolio.facts(of: learner)
-        standing = Standing(facts, catalog: portfolio.catalog, on: day, startedOn: try portfolio.startedOn(of: learner))
-        goals = try store.learners.goals(of: learner)
+        let learner = try store.learners.get(handle)
+        let portfolio = try Portfolio(store, only: stack, fallback: CBCSolver())
+        try self.init(store: store, portfolio: portfolio, learner: learner, facts: try portfolio.facts(of: learner), day: day,
+                      goals: try store.learners.goals(of: learner))
     }
 
     /// The same for a learner already read, in a portfolio already compiled
     /// (the pages of a site, one learner after another).
     init(store: Store, portfolio: Portfolio, learner: Learner, facts: [AwardFact], day: Day, goals: [LearnerGoal]) throws {
+        self.store = store
         self.day = day
         self.learner = learner
         self.portfolio = portfolio

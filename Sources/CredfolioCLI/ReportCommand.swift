@@ -37,14 +37,15 @@ extension ReportCommand {
             let store = try database.openForReading()
             try noteUnknownCohort(cohort, in: store)
             let cohortQuery = try query.query()
+            let portfolio = try Portfolio(store, only: stack, fallback: CBCSolver())
             // The summary lists every stack shown, even one no row reaches.
-            let stacks = try Portfolio(store, only: stack, fallback: CBCSolver()).stacks.map(\.definition.code)
+            let stacks = portfolio.stacks.map(\.definition.code)
             let settings = CohortRows.Settings(
                 cohort: cohort, day: day, goals: allStacks || stack != nil ? [:] : try store.learners.goalsByLearner(),
                 allStacks: allStacks || stack != nil, pace: pace, stalledAfter: query.stalledAfter, shortMissing: output.format == .table)
             let scope = CohortReport.Scope(path: store.path, stack: stack, rows: settings, query: cohortQuery, format: output.format,
                                            jsonIndent: output.format == .json ? "  " : "")
-            let report = CohortReport(store: store, scope: scope)
+            let report = CohortReport(store: store, portfolio: portfolio, scope: scope)
             func summary(_ tally: CohortReport.Tally) -> Report {
                 var summary = Report(columns: ["stack", "learners", "complete", "median_percent"])
                 let inCodeOrder = stacks.sorted()

@@ -86,7 +86,7 @@ struct SiteReport {
             learners += 1
             let context = try LearnerPortfolio(store: store, portfolio: portfolio, learner: learner, facts: facts, day: day,
                                                goals: settings.allStacks ? [] : goalsByLearner[learner.id!] ?? [])
-            let page = try PortfolioPage(context: context, stacks: [], store: store, solver: solver, inSite: true)
+            let page = try PortfolioPage(context: context, stacks: [], solver: solver, inSite: true)
             let bytes = page.render().bytes
             let name = "learners/" + SitePath.fileName(learner.handle) + ".html"
             earlier.remove(name)

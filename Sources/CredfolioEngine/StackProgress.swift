@@ -39,45 +39,7 @@ public struct StackProgress {
     /// never be complete (a credential required twice in a stack that is
     /// not shared) lists `again:CODE` for each such credential.
     public func missing(catalog: Catalog) -> [String] {
-        // The text form directly, without the structured items: export
-        // progress asks for it for every distinct progress key.
-        var out: [String] = []
-        func collect(_ id: Int, into out: inout [String]) {
-            guard !current.isMet(id) else { return }
-            let node = stack.nodes[id]
-            switch node.kind {
-            case .credential(let i):
-                if !held.contains(i) { out.append(stack.leafCodes[id]) }
-            case .skill:
-                out.append(stack.leafCodes[id])
-            case .hours(let threshold, _):
-                out.append("hours:" + NumberText.plain(threshold - stack.amount(of: id, held: held, catalog: catalog).total))
-            case .credits(let threshold, let unit, _):
-                out.append("credits:" + NumberText.plain(threshold - stack.amount(of: id, held: held, catalog: catalog).total) + ":" + unit)
-            case .all:
-                for child in node.children { collect(child, into: &out) }
-            case .choose(let n):
-                var met = 0
-                var alternatives: [[String]] = []
-                for child in node.children {
-                    if current.isMet(child) { met += 1; continue }
-                    var items: [String] = []
-                    collect(child, into: &items)
-                    if !items.isEmpty { alternatives.append(items) }
-                }
-                if alternatives.count <= n - met {
-                    for items in alternatives { out.append(contentsOf: items) }
-                } else {
-                    out.append("\(n - met) of (" + alternatives.map { $0.joined(separator: "+") }.joined(separator: "|") + ")")
-                }
-            }
-        }
-        var all: [String] = []
-        collect(stack.root, into: &all)
-        // Lists are short: a linear check beats hashing every item.
-        for item in all where !out.contains(item) { out.append(item) }
-        if out.isEmpty && !current.complete { return missingItems(catalog: catalog).map(\.text) }
-        return out
+        missingItems(catalog: catalog).map(\.text)
     }
 
     /// The one item a `choose` node stands for, when its alternatives are

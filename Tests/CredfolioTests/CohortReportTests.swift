@@ -5,6 +5,7 @@ import Testing
 @testable import CredfolioReports
 @testable import CredfolioStore
 @testable import CredfolioCLI
+import CredfolioCBC
 
 @Suite("report cohort: the row writer and the two-thread path", .serialized)
 struct CohortReportTests {
@@ -37,6 +38,10 @@ struct CohortReportTests {
         return store
     }
 
+    func portfolio(_ store: Store) throws -> Portfolio {
+        try Portfolio(store, only: nil, fallback: CBCSolver())
+    }
+
     func scope(_ store: Store, _ format: OutputFormat, _ query: CohortQuery = CohortQuery()) throws -> CohortReport.Scope {
         CohortReport.Scope(
             path: store.path, stack: nil,
@@ -52,14 +57,14 @@ struct CohortReportTests {
         for format in [OutputFormat.table, .csv, .json] {
             let scope = try scope(store, format)
             let reference = try captureOutput(in: dir) { sink in
-                let rows = try scope.rows(store)
+                let rows = scope.rows(try portfolio(store))
                 try streamReport(columns: CohortRows.columns, format: format, to: sink, jsonIndent: scope.jsonIndent) { emit in
                     try rows.forEach { row, outlook, _ in emit(CohortRows.cells(row, outlook)) }
                 }
             }
             let written = try captureOutput(in: dir) { sink in
                 if format == .json { sink.write("[") }
-                let tally = try CohortReport(store: store, scope: scope).write(to: sink, emptyMessage: "")
+                let tally = try CohortReport(store: store, portfolio: try portfolio(store), scope: scope).write(to: sink, emptyMessage: "")
                 if format == .json { sink.write(tally.count == 0 ? "]" : "\n  ]") }
                 // Two stacks each, but one for the 61 learners whose only goal is b.
                 #expect(tally.count == 301 * 2 - 61)
@@ -87,7 +92,7 @@ struct CohortReportTests {
                 let scope = try scope(store, format, query)
                 var serialTally: CohortReport.Tally?
                 let serial = try captureOutput(in: dir) { sink in
-                    var report = CohortReport(store: store, scope: scope)
+                    var report = CohortReport(store: store, portfolio: try portfolio(store), scope: scope)
                     report.parallelThreshold = .max
                     serialTally = try report.write(to: sink, emptyMessage: "empty")
                 }
@@ -95,7 +100,7 @@ struct CohortReportTests {
                 for (chunk, share) in [(7, 2), (50, 3)] + (format == .json && query.completeOnly ? [(1, 2)] : []) {
                     var parallelTally: CohortReport.Tally?
                     let parallel = try captureOutput(in: dir) { sink in
-                        var report = CohortReport(store: store, scope: scope)
+                        var report = CohortReport(store: store, portfolio: try portfolio(store), scope: scope)
                         report.parallelThreshold = 1
                         report.chunkLearners = chunk
                         report.mainShare = share
@@ -118,7 +123,7 @@ struct CohortReportTests {
         let store = try world(dir)
         for threshold in [Int.max, 1] {
             let table = try captureOutput(in: dir) { sink in
-                var report = CohortReport(store: store, scope: try scope(store, .table))
+                var report = CohortReport(store: store, portfolio: try portfolio(store), scope: try scope(store, .table))
                 report.parallelThreshold = threshold
                 report.chunkLearners = 10
                 report.tableSample = 3

@@ -154,14 +154,7 @@ struct CohortReport {
     /// Two threads, rows in learner order, no limit.
     private func parallel(to sink: OutputSink, emptyMessage: String) throws -> Tally {
         let scope = self.scope
-        // The first handle of every chunk after the first.
-        var starts: [String] = []
-        try store.database.cachedStatement("""
-            SELECT handle FROM (SELECT handle, row_number() OVER (ORDER BY handle) - 1 AS n
-                                FROM learner WHERE ?1 IS NULL OR cohort = ?1)
-            WHERE n > 0 AND n % ?2 = 0 ORDER BY handle
-            """).forEachRow([scope.rows.cohort.map(DatabaseValue.text) ?? .null, .integer(Int64(chunkLearners))]) { starts.append($0.string(0)) }
-        let chunks: [Chunk] = zip([nil] + starts, starts.map(Optional.some) + [nil]).map { Chunk(from: $0, before: $1) }
+        let chunks = try Self.chunks(of: store, cohort: scope.rows.cohort, learners: chunkLearners)
         let rows = scope.rows(portfolio, threads: 2)
         var share = Share(rows: rows, query: scope.query)
         var tally = Tally()
@@ -208,7 +201,7 @@ struct CohortReport {
             var buffer: [UInt8] = []
             for chunk in chunks.enumerated() where chunk.offset % mainShare != 0 {
                 let rows = try share.render(chunk.element, with: &writer, into: &buffer, piece: nil) { _ in }
-                buffer = try sender.send(Frames.Chunk(bytes: buffer, rows: rows))
+                buffer = try sender.send(Frames.Chunk(bytes: buffer, rows: rows)).first ?? []
             }
             return share.tally
         }
@@ -254,6 +247,19 @@ struct CohortReport {
     struct Chunk: Sendable {
         let from: String?
         let before: String?
+    }
+
+    /// The learners of `cohort` (nil: all) cut into chunks of `learners`
+    /// consecutive handles.
+    static func chunks(of store: Store, cohort: String?, learners: Int) throws -> [Chunk] {
+        // The first handle of every chunk after the first.
+        var starts: [String] = []
+        try store.database.cachedStatement("""
+            SELECT handle FROM (SELECT handle, row_number() OVER (ORDER BY handle) - 1 AS n
+                                FROM learner WHERE ?1 IS NULL OR cohort = ?1)
+            WHERE n > 0 AND n % ?2 = 0 ORDER BY handle
+            """).forEachRow([cohort.map(DatabaseValue.text) ?? .null, .integer(Int64(learners))]) { starts.append($0.string(0)) }
+        return zip([nil] + starts, starts.map(Optional.some) + [nil]).map { Chunk(from: $0, before: $1) }
     }
 
     /// One thread's rows and tally.

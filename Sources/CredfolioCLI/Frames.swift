@@ -12,14 +12,19 @@ import Glibc
 /// Either side stopping closes its end, and the other's next send or
 /// receive fails instead of blocking for ever. Sends never raise SIGPIPE.
 struct Frames: ~Copyable {
-    /// A rendered chunk: its bytes and how many rows they hold.
+    /// A rendered chunk: its bytes, in one or more parts that go to
+    /// different places (a site's overview and its stack pages), and how
+    /// many rows they hold.
     final class Chunk: Sendable {
-        let bytes: [UInt8]
+        let parts: [[UInt8]]
         let rows: Int
-        init(bytes: [UInt8], rows: Int) {
-            self.bytes = bytes
+        init(parts: [[UInt8]], rows: Int) {
+            self.parts = parts
             self.rows = rows
         }
+        convenience init(bytes: [UInt8], rows: Int) { self.init(parts: [bytes], rows: rows) }
+        /// The first part: the whole chunk, for a chunk of one part.
+        var bytes: [UInt8] { parts.first ?? [] }
     }
 
     /// How many chunks the worker may have rendered and not yet seen written.
@@ -68,15 +73,15 @@ struct Frames: ~Copyable {
 
         /// Hands `chunk` over; when the window is full (and more chunks are
         /// to come), waits until the writer gives a written chunk back, and
-        /// returns its buffer, emptied, for the next chunk.
-        mutating func send(_ chunk: Chunk) throws -> [UInt8] {
+        /// returns its buffers, emptied, for the next chunk.
+        mutating func send(_ chunk: Chunk) throws -> [[UInt8]] {
             try Frames.send(chunk, on: fd)
             sent += 1
             guard sent < total, sent - returned >= Frames.window else { return [] }
-            var bytes = try Frames.receiveChunk(on: fd).bytes
+            var parts = try Frames.receiveChunk(on: fd).parts
             returned += 1
-            bytes.removeAll(keepingCapacity: true)
-            return bytes
+            for i in parts.indices { parts[i].removeAll(keepingCapacity: true) }
+            return parts
         }
     }
 

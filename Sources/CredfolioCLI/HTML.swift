@@ -46,6 +46,16 @@ struct HTML {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// Empties the writer, keeping its capacity, for the next fragment.
+    mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// Bytes this writer made before (a fragment kept to be written again).
+    mutating func rendered(_ fragment: [UInt8]) {
+        bytes += fragment
+    }
+
     /// Markup written by this program.
     mutating func raw(_ markup: StaticString) {
         markup.withUTF8Buffer { bytes.append(contentsOf: $0) }

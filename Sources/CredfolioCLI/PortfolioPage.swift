@@ -12,8 +12,8 @@ import CredfolioStore
 /// of its own.
 struct PortfolioPage {
     let context: LearnerPortfolio
-    /// The stacks shown, each with the learner's goal for it, if any.
-    let progress: [(progress: StackProgress, goal: LearnerGoal?)]
+    /// The stacks shown, closest to done first, each with the learner's goal for it, if any.
+    let shown: [Shown]
     /// The least-hours plan of each incomplete goal, by stack code.
     let plans: [String: PlanResult]
     let awards: [AwardRecord]
@@ -21,20 +21,62 @@ struct PortfolioPage {
     let verifications: [Int64: String]
     /// Inside a site: links to the stack pages and the index, one folder down.
     let inSite: Bool
+    /// Sections other learners' pages of the same site rendered already.
+    let cache: SectionCache?
 
-    init(context: LearnerPortfolio, stacks codes: [String], solver: CBCSolver, inSite: Bool) throws {
+    /// A stack on the page: its progress, computed for this learner, or
+    /// its section as another learner with the same progress key had it.
+    struct Shown {
+        let stack: CompiledStack
+        let goal: LearnerGoal?
+        let percent: Double, projected: Double
+        /// Begun, or a goal: a section with a tree, not a row of the "not started" table.
+        let started: Bool
+        let progress: StackProgress?
+        let cached: [UInt8]?
+        /// Where to keep the section once rendered (nil: it is this learner's own).
+        let key: ProgressKey?
+        var code: String { stack.definition.code }
+    }
+
+    init(context: LearnerPortfolio, stacks codes: [String], solver: CBCSolver, inSite: Bool, cache: SectionCache? = nil) throws {
         self.context = context
         self.inSite = inSite
+        self.cache = cache
         let catalog = context.catalog
         let held = context.held(), projected = context.held(projected: true)
-        var shown = context.shownStacks(allStacks: false)
-        if !codes.isEmpty { shown = shown.filter { codes.contains($0.definition.code) } }
-        progress = ProgressFormatting.ranked(shown.map { $0.progress(held: held, projected: projected, catalog: catalog) }).map { p in
-            (p, context.goals.first { $0.stack == p.code })
+        var stacks = context.shownStacks(allStacks: false)
+        if !codes.isEmpty { stacks = stacks.filter { codes.contains($0.definition.code) } }
+        // A section can be shared when nothing of this learner's own is in it: no goal
+        // (and so no plan), no requirement that counts any credential (its detail names
+        // them), and no lapsed or unfinished credential the stack could mark.
+        let marked = cache == nil ? [] : Array(context.standing.lapsed.keys) + Array(context.standing.underWay.keys)
+        let heldMembers = cache == nil ? [] : held.members
+        let projectedMembers = cache == nil ? [] : projected == held ? heldMembers : projected.members
+        var shown: [Shown] = []
+        for stack in stacks {
+            let goal = context.goals.first { $0.stack == stack.definition.code }
+            var key: ProgressKey?
+            if let cache, goal == nil, !stack.countsAnyCredential, !marked.contains(where: stack.isRelevant) {
+                key = stack.progressKey(held: heldMembers, projected: projectedMembers, catalog: catalog)
+                if let key, let section = cache.section(of: stack, key) {
+                    shown.append(Shown(stack: stack, goal: nil, percent: section.percent, projected: section.projected,
+                                       started: section.started, progress: nil, cached: section.bytes, key: nil))
+                    continue
+                }
+            }
+            let p = stack.progress(held: held, projected: projected, catalog: catalog)
+            shown.append(Shown(stack: stack, goal: goal, percent: p.percent, projected: p.projectedPercent,
+                               started: goal != nil || p.current.value > Evaluation.epsilon || p.projected.value > Evaluation.epsilon,
+                               progress: p, cached: nil, key: key))
         }
+        // Closest to done first, as `progress` ranks them.
+        shown.sort { ($0.percent, $0.projected) != ($1.percent, $1.projected) ? ($0.percent, $0.projected) > ($1.percent, $1.projected) : $0.code < $1.code }
+        self.shown = shown
         var plans: [String: PlanResult] = [:]
         let marks = PlanMarks(context: context)
-        for (p, goal) in progress where goal != nil && !p.complete {
+        for entry in shown where entry.goal != nil {
+            guard let p = entry.progress, !p.complete else { continue }
             var options = PlanOptions(measure: .hours)
             options.pace = context.learner.pace
             let plan = try p.stack.plan(held: held, catalog: catalog, options: options, solver: solver)
@@ -71,13 +113,16 @@ struct PortfolioPage {
     }
 
     private func stacks(_ html: inout HTML) {
-        html.element("h2", text: context.goals.isEmpty || progress.allSatisfy({ $0.goal == nil }) ? "Stacks" : "Goals")
-        if progress.isEmpty { html.element("p", text: "No stacks to show.") }
+        html.element("h2", text: context.goals.isEmpty || shown.allSatisfy({ $0.goal == nil }) ? "Stacks" : "Goals")
+        if shown.isEmpty { html.element("p", text: "No stacks to show.") }
         // A stack the learner has not started, and does not aim at, needs no tree: every requirement is missing.
-        let started = progress.filter { $0.goal != nil || $0.progress.current.value > Evaluation.epsilon
-            || $0.progress.projected.value > Evaluation.epsilon }
-        let waiting = progress.filter { p in !started.contains { $0.progress.code == p.progress.code } }
-        for (p, goal) in started {
+        for entry in shown where entry.started {
+            if let cached = entry.cached {
+                html.rendered(cached)
+                continue
+            }
+            guard let p = entry.progress else { continue }
+            let start = html.bytes.count
             html.raw("<section>\n<h3>")
             if inSite { html.internalLink(SitePath.stack(p.code, from: 1), p.code) } else { html.text(p.code) }
             if let title = p.stack.definition.title { html.text(" — " + title) }
@@ -85,7 +130,7 @@ struct PortfolioPage {
             HTMLPage.bar(&html, percent: p.percent, projected: p.projectedPercent)
             html.text(" · \(p.requirementsMet) of \(p.requirementsTotal) requirements met")
             if p.complete { html.text(" · "); HTMLPage.flag(&html, "done", "complete") }
-            if let goal { self.goal(&html, goal, p) }
+            if let goal = entry.goal { self.goal(&html, goal, p) }
             html.raw("</p>\n")
             tree(&html, p)
             let missing = p.missing(catalog: context.catalog)
@@ -96,7 +141,9 @@ struct PortfolioPage {
             }
             if let plan = plans[p.code] { self.plan(&html, plan) }
             html.raw("</section>\n")
+            keep(entry, html.bytes[start...])
         }
+        let waiting = shown.filter { !$0.started }
         guard !waiting.isEmpty else { return }
         html.element("h3", text: "Not started")
         html.raw("""
@@ -104,18 +151,32 @@ struct PortfolioPage {
             <th scope="col" class="num">requirements</th></tr></thead><tbody>
 
             """)
-        for (p, _) in waiting {
+        for entry in waiting {
+            if let cached = entry.cached {
+                html.rendered(cached)
+                continue
+            }
+            guard let p = entry.progress else { continue }
+            let start = html.bytes.count
             html.raw("<tr><td>")
-            if inSite { html.internalLink(SitePath.stack(p.code, from: 1), p.code) } else { html.text(p.code) }
+            if inSite { html.internalLink(SitePath.stack(entry.code, from: 1), entry.code) } else { html.text(entry.code) }
             html.raw("</td><td>")
-            html.text(p.stack.definition.title ?? "")
+            html.text(entry.stack.definition.title ?? "")
             html.raw("</td><td>")
-            HTMLPage.bar(&html, percent: p.percent, projected: p.projectedPercent)
+            HTMLPage.bar(&html, percent: entry.percent, projected: entry.projected)
             html.raw("</td><td class=\"num\">")
             html.number(p.requirementsTotal)
             html.raw("</td></tr>\n")
+            keep(entry, html.bytes[start...])
         }
         html.raw("</tbody></table>\n")
+    }
+
+    /// Keeps a section of no one's own for the next learner with the same key.
+    private func keep(_ entry: Shown, _ bytes: ArraySlice<UInt8>) {
+        guard let cache, let key = entry.key else { return }
+        cache.keep(SectionCache.Section(percent: entry.percent, projected: entry.projected, started: entry.started, bytes: Array(bytes)),
+                   of: entry.stack, key)
     }
 
     private func goal(_ html: inout HTML, _ goal: LearnerGoal, _ p: StackProgress) {

@@ -87,8 +87,8 @@ extension ReportCommand {
             discussion: """
                 DIR/index.html has per stack the learners, the number complete, the median and a histogram of \
                 percents, then the learners and their goal stacks (every stack for a learner without goals) with \
-                bars and stalled and off-track flags, ordered by learner, or closest to done first \
-                (by-percent.html), and what lapses within 90 days. DIR/learners/HANDLE.html is each learner's \
+                bars and stalled and off-track flags, ordered by learner (by-percent.html: the 1,000 rows not \
+                yet complete that are closest to done), and what lapses within 90 days. DIR/learners/HANDLE.html is each learner's \
                 portfolio page; DIR/stacks/CODE.html each stack's requirements and where each learner stands. \
                 The numbers are those of report cohort. Pages run no script and load nothing; the same database \
                 and --as-of give the same bytes. DIR is made if missing; a folder that holds anything but an \
@@ -111,8 +111,9 @@ extension ReportCommand {
             let settings = CohortRows.Settings(
                 cohort: cohort, day: day, goals: stack != nil ? [:] : try store.learners.goalsByLearner(), allStacks: stack != nil,
                 pace: pace, stalledAfter: Stall.defaultDays, shortMissing: false)
-            let learners = try store.database.transaction(immediate: false) {
-                try SiteReport(store: store, folder: output, settings: settings, stack: stack).write()
+            // Immediate when the file is writable: the write lock keeps one state for both threads.
+            let learners = try store.database.transaction {
+                try SiteReport(store: store, folder: output, settings: settings, stack: stack).write().learners
             }
             note("wrote \(output)/index.html and \(learners) learner page\(learners == 1 ? "" : "s")")
         }

@@ -28,38 +28,28 @@ struct SiteReport {
     let folder: String
     let settings: CohortRows.Settings
     let stack: String?
+    /// From this many learners, a second thread writes half of the pages.
+    var parallelThreshold = 1_000
+    /// Learners per chunk handed between the threads.
+    var chunkLearners = 250
+    /// How many bytes of shared stack sections each thread keeps (0: none).
+    var sectionCacheBytes = 16 << 20
 
     static let marker = ".credfolio-site"
     static let expiringDays = 90
+    /// How many rows `by-percent.html` lists.
+    static let closestRows = 1_000
 
-    /// One row of the learners table, as the second order needs it.
-    private struct RowIndex {
-        let offset: UInt64
-        let length: UInt32
-        let percent: UInt16, projected: UInt16
-    }
-
-    private struct Expiring: Comparable {
-        let expires: Day
-        let handle: String
-        let name: String
-        let credential: String
-        let title: String
-        static func < (a: Expiring, b: Expiring) -> Bool {
-            (a.expires, a.handle, a.credential) < (b.expires, b.handle, b.credential)
-        }
-    }
-
-    /// Writes the site; returns how many learner pages it wrote.
-    func write() throws -> Int {
+    /// Writes the site; returns what it adds up to (``SiteTally/learners``:
+    /// how many learner pages it wrote). Two
+    /// threads read one state of the database when the caller holds the
+    /// write lock meanwhile, as `report cohort` does.
+    func write() throws -> SiteTally {
         var earlier = Set<String>()
         try prepareFolder(&earlier)
         let portfolio = try Portfolio(store, only: stack, fallback: CBCSolver())
         let day = settings.day
-        let rows = CohortRows(portfolio: portfolio, settings: settings)
         let stacks = portfolio.stacks.sorted { $0.definition.code < $1.definition.code }
-        let solver = CBCSolver()
-        let goalsByLearner = settings.goals
 
         // The stack pages, open for the whole pass.
         var stackPages: [OutputSink] = []
@@ -72,66 +62,105 @@ struct SiteReport {
             html.bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
             stackPages.append(sink)
         }
+        // The learners table waits here until the summary above it is known.
         let scratchPath = folder + "/.rows.tmp"
         let scratch = try Self.create(scratchPath)
         defer { unlink(scratchPath) }
-        var written: UInt64 = 0
-        var index: [RowIndex] = []
-        var tally = [PercentHistogram](repeating: PercentHistogram(), count: stacks.count)
-        var expiring: [Expiring] = []
-        var learners = 0
-        var rowBytes = HTML()
-        let horizon = day.adding(days: Self.expiringDays) ?? Day.last
-        try rows.forEach(learner: { learner, facts in
-            learners += 1
-            let context = try LearnerPortfolio(store: store, portfolio: portfolio, learner: learner, facts: facts, day: day,
-                                               goals: settings.allStacks ? [] : goalsByLearner[learner.id!] ?? [])
-            let page = try PortfolioPage(context: context, stacks: [], solver: solver, inSite: true)
-            let bytes = page.render().bytes
-            let name = "learners/" + SitePath.fileName(learner.handle) + ".html"
-            earlier.remove(name)
-            let sink = try Self.create(folder + "/" + name)
-            bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
-            try sink.flush()
-            for (credential, held) in context.standing.held {
-                guard let expires = held.expires, expires >= day, expires <= horizon else { continue }
-                let c = portfolio.catalog[credential]
-                expiring.append(Expiring(expires: expires, handle: learner.handle, name: learner.name, credential: c.code, title: c.title))
-            }
-        }) { row, outlook, place in
-            tally[place.stack].add(row.percent, complete: row.complete)
-            rowBytes = HTML()
-            learnerRow(&rowBytes, row, outlook)
-            rowBytes.bytes.withUnsafeBufferPointer { scratch.write(bytes: $0) }
-            index.append(RowIndex(offset: written, length: UInt32(rowBytes.bytes.count),
-                                  percent: UInt16((row.percent * 10).rounded()), projected: UInt16((row.projectedPercent * 10).rounded())))
-            written += UInt64(rowBytes.bytes.count)
-            var standing = HTML()
-            stackRow(&standing, row, outlook)
-            standing.bytes.withUnsafeBufferPointer { stackPages[place.stack].write(bytes: $0) }
+        let chunks = try CohortReport.chunks(of: store, cohort: settings.cohort, learners: chunkLearners)
+        let threads = chunks.count * chunkLearners >= parallelThreshold && chunks.count > 1 && !store.isReadOnly ? 2 : 1
+        let tally = try writeRows(chunks, portfolio: portfolio, threads: threads) { parts in
+            parts[0].withUnsafeBufferPointer { scratch.write(bytes: $0) }
+            for (s, sink) in stackPages.enumerated() { parts[1 + s].withUnsafeBufferPointer { sink.write(bytes: $0) } }
         }
-        try scratch.flush()
+        try scratch.finishReplacing()
         for sink in stackPages {
             var html = HTML()
             html.raw("</tbody></table>\n</main>\n")
             HTMLPage.end(&html, asOf: day)
             html.bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
-            try sink.flush()
+            try sink.finishReplacing()
         }
-        expiring.sort()
         let reader = open(scratchPath, O_RDONLY | O_CLOEXEC)
         guard reader >= 0 else { throw CredfolioError.invalid("cannot read \(scratchPath): \(String(cString: strerror(errno)))") }
         defer { close(reader) }
-        try writeIndex("index.html", order: Array(index.indices), index: index, reader: reader, stacks: stacks, tally: tally,
-                       expiring: expiring, learners: learners)
-        let byPercent = index.indices.sorted {
-            let a = index[$0], b = index[$1]
-            return (a.percent, a.projected) != (b.percent, b.projected) ? (a.percent, a.projected) > (b.percent, b.projected) : $0 < $1
+        let expiring = tally.expiring.sorted()
+        try writeIndex("index.html", stacks: stacks, tally: tally, expiring: expiring) { sink in
+            var buffer = [UInt8](repeating: 0, count: 1 << 20)
+            while true {
+                let got = buffer.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) }
+                if got < 0 && errno == EINTR { continue }
+                guard got >= 0 else { throw CredfolioError.invalid("cannot read back the site's scratch file: \(String(cString: strerror(errno)))") }
+                if got == 0 { break }
+                buffer.withUnsafeBufferPointer { sink.write(bytes: UnsafeBufferPointer(rebasing: $0[..<got])) }
+            }
         }
-        try writeIndex("by-percent.html", order: byPercent, index: index, reader: reader, stacks: stacks, tally: tally,
-                       expiring: expiring, learners: learners)
+        try writeIndex("by-percent.html", stacks: stacks, tally: tally, expiring: expiring) { sink in
+            for entry in tally.closest.sorted { entry.bytes.withUnsafeBufferPointer { sink.write(bytes: $0) } }
+        }
+        if earlier.contains(where: { $0.hasPrefix("learners/") }) {
+            try store.database.cachedStatement("SELECT handle FROM learner WHERE ?1 IS NULL OR cohort = ?1")
+                .forEachRow([settings.cohort.map(DatabaseValue.text) ?? .null]) {
+                    earlier.remove("learners/" + SitePath.fileName($0.string(0)) + ".html")
+                }
+        }
         for stale in earlier { unlink(folder + "/" + stale) }
-        return learners
+        return tally
+    }
+
+    /// Renders every chunk, on one thread or two, and hands each chunk's
+    /// rows to `place` in order; returns what the rows add up to.
+    private func writeRows(_ chunks: [CohortReport.Chunk], portfolio: Portfolio, threads: Int,
+                           place: ([[UInt8]]) throws -> Void) throws -> SiteTally {
+        var renderer = SiteRenderer(store: store, portfolio: portfolio, settings: settings, folder: folder, threads: threads,
+                                     cacheBytes: sectionCacheBytes)
+        var parts: [[UInt8]] = []
+        guard threads == 2 else {
+            for chunk in chunks {
+                try renderer.render(chunk, into: &parts)
+                try place(parts)
+            }
+            return renderer.outcome
+        }
+        // Even chunks here, odd ones in the worker, placed in order.
+        var frames = try Frames()
+        let theirTotal = chunks.indices.count { $0 % 2 == 1 }
+        let worker = try Worker.start { [chunks, fd = frames.sender, path = store.path, stack, settings, folder,
+                                         cacheBytes = sectionCacheBytes] () -> SiteTally in
+            defer { close(fd) }
+            var renderer = try SiteRenderer(path: path, stack: stack, settings: settings, folder: folder, threads: 2, cacheBytes: cacheBytes)
+            var sender = Frames.Sender(fd: fd, total: theirTotal)
+            var parts: [[UInt8]] = []
+            for (i, chunk) in chunks.enumerated() where i % 2 == 1 {
+                try renderer.render(chunk, into: &parts)
+                parts = try sender.send(Frames.Chunk(parts: parts, rows: 0))
+            }
+            return renderer.outcome
+        }
+        frames.handOverSender()
+        let mine = Result {
+            var received = 0
+            for (i, chunk) in chunks.enumerated() {
+                if i % 2 == 0 {
+                    try renderer.render(chunk, into: &parts)
+                    try place(parts)
+                } else {
+                    let theirs = try frames.receive()
+                    try place(theirs.parts)
+                    frames.giveBack(theirs, index: received, total: theirTotal)
+                    received += 1
+                }
+            }
+        }
+        // Stopping here first makes a worker still sending fail, so it can be joined.
+        frames.closeReader()
+        let theirs = Result { try worker.join() }
+        // The worker's own error explains a chunk that ended early.
+        if case .failure(let error) = mine, !(error is Frames.Stopped) { throw error }
+        let theirTally = try theirs.get()
+        try mine.get()
+        var tally = renderer.outcome
+        tally.merge(theirTally)
+        return tally
     }
 
     /// Makes the folder (and its `learners` and `stacks`), or clears the
@@ -159,7 +188,7 @@ struct SiteReport {
         }
         let marker = try Self.create(folder + "/" + Self.marker)
         marker.write("A site written by credfolio report html; it rewrites the pages here.\n")
-        try marker.flush()
+        try marker.finishReplacing()
     }
 
     private static func entries(_ path: String) throws -> [String] {
@@ -173,10 +202,12 @@ struct SiteReport {
         return names
     }
 
-    /// A file of the site, created or truncated, readable by its owner only
-    /// (it holds names, like the database).
-    private static func create(_ path: String) throws -> OutputSink {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+    /// A file of the site, created or rewritten from its start, readable by
+    /// its owner only (it holds names, like the database). An earlier page is
+    /// not truncated here but cut at the end (``OutputSink/finishReplacing()``):
+    /// its blocks are overwritten instead of freed and allocated again.
+    static func create(_ path: String) throws -> OutputSink {
+        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw CredfolioError.invalid("cannot write \(path): \(String(cString: strerror(errno)))") }
         return OutputSink(fileDescriptor: fd, name: path, closeWhenDone: true)
     }
@@ -187,8 +218,12 @@ struct SiteReport {
         "Cohort " + (settings.cohort ?? "(all learners)") + (stack.map { ", stack " + $0 } ?? "") + ": progress as of " + settings.day.description
     }
 
-    private func writeIndex(_ name: String, order: [Int], index: [RowIndex], reader: Int32, stacks: [CompiledStack],
-                            tally: [PercentHistogram], expiring: [Expiring], learners: Int) throws {
+    /// The overview (`index.html`) or its rows closest to done
+    /// (`by-percent.html`): the summary per stack, the learners table, whose
+    /// rows `rows` writes, and what lapses soon.
+    private func writeIndex(_ name: String, stacks: [CompiledStack], tally: SiteTally, expiring: [SiteTally.Expiring],
+                            rows: (OutputSink) throws -> Void) throws {
+        let learners = tally.learners
         let sink = try Self.create(folder + "/" + name)
         var html = HTML()
         HTMLPage.begin(&html, title: title)
@@ -203,7 +238,7 @@ struct SiteReport {
 
             """)
         for (i, compiled) in stacks.enumerated() {
-            let h = tally[i]
+            let h = tally.histograms[i]
             html.raw("<tr><td>")
             html.internalLink(SitePath.stack(compiled.definition.code), compiled.definition.code)
             html.raw("</td><td class=\"num\">")
@@ -224,8 +259,16 @@ struct SiteReport {
             html.internalLink(SitePath("by-percent.html"), "closest to done first")
         }
         html.raw("</nav>\n")
-        if index.isEmpty {
-            html.element("p", text: "No learners or no stacks.")
+        let total = tally.histograms.reduce(0) { $0 + $1.total }
+        let shown = name == "index.html" ? total : tally.closest.count
+        if name != "index.html" {
+            let complete = tally.histograms.reduce(0) { $0 + $1.complete }
+            html.element("p", text: shown == total - complete
+                ? "Every row not yet complete, closest to done first; the \(complete) complete are in the overview."
+                : "The \(shown) rows closest to done of the \(total - complete) not yet complete; every row is in the overview, by learner.")
+        }
+        if shown == 0 {
+            html.element("p", text: total == 0 ? "No learners or no stacks." : "Every row is complete.")
         } else {
             html.raw("""
                 <table><thead><tr><th scope="col">learner</th><th scope="col">stack</th><th scope="col">progress</th>\
@@ -234,16 +277,9 @@ struct SiteReport {
                 """)
         }
         html.bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
-        var buffer: [UInt8] = []
-        for i in order {
-            let entry = index[i]
-            if buffer.count < Int(entry.length) { buffer = [UInt8](repeating: 0, count: Int(entry.length)) }
-            let got = buffer.withUnsafeMutableBytes { pread(reader, $0.baseAddress, Int(entry.length), off_t(entry.offset)) }
-            guard got == Int(entry.length) else { throw CredfolioError.invalid("cannot read back the site's scratch file") }
-            buffer.withUnsafeBufferPointer { sink.write(bytes: UnsafeBufferPointer(rebasing: $0[..<Int(entry.length)])) }
-        }
+        try rows(sink)
         html = HTML()
-        if !index.isEmpty { html.raw("</tbody></table>\n") }
+        if shown > 0 { html.raw("</tbody></table>\n") }
         html.element("h2", text: "Lapsing within \(Self.expiringDays) days")
         if expiring.isEmpty {
             html.element("p", text: "Nothing held lapses by " + (settings.day.adding(days: Self.expiringDays) ?? Day.last).description + ".")
@@ -269,47 +305,7 @@ struct SiteReport {
         html.raw("</main>\n")
         HTMLPage.end(&html, asOf: settings.day)
         html.bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
-        try sink.flush()
-    }
-
-    /// A row of the learners table: the same values as `report cohort`'s row.
-    private func learnerRow(_ html: inout HTML, _ row: CohortRow, _ outlook: CohortRows.Outlook?) {
-        html.raw("<tr><td>")
-        html.internalLink(SitePath.learner(row.handle), row.name)
-        html.raw("</td><td>")
-        html.internalLink(SitePath.stack(row.stack), row.stack)
-        html.raw("</td><td>")
-        HTMLPage.bar(&html, percent: row.percent, projected: row.projectedPercent)
-        html.raw("</td><td>")
-        flags(&html, row, outlook)
-        html.raw("</td><td>")
-        html.text(outlook?.target?.description ?? "")
-        html.raw("</td><td>")
-        html.text(row.lastEarned?.description ?? "")
-        html.raw("</td></tr>\n")
-    }
-
-    private func stackRow(_ html: inout HTML, _ row: CohortRow, _ outlook: CohortRows.Outlook?) {
-        html.raw("<tr><td>")
-        html.internalLink(SitePath.learner(row.handle, from: 1), row.name)
-        html.raw("</td><td>")
-        HTMLPage.bar(&html, percent: row.percent, projected: row.projectedPercent)
-        html.raw("</td><td>")
-        flags(&html, row, outlook)
-        html.raw("</td><td>")
-        html.text(row.missing)
-        html.raw("</td></tr>\n")
-    }
-
-    /// Complete, stalled, on or off track: in words.
-    private func flags(_ html: inout HTML, _ row: CohortRow, _ outlook: CohortRows.Outlook?) {
-        if row.complete { HTMLPage.flag(&html, "done", "complete") }
-        if row.stalled { HTMLPage.flag(&html, "stalled", "stalled") }
-        switch outlook?.status {
-        case .offTrack?: HTMLPage.flag(&html, "off", "off track")
-        case .onTrack?: HTMLPage.flag(&html, "on", "on track")
-        default: break
-        }
+        try sink.finishReplacing()
     }
 
     private func beginStackPage(_ html: inout HTML, _ compiled: CompiledStack, catalog: Catalog, day: Day) {

@@ -1,0 +1,230 @@
+import CredfolioCBC
+import CredfolioCore
+import CredfolioEngine
+import CredfolioReports
+import CredfolioStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One thread's share of a site (``SiteReport``): for each learner of a
+/// chunk it writes the learner's page at once (pages are files of their
+/// own, so either thread may write them), and renders the rows that go
+/// into the shared, ordered pages, for the writing thread to put in place.
+struct SiteRenderer {
+    let store: Store
+    let portfolio: Portfolio
+    let rows: CohortRows
+    let settings: CohortRows.Settings
+    let folder: String
+    private let solver = CBCSolver()
+    /// Nil when sections are not shared (a test compares the two).
+    private let cache: SectionCache?
+    /// What this thread's rows add up to.
+    private(set) var tally: SiteTally
+    /// What this thread's rows add up to, with how many sections its pages shared.
+    var outcome: SiteTally {
+        var tally = tally
+        tally.sharedSections = cache?.hits ?? 0
+        return tally
+    }
+
+    init(store: Store, portfolio: Portfolio, settings: CohortRows.Settings, folder: String, threads: Int, cacheBytes: Int) {
+        self.store = store
+        cache = cacheBytes > 0 ? SectionCache(byteLimit: cacheBytes) : nil
+        self.portfolio = portfolio
+        self.settings = settings
+        self.folder = folder
+        let rows = CohortRows(portfolio: portfolio, settings: settings)
+        rows.memoCapacity = threads == 1 ? CohortRows.memoLimit : CohortRows.memoLimit / (2 * threads)
+        self.rows = rows
+        tally = SiteTally(stacks: portfolio.stacks.count)
+    }
+
+    /// A renderer on a connection of its own, for a second thread.
+    init(path: String, stack: String?, settings: CohortRows.Settings, folder: String, threads: Int, cacheBytes: Int) throws {
+        let store = try Store(path: path, access: .read)
+        self.init(store: store, portfolio: try Portfolio(store, only: stack, fallback: CBCSolver()), settings: settings, folder: folder,
+                  threads: threads, cacheBytes: cacheBytes)
+    }
+
+    /// Writes the page of every learner in `chunk`, and renders the chunk's
+    /// rows into `parts` (emptied first): part 0 for the overview's
+    /// learners table, part 1 + s for the page of the stack at position s
+    /// in code order.
+    mutating func render(_ chunk: CohortReport.Chunk, into parts: inout [[UInt8]]) throws {
+        let stackCount = tally.histograms.count
+        if parts.count != stackCount + 1 { parts = Array(repeating: [], count: stackCount + 1) }
+        for i in parts.indices { parts[i].removeAll(keepingCapacity: true) }
+        let day = settings.day
+        let horizon = day.adding(days: SiteReport.expiringDays) ?? Day.last
+        var html = HTML()
+        // Both closures add to it; the learner's is escaping (optional), so it cannot reach `self` mutably.
+        var tally = self.tally
+        defer { self.tally = tally }
+        let (store, portfolio, settings, folder, solver, cache) = (store, portfolio, settings, folder, solver, cache)
+        try rows.forEach(from: chunk.from, before: chunk.before, learner: { learner, facts in
+            tally.learners += 1
+            let context = try LearnerPortfolio(store: store, portfolio: portfolio, learner: learner, facts: facts, day: day,
+                                               goals: settings.allStacks ? [] : settings.goals[learner.id!] ?? [])
+            let page = try PortfolioPage(context: context, stacks: [], solver: solver, inSite: true, cache: cache)
+            let path = folder + "/learners/" + SitePath.fileName(learner.handle) + ".html"
+            let sink = try SiteReport.create(path)
+            page.render().bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
+            try sink.finishReplacing()
+            for (credential, held) in context.standing.held {
+                guard let expires = held.expires, expires >= day, expires <= horizon else { continue }
+                let c = portfolio.catalog[credential]
+                tally.expiring.append(SiteTally.Expiring(expires: expires, handle: learner.handle, name: learner.name,
+                                                         credential: c.code, title: c.title))
+            }
+        }) { row, outlook, place in
+            tally.histograms[place.stack].add(row.percent, complete: row.complete)
+            html.removeAll()
+            Self.learnerRow(&html, row, outlook)
+            parts[0] += html.bytes
+            if !row.complete {
+                tally.closest.offer(percent: row.percent, projected: row.projectedPercent, handle: row.handle, stack: place.stack,
+                                    bytes: html.bytes)
+            }
+            html.removeAll()
+            Self.stackRow(&html, row, outlook)
+            parts[1 + place.stack] += html.bytes
+        }
+    }
+
+    /// A row of the learners table: the same values as `report cohort`'s row.
+    static func learnerRow(_ html: inout HTML, _ row: CohortRow, _ outlook: CohortRows.Outlook?) {
+        html.raw("<tr><td>")
+        html.internalLink(SitePath.learner(row.handle), row.name)
+        html.raw("</td><td>")
+        html.internalLink(SitePath.stack(row.stack), row.stack)
+        html.raw("</td><td>")
+        HTMLPage.bar(&html, percent: row.percent, projected: row.projectedPercent)
+        html.raw("</td><td>")
+        flags(&html, row, outlook)
+        html.raw("</td><td>")
+        html.text(outlook?.target?.description ?? "")
+        html.raw("</td><td>")
+        html.text(row.lastEarned?.description ?? "")
+        html.raw("</td></tr>\n")
+    }
+
+    /// A row of a stack page's table of where each learner stands.
+    static func stackRow(_ html: inout HTML, _ row: CohortRow, _ outlook: CohortRows.Outlook?) {
+        html.raw("<tr><td>")
+        html.internalLink(SitePath.learner(row.handle, from: 1), row.name)
+        html.raw("</td><td>")
+        HTMLPage.bar(&html, percent: row.percent, projected: row.projectedPercent)
+        html.raw("</td><td>")
+        flags(&html, row, outlook)
+        html.raw("</td><td>")
+        html.text(row.missing)
+        html.raw("</td></tr>\n")
+    }
+
+    /// Complete, stalled, on or off track: in words.
+    static func flags(_ html: inout HTML, _ row: CohortRow, _ outlook: CohortRows.Outlook?) {
+        if row.complete { HTMLPage.flag(&html, "done", "complete") }
+        if row.stalled { HTMLPage.flag(&html, "stalled", "stalled") }
+        switch outlook?.status {
+        case .offTrack?: HTMLPage.flag(&html, "off", "off track")
+        case .onTrack?: HTMLPage.flag(&html, "on", "on track")
+        default: break
+        }
+    }
+}
+
+/// What the rows of a site add up to, per thread, then merged: the
+/// overview's histograms, what lapses soon, the rows closest to done, and
+/// how many learners.
+struct SiteTally: Sendable {
+    /// By the stack's position in code order.
+    var histograms: [PercentHistogram]
+    var expiring: [Expiring] = []
+    var closest = ClosestRows(limit: SiteReport.closestRows)
+    var learners = 0
+    /// Stack sections of learner pages copied from another learner's page.
+    var sharedSections = 0
+
+    init(stacks: Int) {
+        histograms = Array(repeating: PercentHistogram(), count: stacks)
+    }
+
+    /// A held credential that lapses within the site's horizon.
+    struct Expiring: Comparable, Sendable {
+        let expires: Day
+        let handle: String
+        let name: String
+        let credential: String
+        let title: String
+        static func < (a: Expiring, b: Expiring) -> Bool {
+            (a.expires, a.handle, a.credential) < (b.expires, b.handle, b.credential)
+        }
+    }
+
+    mutating func merge(_ other: SiteTally) {
+        for i in histograms.indices where i < other.histograms.count { histograms[i].merge(other.histograms[i]) }
+        expiring += other.expiring
+        closest.merge(other.closest)
+        learners += other.learners
+        sharedSections += other.sharedSections
+    }
+}
+
+/// The incomplete rows closest to done, at most `limit` of them, kept as
+/// they stream by: highest percent first, then highest projected percent,
+/// then by learner and stack. Memory holds at most twice `limit` rows,
+/// however many learners there are.
+struct ClosestRows: Sendable {
+    struct Entry: Sendable {
+        /// Tenths of a percent.
+        let percent: UInt16, projected: UInt16
+        let handle: String
+        let stack: Int
+        /// The row, rendered for the learners table.
+        let bytes: [UInt8]
+    }
+
+    let limit: Int
+    private var entries: [Entry] = []
+    /// Once pruned: the last row kept. A row below it can never be among the closest.
+    private var floor: (UInt16, UInt16)?
+
+    init(limit: Int) { self.limit = limit }
+
+    static func precedes(_ a: Entry, _ b: Entry) -> Bool {
+        if (a.percent, a.projected) != (b.percent, b.projected) { return (a.percent, a.projected) > (b.percent, b.projected) }
+        return (a.handle, a.stack) < (b.handle, b.stack)
+    }
+
+    /// Tenths of a percent, as the table shows it.
+    static func tenths(_ percent: Double) -> UInt16 {
+        percent.isFinite ? UInt16(clamping: Int((min(100, max(0, percent)) * 10).rounded())) : 0
+    }
+
+    mutating func offer(percent: Double, projected: Double, handle: String, stack: Int, bytes: [UInt8]) {
+        guard limit > 0 else { return }
+        let p = Self.tenths(percent), q = Self.tenths(projected)
+        if let floor, (p, q) < floor { return }
+        entries.append(Entry(percent: p, projected: q, handle: handle, stack: stack, bytes: bytes))
+        if entries.count >= 2 * limit { prune() }
+    }
+
+    mutating func merge(_ other: ClosestRows) {
+        entries += other.entries
+        if entries.count > limit { prune() }
+    }
+
+    private mutating func prune() {
+        entries.sort(by: Self.precedes)
+        if entries.count > limit { entries.removeSubrange(limit...) }
+        if let last = entries.last, entries.count == limit { floor = (last.percent, last.projected) }
+    }
+
+    /// How many rows `sorted` gives.
+    var count: Int { min(entries.count, limit) }
+
+    /// The rows kept, closest to done first.
+    var sorted: [Entry] { Array(entries.sorted(by: Self.precedes).prefix(limit)) }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+@testable import CredfolioCore
+@testable import CredfolioReports
+@testable import CredfolioStore
+@testable import CredfolioCLI
+
+@Suite("report html: two threads and shared sections write the same site as one thread rendering every page", .serialized)
+struct SiteReportTests {
+    /// Every file of the site at `folder`, by its path inside it.
+    func files(_ folder: String) throws -> [String: Data] {
+        var out: [String: Data] = [:]
+        let names = try #require(FileManager.default.subpathsOfDirectory(atPath: folder) as [String]?)
+        for name in names {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: folder + "/" + name, isDirectory: &isFolder), !isFolder.boolValue { out[name] = FileManager.default.contents(atPath: folder + "/" + name) }
+        }
+        return out
+    }
+
+    @Test("byte-identical sites: one thread without sharing, one thread sharing sections, two threads with small chunks, a tiny cache")
+    func sameSiteEveryWay() throws {
+        let dir = try TemporaryDirectory()
+        // 301 learners, two stacks (one counts any credential's hours, the other holds it), goals, lapsed and
+        // unfinished awards, hostile names; a third stack whose sections can be shared (c8 lapses), and a
+        // fourth whose cannot: learners past its 10 hours share a key, but not the credentials that make them.
+        let store = try CohortReportTests().world(dir)
+        _ = try store.stacks.importFile(Array("""
+            {"code": "c", "title": "Shared <sections>", "requires": {"all": [{"credential": "c7"},
+             {"choose": 1, "of": [{"credential": "c8"}, {"credential": "c9"}]}, {"hours": 20, "from": ["c10", "c11"]}]}}
+            """.utf8), file: "c.json")
+        _ = try store.stacks.importFile(Array(#"{"code": "d", "requires": {"all": [{"credential": "c7"}, {"hours": 10}]}}"#.utf8),
+                                        file: "d.json")
+        let settings = CohortRows.Settings(cohort: nil, day: day("2026-06-01"), goals: try store.learners.goalsByLearner(), allStacks: false,
+                                           pace: nil, stalledAfter: 90, shortMissing: false)
+        func site(_ name: String, threshold: Int, chunk: Int, cache: Int) throws -> (SiteTally, [String: Data]) {
+            var report = SiteReport(store: store, folder: dir.file(name), settings: settings, stack: nil)
+            report.parallelThreshold = threshold
+            report.chunkLearners = chunk
+            report.sectionCacheBytes = cache
+            let tally = try store.database.transaction { try report.write() }
+            return (tally, try files(dir.file(name)))
+        }
+        let (reference, expected) = try site("reference", threshold: .max, chunk: 1_000, cache: 0)
+        #expect(reference.learners == 301 && reference.sharedSections == 0)
+        #expect(expected.count == 301 + 4 + 3)  // learner pages, stack pages, index.html, by-percent.html, the marker
+        let ways = [("shared", Int.max, 1_000, 16 << 20), ("threads", 1, 7, 16 << 20), ("threads-one-each", 1, 1, 16 << 20),
+                    ("threads-unshared", 1, 50, 0), ("tiny-cache", 1, 13, 2_000)]
+        for (name, threshold, chunk, cache) in ways {
+            let (tally, written) = try site(name, threshold: threshold, chunk: chunk, cache: cache)
+            #expect(Set(written.keys) == Set(expected.keys), "\(name)")
+            for (file, bytes) in expected where written[file] != bytes { Issue.record("\(name): \(file) differs") }
+            #expect(tally.learners == 301, "\(name)")
+            #expect(tally.histograms.map(\.median) == reference.histograms.map(\.median), "\(name)")
+            #expect((tally.sharedSections > 0) == (cache > 0), "\(name): \(tally.sharedSections) shared")
+        }
+    }
+
+    @Test("by-percent.html lists the incomplete rows closest to done, at most its limit, ties by learner then stack")
+    func closestRows() {
+        var closest = ClosestRows(limit: 3)
+        let offers: [(Double, Double, String, Int)] = [(50, 50, "b", 0), (80, 90, "c", 1), (80, 90, "a", 1), (80, 95, "d", 0),
+                                                        (10, 10, "e", 0), (80, 90, "a", 0), (99.96, 99.96, "f", 0)]
+        for (round, offer) in offers.enumerated() {
+            closest.offer(percent: offer.0, projected: offer.1, handle: offer.2, stack: offer.3, bytes: [UInt8(round)])
+        }
+        // 99.96 shows as 100.0 but is not complete: it is kept, first.
+        #expect(closest.sorted.map { "\($0.handle)\($0.stack)" } == ["f0", "d0", "a0"])
+        #expect(closest.count == 3)
+        var other = ClosestRows(limit: 3)
+        other.offer(percent: 85, projected: 85, handle: "g", stack: 0, bytes: [])
+        closest.merge(other)
+        #expect(closest.sorted.map { "\($0.handle)\($0.stack)" } == ["f0", "g0", "d0"])
+        #expect(ClosestRows.tenths(.nan) == 0 && ClosestRows.tenths(-3) == 0 && ClosestRows.tenths(1e300) == 1000)
+    }
+}

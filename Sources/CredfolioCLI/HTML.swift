@@ -51,8 +51,20 @@ struct HTML {
         bytes.removeAll(keepingCapacity: true)
     }
 
+    /// The bytes written, in an array allocated for exactly them, to be
+    /// kept while this writer goes on (`Array(bytes)`, even of a whole
+    /// slice, would share this writer's buffer, capacity and all).
+    var exactBytes: [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, count in
+            bytes.withUnsafeBufferPointer { source in
+                if let base = source.baseAddress, source.count > 0 { buffer.baseAddress!.initialize(from: base, count: source.count) }
+            }
+            count = bytes.count
+        }
+    }
+
     /// Bytes this writer made before (a fragment kept to be written again).
-    mutating func rendered(_ fragment: [UInt8]) {
+    mutating func rendered(_ fragment: ArraySlice<UInt8>) {
         bytes += fragment
     }
 

@@ -23,6 +23,8 @@ struct PortfolioPage {
     let inSite: Bool
     /// Sections other learners' pages of the same site rendered already.
     let cache: SectionCache?
+    /// What the learner holds on the page's day.
+    let held: HeldSet
 
     /// A stack on the page: its progress, computed for this learner, or
     /// its section as another learner with the same progress key had it.
@@ -33,7 +35,7 @@ struct PortfolioPage {
         /// Begun, or a goal: a section with a tree, not a row of the "not started" table.
         let started: Bool
         let progress: StackProgress?
-        let cached: [UInt8]?
+        let cached: SectionCache.Section?
         /// Where to keep the section once rendered (nil: it is this learner's own).
         let key: ProgressKey?
         var code: String { stack.definition.code }
@@ -45,23 +47,21 @@ struct PortfolioPage {
         self.cache = cache
         let catalog = context.catalog
         let held = context.held(), projected = context.held(projected: true)
+        self.held = held
         var stacks = context.shownStacks(allStacks: false)
         if !codes.isEmpty { stacks = stacks.filter { codes.contains($0.definition.code) } }
-        // A section can be shared when nothing of this learner's own is in it: no goal
-        // (and so no plan), no requirement that counts any credential (its detail names
-        // them), and no lapsed or unfinished credential the stack could mark.
-        let marked = cache == nil ? [] : Array(context.standing.lapsed.keys) + Array(context.standing.underWay.keys)
+        // A section is shared unless it is a goal's (with the learner's target, status and plan).
         let heldMembers = cache == nil ? [] : held.members
         let projectedMembers = cache == nil ? [] : projected == held ? heldMembers : projected.members
         var shown: [Shown] = []
         for stack in stacks {
             let goal = context.goals.first { $0.stack == stack.definition.code }
             var key: ProgressKey?
-            if let cache, goal == nil, !stack.countsAnyCredential, !marked.contains(where: stack.isRelevant) {
+            if let cache, goal == nil {
                 key = stack.progressKey(held: heldMembers, projected: projectedMembers, catalog: catalog)
                 if let key, let section = cache.section(of: stack, key) {
                     shown.append(Shown(stack: stack, goal: nil, percent: section.percent, projected: section.projected,
-                                       started: section.started, progress: nil, cached: section.bytes, key: nil))
+                                       started: section.started, progress: nil, cached: section, key: nil))
                     continue
                 }
             }
@@ -116,33 +116,7 @@ struct PortfolioPage {
         html.element("h2", text: context.goals.isEmpty || shown.allSatisfy({ $0.goal == nil }) ? "Stacks" : "Goals")
         if shown.isEmpty { html.element("p", text: "No stacks to show.") }
         // A stack the learner has not started, and does not aim at, needs no tree: every requirement is missing.
-        for entry in shown where entry.started {
-            if let cached = entry.cached {
-                html.rendered(cached)
-                continue
-            }
-            guard let p = entry.progress else { continue }
-            let start = html.bytes.count
-            html.raw("<section>\n<h3>")
-            if inSite { html.internalLink(SitePath.stack(p.code, from: 1), p.code) } else { html.text(p.code) }
-            if let title = p.stack.definition.title { html.text(" — " + title) }
-            html.raw("</h3>\n<p>")
-            HTMLPage.bar(&html, percent: p.percent, projected: p.projectedPercent)
-            html.text(" · \(p.requirementsMet) of \(p.requirementsTotal) requirements met")
-            if p.complete { html.text(" · "); HTMLPage.flag(&html, "done", "complete") }
-            if let goal = entry.goal { self.goal(&html, goal, p) }
-            html.raw("</p>\n")
-            tree(&html, p)
-            let missing = p.missing(catalog: context.catalog)
-            if !missing.isEmpty {
-                html.raw("<p><strong>Missing:</strong> ")
-                html.text(missing.joined(separator: ", "))
-                html.raw("</p>\n")
-            }
-            if let plan = plans[p.code] { self.plan(&html, plan) }
-            html.raw("</section>\n")
-            keep(entry, html.bytes[start...])
-        }
+        for entry in shown where entry.started { shared(&html, entry, section) }
         let waiting = shown.filter { !$0.started }
         guard !waiting.isEmpty else { return }
         html.element("h3", text: "Not started")
@@ -151,32 +125,85 @@ struct PortfolioPage {
             <th scope="col" class="num">requirements</th></tr></thead><tbody>
 
             """)
-        for entry in waiting {
-            if let cached = entry.cached {
-                html.rendered(cached)
-                continue
-            }
-            guard let p = entry.progress else { continue }
-            let start = html.bytes.count
-            html.raw("<tr><td>")
-            if inSite { html.internalLink(SitePath.stack(entry.code, from: 1), entry.code) } else { html.text(entry.code) }
-            html.raw("</td><td>")
-            html.text(entry.stack.definition.title ?? "")
-            html.raw("</td><td>")
-            HTMLPage.bar(&html, percent: entry.percent, projected: entry.projected)
-            html.raw("</td><td class=\"num\">")
-            html.number(p.requirementsTotal)
-            html.raw("</td></tr>\n")
-            keep(entry, html.bytes[start...])
-        }
+        for entry in waiting { shared(&html, entry, waitingRow) }
         html.raw("</tbody></table>\n")
     }
 
-    /// Keeps a section of no one's own for the next learner with the same key.
-    private func keep(_ entry: Shown, _ bytes: ArraySlice<UInt8>) {
-        guard let cache, let key = entry.key else { return }
-        cache.keep(SectionCache.Section(percent: entry.percent, projected: entry.projected, started: entry.started, bytes: Array(bytes)),
-                   of: entry.stack, key)
+    /// Writes `entry` as `render` does: copied from the cache, or rendered
+    /// with holes, kept, and filled in; or, when it is the learner's own,
+    /// rendered whole.
+    private func shared(_ html: inout HTML, _ entry: Shown,
+                        _ render: (inout HTML, Shown, StackProgress, inout [SectionCache.Hole]?) -> Void) {
+        if let cached = entry.cached { return fill(&html, cached, entry.stack) }
+        guard let p = entry.progress else { return }
+        guard let cache, let key = entry.key else {
+            var none: [SectionCache.Hole]?
+            return render(&html, entry, p, &none)
+        }
+        var template = HTML()
+        var holes: [SectionCache.Hole]? = []
+        render(&template, entry, p, &holes)
+        let section = SectionCache.Section(percent: entry.percent, projected: entry.projected, started: entry.started,
+                                           bytes: template.exactBytes, holes: holes ?? [])
+        cache.keep(section, of: entry.stack, key)
+        fill(&html, section, entry.stack)
+    }
+
+    /// A section from the cache, with this learner's marks and totals in its holes.
+    private func fill(_ html: inout HTML, _ section: SectionCache.Section, _ stack: CompiledStack) {
+        var from = 0
+        for hole in section.holes {
+            html.rendered(section.bytes[from..<hole.offset])
+            from = hole.offset
+            switch hole.kind {
+            case .mark: mark(&html, ProgressFormatting.leafMark(stack, hole.node, standing: context.standing))
+            case .amount: html.text(stack.amountDetail(hole.node, held: held, catalog: context.catalog).text)
+            }
+        }
+        html.rendered(section.bytes[from...])
+    }
+
+    /// A stack begun, or a goal: its bar, tree, what is missing and the plan.
+    /// With `holes`, the learner's own marks and totals are left out, and
+    /// where they go is noted there.
+    private func section(_ html: inout HTML, _ entry: Shown, _ p: StackProgress, _ holes: inout [SectionCache.Hole]?) {
+        html.raw("<section>\n<h3>")
+        if inSite { html.internalLink(SitePath.stack(p.code, from: 1), p.code) } else { html.text(p.code) }
+        if let title = p.stack.definition.title { html.text(" — " + title) }
+        html.raw("</h3>\n<p>")
+        HTMLPage.bar(&html, percent: p.percent, projected: p.projectedPercent)
+        html.text(" · \(p.requirementsMet) of \(p.requirementsTotal) requirements met")
+        if p.complete { html.text(" · "); HTMLPage.flag(&html, "done", "complete") }
+        if let goal = entry.goal { self.goal(&html, goal, p) }
+        html.raw("</p>\n")
+        tree(&html, p, &holes)
+        let missing = p.missing(catalog: context.catalog)
+        if !missing.isEmpty {
+            html.raw("<p><strong>Missing:</strong> ")
+            html.text(missing.joined(separator: ", "))
+            html.raw("</p>\n")
+        }
+        if let plan = plans[p.code] { self.plan(&html, plan) }
+        html.raw("</section>\n")
+    }
+
+    /// A stack not begun, and not a goal: one row of a table.
+    private func waitingRow(_ html: inout HTML, _ entry: Shown, _ p: StackProgress, _ holes: inout [SectionCache.Hole]?) {
+        html.raw("<tr><td>")
+        if inSite { html.internalLink(SitePath.stack(entry.code, from: 1), entry.code) } else { html.text(entry.code) }
+        html.raw("</td><td>")
+        html.text(entry.stack.definition.title ?? "")
+        html.raw("</td><td>")
+        HTMLPage.bar(&html, percent: entry.percent, projected: entry.projected)
+        html.raw("</td><td class=\"num\">")
+        html.number(p.requirementsTotal)
+        html.raw("</td></tr>\n")
+    }
+
+    private func mark(_ html: inout HTML, _ mark: String?) {
+        guard let mark else { return }
+        html.text(" ")
+        html.element("span", ["class": "mark"], text: mark)
     }
 
     private func goal(_ html: inout HTML, _ goal: LearnerGoal, _ p: StackProgress) {
@@ -195,8 +222,10 @@ struct PortfolioPage {
     }
 
     /// The explained requirement tree, as nested lists: each requirement
-    /// says in words whether it is met, by what, or what it lacks.
-    private func tree(_ html: inout HTML, _ p: StackProgress) {
+    /// says in words whether it is met, by what, or what it lacks. With
+    /// `holes`, an unmet leaf's mark and the total of a requirement that
+    /// counts any credential are left for ``fill(_:_:_:)``.
+    private func tree(_ html: inout HTML, _ p: StackProgress, _ holes: inout [SectionCache.Hole]?) {
         HTMLPage.tree(&html, p.stack) { html, id in
             let node = p.stack.nodes[id]
             let value = p.current.nodeValues[id]
@@ -208,11 +237,18 @@ struct PortfolioPage {
                 html.element("span", ["class": "unmet"], text: "✗ not met")
             }
             html.text(" " + ProgressFormatting.label(node))
-            let detail = p.detail(id, catalog: context.catalog).text
-            if !detail.isEmpty { html.element("span", ["class": "muted"], text: " — " + detail) }
-            if let mark = ProgressFormatting.mark(p, id, standing: context.standing) {
-                html.text(" ")
-                html.element("span", ["class": "mark"], text: mark)
+            if holes != nil && p.stack.countsAnyCredential(id) {
+                html.raw("<span class=\"muted\"> — ")
+                holes!.append(SectionCache.Hole(offset: html.bytes.count, kind: .amount, node: id))
+                html.raw("</span>")
+            } else {
+                let detail = p.detail(id, catalog: context.catalog).text
+                if !detail.isEmpty { html.element("span", ["class": "muted"], text: " — " + detail) }
+            }
+            if holes != nil {
+                if !p.current.isMet(id) { holes!.append(SectionCache.Hole(offset: html.bytes.count, kind: .mark, node: id)) }
+            } else {
+                mark(&html, ProgressFormatting.mark(p, id, standing: context.standing))
             }
         }
     }

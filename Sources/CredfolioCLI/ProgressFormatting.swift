@@ -68,7 +68,12 @@ enum ProgressFormatting {
     /// credential that teaches it.
     static func mark(_ p: StackProgress, _ id: Int, standing: Standing?) -> String? {
         guard let standing, !p.current.isMet(id) else { return nil }
-        switch p.stack.nodes[id].kind {
+        return leafMark(p.stack, id, standing: standing)
+    }
+
+    /// The mark of leaf `id`, met or not: see ``mark(_:_:standing:)``.
+    static func leafMark(_ stack: CompiledStack, _ id: Int, standing: Standing) -> String? {
+        switch stack.nodes[id].kind {
         case .credential(let i):
             return standing.mark(i)
         case .skill(_, let teachers):

@@ -1,9 +1,12 @@
 import CredfolioEngine
 
 /// Stack sections of learner pages, kept for the next learner of the same
-/// site with the same progress key: a section in which nothing is the
-/// learner's own (see ``PortfolioPage``) is the same bytes for every
-/// learner with that key, so it is rendered once and copied after. One
+/// site with the same progress key. Everything in a section that is not a
+/// goal's follows from the key, except two things, which are left as holes
+/// and filled in for each learner: the mark of an unmet leaf (a lapsed or
+/// unfinished credential of the learner's), and the total of a requirement
+/// that counts any credential, with the credentials that make it. So a
+/// section is rendered once per key and copied after. One
 /// cache per thread; it stops keeping sections at ``byteLimit``, so memory
 /// stays bounded however many learners there are (the first keys met are
 /// usually the most common).
@@ -11,7 +14,19 @@ final class SectionCache {
     struct Section {
         let percent: Double, projected: Double
         let started: Bool
+        /// The section, without what goes into its holes.
         let bytes: [UInt8]
+        /// In order of their offsets into `bytes`.
+        let holes: [Hole]
+    }
+
+    /// Where a learner's own text goes into a section.
+    struct Hole {
+        enum Kind { case mark, amount }
+        let offset: Int
+        let kind: Kind
+        /// The requirement (node) it belongs to.
+        let node: Int
     }
 
     let byteLimit: Int
@@ -29,8 +44,9 @@ final class SectionCache {
     }
 
     func keep(_ section: Section, of stack: CompiledStack, _ key: ProgressKey) {
-        guard bytesKept + section.bytes.count <= byteLimit else { return }
-        bytesKept += section.bytes.count
+        let size = section.bytes.count + section.holes.count * MemoryLayout<Hole>.stride
+        guard bytesKept + size <= byteLimit else { return }
+        bytesKept += size
         sections[ObjectIdentifier(stack), default: [:]][key] = section
     }
 }

@@ -20,6 +20,7 @@ struct SiteRenderer {
     private let solver = CBCSolver()
     /// Nil when sections are not shared (a test compares the two).
     private let cache: SectionCache?
+    private var rowWriter = SiteRowWriter()
     /// What this thread's rows add up to.
     private(set) var tally: SiteTally
     /// What this thread's rows add up to, with how many sections its pages shared.
@@ -58,7 +59,12 @@ struct SiteRenderer {
         for i in parts.indices { parts[i].removeAll(keepingCapacity: true) }
         let day = settings.day
         let horizon = day.adding(days: SiteReport.expiringDays) ?? Day.last
-        var html = HTML()
+        var writer = rowWriter
+        defer { rowWriter = writer }
+        // The overview's part, held apart meanwhile: a row goes to it and to a stack's part at once.
+        var overview: [UInt8] = []
+        swap(&overview, &parts[0])
+        defer { swap(&overview, &parts[0]) }
         // Both closures add to it; the learner's is escaping (optional), so it cannot reach `self` mutably.
         var tally = self.tally
         defer { self.tally = tally }
@@ -80,16 +86,12 @@ struct SiteRenderer {
             }
         }) { row, outlook, place in
             tally.histograms[place.stack].add(row.percent, complete: row.complete)
-            html.removeAll()
-            Self.learnerRow(&html, row, outlook)
-            parts[0] += html.bytes
+            let start = overview.count
+            writer.rows(row, outlook, place, overview: &overview, stackPage: &parts[1 + place.stack])
             if !row.complete {
                 tally.closest.offer(percent: row.percent, projected: row.projectedPercent, handle: row.handle, stack: place.stack,
-                                    bytes: html.bytes)
+                                    bytes: Array(overview[start...]))
             }
-            html.removeAll()
-            Self.stackRow(&html, row, outlook)
-            parts[1 + place.stack] += html.bytes
         }
     }
 
@@ -132,6 +134,77 @@ struct SiteRenderer {
         case .onTrack?: HTMLPage.flag(&html, "on", "on track")
         default: break
         }
+    }
+}
+
+/// The rows of a site's overview and stack pages, as ``SiteRenderer/learnerRow(_:_:_:)``
+/// and ``SiteRenderer/stackRow(_:_:_:)`` write them, with what repeats
+/// rendered once: a learner's links and date for all of the learner's rows,
+/// a stack's link for all of its rows, and the bar and what is missing for
+/// every row with the same progress key (``CohortRows/Place/slot``).
+struct SiteRowWriter {
+    private var learner = -1
+    private var link: [UInt8] = [], linkUp: [UInt8] = [], lastEarned: [UInt8] = []
+    private var stackLinks: [[UInt8]?] = []
+    /// By slot: the bar, and what is missing.
+    private var bars: [[UInt8]?] = [], missing: [[UInt8]?] = []
+    private var html = HTML()
+
+    mutating func rows(_ row: CohortRow, _ outlook: CohortRows.Outlook?, _ place: CohortRows.Place,
+                       overview: inout [UInt8], stackPage: inout [UInt8]) {
+        if place.learner != learner {
+            learner = place.learner
+            link = render { $0.internalLink(SitePath.learner(row.handle), row.name) }
+            linkUp = render { $0.internalLink(SitePath.learner(row.handle, from: 1), row.name) }
+            lastEarned = render { $0.text(row.lastEarned?.description ?? "") }
+        }
+        if place.stack >= stackLinks.count { stackLinks += Array(repeating: nil, count: place.stack + 1 - stackLinks.count) }
+        if stackLinks[place.stack] == nil { stackLinks[place.stack] = render { $0.internalLink(SitePath.stack(row.stack), row.stack) } }
+        let bar: [UInt8], missingText: [UInt8]
+        if let slot = place.slot, slot < bars.count, let known = bars[slot], let text = missing[slot] {
+            (bar, missingText) = (known, text)
+        } else {
+            bar = render { HTMLPage.bar(&$0, percent: row.percent, projected: row.projectedPercent) }
+            missingText = render { $0.text(row.missing) }
+            if let slot = place.slot {
+                if slot >= bars.count {
+                    bars += Array(repeating: nil, count: slot + 1 - bars.count)
+                    missing += Array(repeating: nil, count: slot + 1 - missing.count)
+                }
+                (bars[slot], missing[slot]) = (bar, missingText)
+            }
+        }
+        let flags = row.complete || row.stalled || outlook != nil ? render { SiteRenderer.flags(&$0, row, outlook) } : []
+        overview += "<tr><td>".utf8
+        overview += link
+        overview += "</td><td>".utf8
+        overview += stackLinks[place.stack]!
+        overview += "</td><td>".utf8
+        overview += bar
+        overview += "</td><td>".utf8
+        overview += flags
+        overview += "</td><td>".utf8
+        if let target = outlook?.target { overview += render { $0.text(target.description) } }
+        overview += "</td><td>".utf8
+        overview += lastEarned
+        overview += "</td></tr>\n".utf8
+        stackPage += "<tr><td>".utf8
+        stackPage += linkUp
+        stackPage += "</td><td>".utf8
+        stackPage += bar
+        stackPage += "</td><td>".utf8
+        stackPage += flags
+        stackPage += "</td><td>".utf8
+        stackPage += missingText
+        stackPage += "</td></tr>\n".utf8
+    }
+
+    /// A fragment, in an array of its own size (kept ones would otherwise
+    /// each hold the scratch writer's whole capacity).
+    private mutating func render(_ body: (inout HTML) -> Void) -> [UInt8] {
+        html.removeAll()
+        body(&html)
+        return html.exactBytes
     }
 }
 
@@ -203,11 +276,12 @@ struct ClosestRows: Sendable {
         percent.isFinite ? UInt16(clamping: Int((min(100, max(0, percent)) * 10).rounded())) : 0
     }
 
-    mutating func offer(percent: Double, projected: Double, handle: String, stack: Int, bytes: [UInt8]) {
+    /// Keeps the row unless it cannot be among the closest; `bytes` is read only to keep it.
+    mutating func offer(percent: Double, projected: Double, handle: String, stack: Int, bytes: @autoclosure () -> [UInt8]) {
         guard limit > 0 else { return }
         let p = Self.tenths(percent), q = Self.tenths(projected)
         if let floor, (p, q) < floor { return }
-        entries.append(Entry(percent: p, projected: q, handle: handle, stack: stack, bytes: bytes))
+        entries.append(Entry(percent: p, projected: q, handle: handle, stack: stack, bytes: bytes()))
         if entries.count >= 2 * limit { prune() }
     }
 

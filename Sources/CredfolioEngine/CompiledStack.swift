@@ -55,12 +55,6 @@ public final class CompiledStack {
     public private(set) var relevant: [Int] = []
     /// Per catalog index, its bit in a ``ProgressKey`` (-1: not relevant).
     private(set) var keyBit: [Int16] = []
-    /// True when holding credential `i` (a catalog index) can change this
-    /// stack's value through a credential, skill or listed-amount leaf.
-    public func isRelevant(_ i: Int) -> Bool {
-        i >= 0 && i < keyBit.count && (keyBit[i] >= 0 || relevant.count > 128 && relevant.contains(i))
-    }
-
     /// The leaves that count any credential: keyed by their totals.
     private(set) var unrestricted: [AmountLeaf] = []
     /// True when an hours or credits requirement counts any credential: then

@@ -122,13 +122,8 @@ public struct StackProgress {
         case .skill(_, let teachers):
             let by = teachers.filter(held.contains).map { catalog.codes[$0] }
             return (by, by.isEmpty ? "missing: no held credential teaches it" : "taught by " + by.joined(separator: ", "))
-        case .hours(let threshold, _), .credits(let threshold, _, _):
-            let (total, from) = stack.amount(of: id, held: held, catalog: catalog)
-            let codes = from.map { catalog.codes[$0] }
-            let unit: String
-            if case .credits(_, let u, _) = node.kind { unit = u + " credits" } else { unit = "hours" }
-            return (codes, "\(NumberText.plain(total)) of \(NumberText.plain(threshold)) \(unit)"
-                        + (codes.isEmpty ? "" : " (" + codes.joined(separator: ", ") + ")"))
+        case .hours, .credits:
+            return stack.amountDetail(id, held: held, catalog: catalog)
         case .all, .choose:
             let met = node.children.filter(current.isMet).count
             let need: Int
@@ -139,6 +134,32 @@ public struct StackProgress {
 }
 
 extension CompiledStack {
+    /// What an hours or credits requirement says for a learner holding
+    /// `held`: its total against its threshold, and the credentials that
+    /// make the total. It needs no evaluation: a page can fill it in for a
+    /// learner whose requirement tree is otherwise another learner's.
+    public func amountDetail(_ id: Int, held: HeldSet, catalog: Catalog) -> (satisfiedBy: [String], text: String) {
+        let node = nodes[id]
+        let threshold: Double, unit: String
+        switch node.kind {
+        case .hours(let t, _): (threshold, unit) = (t, "hours")
+        case .credits(let t, let u, _): (threshold, unit) = (t, u + " credits")
+        default: return ([], "")
+        }
+        let (total, from) = amount(of: id, held: held, catalog: catalog)
+        let codes = from.map { catalog.codes[$0] }
+        return (codes, "\(NumberText.plain(total)) of \(NumberText.plain(threshold)) \(unit)"
+                    + (codes.isEmpty ? "" : " (" + codes.joined(separator: ", ") + ")"))
+    }
+
+    /// True when node `id` is an hours or credits requirement that counts any credential.
+    public func countsAnyCredential(_ id: Int) -> Bool {
+        switch nodes[id].kind {
+        case .hours(_, nil), .credits(_, _, nil): return true
+        default: return false
+        }
+    }
+
     /// Progress for a learner: `held` now, `projected` with unfinished awards.
     public func progress(held: HeldSet, projected: HeldSet, catalog: Catalog) -> StackProgress {
         let current = evaluate(held, catalog: catalog)

@@ -152,7 +152,9 @@ struct PortfolioPage {
     /// A section from the cache, with this learner's marks and totals in its holes.
     private func fill(_ html: inout HTML, _ section: SectionCache.Section, _ stack: CompiledStack) {
         var from = 0
-        for hole in section.holes {
+        // Most learners have nothing lapsed or unfinished: no mark to look up.
+        let unmarked = context.standing.lapsed.isEmpty && context.standing.underWay.isEmpty
+        for hole in section.holes where !(unmarked && hole.kind == .mark) {
             html.rendered(section.bytes[from..<hole.offset])
             from = hole.offset
             switch hole.kind {

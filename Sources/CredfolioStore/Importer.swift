@@ -234,7 +234,7 @@ public struct Importer {
                     try repository.update(c, skills: skillIDs)
                     summary.updated += 1
                 } else {
-                    _ = touched.mark(try repository.insert(c, skills: skillIDs).id!)
+                    _ = touched.mark(try repository.insertRow(c, skillIDs: try repository.resolveSkills(c.skills, known: skillIDs)).id!)
                     summary.inserted += 1
                 }
             }

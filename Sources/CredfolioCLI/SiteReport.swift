@@ -33,7 +33,7 @@ struct SiteReport {
     /// Learners per chunk handed between the threads.
     var chunkLearners = 250
     /// How many bytes of shared stack sections each thread keeps (0: none).
-    var sectionCacheBytes = 16 << 20
+    var sectionCacheBytes = 8 << 20
 
     static let marker = ".credfolio-site"
     static let expiringDays = 90

@@ -136,7 +136,7 @@ struct PortfolioPage {
                         _ render: (inout HTML, Shown, StackProgress, inout [SectionCache.Hole]?) -> Void) {
         if let cached = entry.cached { return fill(&html, cached, entry.stack) }
         guard let p = entry.progress else { return }
-        guard let cache, let key = entry.key else {
+        guard let cache, let key = entry.key, !cache.isFull else {
             var none: [SectionCache.Hole]?
             return render(&html, entry, p, &none)
         }
@@ -228,29 +228,38 @@ struct PortfolioPage {
     /// `holes`, an unmet leaf's mark and the total of a requirement that
     /// counts any credential are left for ``fill(_:_:_:)``.
     private func tree(_ html: inout HTML, _ p: StackProgress, _ holes: inout [SectionCache.Hole]?) {
+        let catalog = context.catalog
+        let standing = holes == nil ? context.standing : nil
+        // The same bytes as `element(…)` would write, without building the strings first.
         HTMLPage.tree(&html, p.stack) { html, id in
-            let node = p.stack.nodes[id]
             let value = p.current.nodeValues[id]
             if value >= 1 - Evaluation.epsilon {
-                html.element("span", ["class": "met"], text: "✓ met")
+                html.raw("<span class=\"met\">✓ met</span>")
             } else if value > Evaluation.epsilon {
-                html.element("span", ["class": "unmet"], text: "◐ " + ProgressFormatting.percent(value * 100) + "%")
+                html.raw("<span class=\"unmet\">◐ ")
+                html.text(ProgressFormatting.percent(value * 100))
+                html.raw("%</span>")
             } else {
-                html.element("span", ["class": "unmet"], text: "✗ not met")
+                html.raw("<span class=\"unmet\">✗ not met</span>")
             }
-            html.text(" " + ProgressFormatting.label(node))
+            html.raw(" ")
+            html.text(ProgressFormatting.label(p.stack.nodes[id]))
             if holes != nil && p.stack.countsAnyCredential(id) {
                 html.raw("<span class=\"muted\"> — ")
                 holes!.append(SectionCache.Hole(offset: html.bytes.count, kind: .amount, node: id))
                 html.raw("</span>")
             } else {
-                let detail = p.detail(id, catalog: context.catalog).text
-                if !detail.isEmpty { html.element("span", ["class": "muted"], text: " — " + detail) }
+                let detail = p.detail(id, catalog: catalog).text
+                if !detail.isEmpty {
+                    html.raw("<span class=\"muted\"> — ")
+                    html.text(detail)
+                    html.raw("</span>")
+                }
             }
             if holes != nil {
                 if !p.current.isMet(id) { holes!.append(SectionCache.Hole(offset: html.bytes.count, kind: .mark, node: id)) }
             } else {
-                mark(&html, ProgressFormatting.mark(p, id, standing: context.standing))
+                mark(&html, ProgressFormatting.mark(p, id, standing: standing))
             }
         }
     }

@@ -37,6 +37,10 @@ final class SectionCache {
 
     init(byteLimit: Int) { self.byteLimit = byteLimit }
 
+    /// Keeps no more, once a section did not fit: a section is then
+    /// rendered for its learner alone, not as a template first.
+    private(set) var isFull = false
+
     func section(of stack: CompiledStack, _ key: ProgressKey) -> Section? {
         let found = sections[ObjectIdentifier(stack)]?[key]
         if found != nil { hits += 1 }
@@ -45,7 +49,10 @@ final class SectionCache {
 
     func keep(_ section: Section, of stack: CompiledStack, _ key: ProgressKey) {
         let size = section.bytes.count + section.holes.count * MemoryLayout<Hole>.stride
-        guard bytesKept + size <= byteLimit else { return }
+        guard bytesKept + size <= byteLimit else {
+            isFull = true
+            return
+        }
         bytesKept += size
         sections[ObjectIdentifier(stack), default: [:]][key] = section
     }

@@ -75,7 +75,7 @@ struct SiteRenderer {
                                                goals: settings.allStacks ? [] : settings.goals[learner.id!] ?? [])
             let page = try PortfolioPage(context: context, stacks: [], solver: solver, inSite: true, cache: cache)
             let path = folder + "/learners/" + SitePath.fileName(learner.handle) + ".html"
-            let sink = try SiteReport.create(path)
+            let sink = try SiteReport.create(path, buffered: false)
             page.render().bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
             try sink.finishReplacing()
             for (credential, held) in context.standing.held {

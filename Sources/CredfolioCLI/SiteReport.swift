@@ -206,10 +206,11 @@ struct SiteReport {
     /// its owner only (it holds names, like the database). An earlier page is
     /// not truncated here but cut at the end (``OutputSink/finishReplacing()``):
     /// its blocks are overwritten instead of freed and allocated again.
-    static func create(_ path: String) throws -> OutputSink {
+    /// `buffered: false` for a page written in one piece: no buffer to copy it through.
+    static func create(_ path: String, buffered: Bool = true) throws -> OutputSink {
         let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw CredfolioError.invalid("cannot write \(path): \(String(cString: strerror(errno)))") }
-        return OutputSink(fileDescriptor: fd, name: path, closeWhenDone: true)
+        return OutputSink(fileDescriptor: fd, name: path, closeWhenDone: true, capacity: buffered ? 1 << 16 : 0)
     }
 
     // MARK: Pages

@@ -229,13 +229,7 @@ struct CohortReport {
                 }
             }
         }
-        // Stopping here first makes a worker still sending fail, so it can be joined.
-        frames.closeReader()
-        let theirs = Result { try worker.join() }
-        // The worker's own error explains a chunk that ended early.
-        if case .failure(let error) = mine, !(error is Frames.Stopped) { throw error }
-        let theirTally = try theirs.get()
-        try mine.get()
+        let theirTally = try frames.finish(mine, joining: worker)
         tally = share.tally
         tally.merge(theirTally)
         return tally

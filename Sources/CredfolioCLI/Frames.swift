@@ -59,6 +59,19 @@ struct Frames: ~Copyable {
         readerOpen = false
     }
 
+    /// Ends a hand-over: closes the writer's end (a worker still sending
+    /// then fails instead of waiting for ever), joins `worker`, and returns
+    /// its value. This thread's own error comes first, unless it only says
+    /// that the worker stopped early: then the worker's error explains it.
+    mutating func finish<Value>(_ mine: Result<Void, any Error>, joining worker: Worker<Value>) throws -> Value {
+        closeReader()
+        let theirs = Result { try worker.join() }
+        if case .failure(let error) = mine, !(error is Stopped) { throw error }
+        let value = try theirs.get()
+        try mine.get()
+        return value
+    }
+
     /// The worker's side, on its end of the pair.
     struct Sender {
         let fd: Int32

@@ -59,15 +59,19 @@ struct SiteRenderer {
         for i in parts.indices { parts[i].removeAll(keepingCapacity: true) }
         let day = settings.day
         let horizon = day.adding(days: SiteReport.expiringDays) ?? Day.last
-        var writer = rowWriter
-        defer { rowWriter = writer }
+        // Moved out of `self` and back (not copied): a copy would duplicate
+        // the kept fragments' table and the tally's lists at their first change.
+        var writer = SiteRowWriter()
+        swap(&writer, &rowWriter)
+        defer { swap(&writer, &rowWriter) }
         // The overview's part, held apart meanwhile: a row goes to it and to a stack's part at once.
         var overview: [UInt8] = []
         swap(&overview, &parts[0])
         defer { swap(&overview, &parts[0]) }
         // Both closures add to it; the learner's is escaping (optional), so it cannot reach `self` mutably.
-        var tally = self.tally
-        defer { self.tally = tally }
+        var tally = SiteTally(stacks: 0)
+        swap(&tally, &self.tally)
+        defer { swap(&tally, &self.tally) }
         let (store, portfolio, settings, folder, solver, cache) = (store, portfolio, settings, folder, solver, cache)
         try rows.forEach(from: chunk.from, before: chunk.before, learner: { learner, facts in
             tally.learners += 1
@@ -96,6 +100,7 @@ struct SiteRenderer {
     }
 
     /// A row of the learners table: the same values as `report cohort`'s row.
+    /// The plain form of what ``SiteRowWriter`` writes (and is tested against).
     static func learnerRow(_ html: inout HTML, _ row: CohortRow, _ outlook: CohortRows.Outlook?) {
         html.raw("<tr><td>")
         html.internalLink(SitePath.learner(row.handle), row.name)
@@ -112,7 +117,8 @@ struct SiteRenderer {
         html.raw("</td></tr>\n")
     }
 
-    /// A row of a stack page's table of where each learner stands.
+    /// A row of a stack page's table of where each learner stands; the plain
+    /// form of what ``SiteRowWriter`` writes.
     static func stackRow(_ html: inout HTML, _ row: CohortRow, _ outlook: CohortRows.Outlook?) {
         html.raw("<tr><td>")
         html.internalLink(SitePath.learner(row.handle, from: 1), row.name)

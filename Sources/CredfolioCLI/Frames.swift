@@ -18,9 +18,12 @@ struct Frames: ~Copyable {
     final class Chunk: Sendable {
         let parts: [[UInt8]]
         let rows: Int
-        init(parts: [[UInt8]], rows: Int) {
+        /// Offsets into the first part where something begins (a site: each learner's rows).
+        let marks: [Int]
+        init(parts: [[UInt8]], rows: Int, marks: [Int] = []) {
             self.parts = parts
             self.rows = rows
+            self.marks = marks
         }
         convenience init(bytes: [UInt8], rows: Int) { self.init(parts: [bytes], rows: rows) }
         /// The first part: the whole chunk, for a chunk of one part.

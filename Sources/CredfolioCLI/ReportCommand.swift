@@ -87,8 +87,9 @@ extension ReportCommand {
             discussion: """
                 DIR/index.html has per stack the learners, the number complete, the median and a histogram of \
                 percents, then the learners and their goal stacks (every stack for a learner without goals) with \
-                bars and stalled and off-track flags, ordered by learner (by-percent.html: the 1,000 rows not \
-                yet complete that are closest to done), and what lapses within 90 days. DIR/learners/HANDLE.html is each learner's \
+                bars and stalled and off-track flags, ordered by learner, 250 learners a page (index-2.html, …; \
+                by-percent.html: the 1,000 rows not yet complete that are closest to done), and what lapses within \
+                90 days. DIR/learners/HANDLE.html is each learner's \
                 portfolio page; DIR/stacks/CODE.html each stack's requirements and where each learner stands. \
                 The numbers are those of report cohort. Pages run no script and load nothing; the same database \
                 and --as-of give the same bytes. DIR is made if missing; a folder that holds anything but an \

@@ -52,8 +52,10 @@ struct SiteRenderer {
     /// Writes the page of every learner in `chunk`, and renders the chunk's
     /// rows into `parts` (emptied first): part 0 for the overview's
     /// learners table, part 1 + s for the page of the stack at position s
-    /// in code order.
-    mutating func render(_ chunk: CohortReport.Chunk, into parts: inout [[UInt8]]) throws {
+    /// in code order. `learnerStarts` gets where each learner's rows begin
+    /// in part 0.
+    mutating func render(_ chunk: CohortReport.Chunk, into parts: inout [[UInt8]], learnerStarts: inout [Int]) throws {
+        learnerStarts.removeAll(keepingCapacity: true)
         let stackCount = tally.histograms.count
         if parts.count != stackCount + 1 { parts = Array(repeating: [], count: stackCount + 1) }
         for i in parts.indices { parts[i].removeAll(keepingCapacity: true) }
@@ -73,8 +75,12 @@ struct SiteRenderer {
         swap(&tally, &self.tally)
         defer { swap(&tally, &self.tally) }
         let (store, portfolio, settings, folder, solver, cache) = (store, portfolio, settings, folder, solver, cache)
+        var starts: [Int] = []
+        swap(&starts, &learnerStarts)
+        defer { swap(&starts, &learnerStarts) }
         try rows.forEach(from: chunk.from, before: chunk.before, learner: { learner, facts in
             tally.learners += 1
+            starts.append(overview.count)
             let context = try LearnerPortfolio(store: store, portfolio: portfolio, learner: learner, facts: facts, day: day,
                                                goals: settings.allStacks ? [] : settings.goals[learner.id!] ?? [])
             let page = try PortfolioPage(context: context, stacks: [], solver: solver, inSite: true, cache: cache)

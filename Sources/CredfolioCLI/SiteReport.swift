@@ -17,12 +17,15 @@ import Glibc
 /// - `stacks/CODE.html`: the stack's requirements, then where each learner
 ///   stands, a row appended to each stack's file as the learner is read;
 /// - `index.html`: per stack the learners, the number complete, the median
-///   and a histogram of percents; then the learners × stacks table (kept
-///   meanwhile in a scratch file, not in memory), and what lapses within 90
-///   days; `by-percent.html`: the same table, closest to done first.
+///   and a histogram of percents; then the first page of the learners ×
+///   stacks table (``SiteTablePages``: the rest on `index-2.html`, …), and
+///   what lapses within 90 days; `by-percent.html`: the rows not yet complete
+///   that are closest to done (``ClosestRows``).
 ///
-/// Memory holds the stacks, the memo, one learner, and 16 bytes per table
-/// row for the second order; the scratch file is removed at the end.
+/// Memory holds the stacks, the memo, one chunk of learners per thread, the
+/// table's first page, the sections shared between learners (bounded) and
+/// the closest rows (bounded). From ``parallelThreshold`` learners a second
+/// thread renders half of the chunks (``SiteRenderer``).
 struct SiteReport {
     let store: Store
     let folder: String
@@ -34,6 +37,8 @@ struct SiteReport {
     var chunkLearners = 250
     /// How many bytes of shared stack sections each thread keeps (0: none).
     var sectionCacheBytes = 8 << 20
+    /// Learners per page of the overview's learners table.
+    var pageLearners = 250
 
     static let marker = ".credfolio-site"
     static let expiringDays = 90
@@ -62,17 +67,18 @@ struct SiteReport {
             html.bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
             stackPages.append(sink)
         }
-        // The learners table waits here until the summary above it is known.
-        let scratchPath = folder + "/.rows.tmp"
-        let scratch = try Self.create(scratchPath)
-        defer { unlink(scratchPath) }
+        let learners = try store.database.scalar(
+            Int.self, "SELECT count(*) FROM learner WHERE ?1 IS NULL OR cohort = ?1", settings.cohort) ?? 0
+        var table = SiteTablePages(folder: folder, perPage: pageLearners, learners: learners, cohort: settings.cohort ?? "(all learners)",
+                                   day: day)
         let chunks = try CohortReport.chunks(of: store, cohort: settings.cohort, learners: chunkLearners)
         let threads = chunks.count * chunkLearners >= parallelThreshold && chunks.count > 1 && !store.isReadOnly ? 2 : 1
-        let tally = try writeRows(chunks, portfolio: portfolio, threads: threads) { parts in
-            parts[0].withUnsafeBufferPointer { scratch.write(bytes: $0) }
+        let tally = try writeRows(chunks, portfolio: portfolio, threads: threads) { parts, learnerStarts in
+            try table.place(parts[0], learnerStarts: learnerStarts)
             for (s, sink) in stackPages.enumerated() { parts[1 + s].withUnsafeBufferPointer { sink.write(bytes: $0) } }
         }
-        try scratch.finishReplacing()
+        try table.finish()
+        for name in table.written { earlier.remove(name) }
         for sink in stackPages {
             var html = HTML()
             html.raw("</tbody></table>\n</main>\n")
@@ -80,21 +86,11 @@ struct SiteReport {
             html.bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
             try sink.finishReplacing()
         }
-        let reader = open(scratchPath, O_RDONLY | O_CLOEXEC)
-        guard reader >= 0 else { throw CredfolioError.invalid("cannot read \(scratchPath): \(String(cString: strerror(errno)))") }
-        defer { close(reader) }
         let expiring = tally.expiring.sorted()
-        try writeIndex("index.html", stacks: stacks, tally: tally, expiring: expiring) { sink in
-            var buffer = [UInt8](repeating: 0, count: 1 << 20)
-            while true {
-                let got = buffer.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) }
-                if got < 0 && errno == EINTR { continue }
-                guard got >= 0 else { throw CredfolioError.invalid("cannot read back the site's scratch file: \(String(cString: strerror(errno)))") }
-                if got == 0 { break }
-                buffer.withUnsafeBufferPointer { sink.write(bytes: UnsafeBufferPointer(rebasing: $0[..<got])) }
-            }
+        try writeIndex("index.html", stacks: stacks, tally: tally, expiring: expiring, pages: table) { sink in
+            table.first.withUnsafeBufferPointer { sink.write(bytes: $0) }
         }
-        try writeIndex("by-percent.html", stacks: stacks, tally: tally, expiring: expiring) { sink in
+        try writeIndex("by-percent.html", stacks: stacks, tally: tally, expiring: expiring, pages: nil) { sink in
             for entry in tally.closest.sorted { entry.bytes.withUnsafeBufferPointer { sink.write(bytes: $0) } }
         }
         if earlier.contains(where: { $0.hasPrefix("learners/") }) {
@@ -110,14 +106,15 @@ struct SiteReport {
     /// Renders every chunk, on one thread or two, and hands each chunk's
     /// rows to `place` in order; returns what the rows add up to.
     private func writeRows(_ chunks: [CohortReport.Chunk], portfolio: Portfolio, threads: Int,
-                           place: ([[UInt8]]) throws -> Void) throws -> SiteTally {
+                           place: ([[UInt8]], [Int]) throws -> Void) throws -> SiteTally {
         var renderer = SiteRenderer(store: store, portfolio: portfolio, settings: settings, folder: folder, threads: threads,
                                      cacheBytes: sectionCacheBytes)
         var parts: [[UInt8]] = []
+        var starts: [Int] = []
         guard threads == 2 else {
             for chunk in chunks {
-                try renderer.render(chunk, into: &parts)
-                try place(parts)
+                try renderer.render(chunk, into: &parts, learnerStarts: &starts)
+                try place(parts, starts)
             }
             return renderer.outcome
         }
@@ -130,9 +127,10 @@ struct SiteReport {
             var renderer = try SiteRenderer(path: path, stack: stack, settings: settings, folder: folder, threads: 2, cacheBytes: cacheBytes)
             var sender = Frames.Sender(fd: fd, total: theirTotal)
             var parts: [[UInt8]] = []
+            var starts: [Int] = []
             for (i, chunk) in chunks.enumerated() where i % 2 == 1 {
-                try renderer.render(chunk, into: &parts)
-                parts = try sender.send(Frames.Chunk(parts: parts, rows: 0))
+                try renderer.render(chunk, into: &parts, learnerStarts: &starts)
+                parts = try sender.send(Frames.Chunk(parts: parts, rows: 0, marks: starts))
             }
             return renderer.outcome
         }
@@ -141,11 +139,11 @@ struct SiteReport {
             var received = 0
             for (i, chunk) in chunks.enumerated() {
                 if i % 2 == 0 {
-                    try renderer.render(chunk, into: &parts)
-                    try place(parts)
+                    try renderer.render(chunk, into: &parts, learnerStarts: &starts)
+                    try place(parts, starts)
                 } else {
                     let theirs = try frames.receive()
-                    try place(theirs.parts)
+                    try place(theirs.parts, theirs.marks)
                     frames.giveBack(theirs, index: received, total: theirTotal)
                     received += 1
                 }
@@ -174,6 +172,7 @@ struct SiteReport {
             for sub in ["learners", "stacks"] where entries.contains(sub) {
                 for name in try Self.entries(folder + "/" + sub) where name.hasSuffix(".html") { earlier.insert(sub + "/" + name) }
             }
+            for name in entries where SiteTablePages.isPage(name) { earlier.insert(name) }
         } else if mkdir(folder, 0o755) != 0 {
             throw CredfolioError.invalid("cannot make the folder \(folder): \(String(cString: strerror(errno)))")
         }
@@ -209,6 +208,15 @@ struct SiteReport {
 
     // MARK: Pages
 
+    /// The learners table's head, on the overview and its pages.
+    static func tableHead(_ html: inout HTML) {
+        html.raw("""
+            <table><thead><tr><th scope="col">learner</th><th scope="col">stack</th><th scope="col">progress</th>\
+            <th scope="col">status</th><th scope="col">target</th><th scope="col">last earned</th></tr></thead><tbody>
+
+            """)
+    }
+
     private var title: String {
         "Cohort " + (settings.cohort ?? "(all learners)") + (stack.map { ", stack " + $0 } ?? "") + ": progress as of " + settings.day.description
     }
@@ -217,7 +225,7 @@ struct SiteReport {
     /// (`by-percent.html`): the summary per stack, the learners table, whose
     /// rows `rows` writes, and what lapses soon.
     private func writeIndex(_ name: String, stacks: [CompiledStack], tally: SiteTally, expiring: [SiteTally.Expiring],
-                            rows: (OutputSink) throws -> Void) throws {
+                            pages: SiteTablePages?, rows: (OutputSink) throws -> Void) throws {
         let learners = tally.learners
         let sink = try Self.create(folder + "/" + name)
         var html = HTML()
@@ -265,16 +273,19 @@ struct SiteReport {
         if shown == 0 {
             html.element("p", text: total == 0 ? "No learners or no stacks." : "Every row is complete.")
         } else {
-            html.raw("""
-                <table><thead><tr><th scope="col">learner</th><th scope="col">stack</th><th scope="col">progress</th>\
-                <th scope="col">status</th><th scope="col">target</th><th scope="col">last earned</th></tr></thead><tbody>
-
-                """)
+            if let pages, pages.pages > 1 {
+                html.element("p", ["class": "muted"], text: pages.range(1))
+                pages.pager(&html, page: 1)
+            }
+            Self.tableHead(&html)
         }
         html.bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
         try rows(sink)
         html = HTML()
-        if shown > 0 { html.raw("</tbody></table>\n") }
+        if shown > 0 {
+            html.raw("</tbody></table>\n")
+            pages?.pager(&html, page: 1)
+        }
         html.element("h2", text: "Lapsing within \(Self.expiringDays) days")
         if expiring.isEmpty {
             html.element("p", text: "Nothing held lapses by " + (settings.day.adding(days: Self.expiringDays) ?? Day.last).description + ".")

@@ -33,17 +33,28 @@ struct SiteReportTests {
                                         file: "d.json")
         let settings = CohortRows.Settings(cohort: nil, day: day("2026-06-01"), goals: try store.learners.goalsByLearner(), allStacks: false,
                                            pace: nil, stalledAfter: 90, shortMissing: false)
-        func site(_ name: String, threshold: Int, chunk: Int, cache: Int) throws -> (SiteTally, [String: Data]) {
+        func site(_ name: String, threshold: Int, chunk: Int, cache: Int, page: Int = 40) throws -> (SiteTally, [String: Data]) {
             var report = SiteReport(store: store, folder: dir.file(name), settings: settings, stack: nil)
             report.parallelThreshold = threshold
             report.chunkLearners = chunk
             report.sectionCacheBytes = cache
+            report.pageLearners = page
             let tally = try store.database.transaction { try report.write() }
             return (tally, try files(dir.file(name)))
         }
         let (reference, expected) = try site("reference", threshold: .max, chunk: 1_000, cache: 0)
         #expect(reference.learners == 301 && reference.sharedSections == 0)
-        #expect(expected.count == 301 + 4 + 3)  // learner pages, stack pages, index.html, by-percent.html, the marker
+        // Learner pages, stack pages, index.html and its 7 more pages of 40 learners, by-percent.html, the marker.
+        #expect(expected.count == 301 + 4 + 1 + 7 + 2)
+        // Every row is on one page of the learners table, in learner order, each page holding 40 learners at most.
+        let rows = (1...8).map { page -> [String] in
+            let html = String(decoding: expected[page == 1 ? "index.html" : "index-\(page).html"] ?? Data(), as: UTF8.self)
+            return html.components(separatedBy: "<tr><td><a href=\"learners/").dropFirst().map { String($0.prefix { $0 != "." }) }
+        }
+        #expect(rows.joined().count == reference.histograms.reduce(0) { $0 + $1.total })
+        #expect(rows.allSatisfy { Set($0).count <= 40 } && rows.map { Set($0).count }.reduce(0, +) == 301)
+        #expect(rows.joined().map { $0 } == rows.joined().sorted())
+        #expect(String(decoding: expected["index-2.html"]!, as: UTF8.self).contains("Learners 41–80 of 301"))
         let ways = [("shared", Int.max, 1_000, 16 << 20), ("threads", 1, 7, 16 << 20), ("threads-one-each", 1, 1, 16 << 20),
                     ("threads-unshared", 1, 50, 0), ("tiny-cache", 1, 13, 2_000)]
         for (name, threshold, chunk, cache) in ways {
@@ -54,6 +65,10 @@ struct SiteReportTests {
             #expect(tally.histograms.map(\.median) == reference.histograms.map(\.median), "\(name)")
             #expect((tally.sharedSections > 0) == (cache > 0), "\(name): \(tally.sharedSections) shared")
         }
+        // Written again with longer pages, the site drops the pages it no longer has.
+        _ = try site("reference", threshold: 1, chunk: 30, cache: 0, page: 100)
+        let rewritten = try files(dir.file("reference"))
+        #expect(rewritten["index-4.html"] != nil && rewritten["index-5.html"] == nil && rewritten.count == expected.count - 4)
     }
 
     @Test("the row writer writes what the plain row renderers write, for rows with and without a memo slot")

@@ -25,6 +25,8 @@ struct PortfolioPage {
     let cache: SectionCache?
     /// What the learner holds on the page's day.
     let held: HeldSet
+    /// The learner's lapsed and unfinished credentials (catalog indices): what a mark can name.
+    let marked: [Int]
 
     /// A stack on the page: its progress, computed for this learner, or
     /// its section as another learner with the same progress key had it.
@@ -48,6 +50,7 @@ struct PortfolioPage {
         let catalog = context.catalog
         let held = context.held(), projected = context.held(projected: true)
         self.held = held
+        marked = Array(context.standing.lapsed.keys) + Array(context.standing.underWay.keys)
         var stacks = context.shownStacks(allStacks: false)
         if !codes.isEmpty { stacks = stacks.filter { codes.contains($0.definition.code) } }
         // A section is shared unless it is a goal's (with the learner's target, status and plan).
@@ -152,9 +155,8 @@ struct PortfolioPage {
     /// A section from the cache, with this learner's marks and totals in its holes.
     private func fill(_ html: inout HTML, _ section: SectionCache.Section, _ stack: CompiledStack) {
         var from = 0
-        // Most learners have nothing lapsed or unfinished: no mark to look up.
-        let unmarked = context.standing.lapsed.isEmpty && context.standing.underWay.isEmpty
-        for hole in section.holes where !(unmarked && hole.kind == .mark) {
+        // A mark is looked up only where one of the learner's few lapsed or unfinished credentials could be.
+        for hole in section.holes where hole.kind == .amount || mayMark(stack, hole.node) {
             html.rendered(section.bytes[from..<hole.offset])
             from = hole.offset
             switch hole.kind {
@@ -163,6 +165,17 @@ struct PortfolioPage {
             }
         }
         html.rendered(section.bytes[from...])
+    }
+
+    /// Whether leaf `id` names (or is taught by) one of the learner's
+    /// lapsed or unfinished credentials: only then can it have a mark.
+    private func mayMark(_ stack: CompiledStack, _ id: Int) -> Bool {
+        guard !marked.isEmpty else { return false }
+        switch stack.nodes[id].kind {
+        case .credential(let i): return marked.contains(i)
+        case .skill(_, let teachers): return teachers.contains(where: marked.contains)
+        default: return false
+        }
     }
 
     /// A stack begun, or a goal: its bar, tree, what is missing and the plan.
@@ -329,12 +342,27 @@ struct PortfolioPage {
             let y = top + i * row
             let from = r.award.earnedOn!, to = r.expires
             let lapsed = to.map { $0 <= day } ?? false
-            html.open("rect", ["x": "\(x(from))", "y": "\(y)", "width": "\(max(3, x(to ?? day) - x(from)))", "height": "12",
-                               "fill": lapsed ? "#b0b8c1" : "#0b57a4"])
-            html.close("rect")
-            html.open("text", ["x": "\(labelX)", "y": "\(y + 10)", "font-size": "12", "fill": "#1b1f24"])
-            html.text(r.award.credential + ": earned \(from)" + (to.map { lapsed ? ", expired \($0)" : ", expires \($0)" } ?? ", does not expire"))
-            html.close("text")
+            // As `open("rect", [...])` writes it, numbers straight into the page.
+            html.raw("<rect x=\"")
+            html.number(x(from))
+            html.raw("\" y=\"")
+            html.number(y)
+            html.raw("\" width=\"")
+            html.number(max(3, x(to ?? day) - x(from)))
+            html.raw(lapsed ? "\" height=\"12\" fill=\"#b0b8c1\"></rect><text x=\"" : "\" height=\"12\" fill=\"#0b57a4\"></rect><text x=\"")
+            html.number(labelX)
+            html.raw("\" y=\"")
+            html.number(y + 10)
+            html.raw("\" font-size=\"12\" fill=\"#1b1f24\">")
+            html.text(r.award.credential)
+            html.raw(": earned ")
+            html.text(from.description)
+            switch (to, lapsed) {
+            case (let to?, true): html.raw(", expired "); html.text(to.description)
+            case (let to?, false): html.raw(", expires "); html.text(to.description)
+            case (nil, _): html.raw(", does not expire")
+            }
+            html.raw("</text>")
         }
         html.close("svg")
         html.raw("\n")

@@ -46,9 +46,9 @@ struct SiteReport {
     static let closestRows = 1_000
 
     /// Writes the site; returns what it adds up to (``SiteTally/learners``:
-    /// how many learner pages it wrote). Two
-    /// threads read one state of the database when the caller holds the
-    /// write lock meanwhile, as `report cohort` does.
+    /// how many learner pages it wrote). Two threads read one state of the
+    /// database when the caller holds the write lock meanwhile, as
+    /// `report cohort` does.
     func write() throws -> SiteTally {
         var earlier = Set<String>()
         try prepareFolder(&earlier)

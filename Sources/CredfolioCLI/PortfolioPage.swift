@@ -10,7 +10,7 @@ import CredfolioStore
 /// their issuer, dates, evidence and badge verification. Every number is the
 /// one `progress`, `next` and `award list` show: the page computes nothing
 /// of its own.
-struct PortfolioPage {
+final class PortfolioPage {
     let context: LearnerPortfolio
     /// The stacks shown, closest to done first, each with the learner's goal for it, if any.
     let shown: [Shown]

@@ -18,21 +18,14 @@ struct SiteRenderer {
     let settings: CohortRows.Settings
     let folder: String
     private let solver = CBCSolver()
-    /// Nil when sections are not shared (a test compares the two).
+    /// Shared with the other thread; nil when sections are not shared (a test compares the two).
     private let cache: SectionCache?
     private var rowWriter = SiteRowWriter()
     /// What this thread's rows add up to.
     private(set) var tally: SiteTally
-    /// What this thread's rows add up to, with how many sections its pages shared.
-    var outcome: SiteTally {
-        var tally = tally
-        tally.sharedSections = cache?.hits ?? 0
-        return tally
-    }
-
-    init(store: Store, portfolio: Portfolio, settings: CohortRows.Settings, folder: String, threads: Int, cacheBytes: Int) {
+    init(store: Store, portfolio: Portfolio, settings: CohortRows.Settings, folder: String, threads: Int, cache: SectionCache?) {
         self.store = store
-        cache = cacheBytes > 0 ? SectionCache(byteLimit: cacheBytes) : nil
+        self.cache = cache
         self.portfolio = portfolio
         self.settings = settings
         self.folder = folder
@@ -43,10 +36,10 @@ struct SiteRenderer {
     }
 
     /// A renderer on a connection of its own, for a second thread.
-    init(path: String, stack: String?, settings: CohortRows.Settings, folder: String, threads: Int, cacheBytes: Int) throws {
+    init(path: String, stack: String?, settings: CohortRows.Settings, folder: String, threads: Int, cache: SectionCache?) throws {
         let store = try Store(path: path, access: .read)
         self.init(store: store, portfolio: try Portfolio(store, only: stack, fallback: CBCSolver()), settings: settings, folder: folder,
-                  threads: threads, cacheBytes: cacheBytes)
+                  threads: threads, cache: cache)
     }
 
     /// Writes the page of every learner in `chunk`, and renders the chunk's

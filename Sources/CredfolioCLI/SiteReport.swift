@@ -35,8 +35,8 @@ struct SiteReport {
     var parallelThreshold = 1_000
     /// Learners per chunk handed between the threads.
     var chunkLearners = 250
-    /// How many bytes of shared stack sections each thread keeps (0: none).
-    var sectionCacheBytes = 8 << 20
+    /// How many bytes of shared stack sections the site keeps, both threads together (0: none).
+    var sectionCacheBytes = 16 << 20
     /// Learners per page of the overview's learners table.
     var pageLearners = 250
 
@@ -107,8 +107,8 @@ struct SiteReport {
     /// rows to `place` in order; returns what the rows add up to.
     private func writeRows(_ chunks: [CohortReport.Chunk], portfolio: Portfolio, threads: Int,
                            place: ([[UInt8]], [Int]) throws -> Void) throws -> SiteTally {
-        var renderer = SiteRenderer(store: store, portfolio: portfolio, settings: settings, folder: folder, threads: threads,
-                                     cacheBytes: sectionCacheBytes)
+        let cache = sectionCacheBytes > 0 ? SectionCache(byteLimit: sectionCacheBytes) : nil
+        var renderer = SiteRenderer(store: store, portfolio: portfolio, settings: settings, folder: folder, threads: threads, cache: cache)
         var parts: [[UInt8]] = []
         var starts: [Int] = []
         guard threads == 2 else {
@@ -116,15 +116,16 @@ struct SiteReport {
                 try renderer.render(chunk, into: &parts, learnerStarts: &starts)
                 try place(parts, starts)
             }
-            return renderer.outcome
+            var tally = renderer.tally
+            tally.sharedSections = cache?.hits ?? 0
+            return tally
         }
         // Even chunks here, odd ones in the worker, placed in order.
         var frames = try Frames()
         let theirTotal = chunks.indices.count { $0 % 2 == 1 }
-        let worker = try Worker.start { [chunks, fd = frames.sender, path = store.path, stack, settings, folder,
-                                         cacheBytes = sectionCacheBytes] () -> SiteTally in
+        let worker = try Worker.start { [chunks, fd = frames.sender, path = store.path, stack, settings, folder, cache] () -> SiteTally in
             defer { close(fd) }
-            var renderer = try SiteRenderer(path: path, stack: stack, settings: settings, folder: folder, threads: 2, cacheBytes: cacheBytes)
+            var renderer = try SiteRenderer(path: path, stack: stack, settings: settings, folder: folder, threads: 2, cache: cache)
             var sender = Frames.Sender(fd: fd, total: theirTotal)
             var parts: [[UInt8]] = []
             var starts: [Int] = []
@@ -132,7 +133,7 @@ struct SiteReport {
                 try renderer.render(chunk, into: &parts, learnerStarts: &starts)
                 parts = try sender.send(Frames.Chunk(parts: parts, rows: 0, marks: starts))
             }
-            return renderer.outcome
+            return renderer.tally
         }
         frames.handOverSender()
         let mine = Result {
@@ -150,8 +151,9 @@ struct SiteReport {
             }
         }
         let theirTally = try frames.finish(mine, joining: worker)
-        var tally = renderer.outcome
+        var tally = renderer.tally
         tally.merge(theirTally)
+        tally.sharedSections = cache?.hits ?? 0
         return tally
     }
 

@@ -141,8 +141,20 @@ struct HTML {
     /// nothing before the scheme: browsers strip leading blanks and control
     /// characters, so `" javascript:"` must not pass for a web URL either.
     static func isWebURL(_ url: String) -> Bool {
-        let lower = url.lowercased()
-        return lower.hasPrefix("http://") || lower.hasPrefix("https://")
+        // Compared byte by byte, ASCII letters folded to lower case and
+        // nothing else (a page has hundreds of URLs: no lowercased copies).
+        url.utf8.withContiguousStorageIfAvailable { hasWebScheme($0) } ?? hasWebScheme(Array(url.utf8))
+    }
+
+    private static func hasWebScheme(_ bytes: some Collection<UInt8>) -> Bool {
+        func starts(with scheme: StaticString) -> Bool {
+            scheme.withUTF8Buffer { scheme in
+                bytes.count >= scheme.count && zip(bytes, scheme).allSatisfy { byte, expected in
+                    (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 == expected : byte == expected
+                }
+            }
+        }
+        return starts(with: "http://") || starts(with: "https://")
     }
 }
 

@@ -62,9 +62,11 @@ struct HTMLEscapingTests {
 
     @Test("only http: and https: URLs become links; javascript:, data:, blanks before a scheme and relative URLs stay text")
     func links() {
-        for url in ["https://example.org", "HTTP://EXAMPLE.ORG/x", "http://a.test/?q=<1>"] { #expect(HTML.isWebURL(url), "\(url)") }
+        for url in ["https://example.org", "HTTP://EXAMPLE.ORG/x", "http://a.test/?q=<1>", "HtTpS://x.test"] { #expect(HTML.isWebURL(url), "\(url)") }
+        // A control byte that case folding by bit would turn into ':' or '/' (0x1A, 0x0F), and look-alike letters, are not a scheme.
         for url in [Hostile.javascriptURL, "JavaScript:alert(1)", Hostile.dataURL, " https://example.org", "\u{1}https://x.test",
-                    "//example.org", "example.org", "vbscript:x", "file:///etc/passwd", ""] {
+                    "//example.org", "example.org", "vbscript:x", "file:///etc/passwd", "", "http\u{1A}//x.test", "http:\u{0F}/x.test",
+                    "ｈttp://x.test", "http", "https:/"] {
             #expect(!HTML.isWebURL(url), "\(url)")
         }
         var html = HTML()

@@ -84,9 +84,7 @@ struct CohortReport {
     func write(to sink: OutputSink, emptyMessage: String) throws -> Tally {
         let query = scope.query
         if query.sort == nil, query.limit == nil, !store.isReadOnly {
-            let count = try store.database.scalar(
-                Int.self, "SELECT count(*) FROM learner WHERE ?1 IS NULL OR cohort = ?1", scope.rows.cohort) ?? 0
-            if count >= parallelThreshold {
+            if try store.learners.count(cohort: scope.rows.cohort) >= parallelThreshold {
                 return try store.database.transaction { try parallel(to: sink, emptyMessage: emptyMessage) }
             }
         }

@@ -83,10 +83,6 @@ struct HTML {
         bytes += String(value).utf8
     }
 
-    mutating func decimal(_ value: String) {
-        text(value)
-    }
-
     /// `<tag>text</tag>`, with `attributes` (names are literals, values escaped).
     mutating func element(_ tag: StaticString, _ attributes: KeyValuePairs<StaticString, String> = [:], text value: String) {
         open(tag, attributes)

@@ -74,7 +74,7 @@ final class PortfolioPage {
                                progress: p, cached: nil, key: key))
         }
         // Closest to done first, as `progress` ranks them.
-        shown.sort { ($0.percent, $0.projected) != ($1.percent, $1.projected) ? ($0.percent, $0.projected) > ($1.percent, $1.projected) : $0.code < $1.code }
+        shown.sort { ProgressFormatting.ranksBefore(($0.percent, $0.projected, $0.code), ($1.percent, $1.projected, $1.code)) }
         self.shown = shown
         var plans: [String: PlanResult] = [:]
         let marks = PlanMarks(context: context)

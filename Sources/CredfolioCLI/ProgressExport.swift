@@ -42,8 +42,7 @@ struct ProgressExport {
     func write(to csv: CSVWriter, sink: OutputSink) throws {
         try store.database.transaction {
             csv.row(ProgressFormatting.csvColumns)
-            let count = try store.database.scalar(
-                Int.self, "SELECT count(*) FROM learner WHERE ?1 IS NULL OR cohort = ?1", cohort) ?? 0
+            let count = try store.learners.count(cohort: cohort)
             // Two connections read one state only under the write lock, which
             // a read-only database cannot take: then one thread.
             // A sort or a limit needs every row in one place: then one thread.

@@ -139,11 +139,13 @@ enum ProgressFormatting {
 
     /// Closest to done first: by percent, then projected percent, then code.
     static func ranked(_ list: [StackProgress]) -> [StackProgress] {
-        list.sorted {
-            ($0.percent, $0.projectedPercent) != ($1.percent, $1.projectedPercent)
-                ? ($0.percent, $0.projectedPercent) > ($1.percent, $1.projectedPercent)
-                : $0.code < $1.code
-        }
+        list.sorted { ranksBefore(($0.percent, $0.projectedPercent, $0.code), ($1.percent, $1.projectedPercent, $1.code)) }
+    }
+
+    /// The order of ``ranked(_:)``, for anything with a percent, a projected percent and a stack code.
+    static func ranksBefore(_ a: (percent: Double, projected: Double, code: String),
+                            _ b: (percent: Double, projected: Double, code: String)) -> Bool {
+        (a.percent, a.projected) != (b.percent, b.projected) ? (a.percent, a.projected) > (b.percent, b.projected) : a.code < b.code
     }
 }
 

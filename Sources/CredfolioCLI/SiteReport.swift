@@ -67,12 +67,11 @@ struct SiteReport {
             html.bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
             stackPages.append(sink)
         }
-        let learners = try store.database.scalar(
-            Int.self, "SELECT count(*) FROM learner WHERE ?1 IS NULL OR cohort = ?1", settings.cohort) ?? 0
+        let learners = try store.learners.count(cohort: settings.cohort)
         var table = SiteTablePages(folder: folder, perPage: pageLearners, learners: learners, cohort: settings.cohort ?? "(all learners)",
                                    day: day)
         let chunks = try CohortReport.chunks(of: store, cohort: settings.cohort, learners: chunkLearners)
-        let threads = chunks.count * chunkLearners >= parallelThreshold && chunks.count > 1 && !store.isReadOnly ? 2 : 1
+        let threads = learners >= parallelThreshold && chunks.count > 1 && !store.isReadOnly ? 2 : 1
         let tally = try writeRows(chunks, portfolio: portfolio, threads: threads) { parts, learnerStarts in
             try table.place(parts[0], learnerStarts: learnerStarts)
             for (s, sink) in stackPages.enumerated() { parts[1 + s].withUnsafeBufferPointer { sink.write(bytes: $0) } }

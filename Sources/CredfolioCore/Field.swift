@@ -188,8 +188,7 @@ public enum Field {
             let at = UInt8(ascii: "@"), dot = UInt8(ascii: ".")
             guard let first = bytes.firstIndex(of: at), bytes.lastIndex(of: at) == first, first > 0 else { return false }
             let domain = bytes[(first + 1)...]
-            return domain.contains(dot) && domain.last != dot && !domain.contains { $0 == 0x20 || (0x09...0x0D).contains($0) }
-                && !bytes[..<first].contains { $0 == 0x20 || (0x09...0x0D).contains($0) }
+            return domain.contains(dot) && domain.last != dot && !bytes.contains(where: isASCIISpace)
         }
         let valid: Bool
         if let ascii {
@@ -208,9 +207,14 @@ public enum Field {
     /// profile's hot spot when a million addresses are imported).
     static func containsWhitespace(_ text: String) -> Bool {
         let ascii: Bool? = text.withUTF8Bytes { bytes in
-            bytes.allSatisfy { $0 < 0x80 } ? bytes.contains { $0 == 0x20 || (0x09...0x0D).contains($0) } : nil
+            bytes.allSatisfy { $0 < 0x80 } ? bytes.contains(where: isASCIISpace) : nil
         }
         return ascii ?? text.contains { $0.isWhitespace }
+    }
+
+    /// ASCII white space: space, tab, line feed, vertical tab, form feed, carriage return.
+    private static func isASCIISpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || (0x09...0x0D).contains(byte)
     }
 
     public static func currency(_ text: String, _ name: String = "currency") throws(CredfolioError) -> String {

@@ -224,16 +224,17 @@ public struct BadgeSource: Sendable {
 }
 
 extension AwardRepository {
-    /// The verification of every award imported from a badge (its latest
-    /// import), by award id; with `learner`, only that learner's. One query,
-    /// for pages that list many awards.
-    public func verifications(learner: String? = nil) throws -> [Int64: String] {
+    /// The verification of each of `learner`'s awards imported from a badge
+    /// (its latest import), by award id: one query for a page that lists
+    /// them all, from the learner through the indexes (a site asks once a
+    /// learner, so it must not scan every badge).
+    public func verifications(learner: String) throws -> [Int64: String] {
         var out: [Int64: String] = [:]
-        try db.prepare("""
-            SELECT b.award_id, b.verification FROM badge_source b
-            JOIN award a ON a.id = b.award_id JOIN learner l ON l.id = a.learner_id
-            WHERE ?1 IS NULL OR l.handle = ?1 ORDER BY b.id
-            """).forEachRow([learner.map(DatabaseValue.text) ?? .null]) { out[$0.int64(0)] = $0.string(1) }
+        try db.cachedStatement("""
+            SELECT b.award_id, b.verification FROM learner l
+            JOIN award a ON a.learner_id = l.id JOIN badge_source b ON b.award_id = a.id
+            WHERE l.handle = ? ORDER BY b.id
+            """).forEachRow([.text(learner)]) { out[$0.int64(0)] = $0.string(1) }
         return out
     }
 

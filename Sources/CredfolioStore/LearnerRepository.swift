@@ -25,6 +25,11 @@ public struct LearnerRepository {
     }
 
     /// Learners by handle, optionally of one cohort.
+    /// How many learners `cohort` has (nil: all learners).
+    public func count(cohort: String? = nil) throws -> Int {
+        try db.scalar(Int.self, "SELECT count(*) FROM learner WHERE ?1 IS NULL OR cohort = ?1", cohort) ?? 0
+    }
+
     public func list(cohort: String? = nil) throws -> [Learner] {
         if let cohort {
             return try db.fetch(Self.select + " WHERE cohort = ? ORDER BY handle", [.text(cohort)], row: Self.read)

@@ -229,6 +229,30 @@ struct CSVWriterTests {
     }
 }
 
+@Suite("Files rewritten in place")
+struct RewriteTests {
+    /// Rewrites `path` from its start without truncating it first, as a site's pages are, and returns what it holds.
+    func rewrite(_ path: String, with text: String) throws -> String {
+        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+        #expect(fd >= 0)
+        let sink = OutputSink(fileDescriptor: fd, name: path, closeWhenDone: true, capacity: 0)
+        Array(text.utf8).withUnsafeBufferPointer { sink.write(bytes: $0) }
+        try sink.finishReplacing()
+        return try String(contentsOfFile: path, encoding: .utf8)
+    }
+
+    @Test("a file rewritten shorter, as long or longer holds exactly the new text, with nothing of the old left")
+    func exactLength() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("page.html")
+        #expect(try rewrite(path, with: "first version, long") == "first version, long")
+        #expect(try rewrite(path, with: "short") == "short")
+        #expect(try rewrite(path, with: "SHORT") == "SHORT")
+        #expect(try rewrite(path, with: "longer than before") == "longer than before")
+        #expect(try rewrite(path, with: "") == "")
+    }
+}
+
 @Suite("JSON")
 struct JSONTests {
     @Test("parses values and keeps object keys in order")

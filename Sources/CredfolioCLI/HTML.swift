@@ -78,9 +78,23 @@ struct HTML {
         Self.escape(value, into: &bytes)
     }
 
-    /// A number or other value this program formatted (never user text).
+    /// An integer in decimal, its digits written straight into the page
+    /// (a site writes millions of them; no string is built for one).
     mutating func number(_ value: some BinaryInteger) {
-        bytes += String(value).utf8
+        guard let value = Int64(exactly: value) else { return bytes += String(value).utf8 }
+        if value < 0 { bytes.append(0x2D) }
+        var magnitude = value.magnitude, divisor: UInt64 = 1
+        while magnitude / divisor >= 10 { divisor *= 10 }
+        while divisor > 0 {
+            bytes.append(0x30 &+ UInt8(truncatingIfNeeded: magnitude / divisor))
+            magnitude %= divisor
+            divisor /= 10
+        }
+    }
+
+    /// A day as `YYYY-MM-DD`: digits and hyphens, which need no escaping.
+    mutating func day(_ value: Day) {
+        value.appendISO(to: &bytes)
     }
 
     /// `<tag>text</tag>`, with `attributes` (names are literals, values escaped).

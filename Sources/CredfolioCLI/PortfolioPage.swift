@@ -356,10 +356,10 @@ final class PortfolioPage {
             html.raw("\" font-size=\"12\" fill=\"#1b1f24\">")
             html.text(r.award.credential)
             html.raw(": earned ")
-            html.text(from.description)
+            html.day(from)
             switch (to, lapsed) {
-            case (let to?, true): html.raw(", expired "); html.text(to.description)
-            case (let to?, false): html.raw(", expires "); html.text(to.description)
+            case (let to?, true): html.raw(", expired "); html.day(to)
+            case (let to?, false): html.raw(", expires "); html.day(to)
             case (nil, _): html.raw(", does not expire")
             }
             html.raw("</text>")
@@ -384,20 +384,21 @@ final class PortfolioPage {
         let catalog = context.catalog
         for r in awards {
             let a = r.award
-            let credential = catalog.index[a.credential].map { catalog[$0] }
+            let i = catalog.index[a.credential]
             let status = EffectiveStatus(status: a.status, earnedOn: a.earnedOn, expiry: r.expires, on: context.day)
             html.raw("<tr><td>")
             html.text(a.credential)
             html.raw("</td><td>")
-            if let url = credential?.url { html.link(url, r.credentialTitle) } else { html.text(r.credentialTitle) }
+            // Read in place: a copy of the whole credential costs a retain and release of each of its strings.
+            if let i, let url = catalog.credentials[i].url { html.link(url, r.credentialTitle) } else { html.text(r.credentialTitle) }
             html.raw("</td><td>")
-            html.text(credential?.issuer ?? "")
+            if let i, let issuer = catalog.credentials[i].issuer { html.text(issuer) }
             html.raw("</td><td>")
             html.text(status.rawValue)
             html.raw("</td><td>")
-            html.text(a.earnedOn?.description ?? "")
+            if let earned = a.earnedOn { html.day(earned) }
             html.raw("</td><td>")
-            html.text(r.expires?.description ?? "")
+            if let expires = r.expires { html.day(expires) }
             html.raw("</td><td>")
             if let evidence = a.evidenceURL { html.link(evidence, evidence) }
             html.raw("</td><td>")

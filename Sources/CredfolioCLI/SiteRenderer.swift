@@ -110,9 +110,9 @@ struct SiteRenderer {
         html.raw("</td><td>")
         flags(&html, row, outlook)
         html.raw("</td><td>")
-        html.text(outlook?.target?.description ?? "")
+        if let target = outlook?.target { html.day(target) }
         html.raw("</td><td>")
-        html.text(row.lastEarned?.description ?? "")
+        if let last = row.lastEarned { html.day(last) }
         html.raw("</td></tr>\n")
     }
 
@@ -161,7 +161,7 @@ struct SiteRowWriter {
             learner = place.learner
             link = render { $0.internalLink(SitePath.learner(row.handle), row.name) }
             linkUp = render { $0.internalLink(SitePath.learner(row.handle, from: 1), row.name) }
-            lastEarned = render { $0.text(row.lastEarned?.description ?? "") }
+            lastEarned = render { html in row.lastEarned.map { html.day($0) } }
         }
         if place.stack >= stackLinks.count { stackLinks += Array(repeating: nil, count: place.stack + 1 - stackLinks.count) }
         if stackLinks[place.stack] == nil { stackLinks[place.stack] = render { $0.internalLink(SitePath.stack(row.stack), row.stack) } }
@@ -189,7 +189,7 @@ struct SiteRowWriter {
         overview += "</td><td>".utf8
         overview += flags
         overview += "</td><td>".utf8
-        if let target = outlook?.target { overview += render { $0.text(target.description) } }
+        if let target = outlook?.target { target.appendISO(to: &overview) }
         overview += "</td><td>".utf8
         overview += lastEarned
         overview += "</td></tr>\n".utf8

@@ -85,7 +85,7 @@ public struct Portfolio {
     /// (an in-progress or planned award with a started-on date).
     public func startedOn(of learner: Learner) throws -> [Int: Day] {
         var started: [Int: Day] = [:]
-        try db.prepare(
+        try db.cachedStatement(
             "SELECT credential_id, started_on FROM award WHERE learner_id = ? AND status IN ('in-progress', 'planned') AND started_on IS NOT NULL"
         ).forEachRow([.integer(learner.id!)]) { row in
             if let i = indexByID[row.int64(0)], let day = row.optionalDay(1) { started[i] = day }

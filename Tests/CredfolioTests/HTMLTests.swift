@@ -89,6 +89,25 @@ struct HTMLEscapingTests {
         #expect(SitePath.fileName("zoë") == "zo_C3_AB")
         #expect(SitePath.learner("a b", from: 1).href == "../learners/a_20b.html")
     }
+
+    @Test("numbers and days are written digit by digit exactly as their descriptions read, at every edge")
+    func numbersAndDays() throws {
+        func written(_ body: (inout HTML) -> Void) -> String {
+            var html = HTML()
+            body(&html)
+            return String(decoding: html.bytes, as: UTF8.self)
+        }
+        for value: Int64 in [0, 7, 9, 10, 99, 100, 1_000_000, -1, -10, 1_234_567_890, .max, .min, .max - 1, .min + 1] {
+            #expect(written { $0.number(value) } == String(value))
+        }
+        #expect(written { $0.number(UInt64.max) } == "18446744073709551615")
+        #expect(written { $0.number(Int8.min) } == "-128")
+        #expect(written { $0.number(UInt8.max) } == "255")
+        for text in ["2026-11-29", "0001-01-01", "9999-12-31", "2024-02-29"] {
+            let day = try #require(Day(iso: text))
+            #expect(written { $0.day(day) } == text)
+        }
+    }
 }
 
 @Suite("HTML pages: hostile text, stable bytes, the site's folder", .serialized)

@@ -95,6 +95,13 @@ final class PortfolioPage {
 
     func render() -> HTML {
         var html = HTML()
+        render(into: &html)
+        return html
+    }
+
+    /// Appends the page to `html`: a site renders every learner's page into
+    /// one buffer, emptied in between, instead of growing a new one each time.
+    func render(into html: inout HTML) {
         let learner = context.learner
         HTMLPage.begin(&html, title: title)
         if inSite {
@@ -112,7 +119,6 @@ final class PortfolioPage {
         credentials(&html)
         html.raw("</main>\n")
         HTMLPage.end(&html, asOf: context.day)
-        return html
     }
 
     private func stacks(_ html: inout HTML) {

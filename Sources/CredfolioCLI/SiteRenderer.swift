@@ -21,6 +21,8 @@ struct SiteRenderer {
     /// Shared with the other thread; nil when sections are not shared (a test compares the two).
     private let cache: SectionCache?
     private var rowWriter = SiteRowWriter()
+    /// Each learner's page in turn, emptied in between (its capacity kept).
+    private var pageBuffer = HTML()
     /// What this thread's rows add up to.
     private(set) var tally: SiteTally
     init(store: Store, portfolio: Portfolio, settings: CohortRows.Settings, folder: String, threads: Int, cache: SectionCache?) {
@@ -71,6 +73,9 @@ struct SiteRenderer {
         var starts: [Int] = []
         swap(&starts, &learnerStarts)
         defer { swap(&starts, &learnerStarts) }
+        var html = HTML()
+        swap(&html, &pageBuffer)
+        defer { swap(&html, &pageBuffer) }
         try rows.forEach(from: chunk.from, before: chunk.before, learner: { learner, facts in
             tally.learners += 1
             starts.append(overview.count)
@@ -79,7 +84,9 @@ struct SiteRenderer {
             let page = try PortfolioPage(context: context, stacks: [], solver: solver, inSite: true, cache: cache)
             let path = folder + "/learners/" + SitePath.fileName(learner.handle) + ".html"
             let sink = try SiteReport.create(path, buffered: false)
-            page.render().bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
+            html.removeAll()
+            page.render(into: &html)
+            html.bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
             try sink.finishReplacing()
             for (credential, held) in context.standing.held {
                 guard let expires = held.expires, expires >= day, expires <= horizon else { continue }

@@ -43,7 +43,10 @@ final class PortfolioPage {
         var code: String { stack.definition.code }
     }
 
-    init(context: LearnerPortfolio, stacks codes: [String], solver: CBCSolver, inSite: Bool, cache: SectionCache? = nil) throws {
+    /// `badges` false says that no award of the database came from a
+    /// badge (a site asks once), so there are no verifications to read.
+    init(context: LearnerPortfolio, stacks codes: [String], solver: CBCSolver, inSite: Bool, cache: SectionCache? = nil,
+         badges: Bool = true) throws {
         self.context = context
         self.inSite = inSite
         self.cache = cache
@@ -88,7 +91,7 @@ final class PortfolioPage {
         }
         self.plans = plans
         awards = try context.store.awards.list(learner: context.learner.handle)
-        verifications = try context.store.awards.verifications(learner: context.learner.handle)
+        verifications = badges ? try context.store.awards.verifications(learner: context.learner.handle) : [:]
     }
 
     var title: String { "\(context.learner.name): credentials and progress" }

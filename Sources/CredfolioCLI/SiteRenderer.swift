@@ -23,10 +23,13 @@ struct SiteRenderer {
     private var rowWriter = SiteRowWriter()
     /// Each learner's page in turn, emptied in between (its capacity kept).
     private var pageBuffer = HTML()
+    /// Whether any award came from a badge: if none did, no page asks for its learner's verifications.
+    private let badges: Bool
     /// What this thread's rows add up to.
     private(set) var tally: SiteTally
-    init(store: Store, portfolio: Portfolio, settings: CohortRows.Settings, folder: String, threads: Int, cache: SectionCache?) {
+    init(store: Store, portfolio: Portfolio, settings: CohortRows.Settings, folder: String, threads: Int, cache: SectionCache?) throws {
         self.store = store
+        badges = try store.awards.anyVerifications()
         self.cache = cache
         self.portfolio = portfolio
         self.settings = settings
@@ -40,7 +43,7 @@ struct SiteRenderer {
     /// A renderer on a connection of its own, for a second thread.
     init(path: String, stack: String?, settings: CohortRows.Settings, folder: String, threads: Int, cache: SectionCache?) throws {
         let store = try Store(path: path, access: .read)
-        self.init(store: store, portfolio: try Portfolio(store, only: stack, fallback: CBCSolver()), settings: settings, folder: folder,
+        try self.init(store: store, portfolio: try Portfolio(store, only: stack, fallback: CBCSolver()), settings: settings, folder: folder,
                   threads: threads, cache: cache)
     }
 
@@ -69,7 +72,7 @@ struct SiteRenderer {
         var tally = SiteTally(stacks: 0)
         swap(&tally, &self.tally)
         defer { swap(&tally, &self.tally) }
-        let (store, portfolio, settings, folder, solver, cache) = (store, portfolio, settings, folder, solver, cache)
+        let (store, portfolio, settings, folder, solver, cache, badges) = (store, portfolio, settings, folder, solver, cache, badges)
         var starts: [Int] = []
         swap(&starts, &learnerStarts)
         defer { swap(&starts, &learnerStarts) }
@@ -81,7 +84,7 @@ struct SiteRenderer {
             starts.append(overview.count)
             let context = try LearnerPortfolio(store: store, portfolio: portfolio, learner: learner, facts: facts, day: day,
                                                goals: settings.allStacks ? [] : settings.goals[learner.id!] ?? [])
-            let page = try PortfolioPage(context: context, stacks: [], solver: solver, inSite: true, cache: cache)
+            let page = try PortfolioPage(context: context, stacks: [], solver: solver, inSite: true, cache: cache, badges: badges)
             let path = folder + "/learners/" + SitePath.fileName(learner.handle) + ".html"
             let sink = try SiteReport.create(path, buffered: false)
             html.removeAll()

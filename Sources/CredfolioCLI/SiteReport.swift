@@ -107,7 +107,7 @@ struct SiteReport {
     private func writeRows(_ chunks: [CohortReport.Chunk], portfolio: Portfolio, threads: Int,
                            place: ([[UInt8]], [Int]) throws -> Void) throws -> SiteTally {
         let cache = sectionCacheBytes > 0 ? SectionCache(byteLimit: sectionCacheBytes) : nil
-        var renderer = SiteRenderer(store: store, portfolio: portfolio, settings: settings, folder: folder, threads: threads, cache: cache)
+        var renderer = try SiteRenderer(store: store, portfolio: portfolio, settings: settings, folder: folder, threads: threads, cache: cache)
         var parts: [[UInt8]] = []
         var starts: [Int] = []
         guard threads == 2 else {

@@ -224,6 +224,12 @@ public struct BadgeSource: Sendable {
 }
 
 extension AwardRepository {
+    /// Whether any award was imported from a badge: when none was, a page
+    /// has no verification to show, and a site need not ask for each learner.
+    public func anyVerifications() throws -> Bool {
+        try db.scalar(Int.self, "SELECT EXISTS (SELECT 1 FROM badge_source)") == 1
+    }
+
     /// The verification of each of `learner`'s awards imported from a badge
     /// (its latest import), by award id: one query for a page that lists
     /// them all, from the learner through the indexes (a site asks once a

@@ -3,6 +3,7 @@ import Testing
 @testable import CredfolioBadges
 @testable import CredfolioCore
 @testable import CredfolioCLI
+@testable import CredfolioStore
 
 /// Strings that would run, load or break markup if a page copied them
 /// into HTML unescaped.
@@ -139,6 +140,24 @@ struct HTMLPageTests {
         let ben = try String(contentsOfFile: site + "/learners/ben.html", encoding: .utf8)
         #expect(ben.contains("<a href=\"" + HTML.escaped(Hostile.webURL) + "\" rel=\"noopener noreferrer\">"))
         #expect(ben.contains("<h1>" + HTML.escaped(Hostile.imageName) + "</h1>"))
+    }
+
+    @Test("a site's learner page shows each badge's verification as the portfolio page does; a learner without badges shows none")
+    func verificationsOnSitePages() throws {
+        let cli = try Hostile.world()
+        let verifications = try Store(path: cli.database, access: .read).awards.verifications(learner: "ana")
+        #expect(!verifications.isEmpty)
+        let page = cli.directory.file("ana.html"), site = cli.directory.file("site")
+        try cli.ok("portfolio", "ana", "--html", "-o", page, "--as-of", "2026-11-29")
+        try cli.ok("report", "html", "-o", site, "--as-of", "2026-11-29")
+        let alone = try String(contentsOfFile: page, encoding: .utf8)
+        let inSite = try String(contentsOfFile: site + "/learners/ana.html", encoding: .utf8)
+        for text in verifications.values {
+            let cell = "<td>" + HTML.escaped(text) + "</td></tr>"
+            #expect(alone.contains(cell) && inSite.contains(cell), "\(text)")
+        }
+        let ben = try String(contentsOfFile: site + "/learners/ben.html", encoding: .utf8)
+        #expect(ben.contains("</td><td></td></tr>\n</tbody></table>"))
     }
 
     @Test("the same database and as-of date give byte-identical pages; an earlier site is rewritten, a foreign folder refused")

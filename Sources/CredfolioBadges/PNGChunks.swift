@@ -25,7 +25,13 @@ public enum PNGChunks {
             guard offset + 8 <= bytes.count else { throw .invalid("the PNG file is truncated (a chunk header is cut off)") }
             let length = Int(UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8
                              | UInt32(bytes[offset + 3]))
-            let type = String(decoding: bytes[(offset + 4)..<(offset + 8)], as: UTF8.self)
+            // A chunk type is four ASCII letters; anything else is damage, and is not put into a message as it is.
+            let typeBytes = bytes[(offset + 4)..<(offset + 8)]
+            guard typeBytes.allSatisfy({ (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }) else {
+                let hex = typeBytes.map { byte in String(byte, radix: 16, uppercase: true) }.map { $0.count == 1 ? "0" + $0 : $0 }
+                throw .invalid("the PNG file is damaged: a chunk's type at byte \(offset + 4) is not four letters (\(hex.joined(separator: " ")))")
+            }
+            let type = String(decoding: typeBytes, as: UTF8.self)
             guard length <= maxChunkBytes else {
                 throw .invalid("the PNG chunk \(type) claims \(NumberText.grouped(length)) bytes, more than \(NumberText.grouped(maxChunkBytes))")
             }

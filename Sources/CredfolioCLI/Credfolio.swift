@@ -52,7 +52,7 @@ public struct Credfolio: ParsableCommand {
             }
             var message = message(for: error)
             if message.hasPrefix("Error: ") { message.removeFirst("Error: ".count) }
-            fail(message.replacingNewlines() + " (see credfolio help)", status: code.rawValue)
+            fail(message.asOneLine() + " (see credfolio help)", status: code.rawValue)
         }
     }
 
@@ -76,16 +76,9 @@ public struct Credfolio: ParsableCommand {
     }
 
     static func fail(_ message: String, status: Int32) -> Never {
-        let line = "error: " + message.replacingNewlines() + "\n"
+        let line = "error: " + message.asOneLine() + "\n"
         var bytes = Array(line.utf8)
         _ = bytes.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
         Glibc.exit(status)
-    }
-}
-
-extension String {
-    /// One line, whatever the message holds.
-    func replacingNewlines() -> String {
-        String(map { $0 == "\n" || $0 == "\r" ? " " : $0 })
     }
 }

@@ -70,7 +70,7 @@ func parseDay(_ text: String?, _ name: String) throws -> Day? {
 /// One line on standard error that is not an error: the command goes on
 /// and exits 0 (a filter that matched nothing, say).
 func note(_ message: String) {
-    var line = Array(("note: " + message.replacingNewlines() + "\n").utf8)
+    var line = Array(("note: " + message.asOneLine() + "\n").utf8)
     _ = line.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
 }
 

@@ -29,3 +29,25 @@ public struct CredfolioError: Error, Sendable, CustomStringConvertible, Equatabl
 
     public var description: String { message }
 }
+
+extension String {
+    /// The text as one line a terminal shows and does not act on, for
+    /// `error:` and `note:` lines that may quote a file: line breaks (CR,
+    /// LF, NEL, U+2028, U+2029) and tabs become spaces, and every other
+    /// control character (C0, DEL, C1, among them the escape that starts a
+    /// terminal command) is written as `\u{…}`.
+    public func asOneLine() -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in unicodeScalars {
+            switch scalar.value {
+            case 0x09, 0x0A, 0x0D, 0x85, 0x2028, 0x2029:
+                out.append(" ")
+            case 0..<0x20, 0x7F...0x9F:
+                out.append(contentsOf: "\\u{\(String(scalar.value, radix: 16))}".unicodeScalars)
+            default:
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+}

@@ -44,7 +44,7 @@ public final class OutputSink {
             if let failure {
                 // The safety net for a caller that never flushed: the
                 // output is incomplete, so the command has failed.
-                var line = Array("error: \(failure.message)\n".utf8)
+                var line = Array("error: \(failure.message.asOneLine())\n".utf8)
                 _ = line.withUnsafeMutableBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
                 Glibc.exit(1)
             }

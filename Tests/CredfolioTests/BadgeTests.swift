@@ -295,6 +295,10 @@ struct BadgeTests {
         hugeChunk += [0x7F, 0xFF, 0xFF, 0xFF] + Array("tEXt".utf8) + [0, 0, 0, 0]
         var badCRC = BadgeFixtures.png
         badCRC[badCRC.count - 20] ^= 0xFF
+        // The IDAT chunk's type, at byte 37 (after the signature and IHDR), with a line feed for its first letter.
+        var badType = BadgeFixtures.png
+        badType[37] = 0x0A
+        let terminal = "https://issuer.test/a\u{1B}[2J\r\nmore\u{9B}1m"
         let cases: [(String, [UInt8], String)] = [
             ("truncated.png", Array(BadgeFixtures.png.prefix(30)), "the PNG file is truncated"),
             ("plain.png", BadgeFixtures.png, "the PNG image has no baked-in badge (no openbadges, openbadgecredential or clrcredential chunk)"),
@@ -305,6 +309,9 @@ struct BadgeTests {
             ("other.json", Array(#"{"type": "Person"}"#.utf8), "not an Open Badges or CLR document"),
             ("hosted.svg", Array(#"<svg><openbadges:assertion verify="https://issuer.test/a/1"></openbadges:assertion></svg>"#.utf8),
              "carries only the URL https://issuer.test/a/1"),
+            ("type.png", badType, "the PNG file is damaged: a chunk's type at byte 37 is not four letters (0A 44 41 54)"),
+            // Control characters from a file never reach the terminal: line breaks become spaces, the rest \u{…}.
+            ("terminal.txt", Array(terminal.utf8), "carries only the URL https://issuer.test/a\\u{1b}[2J  more\\u{9b}1m: a hosted"),
         ]
         let before = try cli.fingerprint()
         for (name, bytes, reason) in cases {
@@ -313,6 +320,7 @@ struct BadgeTests {
             #expect(result.status == 1, "\(name)")
             #expect(result.stderr.hasPrefix("error: \(path): ") && result.stderr.contains(reason) && result.stderr.filter { $0 == "\n" }.count == 1,
                     "\(name): \(result.stderr)")
+            #expect(!result.stderr.unicodeScalars.dropLast().contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }, "\(name)")
         }
         // One bad file among good ones: nothing from the command is stored.
         let good = try write(cli, "good.json", BadgeFixtures.json(BadgeFixtures.assertion(

@@ -86,6 +86,25 @@ struct WhitespaceTests {
         }
         #expect(Field.containsWhitespace("a\u{0085}b") && !Field.containsWhitespace("plain-ascii@x.org"))
     }
+
+    @Test("a value quoted into a message keeps to one line and carries no control character, C0, DEL or C1")
+    func quotedValues() {
+        #expect(Field.quoted("plain") == "\"plain\"")
+        #expect(Field.quoted("say \"hi\"") == "\"say \\\"hi\\\"\"")
+        #expect(Field.quoted("a\nb\rc\td") == "\"a\\nb\\rc\\td\"")
+        #expect(Field.quoted("\u{1B}[31mred\u{7F}") == "\"\\u{1b}[31mred\\u{7f}\"")
+        #expect(Field.quoted("\u{9B}31m\u{85}\u{9F}") == "\"\\u{9b}31m\\u{85}\\u{9f}\"")
+        #expect(Field.quoted("zoë\u{A0}日本") == "\"zoë\u{A0}日本\"")
+        #expect(Field.quoted(String(repeating: "x", count: 80)) == "\"" + String(repeating: "x", count: 57) + "...\"")
+    }
+
+    @Test("a message becomes one line a terminal shows and does not act on: breaks and tabs are spaces, other controls \\u{…}")
+    func oneLine() {
+        #expect("plain text, zoë 日本".asOneLine() == "plain text, zoë 日本")
+        #expect("a\nb\r\nc\td\u{85}e\u{2028}f\u{2029}g".asOneLine() == "a b  c d e f g")
+        #expect("\u{1B}[31mred\u{7}\u{0}\u{7F}\u{9B}2J".asOneLine() == "\\u{1b}[31mred\\u{7}\\u{0}\\u{7f}\\u{9b}2J")
+        #expect("\u{A0}non-breaking".asOneLine() == "\u{A0}non-breaking")
+    }
 }
 
 @Suite("CSV reader (RFC 4180)")

@@ -3,6 +3,8 @@ import Testing
 @testable import CredfolioCore
 @testable import CredfolioEngine
 @testable import CredfolioStore
+@testable import CredfolioBadges
+import Crypto
 
 /// The database's rows, read with a connection of our own: equal before
 /// and after a failed command means the command changed nothing.
@@ -327,6 +329,53 @@ struct FuzzTests {
                 #expect(try dump(store.database) == before, "a failed import changed the database")
             }
             #expect(store.database.isAutocommit)
+        }
+    }
+
+    @Test("mutated badges (JSON, JWS, baked PNG with plain and compressed chunks, baked SVG, CLR) never crash the reader; each refusal is one line")
+    func badgeReader() throws {
+        var rng = SeededRandom(seed: Self.seed &+ 2)
+        let ob3 = BadgeFixtures.credential(email: "ana@example.org")
+        let ob3Text = ob3.serialized(pretty: false)
+        let ob2 = BadgeFixtures.assertion(identity: BadgeFixtures.sha256Identity("ana@example.org", salt: "s"), embedded: true)
+        let clr: JSONValue = .object([
+            ("@context", .array([.string("https://www.w3.org/ns/credentials/v2")])), ("id", .string("urn:uuid:clr-1")),
+            ("type", .array([.string("VerifiableCredential"), .string("ClrCredential")])),
+            ("issuer", .object([("id", .string("https://issuer.test")), ("name", .string("Issuer"))])),
+            ("validFrom", .string("2026-05-01T00:00:00Z")),
+            ("credentialSubject", .object([("type", .array([.string("ClrSubject")])), ("verifiableCredential", .array([ob3]))])),
+        ])
+        // A zTXt chunk holding the credential, deflated with dynamic Huffman blocks.
+        var zTXt = PNGChunks.signature + PNGChunks.chunk(type: "IHDR", data: [0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0])
+        zTXt += PNGChunks.chunk(type: "zTXt", data: Array("openbadgecredential".utf8) + [0, 0] + InflateTests.bytes(InflateTests.dynamic))
+        zTXt += PNGChunks.chunk(type: "IEND", data: [])
+        let seeds: [[UInt8]] = [
+            Array(ob3Text.utf8),
+            BadgeFixtures.json(ob2),
+            BadgeFixtures.json(clr),
+            Array(try BadgeFixtures.es256(Array(ob3Text.utf8), key: P256.Signing.PrivateKey()).utf8),
+            try PNGChunks.baking(BadgeFixtures.png, keyword: "openbadgecredential", text: ob3Text),
+            zTXt,
+            Array(try #require(SVGBadge.baking(BadgeFixtures.svg, element: "openbadges:credential",
+                                               namespace: "https://purl.imsglobal.org/ob/v3p0", content: ob3Text)).utf8),
+        ]
+        for seed in seeds { #expect(!(try BadgeReader().read(seed)).isEmpty, "every seed reads before it is mutated") }
+        var refused = 0
+        for _ in 0..<(Self.iterations * 5) {
+            let input = Self.mutate(seeds.randomElement(using: &rng)!, &rng)
+            do {
+                _ = try BadgeReader().read(input)
+            } catch {
+                refused += 1
+                #expect(!error.message.isEmpty && !error.message.contains("\n"), "\(error.message)")
+            }
+        }
+        #expect(refused > 0)
+        // Deflate streams, mutated: refused or inflated within the limit, never a trap.
+        let streams = [InflateTests.dynamic, InflateTests.stored, "78dacb48cdc9c957c800910019910449"].map(InflateTests.bytes)
+        for _ in 0..<(Self.iterations * 5) {
+            let input = Self.mutate(streams.randomElement(using: &rng)!, &rng)
+            if let out = try? Inflate.zlib(input, limit: 1 << 12) { #expect(out.count <= 1 << 12) }
         }
     }
 

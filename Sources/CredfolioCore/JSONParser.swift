@@ -187,7 +187,7 @@ public struct JSONParser {
                     }
                     guard let unicode = Unicode.Scalar(scalar) else { throw error("invalid \\u escape") }
                     out.append(contentsOf: Array(String(Character(unicode)).utf8))
-                default: throw error("invalid escape \\\(Character(Unicode.Scalar(e)))")
+                default: throw error("invalid escape: \\ followed by \(JSONParser.show(e))")
                 }
             default:
                 guard b >= 0x20 else { throw error("control character in a string") }

@@ -291,6 +291,9 @@ struct JSONTests {
         ("{\"a\": 1} x", 1, 10, "unexpected text after the JSON value"),
         ("{\"a\": 1, \"a\": 2}", 1, 10, "duplicate key \"a\""),
         ("\n\n   @", 3, 4, "unexpected character '@'"),
+        ("\"a\\q\"", 1, 5, "invalid escape: \\ followed by 'q'"),
+        // A control byte after the backslash is named, not copied into the message.
+        ("\"a\\\n\"", 1, 5, "invalid escape: \\ followed by byte 0xa"),
     ])
     func syntaxErrors(text: String, line: Int, column: Int, reason: String) {
         #expect(throws: JSONSyntaxError(line: line, column: column, reason: reason)) { try JSONParser.parse(text) }

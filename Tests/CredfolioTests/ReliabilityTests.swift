@@ -377,6 +377,19 @@ struct FuzzTests {
             let input = Self.mutate(streams.randomElement(using: &rng)!, &rng)
             if let out = try? Inflate.zlib(input, limit: 1 << 12) { #expect(out.count <= 1 << 12) }
         }
+        // The same streams inside zTXt and compressed iTXt chunks with valid CRCs, so that the reader gets past the checks.
+        let header = PNGChunks.signature + PNGChunks.chunk(type: "IHDR", data: [0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0])
+        for i in 0..<(Self.iterations * 5) {
+            let stream = Self.mutate(streams[0], &rng)
+            let chunk = i % 2 == 0
+                ? PNGChunks.chunk(type: "zTXt", data: Array("openbadgecredential".utf8) + [0, 0] + stream)
+                : PNGChunks.chunk(type: "iTXt", data: Array("openbadgecredential".utf8) + [0, 1, 0, 0, 0] + stream)
+            do {
+                _ = try BadgeReader().read(header + chunk + PNGChunks.chunk(type: "IEND", data: []))
+            } catch {
+                #expect(!error.message.isEmpty && !error.message.contains("\n"), "\(error.message)")
+            }
+        }
     }
 
     @Test("mutated stack files never crash the parser; what parses writes back and parses the same")

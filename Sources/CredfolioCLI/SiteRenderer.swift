@@ -189,29 +189,31 @@ struct SiteRowWriter {
                 (bars[slot], missing[slot]) = (bar, missingText)
             }
         }
-        let flags = row.complete || row.stalled || outlook != nil ? render { SiteRenderer.flags(&$0, row, outlook) } : []
-        overview += "<tr><td>".utf8
+        // The flags, in the scratch writer: copied into both rows, not kept, so not allocated a row.
+        html.removeAll()
+        if row.complete || row.stalled || outlook != nil { SiteRenderer.flags(&html, row, outlook) }
+        overview.append(markup: "<tr><td>")
         overview += link
-        overview += "</td><td>".utf8
+        overview.append(markup: "</td><td>")
         overview += stackLinks[place.stack]!
-        overview += "</td><td>".utf8
+        overview.append(markup: "</td><td>")
         overview += bar
-        overview += "</td><td>".utf8
-        overview += flags
-        overview += "</td><td>".utf8
+        overview.append(markup: "</td><td>")
+        overview += html.bytes
+        overview.append(markup: "</td><td>")
         if let target = outlook?.target { target.appendISO(to: &overview) }
-        overview += "</td><td>".utf8
+        overview.append(markup: "</td><td>")
         overview += lastEarned
-        overview += "</td></tr>\n".utf8
-        stackPage += "<tr><td>".utf8
+        overview.append(markup: "</td></tr>\n")
+        stackPage.append(markup: "<tr><td>")
         stackPage += linkUp
-        stackPage += "</td><td>".utf8
+        stackPage.append(markup: "</td><td>")
         stackPage += bar
-        stackPage += "</td><td>".utf8
-        stackPage += flags
-        stackPage += "</td><td>".utf8
+        stackPage.append(markup: "</td><td>")
+        stackPage += html.bytes
+        stackPage.append(markup: "</td><td>")
         stackPage += missingText
-        stackPage += "</td></tr>\n".utf8
+        stackPage.append(markup: "</td></tr>\n")
     }
 
     /// A fragment, in an array of its own size (kept ones would otherwise
@@ -220,6 +222,13 @@ struct SiteRowWriter {
         html.removeAll()
         body(&html)
         return html.exactBytes
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Appends markup this program writes, copied straight from the literal's bytes.
+    mutating func append(markup: StaticString) {
+        markup.withUTF8Buffer { append(contentsOf: $0) }
     }
 }
 

@@ -45,8 +45,10 @@ final class PortfolioPage {
 
     /// `badges` false says that no award of the database came from a
     /// badge (a site asks once), so there are no verifications to read.
+    /// `awards`, when given, are the learner's as `award list` gives them,
+    /// read already (a site reads them with the learner).
     init(context: LearnerPortfolio, stacks codes: [String], solver: CBCSolver, inSite: Bool, cache: SectionCache? = nil,
-         badges: Bool = true) throws {
+         badges: Bool = true, awards known: [AwardRecord]? = nil) throws {
         self.context = context
         self.inSite = inSite
         self.cache = cache
@@ -90,7 +92,7 @@ final class PortfolioPage {
                                            measure: .hours, marks: marks)
         }
         self.plans = plans
-        awards = try context.store.awards.list(learner: context.learner.handle)
+        awards = try known ?? context.store.awards.list(learner: context.learner.handle)
         verifications = badges ? try context.store.awards.verifications(learner: context.learner.handle) : [:]
     }
 

@@ -178,14 +178,16 @@ struct LearnerPortfolio {
     }
 
     /// The same for a learner already read, in a portfolio already compiled
-    /// (the pages of a site, one learner after another).
-    init(store: Store, portfolio: Portfolio, learner: Learner, facts: [AwardFact], day: Day, goals: [LearnerGoal]) throws {
+    /// (the pages of a site, one learner after another, with the started-on
+    /// dates read with the awards).
+    init(store: Store, portfolio: Portfolio, learner: Learner, facts: [AwardFact], day: Day, goals: [LearnerGoal],
+         startedOn: [Int: Day]? = nil) throws {
         self.store = store
         self.day = day
         self.learner = learner
         self.portfolio = portfolio
         self.facts = facts
-        standing = Standing(facts, catalog: portfolio.catalog, on: day, startedOn: try portfolio.startedOn(of: learner))
+        standing = Standing(facts, catalog: portfolio.catalog, on: day, startedOn: try startedOn ?? portfolio.startedOn(of: learner))
         self.goals = goals
     }
 

@@ -99,17 +99,19 @@ public final class CohortRows {
     /// Calls `body` for every row of learners in handle order, stacks in
     /// code order; with `from` and `before`, only the learners whose
     /// handles lie in [from, before). `learner`, when given, is called with
-    /// each learner and their awards before that learner's rows.
-    public func forEach(from: String? = nil, before: String? = nil, learner visit: ((Learner, [AwardFact]) throws -> Void)? = nil,
+    /// each learner and their awards (as facts, and as a page lists them,
+    /// read in the same pass) before that learner's rows.
+    public func forEach(from: String? = nil, before: String? = nil,
+                        learner visit: ((Learner, [AwardFact], Portfolio.AwardDetails) throws -> Void)? = nil,
                         _ body: (CohortRow, Outlook?, Place) throws -> Void) throws {
         let catalog = portfolio.catalog
         let stacks = portfolio.stacks.sorted { $0.definition.code < $1.definition.code }
         if memo.count != stacks.count { memo = Array(repeating: [ProgressKey: Computed](), count: stacks.count) }
         let solver = CBCSolver()
-        try portfolio.forEachLearner(cohort: cohort, from: from, before: before) { learner, facts in
+        try portfolio.forEachLearner(cohort: cohort, from: from, before: before, details: visit != nil) { learner, facts, details in
             let serial = learnersSeen
             learnersSeen += 1
-            try visit?(learner, facts)
+            if let visit, let details { try visit(learner, facts, details) }
             let held = catalog.holdings(facts, on: day)
             let projected = catalog.holdings(facts, on: day, projected: true)
             let heldMembers = held.members

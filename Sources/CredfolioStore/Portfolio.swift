@@ -113,33 +113,82 @@ public struct Portfolio {
                          earnedOn: row.optionalDay(offset + 2), expiresOn: row.optionalDay(offset + 3))
     }
 
+    /// A learner's awards as a portfolio page lists them, read in the same
+    /// pass as their facts instead of by a query of their own.
+    public struct AwardDetails: Sendable {
+        /// What ``AwardRepository/list(learner:credential:status:cohort:)``
+        /// returns for the learner, in its order: by credential code, then
+        /// earned-on date (unfinished last), then id.
+        public var records: [AwardRecord]
+        /// What ``startedOn(of:)`` returns for the learner.
+        public var startedOn: [Int: Day]
+    }
+
     /// Calls `body` once per learner (of `cohort`, when given; with a handle
     /// from `from` on and before `before`, when given) in handle order, with
     /// their awards, streaming: one query, one learner in memory.
     public func forEachLearner(cohort: String? = nil, from: String? = nil, before: String? = nil,
                                _ body: (Learner, [AwardFact]) throws -> Void) throws {
+        try forEachLearner(cohort: cohort, from: from, before: before, details: false) { learner, facts, _ in try body(learner, facts) }
+    }
+
+    /// The same; with `details`, each learner's awards also come as
+    /// ``AwardDetails``, from the same rows.
+    public func forEachLearner(cohort: String? = nil, from: String? = nil, before: String? = nil, details: Bool,
+                               _ body: (Learner, [AwardFact], AwardDetails?) throws -> Void) throws {
         var clauses: [String] = [], values: [DatabaseValue] = []
         if let cohort { clauses.append("l.cohort = ?"); values.append(.text(cohort)) }
         if let from { clauses.append("l.handle >= ?"); values.append(.text(from)) }
         if let before { clauses.append("l.handle < ?"); values.append(.text(before)) }
         let sql = """
             SELECT l.id, l.handle, l.name, l.email, l.cohort, l.notes, l.created_on, l.pace,
-                   a.credential_id, a.status, a.earned_on, a.expires_on
+                   a.credential_id, a.status, a.earned_on, a.expires_on\(details ? ", a.id, a.started_on, a.evidence_url, a.notes" : "")
             FROM learner l LEFT JOIN award a ON a.learner_id = l.id
             \(clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "))
             ORDER BY l.handle
             """
         var current: Learner?
         var facts: [AwardFact] = []
+        var records: [AwardRecord] = []
+        var startedOn: [Int: Day] = [:]
+        func finish(_ learner: Learner) throws {
+            guard details else { return try body(learner, facts, nil) }
+            try body(learner, facts, AwardDetails(records: Self.listed(records), startedOn: startedOn))
+        }
         try db.cachedStatement(sql).forEachRow(values) { row in
             let id = row.int64(0)
             if current?.id != id {
-                if let current { try body(current, facts) }
+                if let current { try finish(current) }
                 current = try LearnerRepository.read(row)
                 facts.removeAll(keepingCapacity: true)
+                records.removeAll(keepingCapacity: true)
+                startedOn.removeAll(keepingCapacity: true)
             }
-            if !row.isNull(8) { facts.append(try fact(row, offset: 8)) }
+            guard !row.isNull(8) else { return }
+            let fact = try fact(row, offset: 8)
+            facts.append(fact)
+            guard details, let learner = current else { return }
+            let started = row.optionalDay(13)
+            if let started, fact.status == .inProgress || fact.status == .planned { startedOn[fact.credential] = started }
+            let credential = catalog[fact.credential]
+            let award = Award(id: row.int64(12), learner: learner.handle, credential: credential.code, status: fact.status,
+                              startedOn: started, earnedOn: fact.earnedOn, expiresOn: fact.expiresOn,
+                              evidenceURL: row.optionalString(14), notes: row.string(15))
+            records.append(AwardRecord(award: award, credentialTitle: credential.title, validityMonths: credential.validityMonths))
         }
-        if let current { try body(current, facts) }
+        if let current { try finish(current) }
+    }
+
+    /// `records` in the order of ``AwardRepository/list(learner:credential:status:cohort:)``:
+    /// `ORDER BY c.code, ifnull(a.earned_on, '9999'), a.id`, compared as SQLite compares the text (byte by byte).
+    static func listed(_ records: [AwardRecord]) -> [AwardRecord] {
+        let keyed = records.map { ($0, $0.award.earnedOn?.description ?? "9999") }
+        return keyed.sorted { a, b in
+            if a.0.award.credential != b.0.award.credential {
+                return a.0.award.credential.utf8.lexicographicallyPrecedes(b.0.award.credential.utf8)
+            }
+            if a.1 != b.1 { return a.1.utf8.lexicographicallyPrecedes(b.1.utf8) }
+            return (a.0.award.id ?? 0) < (b.0.award.id ?? 0)
+        }.map(\.0)
     }
 }

@@ -120,6 +120,40 @@ struct RepositoryTests {
         #expect(try store.awards.list(status: .earned, cohort: "spring-26").count == 3)
     }
 
+    @Test("a learner's awards read with the learner stream are award list's records in its order, and startedOn's dates")
+    func awardDetailsInTheStream() throws {
+        let store = try sampleStore()
+        // Codes whose byte order differs from a case-blind or Unicode-aware order, added out of that order.
+        for code in ["e-2", "é-1", "Z-1", "a-1"] {
+            try store.credentials.add(Credential(code: code, title: "Title of \(code)", hours: 5, validityMonths: code == "a-1" ? 12 : nil))
+        }
+        try store.learners.add(Learner(handle: "ann", name: "Ann", cohort: "spring-26"))
+        try store.learners.add(Learner(handle: "zed", name: "Zed"))  // no awards at all
+        for (credential, status, earned, started) in [
+            ("py-data", AwardStatus.inProgress, nil, "2026-09-01"), ("e-2", .earned, "2026-01-02", nil), ("é-1", .earned, "2025-05-05", nil),
+            ("Z-1", .planned, nil, "2026-10-10"), ("a-1", .earned, "2024-02-02", nil), ("a-1", .earned, "2023-02-02", nil),
+            ("a-1", .inProgress, nil, nil), ("aws-ccp", .revoked, "2022-01-01", nil),
+        ] as [(String, AwardStatus, String?, String?)] {
+            try store.awards.add(Award(learner: "ann", credential: credential, status: status, startedOn: started.flatMap(day),
+                                       earnedOn: earned.flatMap(day), evidenceURL: earned.map { "https://x.test/\($0)" },
+                                       notes: "note \(credential)"))
+        }
+        try store.awards.add(Award(learner: "sarah", credential: "sql-basics", status: .earned, earnedOn: day("2026-01-05")))
+        let portfolio = try Portfolio(store)
+        var seen: [String] = []
+        try portfolio.forEachLearner(details: true) { learner, facts, details in
+            seen.append(learner.handle)
+            let details = try #require(details)
+            #expect(details.records == (try store.awards.list(learner: learner.handle)), "\(learner.handle)")
+            #expect(details.startedOn == (try portfolio.startedOn(of: learner)), "\(learner.handle)")
+            #expect(details.records.count == facts.count)
+        }
+        #expect(seen == ["ann", "omar", "sarah", "zed"])
+        let ann = try store.awards.list(learner: "ann").map(\.award.credential)
+        #expect(ann == ["Z-1", "a-1", "a-1", "a-1", "aws-ccp", "e-2", "py-data", "é-1"])
+        try portfolio.forEachLearner(details: false) { _, _, details in #expect(details == nil) }
+    }
+
     @Test("awards: the same earned-on date twice, two unfinished awards, and bad states are refused")
     func awardRules() throws {
         let store = try sampleStore()

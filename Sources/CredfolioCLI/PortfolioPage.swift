@@ -23,8 +23,8 @@ final class PortfolioPage {
     let inSite: Bool
     /// Sections other learners' pages of the same site rendered already.
     let cache: SectionCache?
-    /// What the learner holds on the page's day.
-    let held: HeldSet
+    /// What the learner holds on the page's day, and in projection.
+    let held: HeldSet, projected: HeldSet
     /// The learner's lapsed and unfinished credentials (catalog indices): what a mark can name.
     let marked: [Int]
 
@@ -38,7 +38,7 @@ final class PortfolioPage {
         let started: Bool
         let progress: StackProgress?
         let cached: SectionCache.Section?
-        /// Where to keep the section once rendered (nil: it is this learner's own).
+        /// The key its shared parts are kept by (nil: the section is this learner's own).
         let key: ProgressKey?
         var code: String { stack.definition.code }
     }
@@ -55,6 +55,7 @@ final class PortfolioPage {
         let catalog = context.catalog
         let held = context.held(), projected = context.held(projected: true)
         self.held = held
+        self.projected = projected
         marked = Array(context.standing.lapsed.keys) + Array(context.standing.underWay.keys)
         var stacks = context.shownStacks(allStacks: false)
         if !codes.isEmpty { stacks = stacks.filter { codes.contains($0.definition.code) } }
@@ -69,7 +70,7 @@ final class PortfolioPage {
                 key = stack.progressKey(held: heldMembers, projected: projectedMembers, catalog: catalog)
                 if let key, let section = cache.section(of: stack, key) {
                     shown.append(Shown(stack: stack, goal: nil, percent: section.percent, projected: section.projected,
-                                       started: section.started, progress: nil, cached: section, key: nil))
+                                       started: section.started, progress: nil, cached: section, key: key))
                     continue
                 }
             }
@@ -130,7 +131,7 @@ final class PortfolioPage {
         html.element("h2", text: context.goals.isEmpty || shown.allSatisfy({ $0.goal == nil }) ? "Stacks" : "Goals")
         if shown.isEmpty { html.element("p", text: "No stacks to show.") }
         // A stack the learner has not started, and does not aim at, needs no tree: every requirement is missing.
-        for entry in shown where entry.started { shared(&html, entry, section) }
+        for entry in shown where entry.started { sharedSection(&html, entry) }
         let waiting = shown.filter { !$0.started }
         guard !waiting.isEmpty else { return }
         html.element("h3", text: "Not started")
@@ -143,12 +144,48 @@ final class PortfolioPage {
         html.raw("</tbody></table>\n")
     }
 
-    /// Writes `entry` as `render` does: copied from the cache, or rendered
-    /// with holes, kept, and filled in; or, when it is the learner's own,
-    /// rendered whole.
+    /// Writes a begun stack's section as ``section(_:_:_:_:)`` does: its
+    /// heading and bar copied from the cache (or rendered and kept), then
+    /// its body copied from the cache with the learner's marks and totals
+    /// filled in (or rendered with holes, kept and filled in); or, when the
+    /// section is the learner's own, rendered whole.
+    private func sharedSection(_ html: inout HTML, _ entry: Shown) {
+        guard let cache, let key = entry.key else {
+            guard let p = entry.progress else { return }
+            var none: [SectionCache.Hole]?
+            return section(&html, entry, p, &none)
+        }
+        if let cached = entry.cached {
+            html.rendered(cached.bytes[...])
+        } else if let p = entry.progress {
+            var head = HTML()
+            sectionHead(&head, entry, p)
+            if !cache.isFull {
+                cache.keep(SectionCache.Section(percent: entry.percent, projected: entry.projected, started: entry.started,
+                                                bytes: head.exactBytes, holes: []), of: entry.stack, key)
+            }
+            html.rendered(head.bytes[...])
+        }
+        if let body = cache.body(of: entry.stack, key) { return fill(&html, body.bytes, body.holes, entry.stack) }
+        // Another learner's heading, but a body not seen yet: evaluate now.
+        let p = entry.progress ?? entry.stack.progress(held: held, projected: projected, catalog: context.catalog)
+        guard !cache.isFull else {
+            var none: [SectionCache.Hole]?
+            return sectionBody(&html, entry, p, &none)
+        }
+        var template = HTML()
+        var holes: [SectionCache.Hole]? = []
+        sectionBody(&template, entry, p, &holes)
+        let body = SectionCache.Body(bytes: template.exactBytes, holes: holes ?? [])
+        cache.keep(body, of: entry.stack, key)
+        fill(&html, body.bytes, body.holes, entry.stack)
+    }
+
+    /// Writes `entry` as `render` does: copied from the cache, or rendered,
+    /// kept, and copied; or, when it is the learner's own, rendered whole.
     private func shared(_ html: inout HTML, _ entry: Shown,
                         _ render: (inout HTML, Shown, StackProgress, inout [SectionCache.Hole]?) -> Void) {
-        if let cached = entry.cached { return fill(&html, cached, entry.stack) }
+        if let cached = entry.cached { return fill(&html, cached.bytes, cached.holes, entry.stack) }
         guard let p = entry.progress else { return }
         guard let cache, let key = entry.key, !cache.isFull else {
             var none: [SectionCache.Hole]?
@@ -160,22 +197,22 @@ final class PortfolioPage {
         let section = SectionCache.Section(percent: entry.percent, projected: entry.projected, started: entry.started,
                                            bytes: template.exactBytes, holes: holes ?? [])
         cache.keep(section, of: entry.stack, key)
-        fill(&html, section, entry.stack)
+        fill(&html, section.bytes, section.holes, entry.stack)
     }
 
-    /// A section from the cache, with this learner's marks and totals in its holes.
-    private func fill(_ html: inout HTML, _ section: SectionCache.Section, _ stack: CompiledStack) {
+    /// Bytes from the cache, with this learner's marks and totals in their holes.
+    private func fill(_ html: inout HTML, _ bytes: [UInt8], _ holes: [SectionCache.Hole], _ stack: CompiledStack) {
         var from = 0
         // A mark is looked up only where one of the learner's few lapsed or unfinished credentials could be.
-        for hole in section.holes where hole.kind == .amount || mayMark(stack, hole.node) {
-            html.rendered(section.bytes[from..<hole.offset])
+        for hole in holes where hole.kind == .amount || mayMark(stack, hole.node) {
+            html.rendered(bytes[from..<hole.offset])
             from = hole.offset
             switch hole.kind {
             case .mark: mark(&html, ProgressFormatting.leafMark(stack, hole.node, standing: context.standing))
             case .amount: html.text(stack.amountDetail(hole.node, held: held, catalog: context.catalog).text)
             }
         }
-        html.rendered(section.bytes[from...])
+        html.rendered(bytes[from...])
     }
 
     /// Whether leaf `id` names (or is taught by) one of the learner's
@@ -193,6 +230,12 @@ final class PortfolioPage {
     /// With `holes`, the learner's own marks and totals are left out, and
     /// where they go is noted there.
     private func section(_ html: inout HTML, _ entry: Shown, _ p: StackProgress, _ holes: inout [SectionCache.Hole]?) {
+        sectionHead(&html, entry, p)
+        sectionBody(&html, entry, p, &holes)
+    }
+
+    /// A section's heading and bar: what the whole key decides.
+    private func sectionHead(_ html: inout HTML, _ entry: Shown, _ p: StackProgress) {
         html.raw("<section>\n<h3>")
         if inSite { html.internalLink(SitePath.stack(p.code, from: 1), p.code) } else { html.text(p.code) }
         if let title = p.stack.definition.title { html.text(" — " + title) }
@@ -202,6 +245,11 @@ final class PortfolioPage {
         if p.complete { html.text(" · "); HTMLPage.flag(&html, "done", "complete") }
         if let goal = entry.goal { self.goal(&html, goal, p) }
         html.raw("</p>\n")
+    }
+
+    /// A section's tree, what is missing, the plan of a goal, and its end:
+    /// what the learner holds now decides all but the plan.
+    private func sectionBody(_ html: inout HTML, _ entry: Shown, _ p: StackProgress, _ holes: inout [SectionCache.Hole]?) {
         tree(&html, p, &holes)
         let missing = p.missing(catalog: context.catalog)
         if !missing.isEmpty {

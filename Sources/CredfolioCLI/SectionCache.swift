@@ -7,12 +7,17 @@ import Synchronization
 /// and filled in for each learner: the mark of an unmet leaf (a lapsed or
 /// unfinished credential of the learner's), and the total of a requirement
 /// that counts any credential, with the credentials that make it. So a
-/// section is rendered once per key and copied after. One cache serves both
+/// section is rendered once per key and copied after: its heading and bar
+/// once per key, its body (tree, missing items) once per key's current
+/// part, which more learners share. One cache serves both
 /// threads of a site (behind a lock), so a key is rendered once, not once a
 /// thread; it stops keeping sections at ``byteLimit``, so memory stays
 /// bounded however many learners there are (the first keys met are usually
 /// the most common).
 final class SectionCache: Sendable {
+    /// For a stack begun, its heading and bar (the part the whole key
+    /// decides, with the projection); for a stack not begun, its row of the
+    /// "not started" table.
     struct Section: Sendable {
         let percent: Double, projected: Double
         let started: Bool
@@ -22,7 +27,18 @@ final class SectionCache: Sendable {
         let holes: [Hole]
     }
 
-    /// Where a learner's own text goes into a section.
+    /// The rest of a begun stack's section: its explained tree, what is
+    /// missing, and its end. It follows from what the learner holds now,
+    /// so it is kept by the key's current part (``ProgressKey/current``),
+    /// which learners who differ only in what they have under way share.
+    struct Body: Sendable {
+        /// Without what goes into its holes.
+        let bytes: [UInt8]
+        /// In order of their offsets into `bytes`.
+        let holes: [Hole]
+    }
+
+    /// Where a learner's own text goes into a section's body.
     struct Hole: Sendable {
         enum Kind: Sendable { case mark, amount }
         let offset: Int
@@ -37,6 +53,8 @@ final class SectionCache: Sendable {
         var isFull = false
         /// By stack code: each thread compiles its own stacks.
         var sections: [String: [ProgressKey: Section]] = [:]
+        /// By stack code, then the key's current part.
+        var bodies: [String: [ProgressKey: Body]] = [:]
     }
 
     let byteLimit: Int
@@ -62,12 +80,31 @@ final class SectionCache: Sendable {
     func keep(_ section: Section, of stack: CompiledStack, _ key: ProgressKey) {
         let size = section.bytes.count + section.holes.count * MemoryLayout<Hole>.stride
         state.withLock { state in
-            guard state.bytesKept + size <= byteLimit else {
-                state.isFull = true
-                return
-            }
-            state.bytesKept += size
+            guard Self.room(for: size, in: &state, limit: byteLimit) else { return }
             state.sections[stack.definition.code, default: [:]][key] = section
         }
+    }
+
+    /// The body of the section of a learner whose key is `key`.
+    func body(of stack: CompiledStack, _ key: ProgressKey) -> Body? {
+        state.withLock { $0.bodies[stack.definition.code]?[key.current] }
+    }
+
+    func keep(_ body: Body, of stack: CompiledStack, _ key: ProgressKey) {
+        let size = body.bytes.count + body.holes.count * MemoryLayout<Hole>.stride
+        state.withLock { state in
+            guard Self.room(for: size, in: &state, limit: byteLimit) else { return }
+            state.bodies[stack.definition.code, default: [:]][key.current] = body
+        }
+    }
+
+    /// Counts `size` bytes as kept, or marks the cache full when they do not fit.
+    private static func room(for size: Int, in state: inout State, limit: Int) -> Bool {
+        guard state.bytesKept + size <= limit else {
+            state.isFull = true
+            return false
+        }
+        state.bytesKept += size
+        return true
     }
 }

@@ -22,6 +22,18 @@ public struct ProgressKey: Hashable, Sendable {
         x ^= totals.0.bitPattern &+ (totals.1.bitPattern << 1) &+ (totals.2.bitPattern << 2) &+ (totals.3.bitPattern << 3)
         hasher.combine(x)
     }
+
+    /// The key of the same learner with their projection left out, as if
+    /// nothing of theirs were unfinished: all that the current evaluation,
+    /// and so the explained tree and the missing items, depend on. Many
+    /// learners who differ only in what they have under way share it.
+    public var current: ProgressKey {
+        var key = self
+        key.projected = held
+        key.totals.1 = totals.0
+        key.totals.3 = totals.2
+        return key
+    }
 }
 
 extension CompiledStack {

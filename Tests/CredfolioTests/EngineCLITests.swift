@@ -368,6 +368,9 @@ struct ProgressMemoTests {
         let stacks = portfolio.stacks.sorted { $0.definition.code < $1.definition.code }
         var expected = [ProgressFormatting.csvColumns.joined(separator: ",")]
         var distinct = Set<ProgressKey>()
+        // What the current evaluation shows, by stack and current key: every learner with that key must show the same.
+        var shown: [String: [ProgressKey: [String]]] = [:]
+        var full: [String: Set<ProgressKey>] = [:]
         try portfolio.forEachLearner { learner, facts in
             let held = portfolio.catalog.holdings(facts, on: asOf)
             let projected = portfolio.catalog.holdings(facts, on: asOf, projected: true)
@@ -379,9 +382,23 @@ struct ProgressMemoTests {
                 expected.append(String(decoding: bytes, as: UTF8.self))
                 if let key = stack.progressKey(held: held.members, projected: projected.members, catalog: portfolio.catalog) {
                     distinct.insert(key)
+                    full[stack.definition.code, default: []].insert(key)
+                    // Totals of requirements that count any credential name the learner's own credentials: left out.
+                    let tree = stack.nodes.indices.map { id in
+                        "\(progress.current.nodeValues[id]) " + (stack.countsAnyCredential(id) ? "" : progress.detail(id, catalog: portfolio.catalog).text)
+                    }
+                    let current = [String(progress.percent), String(progress.requirementsMet), String(progress.complete)]
+                        + progress.missing(catalog: portfolio.catalog) + tree
+                    if let earlier = shown[stack.definition.code]?[key.current] {
+                        #expect(earlier == current, "\(learner.handle) \(stack.definition.code)")
+                    } else {
+                        shown[stack.definition.code, default: [:]][key.current] = current
+                    }
                 }
             }
         }
+        // Learners who differ only in what they have under way share their current key.
+        for (code, keys) in full { #expect(shown[code, default: [:]].count < keys.count, "\(code)") }
         #expect(exported.count == 1 + 2_000 * 3)
         #expect(exported == expected)
         // The memo was really used: far fewer distinct keys than rows.

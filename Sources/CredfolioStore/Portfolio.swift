@@ -8,6 +8,8 @@ public struct Portfolio {
     public let catalog: Catalog
     /// Catalog index by credential row id.
     let indexByID: [Int64: Int]
+    /// Each credential's place (by catalog index) in the byte order of codes, as SQLite sorts them.
+    let codeRank: [Int]
     public let stacks: [CompiledStack]
 
     /// Loads the catalog and compiles every stack (or only `stack`) once;
@@ -40,6 +42,12 @@ public struct Portfolio {
         var indexByID: [Int64: Int] = [:]
         for (i, c) in credentials.enumerated() { indexByID[c.id!] = i }
         self.indexByID = indexByID
+        let codes = catalog.codes
+        var codeRank = [Int](repeating: 0, count: codes.count)
+        for (rank, i) in codes.indices.sorted(by: { codes[$0].utf8.lexicographicallyPrecedes(codes[$1].utf8) }).enumerated() {
+            codeRank[i] = rank
+        }
+        self.codeRank = codeRank
         guard compile else {
             stacks = []
             return
@@ -149,11 +157,13 @@ public struct Portfolio {
             """
         var current: Learner?
         var facts: [AwardFact] = []
-        var records: [AwardRecord] = []
+        // Each with its place in award list's order: the code's rank, the earned-on key, the id.
+        var records: [(order: (Int, Int64, Int64), record: AwardRecord)] = []
         var startedOn: [Int: Day] = [:]
         func finish(_ learner: Learner) throws {
             guard details else { return try body(learner, facts, nil) }
-            try body(learner, facts, AwardDetails(records: Self.listed(records), startedOn: startedOn))
+            records.sort { $0.order < $1.order }
+            try body(learner, facts, AwardDetails(records: records.map(\.record), startedOn: startedOn))
         }
         try db.cachedStatement(sql).forEachRow(values) { row in
             let id = row.int64(0)
@@ -170,25 +180,20 @@ public struct Portfolio {
             guard details, let learner = current else { return }
             let started = row.optionalDay(13)
             if let started, fact.status == .inProgress || fact.status == .planned { startedOn[fact.credential] = started }
-            let credential = catalog[fact.credential]
-            let award = Award(id: row.int64(12), learner: learner.handle, credential: credential.code, status: fact.status,
+            let c = fact.credential, awardID = row.int64(12)
+            // The credential's fields are read in place: a copy of it would retain each of its strings.
+            let award = Award(id: awardID, learner: learner.handle, credential: catalog.codes[c], status: fact.status,
                               startedOn: started, earnedOn: fact.earnedOn, expiresOn: fact.expiresOn,
                               evidenceURL: row.optionalString(14), notes: row.string(15))
-            records.append(AwardRecord(award: award, credentialTitle: credential.title, validityMonths: credential.validityMonths))
+            let order = (codeRank[c], fact.earnedOn.map { Int64($0.daysSinceEpoch) * 2 } ?? Self.unfinishedKey, awardID)
+            records.append((order, AwardRecord(award: award, credentialTitle: catalog.credentials[c].title,
+                                               validityMonths: catalog.credentials[c].validityMonths)))
         }
         if let current { try finish(current) }
     }
 
-    /// `records` in the order of ``AwardRepository/list(learner:credential:status:cohort:)``:
-    /// `ORDER BY c.code, ifnull(a.earned_on, '9999'), a.id`, compared as SQLite compares the text (byte by byte).
-    static func listed(_ records: [AwardRecord]) -> [AwardRecord] {
-        let keyed = records.map { ($0, $0.award.earnedOn?.description ?? "9999") }
-        return keyed.sorted { a, b in
-            if a.0.award.credential != b.0.award.credential {
-                return a.0.award.credential.utf8.lexicographicallyPrecedes(b.0.award.credential.utf8)
-            }
-            if a.1 != b.1 { return a.1.utf8.lexicographicallyPrecedes(b.1.utf8) }
-            return (a.0.award.id ?? 0) < (b.0.award.id ?? 0)
-        }.map(\.0)
-    }
+    /// Where an award not yet earned sorts among earned-on dates (twice the
+    /// day number): as `ifnull(earned_on, '9999')` compares as text, after
+    /// every date before the year 9999 and before any date in it.
+    static let unfinishedKey = Int64(Day(year: 9999, month: 1, day: 1)!.daysSinceEpoch) * 2 - 1
 }

@@ -389,14 +389,28 @@ final class PortfolioPage {
         let left = 10, width = 560, labelX = left + width + 12, row = 22, top = 28
         let height = top + row * earned.count + 8
         func x(_ d: Day) -> Int { left + (Int(d.daysSinceEpoch) - start) * width / span }
-        html.open("svg", ["width": "980", "height": "\(height)", "viewBox": "0 0 980 \(height)", "role": "img",
-                          "aria-label": "Timeline of \(earned.count) earned credential\(earned.count == 1 ? "" : "s"), from \(first) to \(last)"])
-        html.open("line", ["x1": "\(x(day))", "y1": "16", "x2": "\(x(day))", "y2": "\(height)", "stroke": "#4a5560",
-                           "stroke-dasharray": "4 3"])
-        html.close("line")
-        html.open("text", ["x": "\(x(day))", "y": "12", "font-size": "11", "text-anchor": "middle", "fill": "#1b1f24"])
-        html.text("as of \(day)")
-        html.close("text")
+        // As `open("svg", [...])`, `open("line", [...])` and `open("text", [...])` write them, numbers and days straight into the page.
+        html.raw("<svg width=\"980\" height=\"")
+        html.number(height)
+        html.raw("\" viewBox=\"0 0 980 ")
+        html.number(height)
+        html.raw("\" role=\"img\" aria-label=\"Timeline of ")
+        html.number(earned.count)
+        html.raw(earned.count == 1 ? " earned credential, from " : " earned credentials, from ")
+        html.day(first)
+        html.raw(" to ")
+        html.day(last)
+        html.raw("\"><line x1=\"")
+        html.number(x(day))
+        html.raw("\" y1=\"16\" x2=\"")
+        html.number(x(day))
+        html.raw("\" y2=\"")
+        html.number(height)
+        html.raw("\" stroke=\"#4a5560\" stroke-dasharray=\"4 3\"></line><text x=\"")
+        html.number(x(day))
+        html.raw("\" y=\"12\" font-size=\"11\" text-anchor=\"middle\" fill=\"#1b1f24\">as of ")
+        html.day(day)
+        html.raw("</text>")
         for (i, r) in earned.enumerated() {
             let y = top + i * row
             let from = r.award.earnedOn!, to = r.expires

@@ -66,14 +66,19 @@ public struct HeldSet: Equatable, Sendable {
     /// Members in ascending order.
     public var members: [Int] {
         var out: [Int] = []
+        forEachMember { out.append($0) }
+        return out
+    }
+
+    /// Calls `body` with each member in ascending order, without building an array of them.
+    public func forEachMember(_ body: (Int) -> Void) {
         for (w, word) in words.enumerated() where word != 0 {
             var bits = word
             while bits != 0 {
-                out.append(w * 64 + bits.trailingZeroBitCount)
+                body(w * 64 + bits.trailingZeroBitCount)
                 bits &= bits - 1
             }
         }
-        return out
     }
 }
 

@@ -33,7 +33,7 @@ extension CompiledStack {
                 contributors.append(i)
             }
         } else {
-            for i in held.members {
+            held.forEachMember { i in
                 let amount = CompiledStack.amount(of: i, unit: leaf.unit, catalog: catalog)
                 if amount > 0 {
                     total += amount

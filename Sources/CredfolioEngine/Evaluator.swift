@@ -79,21 +79,24 @@ extension CompiledStack {
     /// parent in `nodes`) and returns the root's.
     func propagate(_ values: inout [Double], scratch: inout [Double]) -> Double {
         for id in nodes.indices.reversed() {
-            let node = nodes[id]
-            switch node.kind {
+            // The node's kind and children read in place: a copy of the node would retain its label and the rest.
+            switch nodes[id].kind {
             case .all:
+                let children = nodes[id].children
                 var sum = 0.0
-                for child in node.children { sum += values[child] }
-                values[id] = sum / Double(node.children.count)
+                for child in children { sum += values[child] }
+                values[id] = sum / Double(children.count)
             case .choose(let n):
+                let children = nodes[id].children
                 var sum = 0.0
-                if n == node.children.count {
-                    for child in node.children { sum += values[child] }
+                if n == children.count {
+                    for child in children { sum += values[child] }
                 } else if n == 1 {
-                    for child in node.children { sum = max(sum, values[child]) }
+                    for child in children { sum = max(sum, values[child]) }
                 } else {
                     scratch.removeAll(keepingCapacity: true)
-                    for child in node.children { scratch.append(values[child]) }
+                    scratch.reserveCapacity(children.count)
+                    for child in children { scratch.append(values[child]) }
                     scratch.sort(by: >)
                     for k in 0..<n { sum += scratch[k] }
                 }

@@ -68,8 +68,8 @@ public struct StackProgress {
         // node, since export progress runs this for every distinct key.
         func collect(_ id: Int, into out: inout [MissingItem]) {
             guard !current.isMet(id) else { return }
-            let node = stack.nodes[id]
-            switch node.kind {
+            // Read in place: a copy of the node would retain its label and the rest.
+            switch stack.nodes[id].kind {
             case .credential(let i):
                 // A held credential counted elsewhere cannot be earned twice.
                 if !held.contains(i) { out.append(.code(stack.leafCodes[id])) }
@@ -82,11 +82,11 @@ public struct StackProgress {
                 let have = stack.amount(of: id, held: held, catalog: catalog).total
                 out.append(.code("credits:" + NumberText.plain(threshold - have) + ":" + unit))
             case .all:
-                for child in node.children { collect(child, into: &out) }
+                for child in stack.nodes[id].children { collect(child, into: &out) }
             case .choose(let n):
                 var met = 0
                 var alternatives: [[MissingItem]] = []
-                for child in node.children {
+                for child in stack.nodes[id].children {
                     if current.isMet(child) { met += 1; continue }
                     var items: [MissingItem] = []
                     collect(child, into: &items)
@@ -180,8 +180,29 @@ public enum MissingItem: Equatable, Sendable {
     public var text: String {
         switch self {
         case .code(let code): return code
+        case .choose:
+            var out = ""
+            write(into: &out)
+            return out
+        }
+    }
+
+    /// Appends ``text`` to `out`, alternatives and all, without an array of strings per level.
+    func write(into out: inout String) {
+        switch self {
+        case .code(let code):
+            out += code
         case .choose(let count, let alternatives):
-            return "\(count) of (" + alternatives.map { $0.map(\.text).joined(separator: "+") }.joined(separator: "|") + ")"
+            out += String(count)
+            out += " of ("
+            for (a, items) in alternatives.enumerated() {
+                if a > 0 { out += "|" }
+                for (i, item) in items.enumerated() {
+                    if i > 0 { out += "+" }
+                    item.write(into: &out)
+                }
+            }
+            out += ")"
         }
     }
 

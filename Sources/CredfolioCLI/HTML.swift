@@ -178,20 +178,30 @@ struct SitePath: Equatable {
     init(_ href: String) { self.href = href }
 
     static func fileName(_ name: String) -> String {
-        var out = ""
-        for (i, byte) in name.utf8.enumerated() {
+        func kept(_ byte: UInt8, at i: Int) -> Bool {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
                  UInt8(ascii: "-"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            case UInt8(ascii: ".") where i > 0:
-                out.append(".")
+                return true
+            case UInt8(ascii: "."):
+                return i > 0
             default:
-                let hex = Array("0123456789ABCDEF")
-                out += "_" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 0xF)])
+                return false
             }
         }
-        return out
+        // Most handles and codes are kept as they are: no new string.
+        if name.utf8.enumerated().allSatisfy({ kept($1, at: $0) }) { return name }
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(name.utf8.count * 3)
+        for (i, byte) in name.utf8.enumerated() {
+            if kept(byte, at: i) {
+                out.append(byte)
+            } else {
+                out += [UInt8(ascii: "_"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func learner(_ handle: String, from depth: Int = 0) -> SitePath {

@@ -63,17 +63,29 @@ enum HTMLPage {
     /// that a table of thousands of bars stays small.
     static func bar(_ html: inout HTML, percent: Double, projected: Double) {
         let done = ProgressFormatting.percent(percent), ahead = projected > percent
-        let later = ProgressFormatting.percent(projected)
-        html.open("span", ["class": "bar", "role": "img", "aria-label": done + "% done" + (ahead ? ", " + later + "% projected" : "")])
+        let later = ahead ? ProgressFormatting.percent(projected) : ""
+        // The bytes `open`, `close` and `element` would write, without building the attribute strings first.
+        html.raw("<span class=\"bar\" role=\"img\" aria-label=\"")
+        html.text(done)
+        html.raw("% done")
         if ahead {
-            html.open("i", ["class": "p", "style": "width:" + later + "%"])
-            html.close("i")
+            html.raw(", ")
+            html.text(later)
+            html.raw("% projected\"><i class=\"p\" style=\"width:")
+            html.text(later)
+            html.raw("%\"></i><i style=\"width:")
+        } else {
+            html.raw("\"><i style=\"width:")
         }
-        html.open("i", ["style": "width:" + done + "%"])
-        html.close("i")
-        html.close("span")
-        html.element("span", ["class": "num"], text: done + "%")
-        if ahead { html.element("span", ["class": "muted"], text: " (projected " + later + "%)") }
+        html.text(done)
+        html.raw("%\"></i></span><span class=\"num\">")
+        html.text(done)
+        html.raw("%</span>")
+        if ahead {
+            html.raw("<span class=\"muted\"> (projected ")
+            html.text(later)
+            html.raw("%)</span>")
+        }
     }
 
     /// A stack's requirement tree as nested lists; `item` writes what each

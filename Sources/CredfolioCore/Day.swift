@@ -59,12 +59,22 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// building a string: reports write millions of them.
     public func appendISO(to bytes: inout [UInt8]) {
         let (y, m, d) = components
-        if y < 0 { bytes.append(0x2D) }  // only a hand-built value lies before year 1
-        Day.appendPadded(y.magnitude, width: 4, to: &bytes)
-        bytes.append(0x2D)
-        Day.appendPadded(m.magnitude, width: 2, to: &bytes)
-        bytes.append(0x2D)
-        Day.appendPadded(d.magnitude, width: 2, to: &bytes)
+        guard (0...9999).contains(y) else {
+            // Only a hand-built value lies outside the years credfolio reads.
+            if y < 0 { bytes.append(0x2D) }
+            Day.appendPadded(y.magnitude, width: 4, to: &bytes)
+            bytes.append(0x2D)
+            Day.appendPadded(m.magnitude, width: 2, to: &bytes)
+            bytes.append(0x2D)
+            Day.appendPadded(d.magnitude, width: 2, to: &bytes)
+            return
+        }
+        // The common case, ten bytes in one append: a report writes millions of days.
+        func digit(_ value: Int) -> UInt8 { 0x30 &+ UInt8(truncatingIfNeeded: value) }
+        var text: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (
+            digit(y / 1000), digit(y / 100 % 10), digit(y / 10 % 10), digit(y % 10), 0x2D,
+            digit(m / 10), digit(m % 10), 0x2D, digit(d / 10), digit(d % 10))
+        withUnsafeBytes(of: &text) { bytes.append(contentsOf: $0) }
     }
 
     /// `value` in decimal, left-padded with zeros to `width` digits.

@@ -244,13 +244,13 @@ struct CohortReport {
     /// The learners of `cohort` (nil: all) cut into chunks of `learners`
     /// consecutive handles.
     static func chunks(of store: Store, cohort: String?, learners: Int) throws -> [Chunk] {
-        // The first handle of every chunk after the first.
+        // The first handle of every chunk after the first; a cohort's handles come from its index, in order.
         var starts: [String] = []
         try store.database.cachedStatement("""
             SELECT handle FROM (SELECT handle, row_number() OVER (ORDER BY handle) - 1 AS n
-                                FROM learner WHERE ?1 IS NULL OR cohort = ?1)
-            WHERE n > 0 AND n % ?2 = 0 ORDER BY handle
-            """).forEachRow([cohort.map(DatabaseValue.text) ?? .null, .integer(Int64(learners))]) { starts.append($0.string(0)) }
+                                FROM learner\(cohort == nil ? "" : " WHERE cohort = ?2"))
+            WHERE n > 0 AND n % ?1 = 0 ORDER BY handle
+            """).forEachRow([.integer(Int64(learners))] + (cohort.map { [DatabaseValue.text($0)] } ?? [])) { starts.append($0.string(0)) }
         return zip([nil] + starts, starts.map(Optional.some) + [nil]).map { Chunk(from: $0, before: $1) }
     }
 

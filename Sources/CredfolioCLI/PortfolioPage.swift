@@ -140,7 +140,7 @@ final class PortfolioPage {
             <th scope="col" class="num">requirements</th></tr></thead><tbody>
 
             """)
-        for entry in waiting { shared(&html, entry, waitingRow) }
+        for entry in waiting { sharedPart(&html, entry) { waitingRow(&$0, entry, $1) } }
         html.raw("</tbody></table>\n")
     }
 
@@ -155,18 +155,8 @@ final class PortfolioPage {
             var none: [SectionCache.Hole]?
             return section(&html, entry, p, &none)
         }
-        if let cached = entry.cached {
-            html.rendered(cached.bytes[...])
-        } else if let p = entry.progress {
-            var head = HTML()
-            sectionHead(&head, entry, p)
-            if !cache.isFull {
-                cache.keep(SectionCache.Section(percent: entry.percent, projected: entry.projected, started: entry.started,
-                                                bytes: head.exactBytes, holes: []), of: entry.stack, key)
-            }
-            html.rendered(head.bytes[...])
-        }
-        if let body = cache.body(of: entry.stack, key) { return fill(&html, body.bytes, body.holes, entry.stack) }
+        sharedPart(&html, entry) { sectionHead(&$0, entry, $1) }
+        if let body = cache.body(of: entry.stack, key) { return fill(&html, body, entry.stack) }
         // Another learner's heading, but a body not seen yet: evaluate now.
         let p = entry.progress ?? entry.stack.progress(held: held, projected: projected, catalog: context.catalog)
         guard !cache.isFull else {
@@ -178,33 +168,31 @@ final class PortfolioPage {
         sectionBody(&template, entry, p, &holes)
         let body = SectionCache.Body(bytes: template.exactBytes, holes: holes ?? [])
         cache.keep(body, of: entry.stack, key)
-        fill(&html, body.bytes, body.holes, entry.stack)
+        fill(&html, body, entry.stack)
     }
 
-    /// Writes `entry` as `render` does: copied from the cache, or rendered,
-    /// kept, and copied; or, when it is the learner's own, rendered whole.
-    private func shared(_ html: inout HTML, _ entry: Shown,
-                        _ render: (inout HTML, Shown, StackProgress, inout [SectionCache.Hole]?) -> Void) {
-        if let cached = entry.cached { return fill(&html, cached.bytes, cached.holes, entry.stack) }
+    /// Writes the part of `entry` that its whole key decides (a begun
+    /// stack's heading and bar, or a waiting stack's row) as `render` does:
+    /// copied from the cache, or rendered and kept for the next learner
+    /// with the same key; only rendered when the cache is full or the part
+    /// is the learner's own.
+    private func sharedPart(_ html: inout HTML, _ entry: Shown, _ render: (inout HTML, StackProgress) -> Void) {
+        if let cached = entry.cached { return html.rendered(cached.bytes[...]) }
         guard let p = entry.progress else { return }
-        guard let cache, let key = entry.key, !cache.isFull else {
-            var none: [SectionCache.Hole]?
-            return render(&html, entry, p, &none)
-        }
-        var template = HTML()
-        var holes: [SectionCache.Hole]? = []
-        render(&template, entry, p, &holes)
-        let section = SectionCache.Section(percent: entry.percent, projected: entry.projected, started: entry.started,
-                                           bytes: template.exactBytes, holes: holes ?? [])
-        cache.keep(section, of: entry.stack, key)
-        fill(&html, section.bytes, section.holes, entry.stack)
+        guard let cache, let key = entry.key, !cache.isFull else { return render(&html, p) }
+        var part = HTML()
+        render(&part, p)
+        cache.keep(SectionCache.Section(percent: entry.percent, projected: entry.projected, started: entry.started,
+                                        bytes: part.exactBytes), of: entry.stack, key)
+        html.rendered(part.bytes[...])
     }
 
-    /// Bytes from the cache, with this learner's marks and totals in their holes.
-    private func fill(_ html: inout HTML, _ bytes: [UInt8], _ holes: [SectionCache.Hole], _ stack: CompiledStack) {
+    /// A body from the cache, with this learner's marks and totals in its holes.
+    private func fill(_ html: inout HTML, _ body: SectionCache.Body, _ stack: CompiledStack) {
+        let bytes = body.bytes
         var from = 0
         // A mark is looked up only where one of the learner's few lapsed or unfinished credentials could be.
-        for hole in holes where hole.kind == .amount || mayMark(stack, hole.node) {
+        for hole in body.holes where hole.kind == .amount || mayMark(stack, hole.node) {
             html.rendered(bytes[from..<hole.offset])
             from = hole.offset
             switch hole.kind {
@@ -262,7 +250,7 @@ final class PortfolioPage {
     }
 
     /// A stack not begun, and not a goal: one row of a table.
-    private func waitingRow(_ html: inout HTML, _ entry: Shown, _ p: StackProgress, _ holes: inout [SectionCache.Hole]?) {
+    private func waitingRow(_ html: inout HTML, _ entry: Shown, _ p: StackProgress) {
         html.raw("<tr><td>")
         if inSite { html.internalLink(SitePath.stack(entry.code, from: 1), entry.code) } else { html.text(entry.code) }
         html.raw("</td><td>")

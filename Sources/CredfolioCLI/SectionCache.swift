@@ -21,10 +21,8 @@ final class SectionCache: Sendable {
     struct Section: Sendable {
         let percent: Double, projected: Double
         let started: Bool
-        /// The section, without what goes into its holes.
+        /// Nothing in them is the learner's own: they have no holes.
         let bytes: [UInt8]
-        /// In order of their offsets into `bytes`.
-        let holes: [Hole]
     }
 
     /// The rest of a begun stack's section: its explained tree, what is
@@ -78,7 +76,7 @@ final class SectionCache: Sendable {
     }
 
     func keep(_ section: Section, of stack: CompiledStack, _ key: ProgressKey) {
-        let size = section.bytes.count + section.holes.count * MemoryLayout<Hole>.stride
+        let size = section.bytes.count
         state.withLock { state in
             guard Self.room(for: size, in: &state, limit: byteLimit) else { return }
             state.sections[stack.definition.code, default: [:]][key] = section

@@ -42,12 +42,20 @@ extension String {
             switch scalar.value {
             case 0x09, 0x0A, 0x0D, 0x85, 0x2028, 0x2029:
                 out.append(" ")
-            case 0..<0x20, 0x7F...0x9F:
-                out.append(contentsOf: "\\u{\(String(scalar.value, radix: 16))}".unicodeScalars)
+            case _ where scalar.isTerminalControl:
+                out.append(contentsOf: scalar.escapedCode.unicodeScalars)
             default:
                 out.append(scalar)
             }
         }
         return String(out)
     }
+}
+
+extension Unicode.Scalar {
+    /// C0, DEL or C1: a control character a terminal may act on.
+    var isTerminalControl: Bool { value < 0x20 || (0x7F...0x9F).contains(value) }
+
+    /// How a message shows such a character: `\u{1b}`.
+    var escapedCode: String { "\\u{\(String(value, radix: 16))}" }
 }

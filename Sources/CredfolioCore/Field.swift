@@ -12,7 +12,7 @@ public enum Field {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             // C0 and C1 controls, and DEL: none reaches a terminal as it is.
-            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value): out += "\\u{\(String(scalar.value, radix: 16))}"
+            case _ where scalar.isTerminalControl: out += scalar.escapedCode
             default: out.unicodeScalars.append(scalar)
             }
         }

@@ -24,12 +24,14 @@ public struct LearnerRepository {
         return learner
     }
 
-    /// Learners by handle, optionally of one cohort.
-    /// How many learners `cohort` has (nil: all learners).
+    /// How many learners `cohort` has (nil: all learners). A cohort is
+    /// counted through its index (`?1 IS NULL OR …` would read them all).
     public func count(cohort: String? = nil) throws -> Int {
-        try db.scalar(Int.self, "SELECT count(*) FROM learner WHERE ?1 IS NULL OR cohort = ?1", cohort) ?? 0
+        guard let cohort else { return try db.scalar(Int.self, "SELECT count(*) FROM learner") ?? 0 }
+        return try db.scalar(Int.self, "SELECT count(*) FROM learner WHERE cohort = ?", cohort) ?? 0
     }
 
+    /// Learners by handle, optionally of one cohort.
     public func list(cohort: String? = nil) throws -> [Learner] {
         if let cohort {
             return try db.fetch(Self.select + " WHERE cohort = ? ORDER BY handle", [.text(cohort)], row: Self.read)

@@ -8,8 +8,6 @@ public struct Portfolio {
     public let catalog: Catalog
     /// Catalog index by credential row id.
     let indexByID: [Int64: Int]
-    /// Each credential's place (by catalog index) in the byte order of codes, as SQLite sorts them.
-    let codeRank: [Int]
     public let stacks: [CompiledStack]
 
     /// Loads the catalog and compiles every stack (or only `stack`) once;
@@ -42,12 +40,6 @@ public struct Portfolio {
         var indexByID: [Int64: Int] = [:]
         for (i, c) in credentials.enumerated() { indexByID[c.id!] = i }
         self.indexByID = indexByID
-        let codes = catalog.codes
-        var codeRank = [Int](repeating: 0, count: codes.count)
-        for (rank, i) in codes.indices.sorted(by: { codes[$0].utf8.lexicographicallyPrecedes(codes[$1].utf8) }).enumerated() {
-            codeRank[i] = rank
-        }
-        self.codeRank = codeRank
         guard compile else {
             stacks = []
             return
@@ -157,7 +149,8 @@ public struct Portfolio {
             """
         var current: Learner?
         var facts: [AwardFact] = []
-        // Each with its place in award list's order: the code's rank, the earned-on key, the id.
+        // Each with its place in award list's order: the code's rank, the earned-on key, the id. The
+        // catalog is read `ORDER BY code`, SQLite's byte order, so a credential's index is its code's rank.
         var records: [(order: (Int, Int64, Int64), record: AwardRecord)] = []
         var startedOn: [Int: Day] = [:]
         func finish(_ learner: Learner) throws {
@@ -185,9 +178,9 @@ public struct Portfolio {
             let award = Award(id: awardID, learner: learner.handle, credential: catalog.codes[c], status: fact.status,
                               startedOn: started, earnedOn: fact.earnedOn, expiresOn: fact.expiresOn,
                               evidenceURL: row.optionalString(14), notes: row.string(15))
-            let order = (codeRank[c], fact.earnedOn.map { Int64($0.daysSinceEpoch) * 2 } ?? Self.unfinishedKey, awardID)
+            let order = (c, fact.earnedOn.map { Int64($0.daysSinceEpoch) * 2 } ?? Self.unfinishedKey, awardID)
             records.append((order, AwardRecord(award: award, credentialTitle: catalog.credentials[c].title,
-                                               validityMonths: catalog.credentials[c].validityMonths)))
+                                               validityMonths: catalog.validityMonths[c])))
         }
         if let current { try finish(current) }
     }

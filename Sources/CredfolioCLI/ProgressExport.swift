@@ -46,9 +46,8 @@ struct ProgressExport {
             // Two connections read one state only under the write lock, which
             // a read-only database cannot take: then one thread.
             // A sort or a limit needs every row in one place: then one thread.
-            guard count >= parallelThreshold, !store.isReadOnly, query?.sort == nil, query?.limit == nil, let spillFolder, let middle = try store.database.scalar(
-                String.self, "SELECT handle FROM learner WHERE ?1 IS NULL OR cohort = ?1 ORDER BY handle LIMIT 1 OFFSET ?2",
-                cohort, count / 2)
+            guard count >= parallelThreshold, !store.isReadOnly, query?.sort == nil, query?.limit == nil, let spillFolder,
+                  let middle = try store.learners.handle(at: count / 2, cohort: cohort)
             else {
                 try Self.rows(portfolio: Portfolio(store, only: stack, fallback: CBCSolver()), cohort: cohort, from: nil, before: nil,
                               asOf: asOf, query: query, stalledAfter: stalledAfter, goals: goals, to: csv)

@@ -93,10 +93,7 @@ struct SiteReport {
             for entry in tally.closest.sorted { entry.bytes.withUnsafeBufferPointer { sink.write(bytes: $0) } }
         }
         if earlier.contains(where: { $0.hasPrefix("learners/") }) {
-            try store.database.cachedStatement("SELECT handle FROM learner WHERE ?1 IS NULL OR cohort = ?1")
-                .forEachRow([settings.cohort.map(DatabaseValue.text) ?? .null]) {
-                    earlier.remove("learners/" + SitePath.fileName($0.string(0)) + ".html")
-                }
+            try store.learners.forEachHandle(cohort: settings.cohort) { earlier.remove("learners/" + SitePath.fileName($0) + ".html") }
         }
         for stale in earlier { unlink(folder + "/" + stale) }
         return tally

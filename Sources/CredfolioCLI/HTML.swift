@@ -212,3 +212,11 @@ struct SitePath: Equatable {
         SitePath(String(repeating: "../", count: depth) + "stacks/" + fileName(code) + ".html")
     }
 }
+
+/// Text written to a page through `TextOutputStream` is escaped, as ``HTML/text(_:)`` escapes it:
+/// the engine's writers (``CompiledStack/writeAmountDetail(_:held:catalog:to:)``) write straight into a page.
+extension HTML: TextOutputStream {
+    mutating func write(_ string: String) {
+        text(string)
+    }
+}

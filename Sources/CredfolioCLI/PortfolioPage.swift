@@ -197,7 +197,7 @@ final class PortfolioPage {
             from = hole.offset
             switch hole.kind {
             case .mark: mark(&html, ProgressFormatting.leafMark(stack, hole.node, standing: context.standing))
-            case .amount: html.text(stack.amountDetail(hole.node, held: held, catalog: context.catalog).text)
+            case .amount: stack.writeAmountDetail(hole.node, held: held, catalog: context.catalog, to: &html)
             }
         }
         html.rendered(bytes[from...])

@@ -24,24 +24,28 @@ extension CompiledStack {
     /// The amount (hours or credits) that `node`, an hours or credits leaf,
     /// counts from `held`, and the credentials that contributed.
     public func amount(of node: Int, held: HeldSet, catalog: Catalog) -> (total: Double, from: [Int]) {
-        guard let leaf = amountLeaves.first(where: { $0.node == node }) else { return (0, []) }
         var total = 0.0
         var contributors: [Int] = []
+        forEachContribution(to: node, held: held, catalog: catalog) { i, amount in
+            total += amount
+            contributors.append(i)
+        }
+        return (total, contributors)
+    }
+
+    /// Calls `body` with each credential of `held` that adds to `node`, an
+    /// hours or credits leaf, and what it adds, in catalog order (a `from`
+    /// list counts each credential once), as ``amount(of:held:catalog:)`` lists them.
+    public func forEachContribution(to node: Int, held: HeldSet, catalog: Catalog, _ body: (Int, Double) -> Void) {
+        guard let leaf = amountLeaves.first(where: { $0.node == node }) else { return }
         if let contributions = leaf.contributions {
-            for (i, amount) in contributions where held.contains(i) {
-                total += amount
-                contributors.append(i)
-            }
+            for (i, amount) in contributions where held.contains(i) { body(i, amount) }
         } else {
             held.forEachMember { i in
                 let amount = CompiledStack.amount(of: i, unit: leaf.unit, catalog: catalog)
-                if amount > 0 {
-                    total += amount
-                    contributors.append(i)
-                }
+                if amount > 0 { body(i, amount) }
             }
         }
-        return (total, contributors)
     }
 
     /// The total a leaf that counts any credential sees in `members`.

@@ -139,17 +139,40 @@ extension CompiledStack {
     /// make the total. It needs no evaluation: a page can fill it in for a
     /// learner whose requirement tree is otherwise another learner's.
     public func amountDetail(_ id: Int, held: HeldSet, catalog: Catalog) -> (satisfiedBy: [String], text: String) {
-        let node = nodes[id]
-        let threshold: Double, unit: String
-        switch node.kind {
-        case .hours(let t, _): (threshold, unit) = (t, "hours")
-        case .credits(let t, let u, _): (threshold, unit) = (t, u + " credits")
-        default: return ([], "")
+        var codes: [String] = []
+        forEachContribution(to: id, held: held, catalog: catalog) { i, _ in codes.append(catalog.codes[i]) }
+        var text = ""
+        writeAmountDetail(id, held: held, catalog: catalog, to: &text)
+        return (codes, text)
+    }
+
+    /// Writes ``amountDetail(_:held:catalog:)``'s text to `out` piece by
+    /// piece ("60 of 100 hours (cr-1, cr-2)"), without building it first:
+    /// a page that escapes as it writes fills this in for every learner.
+    /// Nothing is written for a node that is not an hours or credits requirement.
+    public func writeAmountDetail(_ id: Int, held: HeldSet, catalog: Catalog, to out: inout some TextOutputStream) {
+        let threshold: Double, unit: String, credits: Bool
+        switch nodes[id].kind {
+        case .hours(let t, _): (threshold, unit, credits) = (t, "hours", false)
+        case .credits(let t, let u, _): (threshold, unit, credits) = (t, u, true)
+        default: return
         }
-        let (total, from) = amount(of: id, held: held, catalog: catalog)
-        let codes = from.map { catalog.codes[$0] }
-        return (codes, "\(NumberText.plain(total)) of \(NumberText.plain(threshold)) \(unit)"
-                    + (codes.isEmpty ? "" : " (" + codes.joined(separator: ", ") + ")"))
+        // Summed in the order `amount(of:)` sums, so the total is the same to the last bit.
+        var total = 0.0
+        forEachContribution(to: id, held: held, catalog: catalog) { total += $1 }
+        out.write(NumberText.plain(total))
+        out.write(" of ")
+        out.write(NumberText.plain(threshold))
+        out.write(" ")
+        out.write(unit)
+        if credits { out.write(" credits") }
+        var first = true
+        forEachContribution(to: id, held: held, catalog: catalog) { i, _ in
+            out.write(first ? " (" : ", ")
+            out.write(catalog.codes[i])
+            first = false
+        }
+        if !first { out.write(")") }
     }
 
     /// True when node `id` is an hours or credits requirement that counts any credential.

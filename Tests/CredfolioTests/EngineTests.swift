@@ -94,6 +94,29 @@ struct EvaluationTests {
         #expect(try w.value("s", holding: ["a", "b", "c"]) == 1)
     }
 
+    @Test("an amount requirement's detail is its total over its threshold, then what made the total, in catalog order")
+    func amountDetailText() throws {
+        let w = try World([cred("a", hours: 30, credits: 2, unit: "ECTS"), cred("b", hours: 50, credits: 3, unit: "CEU"),
+                           cred("c", hours: 1, credits: 4, unit: "ECTS")], stacks: """
+            [{"code": "any", "requires": {"hours": 120}},
+             {"code": "from", "requires": {"hours": 100, "from": ["b", "a", "b"]}},
+             {"code": "ects", "requires": {"credits": 5, "unit": "ECTS"}}]
+            """)
+        func detail(_ stack: String, _ codes: [String]) throws -> String {
+            let compiled = try w.compile(stack)
+            // Streamed into a page or built as a string, the text is the same.
+            var streamed = ""
+            compiled.writeAmountDetail(0, held: w.held(codes), catalog: w.catalog, to: &streamed)
+            let built = compiled.amountDetail(0, held: w.held(codes), catalog: w.catalog)
+            #expect(streamed == built.text)
+            return built.text + " | " + built.satisfiedBy.joined(separator: ",")
+        }
+        #expect(try detail("any", ["c", "a"]) == "31 of 120 hours (a, c) | a,c")
+        #expect(try detail("any", []) == "0 of 120 hours | ")
+        #expect(try detail("from", ["a", "b", "c"]) == "80 of 100 hours (a, b) | a,b")
+        #expect(try detail("ects", ["a", "b", "c"]) == "6 of 5 ECTS credits (a, c) | a,c")
+    }
+
     @Test("all is the mean of its children; choose N is the sum of the N largest over N")
     func groups() throws {
         let w = try World([cred("a", hours: 10), cred("b"), cred("c"), cred("d")], stacks: """

@@ -8,93 +8,118 @@ import CredfolioCore
 /// `<script>alert(1)</script>` is shown as text and never parsed as a tag.
 /// Links are made only to `http:` and `https:` URLs (``link(_:_:)``).
 struct HTML {
-    private(set) var bytes: [UInt8] = []
+    /// What has been written.
+    private(set) var buffer = ByteBuffer()
+
+    /// How many bytes have been written (where the next one goes).
+    var count: Int { buffer.count }
+
+    /// The bytes written, in an array allocated for exactly them, to be
+    /// kept while this writer goes on.
+    var exactBytes: [UInt8] { buffer.exactBytes }
+
+    /// The bytes written (a copy: for tests and whole documents).
+    var bytes: [UInt8] { buffer.exactBytes }
+
+    /// The bytes written, in place (to write them to a file).
+    func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try buffer.withUnsafeBufferPointer(body)
+    }
 
     /// The one escaping function: `&`, `<`, `>`, `"` and `'` become
     /// character references, for text and attribute values alike; control
     /// characters other than tab and newline, which HTML forbids, become
     /// U+FFFD.
-    static func escape(_ text: String, into bytes: inout [UInt8]) {
+    static func escape(_ text: String, into buffer: inout ByteBuffer) {
         var text = text
-        text.withUTF8 { escape(utf8: $0, into: &bytes) }
+        text.withUTF8 { escape(utf8: $0, into: &buffer) }
     }
 
-    private static func escape(utf8: UnsafeBufferPointer<UInt8>, into bytes: inout [UInt8]) {
+    private static func escape(utf8: UnsafeBufferPointer<UInt8>, into buffer: inout ByteBuffer) {
         // Most text needs nothing: then it is copied whole.
         if !utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) {
-            bytes.append(contentsOf: utf8)
-            return
+            return buffer.append(UnsafeRawBufferPointer(utf8))
         }
-        for byte in utf8 {
-            switch byte {
-            case UInt8(ascii: "&"): bytes += "&amp;".utf8
-            case UInt8(ascii: "<"): bytes += "&lt;".utf8
-            case UInt8(ascii: ">"): bytes += "&gt;".utf8
-            case UInt8(ascii: "\""): bytes += "&quot;".utf8
-            case UInt8(ascii: "'"): bytes += "&#39;".utf8
-            case 0x09, 0x0A: bytes.append(byte)
-            case 0x00..<0x20, 0x7F: bytes += [0xEF, 0xBF, 0xBD]
-            default: bytes.append(byte)
+        // At most six bytes for one ("&quot;"), written in place.
+        let (limit, overflow) = utf8.count.multipliedReportingOverflow(by: 6)
+        precondition(!overflow, "HTML.escape: text too long")
+        buffer.append(upTo: limit) { out in
+            var at = 0
+            func put(_ reference: StaticString) {
+                reference.withUTF8Buffer { out.baseAddress!.advanced(by: at).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+                at += reference.utf8CodeUnitCount
             }
+            for byte in utf8 {
+                switch byte {
+                case UInt8(ascii: "&"): put("&amp;")
+                case UInt8(ascii: "<"): put("&lt;")
+                case UInt8(ascii: ">"): put("&gt;")
+                case UInt8(ascii: "\""): put("&quot;")
+                case UInt8(ascii: "'"): put("&#39;")
+                case 0x09, 0x0A: out[at] = byte; at += 1
+                case 0x00..<0x20, 0x7F: put("\u{FFFD}")
+                default: out[at] = byte; at += 1
+                }
+            }
+            return at
         }
     }
 
     /// `text` escaped, as a string (for tests and titles).
     static func escaped(_ text: String) -> String {
-        var bytes: [UInt8] = []
-        escape(text, into: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        var buffer = ByteBuffer()
+        escape(text, into: &buffer)
+        return String(decoding: buffer.exactBytes, as: UTF8.self)
     }
 
     /// Empties the writer, keeping its capacity, for the next fragment.
     mutating func removeAll() {
-        bytes.removeAll(keepingCapacity: true)
-    }
-
-    /// The bytes written, in an array allocated for exactly them, to be
-    /// kept while this writer goes on (`Array(bytes)`, even of a whole
-    /// slice, would share this writer's buffer, capacity and all).
-    var exactBytes: [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, count in
-            bytes.withUnsafeBufferPointer { source in
-                if let base = source.baseAddress, source.count > 0 { buffer.baseAddress!.initialize(from: base, count: source.count) }
-            }
-            count = bytes.count
-        }
+        buffer.removeAll()
     }
 
     /// Bytes this writer made before (a fragment kept to be written again).
     mutating func rendered(_ fragment: ArraySlice<UInt8>) {
-        bytes += fragment
+        buffer.append(fragment)
+    }
+
+    /// What another writer wrote (a fragment rendered apart).
+    mutating func rendered(_ other: HTML) {
+        buffer.append(other.buffer)
     }
 
     /// Markup written by this program.
     mutating func raw(_ markup: StaticString) {
-        markup.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        buffer.append(markup)
     }
 
     /// Text from anywhere, escaped.
     mutating func text(_ value: String) {
-        Self.escape(value, into: &bytes)
+        Self.escape(value, into: &buffer)
     }
 
     /// An integer in decimal, its digits written straight into the page
     /// (a site writes millions of them; no string is built for one).
     mutating func number(_ value: some BinaryInteger) {
-        guard let value = Int64(exactly: value) else { return bytes += String(value).utf8 }
-        if value < 0 { bytes.append(0x2D) }
-        var magnitude = value.magnitude, divisor: UInt64 = 1
-        while magnitude / divisor >= 10 { divisor *= 10 }
-        while divisor > 0 {
-            bytes.append(0x30 &+ UInt8(truncatingIfNeeded: magnitude / divisor))
-            magnitude %= divisor
-            divisor /= 10
+        guard let value = Int64(exactly: value) else { return text(String(value)) }
+        // Twenty digits and a sign at most.
+        buffer.append(upTo: 21) { out in
+            var at = 0
+            if value < 0 { out[at] = 0x2D; at += 1 }
+            var magnitude = value.magnitude, divisor: UInt64 = 1
+            while magnitude / divisor >= 10 { divisor *= 10 }
+            while divisor > 0 {
+                out[at] = 0x30 &+ UInt8(truncatingIfNeeded: magnitude / divisor)
+                at += 1
+                magnitude %= divisor
+                divisor /= 10
+            }
+            return at
         }
     }
 
     /// A day as `YYYY-MM-DD`: digits and hyphens, which need no escaping.
     mutating func day(_ value: Day) {
-        value.appendISO(to: &bytes)
+        value.withISOBytes { buffer.append($0) }
     }
 
     /// `<tag>text</tag>`, with `attributes` (names are literals, values escaped).
@@ -105,22 +130,22 @@ struct HTML {
     }
 
     mutating func open(_ tag: StaticString, _ attributes: KeyValuePairs<StaticString, String> = [:]) {
-        bytes.append(UInt8(ascii: "<"))
-        tag.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        buffer.append(UInt8(ascii: "<"))
+        buffer.append(tag)
         for (name, value) in attributes {
-            bytes.append(0x20)
-            name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-            bytes += "=\"".utf8
-            Self.escape(value, into: &bytes)
-            bytes.append(UInt8(ascii: "\""))
+            buffer.append(0x20)
+            buffer.append(name)
+            buffer.append("=\"")
+            Self.escape(value, into: &buffer)
+            buffer.append(UInt8(ascii: "\""))
         }
-        bytes.append(UInt8(ascii: ">"))
+        buffer.append(UInt8(ascii: ">"))
     }
 
     mutating func close(_ tag: StaticString) {
-        bytes += "</".utf8
-        tag.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(UInt8(ascii: ">"))
+        buffer.append("</")
+        buffer.append(tag)
+        buffer.append(UInt8(ascii: ">"))
     }
 
     /// A link to a page of this site (a path this program built), or to

@@ -184,7 +184,7 @@ final class PortfolioPage {
         render(&part, p)
         cache.keep(SectionCache.Section(percent: entry.percent, projected: entry.projected, started: entry.started,
                                         bytes: part.exactBytes), of: entry.stack, key)
-        html.rendered(part.bytes[...])
+        html.rendered(part)
     }
 
     /// A body from the cache, with this learner's marks and totals in its holes.
@@ -306,7 +306,7 @@ final class PortfolioPage {
             html.text(ProgressFormatting.label(p.stack.nodes[id]))
             if holes != nil && p.stack.countsAnyCredential(id) {
                 html.raw("<span class=\"muted\"> — ")
-                holes!.append(SectionCache.Hole(offset: html.bytes.count, kind: .amount, node: id))
+                holes!.append(SectionCache.Hole(offset: html.count, kind: .amount, node: id))
                 html.raw("</span>")
             } else {
                 let detail = p.detail(id, catalog: catalog).text
@@ -317,7 +317,7 @@ final class PortfolioPage {
                 }
             }
             if holes != nil {
-                if !p.current.isMet(id) { holes!.append(SectionCache.Hole(offset: html.bytes.count, kind: .mark, node: id)) }
+                if !p.current.isMet(id) { holes!.append(SectionCache.Hole(offset: html.count, kind: .mark, node: id)) }
             } else {
                 mark(&html, ProgressFormatting.mark(p, id, standing: standing))
             }

@@ -56,7 +56,6 @@ struct SiteRenderer {
         learnerStarts.removeAll(keepingCapacity: true)
         let stackCount = tally.histograms.count
         if parts.count != stackCount + 1 { parts = Array(repeating: [], count: stackCount + 1) }
-        for i in parts.indices { parts[i].removeAll(keepingCapacity: true) }
         let day = settings.day
         let horizon = day.adding(days: SiteReport.expiringDays) ?? Day.last
         // Moved out of `self` and back (not copied): a copy would duplicate
@@ -64,10 +63,19 @@ struct SiteRenderer {
         var writer = SiteRowWriter()
         swap(&writer, &rowWriter)
         defer { swap(&writer, &rowWriter) }
-        // The overview's part, held apart meanwhile: a row goes to it and to a stack's part at once.
-        var overview: [UInt8] = []
-        swap(&overview, &parts[0])
-        defer { swap(&overview, &parts[0]) }
+        // The parts, written through buffers that reuse their arrays (handed back to `parts` at the end).
+        var overview = ByteBuffer(reusing: parts[0])
+        parts[0] = []
+        var stackParts: [ByteBuffer] = []
+        stackParts.reserveCapacity(stackCount)
+        for s in 0..<stackCount {
+            stackParts.append(ByteBuffer(reusing: parts[1 + s]))
+            parts[1 + s] = []
+        }
+        defer {
+            parts[0] = overview.take()
+            for s in 0..<stackCount { parts[1 + s] = stackParts[s].take() }
+        }
         // Both closures add to it; the learner's is escaping (optional), so it cannot reach `self` mutably.
         var tally = SiteTally(stacks: 0)
         swap(&tally, &self.tally)
@@ -91,7 +99,7 @@ struct SiteRenderer {
             let sink = try SiteReport.create(path, buffered: false)
             html.removeAll()
             page.render(into: &html)
-            html.bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
+            html.withUnsafeBufferPointer { sink.write(bytes: $0) }
             try sink.finishReplacing()
             for (credential, held) in context.standing.held {
                 guard let expires = held.expires, expires >= day, expires <= horizon else { continue }
@@ -102,10 +110,10 @@ struct SiteRenderer {
         }) { row, outlook, place in
             tally.histograms[place.stack].add(row.percent, complete: row.complete)
             let start = overview.count
-            writer.rows(row, outlook, place, overview: &overview, stackPage: &parts[1 + place.stack])
+            writer.rows(row, outlook, place, overview: &overview, stackPage: &stackParts[place.stack])
             if !row.complete {
                 tally.closest.offer(percent: row.percent, projected: row.projectedPercent, handle: row.handle, stack: place.stack,
-                                    bytes: Array(overview[start...]))
+                                    bytes: overview.copy(from: start))
             }
         }
     }
@@ -168,7 +176,7 @@ struct SiteRowWriter {
     private var html = HTML()
 
     mutating func rows(_ row: CohortRow, _ outlook: CohortRows.Outlook?, _ place: CohortRows.Place,
-                       overview: inout [UInt8], stackPage: inout [UInt8]) {
+                       overview: inout ByteBuffer, stackPage: inout ByteBuffer) {
         if place.learner != learner {
             learner = place.learner
             link = render { $0.internalLink(SitePath.learner(row.handle), row.name) }
@@ -194,28 +202,28 @@ struct SiteRowWriter {
         // The flags, in the scratch writer: copied into both rows, not kept, so not allocated a row.
         html.removeAll()
         if row.complete || row.stalled || outlook != nil { SiteRenderer.flags(&html, row, outlook) }
-        overview.append(markup: "<tr><td>")
-        overview += link
-        overview.append(markup: "</td><td>")
-        overview += stackLinks[place.stack]!
-        overview.append(markup: "</td><td>")
-        overview += bar
-        overview.append(markup: "</td><td>")
-        overview += html.bytes
-        overview.append(markup: "</td><td>")
-        if let target = outlook?.target { target.appendISO(to: &overview) }
-        overview.append(markup: "</td><td>")
-        overview += lastEarned
-        overview.append(markup: "</td></tr>\n")
-        stackPage.append(markup: "<tr><td>")
-        stackPage += linkUp
-        stackPage.append(markup: "</td><td>")
-        stackPage += bar
-        stackPage.append(markup: "</td><td>")
-        stackPage += html.bytes
-        stackPage.append(markup: "</td><td>")
-        stackPage += missingText
-        stackPage.append(markup: "</td></tr>\n")
+        overview.append("<tr><td>")
+        overview.append(link)
+        overview.append("</td><td>")
+        overview.append(stackLinks[place.stack]!)
+        overview.append("</td><td>")
+        overview.append(bar)
+        overview.append("</td><td>")
+        overview.append(html.buffer)
+        overview.append("</td><td>")
+        if let target = outlook?.target { target.withISOBytes { overview.append($0) } }
+        overview.append("</td><td>")
+        overview.append(lastEarned)
+        overview.append("</td></tr>\n")
+        stackPage.append("<tr><td>")
+        stackPage.append(linkUp)
+        stackPage.append("</td><td>")
+        stackPage.append(bar)
+        stackPage.append("</td><td>")
+        stackPage.append(html.buffer)
+        stackPage.append("</td><td>")
+        stackPage.append(missingText)
+        stackPage.append("</td></tr>\n")
     }
 
     /// A fragment, in an array of its own size (kept ones would otherwise
@@ -227,12 +235,6 @@ struct SiteRowWriter {
     }
 }
 
-extension Array where Element == UInt8 {
-    /// Appends markup this program writes, copied straight from the literal's bytes.
-    mutating func append(markup: StaticString) {
-        markup.withUTF8Buffer { append(contentsOf: $0) }
-    }
-}
 
 /// What the rows of a site add up to, per thread, then merged: the
 /// overview's histograms, what lapses soon, the rows closest to done, and

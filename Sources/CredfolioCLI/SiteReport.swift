@@ -64,7 +64,7 @@ struct SiteReport {
             let sink = try Self.create(folder + "/" + name)
             var html = HTML()
             beginStackPage(&html, compiled, catalog: portfolio.catalog, day: day)
-            html.bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
+            html.withUnsafeBufferPointer { sink.write(bytes: $0) }
             stackPages.append(sink)
         }
         let learners = try store.learners.count(cohort: settings.cohort)
@@ -82,7 +82,7 @@ struct SiteReport {
             var html = HTML()
             html.raw("</tbody></table>\n</main>\n")
             HTMLPage.end(&html, asOf: day)
-            html.bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
+            html.withUnsafeBufferPointer { sink.write(bytes: $0) }
             try sink.finishReplacing()
         }
         let expiring = tally.expiring.sorted()
@@ -277,7 +277,7 @@ struct SiteReport {
             }
             Self.tableHead(&html)
         }
-        html.bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
+        html.withUnsafeBufferPointer { sink.write(bytes: $0) }
         try rows(sink)
         html = HTML()
         if shown > 0 {
@@ -308,7 +308,7 @@ struct SiteReport {
         }
         html.raw("</main>\n")
         HTMLPage.end(&html, asOf: settings.day)
-        html.bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
+        html.withUnsafeBufferPointer { sink.write(bytes: $0) }
         try sink.finishReplacing()
     }
 

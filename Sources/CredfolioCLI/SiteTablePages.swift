@@ -78,7 +78,7 @@ struct SiteTablePages {
         html.element("p", ["class": "muted"], text: range(page) + " · as of \(day)")
         pager(&html, page: page)
         SiteReport.tableHead(&html)
-        html.bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
+        html.withUnsafeBufferPointer { sink.write(bytes: $0) }
         self.sink = sink
         written.append(name)
     }
@@ -90,7 +90,7 @@ struct SiteTablePages {
         pager(&html, page: page)
         html.raw("</main>\n")
         HTMLPage.end(&html, asOf: day)
-        html.bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
+        html.withUnsafeBufferPointer { sink.write(bytes: $0) }
         try sink.finishReplacing()
         self.sink = nil
     }

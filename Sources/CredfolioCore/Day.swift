@@ -58,23 +58,30 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Appends the day as `YYYY-MM-DD` (what ``description`` is), without
     /// building a string: reports write millions of them.
     public func appendISO(to bytes: inout [UInt8]) {
+        withISOBytes { bytes.append(contentsOf: $0) }
+    }
+
+    /// Calls `body` with the day as `YYYY-MM-DD` (what ``description`` is),
+    /// in bytes on the stack: a writer of its own copies them in one piece.
+    public func withISOBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         let (y, m, d) = components
         guard (0...9999).contains(y) else {
             // Only a hand-built value lies outside the years credfolio reads.
+            var bytes: [UInt8] = []
             if y < 0 { bytes.append(0x2D) }
             Day.appendPadded(y.magnitude, width: 4, to: &bytes)
             bytes.append(0x2D)
             Day.appendPadded(m.magnitude, width: 2, to: &bytes)
             bytes.append(0x2D)
             Day.appendPadded(d.magnitude, width: 2, to: &bytes)
-            return
+            return try bytes.withUnsafeBytes(body)
         }
-        // The common case, ten bytes in one append: a report writes millions of days.
+        // The common case, ten bytes in one piece: a report writes millions of days.
         func digit(_ value: Int) -> UInt8 { 0x30 &+ UInt8(truncatingIfNeeded: value) }
         var text: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (
             digit(y / 1000), digit(y / 100 % 10), digit(y / 10 % 10), digit(y % 10), 0x2D,
             digit(m / 10), digit(m % 10), 0x2D, digit(d / 10), digit(d % 10))
-        withUnsafeBytes(of: &text) { bytes.append(contentsOf: $0) }
+        return try withUnsafeBytes(of: &text) { try body($0) }
     }
 
     /// `value` in decimal, left-padded with zeros to `width` digits.

@@ -159,17 +159,25 @@ struct HTML {
         external(url, label)
     }
 
+    /// As `open("a", ["href": url, "rel": "noopener noreferrer"])`, `text(label)` and `close("a")`
+    /// write it, without walking attribute pairs: a page has hundreds of links.
     private mutating func external(_ url: String, _ label: String) {
-        open("a", ["href": url, "rel": "noopener noreferrer"])
+        raw("<a href=\"")
+        text(url)
+        raw("\" rel=\"noopener noreferrer\">")
         text(label)
-        close("a")
+        raw("</a>")
     }
 
-    /// A link to another page of the site, by a relative path this program built.
+    /// A link to another page of the site, by a relative path this program
+    /// built; written as `open("a", ["href": path.href])`, `text(label)` and
+    /// `close("a")` would write it.
     mutating func internalLink(_ path: SitePath, _ label: String) {
-        open("a", ["href": path.href])
+        raw("<a href=\"")
+        text(path.href)
+        raw("\">")
         text(label)
-        close("a")
+        raw("</a>")
     }
 
     /// True when `url` starts with `http://` or `https://` (any case), with

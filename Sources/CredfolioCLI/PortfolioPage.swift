@@ -23,6 +23,8 @@ final class PortfolioPage {
     let inSite: Bool
     /// Sections other learners' pages of the same site rendered already.
     let cache: SectionCache?
+    /// Credentials-table cells this thread of a site rendered already.
+    let cells: CredentialCells?
     /// What the learner holds on the page's day, and in projection.
     let held: HeldSet, projected: HeldSet
     /// The learner's lapsed and unfinished credentials (catalog indices): what a mark can name.
@@ -48,10 +50,11 @@ final class PortfolioPage {
     /// `awards`, when given, are the learner's as `award list` gives them,
     /// read already (a site reads them with the learner).
     init(context: LearnerPortfolio, stacks codes: [String], solver: CBCSolver, inSite: Bool, cache: SectionCache? = nil,
-         badges: Bool = true, awards known: [AwardRecord]? = nil) throws {
+         cells: CredentialCells? = nil, badges: Bool = true, awards known: [AwardRecord]? = nil) throws {
         self.context = context
         self.inSite = inSite
         self.cache = cache
+        self.cells = cells
         let catalog = context.catalog
         let held = context.held(), projected = context.held(projected: true)
         self.held = held
@@ -63,6 +66,7 @@ final class PortfolioPage {
         let heldMembers = cache == nil ? [] : held.members
         let projectedMembers = cache == nil ? [] : projected == held ? heldMembers : projected.members
         var shown: [Shown] = []
+        shown.reserveCapacity(stacks.count)
         for stack in stacks {
             let goal = context.goals.first { $0.stack == stack.definition.code }
             var key: ProgressKey?
@@ -79,18 +83,26 @@ final class PortfolioPage {
                                started: goal != nil || p.current.value > Evaluation.epsilon || p.projected.value > Evaluation.epsilon,
                                progress: p, cached: nil, key: key))
         }
-        // Closest to done first, as `progress` ranks them.
-        shown.sort { ProgressFormatting.ranksBefore(($0.percent, $0.projected, $0.code), ($1.percent, $1.projected, $1.code)) }
+        // Closest to done first, as `progress` ranks them: positions are sorted, not the entries (each a retain and release of its parts).
+        let stackCodes = shown.map(\.code)
+        let order = shown.indices.sorted {
+            ProgressFormatting.ranksBefore((shown[$0].percent, shown[$0].projected, stackCodes[$0]),
+                                           (shown[$1].percent, shown[$1].projected, stackCodes[$1]))
+        }
+        shown = order.map { shown[$0] }
         self.shown = shown
         var plans: [String: PlanResult] = [:]
-        let marks = PlanMarks(context: context)
+        // Only a goal not yet complete has a plan; most learners of a site have none.
+        var marks: PlanMarks?
         for entry in shown where entry.goal != nil {
             guard let p = entry.progress, !p.complete else { continue }
+            let planMarks = marks ?? PlanMarks(context: context)
+            marks = planMarks
             var options = PlanOptions(measure: .hours)
             options.pace = context.learner.pace
             let plan = try p.stack.plan(held: held, catalog: catalog, options: options, solver: solver)
             plans[p.code] = try PlanResult(stack: p.stack, progress: p.current, plan: plan, catalog: catalog, pace: context.learner.pace,
-                                           measure: .hours, marks: marks)
+                                           measure: .hours, marks: planMarks)
         }
         self.plans = plans
         awards = try known ?? context.store.awards.list(learner: context.learner.handle)
@@ -443,18 +455,23 @@ final class PortfolioPage {
         }
         html.raw("</tr></thead><tbody>\n")
         let catalog = context.catalog
-        for r in awards {
-            let a = r.award
-            let i = catalog.index[a.credential]
-            let status = EffectiveStatus(status: a.status, earnedOn: a.earnedOn, expiry: r.expires, on: context.day)
+        // The cells the catalog decides: code, title (a link to the credential's page, if it has one) and issuer.
+        func catalogCells(_ html: inout HTML, _ r: AwardRecord, _ i: Int?) {
             html.raw("<tr><td>")
-            html.text(a.credential)
+            html.text(r.award.credential)
             html.raw("</td><td>")
             // Read in place: a copy of the whole credential costs a retain and release of each of its strings.
             if let i, let url = catalog.credentials[i].url { html.link(url, r.credentialTitle) } else { html.text(r.credentialTitle) }
             html.raw("</td><td>")
             if let i, let issuer = catalog.credentials[i].issuer { html.text(issuer) }
             html.raw("</td><td>")
+        }
+        for r in awards {
+            let a = r.award
+            let i = catalog.index[a.credential]
+            let status = EffectiveStatus(status: a.status, earnedOn: a.earnedOn, expiry: r.expires, on: context.day)
+            // The record's title is the catalog's, so the cells are the same on every page that lists the credential.
+            if let cells, let i { cells.write(&html, i) { catalogCells(&$0, r, i) } } else { catalogCells(&html, r, i) }
             html.text(status.rawValue)
             html.raw("</td><td>")
             if let earned = a.earnedOn { html.day(earned) }

@@ -20,6 +20,9 @@ struct SiteRenderer {
     private let solver = CBCSolver()
     /// Shared with the other thread; nil when sections are not shared (a test compares the two).
     private let cache: SectionCache?
+    /// This thread's own: the credentials-table cells of each credential,
+    /// rendered once; nil, as `cache` is, when nothing is shared (a test compares the two).
+    private let cells: CredentialCells?
     private var rowWriter = SiteRowWriter()
     /// Each learner's page in turn, emptied in between (its capacity kept).
     private var pageBuffer = HTML()
@@ -31,6 +34,7 @@ struct SiteRenderer {
         self.store = store
         badges = try store.awards.anyVerifications()
         self.cache = cache
+        cells = cache == nil ? nil : CredentialCells(credentials: portfolio.catalog.count)
         self.portfolio = portfolio
         self.settings = settings
         self.folder = folder
@@ -80,7 +84,7 @@ struct SiteRenderer {
         var tally = SiteTally(stacks: 0)
         swap(&tally, &self.tally)
         defer { swap(&tally, &self.tally) }
-        let (store, portfolio, settings, folder, solver, cache, badges) = (store, portfolio, settings, folder, solver, cache, badges)
+        let (store, portfolio, settings, folder, solver, cache, cells, badges) = (store, portfolio, settings, folder, solver, cache, cells, badges)
         var starts: [Int] = []
         swap(&starts, &learnerStarts)
         defer { swap(&starts, &learnerStarts) }
@@ -93,8 +97,8 @@ struct SiteRenderer {
             let context = try LearnerPortfolio(store: store, portfolio: portfolio, learner: learner, facts: facts, day: day,
                                                goals: settings.allStacks ? [] : settings.goals[learner.id!] ?? [],
                                                startedOn: details.startedOn)
-            let page = try PortfolioPage(context: context, stacks: [], solver: solver, inSite: true, cache: cache, badges: badges,
-                                         awards: details.records)
+            let page = try PortfolioPage(context: context, stacks: [], solver: solver, inSite: true, cache: cache, cells: cells,
+                                         badges: badges, awards: details.records)
             let path = folder + "/learners/" + SitePath.fileName(learner.handle) + ".html"
             let sink = try SiteReport.create(path, buffered: false)
             html.removeAll()

@@ -35,7 +35,8 @@ struct SiteReport {
     var parallelThreshold = 1_000
     /// Learners per chunk handed between the threads.
     var chunkLearners = 250
-    /// How many bytes of shared stack sections the site keeps, both threads together (0: none).
+    /// How many bytes of shared stack sections the site keeps, both threads
+    /// together (0: none, and no credential's cells are shared either).
     var sectionCacheBytes = 16 << 20
     /// Learners per page of the overview's learners table.
     var pageLearners = 250

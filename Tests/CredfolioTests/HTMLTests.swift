@@ -77,6 +77,10 @@ struct HTMLEscapingTests {
         html.link(Hostile.webURL, Hostile.webURL)
         #expect(String(decoding: html.bytes, as: UTF8.self)
                 == "<a href=\"https://example.org/evidence?a=1&amp;b=&quot;2&quot;\" rel=\"noopener noreferrer\">https://example.org/evidence?a=1&amp;b=&quot;2&quot;</a>")
+        html = HTML()
+        html.internalLink(SitePath.learner("a\"b", from: 1), Hostile.scriptName)
+        #expect(String(decoding: html.bytes, as: UTF8.self)
+                == "<a href=\"../learners/a_22b.html\">&lt;script&gt;document.body.setAttribute(&#39;data-pwned&#39;,&#39;1&#39;)&lt;/script&gt;</a>")
     }
 
     @Test("a handle or code becomes a file name of safe bytes only, one per name, never climbing out of its folder")

@@ -91,10 +91,11 @@ enum HTMLPage {
     /// A stack's requirement tree as nested lists; `item` writes what each
     /// requirement says, before its children.
     static func tree(_ html: inout HTML, _ stack: CompiledStack, item: (inout HTML, Int) -> Void) {
+        let nodes = stack.nodes
         func visit(_ id: Int) {
             html.raw("<li>")
             item(&html, id)
-            let children = stack.nodes[id].children
+            let children = nodes[id].children
             if !children.isEmpty {
                 html.raw("\n<ul class=\"tree\">")
                 for child in children { visit(child) }

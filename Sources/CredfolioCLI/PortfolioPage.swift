@@ -238,10 +238,18 @@ final class PortfolioPage {
     private func sectionHead(_ html: inout HTML, _ entry: Shown, _ p: StackProgress) {
         html.raw("<section>\n<h3>")
         if inSite { html.internalLink(SitePath.stack(p.code, from: 1), p.code) } else { html.text(p.code) }
-        if let title = p.stack.definition.title { html.text(" — " + title) }
+        // The text's fixed parts need no escaping: written as markup, with the numbers, they are the bytes `text` would write.
+        if let title = p.stack.definition.title {
+            html.raw(" — ")
+            html.text(title)
+        }
         html.raw("</h3>\n<p>")
         HTMLPage.bar(&html, percent: p.percent, projected: p.projectedPercent)
-        html.text(" · \(p.requirementsMet) of \(p.requirementsTotal) requirements met")
+        html.raw(" · ")
+        html.number(p.requirementsMet)
+        html.raw(" of ")
+        html.number(p.requirementsTotal)
+        html.raw(" requirements met")
         if p.complete { html.text(" · "); HTMLPage.flag(&html, "done", "complete") }
         if let goal = entry.goal { self.goal(&html, goal, p) }
         html.raw("</p>\n")
@@ -302,6 +310,7 @@ final class PortfolioPage {
     private func tree(_ html: inout HTML, _ p: StackProgress, _ holes: inout [SectionCache.Hole]?) {
         let catalog = context.catalog
         let standing = holes == nil ? context.standing : nil
+        let nodes = p.stack.nodes
         // The same bytes as `element(…)` would write, without building the strings first.
         HTMLPage.tree(&html, p.stack) { html, id in
             let value = p.current.nodeValues[id]
@@ -315,19 +324,15 @@ final class PortfolioPage {
                 html.raw("<span class=\"unmet\">✗ not met</span>")
             }
             html.raw(" ")
-            html.text(ProgressFormatting.label(p.stack.nodes[id]))
+            ProgressFormatting.writeLabel(nested: nodes[id].stack, nodes[id].label, to: &html)
+            html.raw("<span class=\"muted\"> — ")
             if holes != nil && p.stack.countsAnyCredential(id) {
-                html.raw("<span class=\"muted\"> — ")
                 holes!.append(SectionCache.Hole(offset: html.count, kind: .amount, node: id))
-                html.raw("</span>")
             } else {
-                let detail = p.detail(id, catalog: catalog).text
-                if !detail.isEmpty {
-                    html.raw("<span class=\"muted\"> — ")
-                    html.text(detail)
-                    html.raw("</span>")
-                }
+                // Every requirement has a detail (`writeDetail`), so the span is never empty.
+                p.writeDetail(id, catalog: catalog, to: &html)
             }
+            html.raw("</span>")
             if holes != nil {
                 if !p.current.isMet(id) { holes!.append(SectionCache.Hole(offset: html.count, kind: .mark, node: id)) }
             } else {

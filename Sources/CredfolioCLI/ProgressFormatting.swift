@@ -59,7 +59,20 @@ enum ProgressFormatting {
     }
 
     static func label(_ node: CompiledStack.Node) -> String {
-        node.stack.map { "stack \($0): " + node.label } ?? node.label
+        var out = ""
+        writeLabel(nested: node.stack, node.label, to: &out)
+        return out
+    }
+
+    /// Writes a requirement's label: "stack CODE: " first for one that
+    /// comes from a nested stack. A page escapes the pieces as it writes them.
+    static func writeLabel(nested stack: String?, _ label: String, to out: inout some TextOutputStream) {
+        if let stack {
+            out.write("stack ")
+            out.write(stack)
+            out.write(": ")
+        }
+        out.write(label)
     }
 
     /// The mark of a leaf that is not met but that the learner's record

@@ -105,30 +105,64 @@ public struct StackProgress {
     }
 
     /// A person's account of one node: which credentials met it, or how
-    /// far along it is.
+    /// far along it is. The text is what ``writeDetail(_:catalog:to:)`` writes.
     public func detail(_ id: Int, catalog: Catalog) -> (satisfiedBy: [String], text: String) {
-        let node = stack.nodes[id]
-        var ancestor = node.parent
-        var settled = false
-        while let a = ancestor, !settled {
-            settled = current.isMet(a)
-            ancestor = stack.nodes[a].parent
-        }
-        switch node.kind {
-        case .credential(let i):
-            if let by = current.assignment(of: id) { return ([catalog.codes[by]], "met by \(catalog.codes[by])") }
-            if settled { return ([], "not needed") }
-            return ([], held.contains(i) ? "held, but counted for another requirement" : "missing")
+        var text = ""
+        writeDetail(id, catalog: catalog, to: &text)
+        switch stack.nodes[id].kind {
+        case .credential:
+            return (current.assignment(of: id).map { [catalog.codes[$0]] } ?? [], text)
         case .skill(_, let teachers):
-            let by = teachers.filter(held.contains).map { catalog.codes[$0] }
-            return (by, by.isEmpty ? "missing: no held credential teaches it" : "taught by " + by.joined(separator: ", "))
+            return (teachers.filter(held.contains).map { catalog.codes[$0] }, text)
         case .hours, .credits:
-            return stack.amountDetail(id, held: held, catalog: catalog)
+            var codes: [String] = []
+            stack.forEachContribution(to: id, held: held, catalog: catalog) { i, _ in codes.append(catalog.codes[i]) }
+            return (codes, text)
         case .all, .choose:
-            let met = node.children.filter(current.isMet).count
+            return ([], text)
+        }
+    }
+
+    /// Writes ``detail(_:catalog:)``'s text to `out` piece by piece ("met by
+    /// cr-1", "missing", "taught by cr-1, cr-2", "2 of 3 met", an amount's
+    /// total): a page escapes the pieces as it writes them, with no string
+    /// built first. Every kind of node has some text.
+    public func writeDetail(_ id: Int, catalog: Catalog, to out: inout some TextOutputStream) {
+        // Read in place: a copy of the node would retain its label, children and the rest.
+        switch stack.nodes[id].kind {
+        case .credential(let i):
+            if let by = current.assignment(of: id) {
+                out.write("met by ")
+                out.write(catalog.codes[by])
+                return
+            }
+            var ancestor = stack.nodes[id].parent
+            var settled = false
+            while let a = ancestor, !settled {
+                settled = current.isMet(a)
+                ancestor = stack.nodes[a].parent
+            }
+            if settled { return out.write("not needed") }
+            out.write(held.contains(i) ? "held, but counted for another requirement" : "missing")
+        case .skill(_, let teachers):
+            var first = true
+            for t in teachers where held.contains(t) {
+                out.write(first ? "taught by " : ", ")
+                out.write(catalog.codes[t])
+                first = false
+            }
+            if first { out.write("missing: no held credential teaches it") }
+        case .hours, .credits:
+            stack.writeAmountDetail(id, held: held, catalog: catalog, to: &out)
+        case .all, .choose(_):
+            var met = 0
+            for child in stack.nodes[id].children where current.isMet(child) { met += 1 }
             let need: Int
-            if case .choose(let n) = node.kind { need = n } else { need = node.children.count }
-            return ([], "\(min(met, need)) of \(need) met")
+            if case .choose(let n) = stack.nodes[id].kind { need = n } else { need = stack.nodes[id].children.count }
+            out.write(String(min(met, need)))
+            out.write(" of ")
+            out.write(String(need))
+            out.write(" met")
         }
     }
 }

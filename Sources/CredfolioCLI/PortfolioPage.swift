@@ -259,10 +259,10 @@ final class PortfolioPage {
     /// what the learner holds now decides all but the plan.
     private func sectionBody(_ html: inout HTML, _ entry: Shown, _ p: StackProgress, _ holes: inout [SectionCache.Hole]?) {
         tree(&html, p, &holes)
-        let missing = p.missing(catalog: context.catalog)
-        if !missing.isEmpty {
+        let missing = p.missingText(catalog: context.catalog, separator: ", ")
+        if missing.items > 0 {
             html.raw("<p><strong>Missing:</strong> ")
-            html.text(missing.joined(separator: ", "))
+            html.text(missing.text)
             html.raw("</p>\n")
         }
         if let plan = plans[p.code] { self.plan(&html, plan) }

@@ -42,6 +42,20 @@ public struct StackProgress {
         missingItems(catalog: catalog).map(\.text)
     }
 
+    /// ``missing(catalog:)`` joined by `separator`, built as one string (a
+    /// report writes it for every distinct progress key): the first `limit`
+    /// items only, when there are more.
+    public func missingText(catalog: Catalog, separator: String, limit: Int = .max) -> (text: String, items: Int) {
+        let items = missingItems(catalog: catalog)
+        var text = ""
+        text.reserveCapacity(items.count * 12)
+        for (i, item) in items.prefix(limit).enumerated() {
+            if i > 0 { text += separator }
+            item.write(into: &text)
+        }
+        return (text, items.count)
+    }
+
     /// The one item a `choose` node stands for, when its alternatives are
     /// not all needed; nil otherwise.
     public func missingItem(of node: Int, catalog: Catalog) -> MissingItem? {
@@ -65,28 +79,33 @@ public struct StackProgress {
 
     func missingItems(from start: Int, catalog: Catalog) -> [MissingItem] {
         // Items are appended to one array as the tree is walked: no array per
-        // node, since export progress runs this for every distinct key.
+        // node, since export progress runs this for every distinct key. The
+        // stack's arrays are read once here, not through the class at every node.
+        let nodes = stack.nodes, leafCodes = stack.leafCodes
         func collect(_ id: Int, into out: inout [MissingItem]) {
             guard !current.isMet(id) else { return }
             // Read in place: a copy of the node would retain its label and the rest.
-            switch stack.nodes[id].kind {
+            switch nodes[id].kind {
             case .credential(let i):
                 // A held credential counted elsewhere cannot be earned twice.
-                if !held.contains(i) { out.append(.code(stack.leafCodes[id])) }
+                if !held.contains(i) { out.append(.code(leafCodes[id])) }
             case .skill:
-                out.append(.code(stack.leafCodes[id]))
+                out.append(.code(leafCodes[id]))
             case .hours(let threshold, _):
-                let have = stack.amount(of: id, held: held, catalog: catalog).total
+                // Summed in the order `amount(of:)` sums, without its list of contributors.
+                var have = 0.0
+                stack.forEachContribution(to: id, held: held, catalog: catalog) { have += $1 }
                 out.append(.code("hours:" + NumberText.plain(threshold - have)))
             case .credits(let threshold, let unit, _):
-                let have = stack.amount(of: id, held: held, catalog: catalog).total
+                var have = 0.0
+                stack.forEachContribution(to: id, held: held, catalog: catalog) { have += $1 }
                 out.append(.code("credits:" + NumberText.plain(threshold - have) + ":" + unit))
             case .all:
-                for child in stack.nodes[id].children { collect(child, into: &out) }
+                for child in nodes[id].children { collect(child, into: &out) }
             case .choose(let n):
                 var met = 0
                 var alternatives: [[MissingItem]] = []
-                for child in stack.nodes[id].children {
+                for child in nodes[id].children {
                     if current.isMet(child) { met += 1; continue }
                     var items: [MissingItem] = []
                     collect(child, into: &items)
@@ -100,6 +119,7 @@ public struct StackProgress {
             }
         }
         var out: [MissingItem] = []
+        out.reserveCapacity(8)
         collect(start, into: &out)
         return out
     }

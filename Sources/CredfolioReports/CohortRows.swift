@@ -130,11 +130,10 @@ public final class CohortRows {
                 } else {
                     learned = true
                     let p = stack.progress(held: held, projected: projected, catalog: catalog)
-                    let missing = p.missing(catalog: catalog)
+                    let missing = p.missingText(catalog: catalog, separator: ";", limit: shortMissing ? 3 : .max)
                     computed = Computed(
                         percent: p.percent, projected: p.projectedPercent, complete: p.complete,
-                        missing: shortMissing && missing.count > 3
-                            ? missing.prefix(3).joined(separator: ";") + " (+\(missing.count - 3))" : missing.joined(separator: ";"),
+                        missing: shortMissing && missing.items > 3 ? missing.text + " (+\(missing.items - 3))" : missing.text,
                         percentText: NumberText.fixed(p.percent, decimals: 1), projectedText: NumberText.fixed(p.projectedPercent, decimals: 1),
                         hours: nil, slot: nil)
                 }

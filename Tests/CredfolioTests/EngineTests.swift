@@ -269,6 +269,9 @@ struct EvaluationTests {
         let compiled = try w.compile("s")
         let progress = compiled.progress(held: w.held(["a"]), projected: w.held(["a", "d"]), catalog: w.catalog)
         #expect(progress.missing(catalog: w.catalog) == ["1 of (c|d)", "skill:py", "hours:15", "credits:2:ECTS"])
+        // Joined as one string, whole or cut to its first items (with how many there are in all).
+        #expect(progress.missingText(catalog: w.catalog, separator: ";") == ("1 of (c|d);skill:py;hours:15;credits:2:ECTS", 4))
+        #expect(progress.missingText(catalog: w.catalog, separator: ", ", limit: 2) == ("1 of (c|d), skill:py", 4))
         #expect(progress.requirementsMet == 1)
         #expect(progress.requirementsTotal == 5)
         #expect(abs(progress.percent - 100 * (1 + 0 + 0 + 0.4 + 0) / 5) < 1e-9)

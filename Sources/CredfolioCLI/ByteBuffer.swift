@@ -35,8 +35,11 @@ struct ByteBuffer {
         count = at &+ n
     }
 
+    @inline(__always)
     mutating func append(_ markup: StaticString) {
-        markup.withUTF8Buffer { append(UnsafeRawBufferPointer($0)) }
+        // A literal of more than one scalar is a pointer to its UTF-8 bytes; a single scalar is stored inline.
+        guard markup.hasPointerRepresentation else { return markup.withUTF8Buffer { append(UnsafeRawBufferPointer($0)) } }
+        append(UnsafeRawBufferPointer(start: markup.utf8Start, count: markup.utf8CodeUnitCount))
     }
 
     mutating func append(_ byte: UInt8) {

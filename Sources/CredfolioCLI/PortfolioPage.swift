@@ -208,7 +208,12 @@ final class PortfolioPage {
             html.rendered(bytes[from..<hole.offset])
             from = hole.offset
             switch hole.kind {
-            case .mark: mark(&html, ProgressFormatting.leafMark(stack, hole.node, standing: context.standing))
+            case .mark:
+                // As `mark(_:_:)` writes it, the text straight from the learner's standing.
+                guard let i = ProgressFormatting.leafMarked(stack, hole.node, standing: context.standing) else { break }
+                html.raw(" <span class=\"mark\">")
+                context.standing.writeMark(i, to: &html)
+                html.raw("</span>")
             case .amount: stack.writeAmountDetail(hole.node, held: held, catalog: context.catalog, to: &html)
             }
         }
@@ -282,10 +287,12 @@ final class PortfolioPage {
         html.raw("</td></tr>\n")
     }
 
+    /// ` <span class="mark">…</span>`, the bytes `text(" ")` and `element("span", ["class": "mark"], text:)` would write.
     private func mark(_ html: inout HTML, _ mark: String?) {
         guard let mark else { return }
-        html.text(" ")
-        html.element("span", ["class": "mark"], text: mark)
+        html.raw(" <span class=\"mark\">")
+        html.text(mark)
+        html.raw("</span>")
     }
 
     private func goal(_ html: inout HTML, _ goal: LearnerGoal, _ p: StackProgress) {
@@ -389,7 +396,9 @@ final class PortfolioPage {
             return
         }
         let day = context.day
-        let last = earned.compactMap(\.expires).reduce(day) { max($0, $1) }
+        // Worked out once each: an expiry is date arithmetic on the credential's validity.
+        let expiries = earned.map(\.expires)
+        let last = expiries.reduce(day) { max($0, $1 ?? $0) }
         let start = Int(first.daysSinceEpoch), span = max(1, Int(last.daysSinceEpoch) - start)
         let left = 10, width = 560, labelX = left + width + 12, row = 22, top = 28
         let height = top + row * earned.count + 8
@@ -418,7 +427,7 @@ final class PortfolioPage {
         html.raw("</text>")
         for (i, r) in earned.enumerated() {
             let y = top + i * row
-            let from = r.award.earnedOn!, to = r.expires
+            let from = r.award.earnedOn!, to = expiries[i]
             let lapsed = to.map { $0 <= day } ?? false
             // As `open("rect", [...])` writes it, numbers straight into the page.
             html.raw("<rect x=\"")
@@ -474,14 +483,15 @@ final class PortfolioPage {
         for r in awards {
             let a = r.award
             let i = catalog.index[a.credential]
-            let status = EffectiveStatus(status: a.status, earnedOn: a.earnedOn, expiry: r.expires, on: context.day)
+            let expires = r.expires
+            let status = EffectiveStatus(status: a.status, earnedOn: a.earnedOn, expiry: expires, on: context.day)
             // The record's title is the catalog's, so the cells are the same on every page that lists the credential.
             if let cells, let i { cells.write(&html, i) { catalogCells(&$0, r, i) } } else { catalogCells(&html, r, i) }
             html.text(status.rawValue)
             html.raw("</td><td>")
             if let earned = a.earnedOn { html.day(earned) }
             html.raw("</td><td>")
-            if let expires = r.expires { html.day(expires) }
+            if let expires { html.day(expires) }
             html.raw("</td><td>")
             if let evidence = a.evidenceURL { html.link(evidence, evidence) }
             html.raw("</td><td>")

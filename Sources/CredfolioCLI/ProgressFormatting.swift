@@ -86,11 +86,17 @@ enum ProgressFormatting {
 
     /// The mark of leaf `id`, met or not: see ``mark(_:_:standing:)``.
     static func leafMark(_ stack: CompiledStack, _ id: Int, standing: Standing) -> String? {
+        leafMarked(stack, id, standing: standing).flatMap { standing.mark($0) }
+    }
+
+    /// The credential whose mark leaf `id` carries: the leaf's own, or for
+    /// a skill the first teacher with one; nil when there is none.
+    static func leafMarked(_ stack: CompiledStack, _ id: Int, standing: Standing) -> Int? {
         switch stack.nodes[id].kind {
         case .credential(let i):
-            return standing.mark(i)
+            return standing.hasMark(i) ? i : nil
         case .skill(_, let teachers):
-            return teachers.lazy.compactMap { standing.mark($0) }.first
+            return teachers.first(where: standing.hasMark)
         default:
             return nil
         }

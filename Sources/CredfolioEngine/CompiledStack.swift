@@ -37,26 +37,26 @@ public final class CompiledStack {
     }
 
     public let definition: StackDefinition
-    public private(set) var nodes: [Node] = []
+    public let nodes: [Node]
     public var root: Int { 0 }
     public var shared: Bool { definition.shared }
     /// Credential leaves by catalog index: more than one leaf per index is
     /// where exclusive assignment has to choose.
-    public private(set) var leavesByCredential: [Int: [Int]] = [:]
+    public let leavesByCredential: [Int: [Int]]
     /// The same, as a list sorted by catalog index.
-    private(set) var credentialLeafGroups: [(credential: Int, leaves: [Int])] = []
-    private(set) var skillLeaves: [(node: Int, teachers: [Int])] = []
-    private(set) var amountLeaves: [AmountLeaf] = []
+    let credentialLeafGroups: [(credential: Int, leaves: [Int])]
+    let skillLeaves: [(node: Int, teachers: [Int])]
+    let amountLeaves: [AmountLeaf]
     /// What `missing` says for each credential or skill leaf ("" elsewhere).
-    private(set) var leafCodes: [String] = []
+    let leafCodes: [String]
     /// Every credential whose holding can change this stack's value through
     /// a credential, skill or listed-amount leaf; leaves that count any
     /// credential are summarised by their totals instead.
-    public private(set) var relevant: [Int] = []
+    public let relevant: [Int]
     /// Per catalog index, its bit in a ``ProgressKey`` (-1: not relevant).
-    private(set) var keyBit: [Int16] = []
+    let keyBit: [Int16]
     /// The leaves that count any credential: keyed by their totals.
-    private(set) var unrestricted: [AmountLeaf] = []
+    let unrestricted: [AmountLeaf]
     /// True when an hours or credits requirement counts any credential: then
     /// a plan depends on more than a ``ProgressKey`` says.
     public var countsAnyCredential: Bool { !unrestricted.isEmpty }
@@ -77,14 +77,17 @@ public final class CompiledStack {
                     + (size == StackSize.overLimit ? "more than \(NumberText.grouped(size))" : NumberText.grouped(size))
                     + " requirements (the limit is \(NumberText.grouped(Limits.maxStackNodes))); remove it or import a smaller version")
         }
+        var tree = TreeBuilder(definition: definition)
         var inlining: [String] = [definition.code]
-        _ = try add(definition.requires, parent: nil, stackStart: nil, catalog: catalog, stacks: stacks, inlining: &inlining)
-        prepare(catalog)
-    }
-
-    private func prepare(_ catalog: Catalog) {
-        credentialLeafGroups = leavesByCredential.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-        leafCodes = Array(repeating: "", count: nodes.count)
+        _ = try tree.add(definition.requires, parent: nil, stackStart: nil, catalog: catalog, stacks: stacks, inlining: &inlining)
+        // Every stored array is a constant: read through the class without an exclusivity check each time.
+        let nodes = tree.nodes
+        self.nodes = nodes
+        leavesByCredential = tree.leavesByCredential
+        credentialLeafGroups = tree.leavesByCredential.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        var leafCodes = Array(repeating: "", count: nodes.count)
+        var skillLeaves: [(node: Int, teachers: [Int])] = []
+        var amountLeaves: [AmountLeaf] = []
         var relevant = Set<Int>()
         for (id, node) in nodes.enumerated() {
             switch node.kind {
@@ -110,10 +113,15 @@ public final class CompiledStack {
                 break
             }
         }
-        self.relevant = relevant.sorted()
+        self.leafCodes = leafCodes
+        self.skillLeaves = skillLeaves
+        self.amountLeaves = amountLeaves
+        let sorted = relevant.sorted()
+        self.relevant = sorted
         unrestricted = amountLeaves.filter { $0.contributions == nil }
-        keyBit = Array(repeating: -1, count: catalog.count)
-        for (bit, i) in self.relevant.enumerated() where bit < 128 { keyBit[i] = Int16(bit) }
+        var keyBit = [Int16](repeating: -1, count: catalog.count)
+        for (bit, i) in sorted.enumerated() where bit < 128 { keyBit[i] = Int16(bit) }
+        self.keyBit = keyBit
     }
 
     /// What credential `i` adds to an hours leaf (`unit` nil) or a credits leaf.
@@ -122,53 +130,60 @@ public final class CompiledStack {
         return catalog.creditUnits[i] == unit ? catalog.credits[i] : 0
     }
 
-    private func add(
-        _ requirement: Requirement, parent: Int?, stackStart: String?, catalog: Catalog,
-        stacks: (String) -> StackDefinition?, inlining: inout [String]
-    ) throws -> Int {
-        func credentialIndex(_ code: String) throws -> Int {
-            guard let i = catalog.index[code] else {
-                throw CredfolioError.notFound("stack \(definition.code): credential \(code) does not exist")
+    /// The flattened tree as it is built, nested stacks inlined.
+    private struct TreeBuilder {
+        let definition: StackDefinition
+        var nodes: [Node] = []
+        var leavesByCredential: [Int: [Int]] = [:]
+
+        mutating func add(
+            _ requirement: Requirement, parent: Int?, stackStart: String?, catalog: Catalog,
+            stacks: (String) -> StackDefinition?, inlining: inout [String]
+        ) throws -> Int {
+            func credentialIndex(_ code: String) throws -> Int {
+                guard let i = catalog.index[code] else {
+                    throw CredfolioError.notFound("stack \(definition.code): credential \(code) does not exist")
+                }
+                return i
             }
-            return i
+            let id = nodes.count
+            switch requirement {
+            case .stack(let code):
+                guard let nested = stacks(code) else {
+                    throw CredfolioError.notFound("stack \(definition.code): stack \(code) does not exist")
+                }
+                if inlining.contains(code) {
+                    throw CredfolioError.invalid(
+                        "stack \(definition.code): nested stacks form a cycle: " + (inlining + [code]).joined(separator: " -> "))
+                }
+                inlining.append(code)
+                defer { inlining.removeLast() }
+                return try add(nested.requires, parent: parent, stackStart: code, catalog: catalog, stacks: stacks, inlining: &inlining)
+            case .credential(let code):
+                let i = try credentialIndex(code)
+                nodes.append(Node(kind: .credential(i), children: [], label: requirement.label, stack: stackStart, parent: parent))
+                leavesByCredential[i, default: []].append(id)
+            case .skill(let code):
+                nodes.append(Node(kind: .skill(code, teachers: catalog.teachers[code] ?? []), children: [],
+                                  label: requirement.label, stack: stackStart, parent: parent))
+            case .hours(let hours, let from):
+                nodes.append(Node(kind: .hours(hours, from: try from.map { try $0.map(credentialIndex) }), children: [],
+                                  label: requirement.label, stack: stackStart, parent: parent))
+            case .credits(let credits, let unit, let from):
+                nodes.append(Node(kind: .credits(credits, unit: unit, from: try from.map { try $0.map(credentialIndex) }),
+                                  children: [], label: requirement.label, stack: stackStart, parent: parent))
+            case .all(let children), .choose(_, let children):
+                let kind: Kind
+                if case .choose(let n, _) = requirement { kind = .choose(n) } else { kind = .all }
+                nodes.append(Node(kind: kind, children: [], label: requirement.label, stack: stackStart, parent: parent))
+                var ids: [Int] = []
+                for child in children {
+                    ids.append(try add(child, parent: id, stackStart: nil, catalog: catalog, stacks: stacks, inlining: &inlining))
+                }
+                nodes[id].children = ids
+            }
+            return id
         }
-        let id = nodes.count
-        switch requirement {
-        case .stack(let code):
-            guard let nested = stacks(code) else {
-                throw CredfolioError.notFound("stack \(definition.code): stack \(code) does not exist")
-            }
-            if inlining.contains(code) {
-                throw CredfolioError.invalid(
-                    "stack \(definition.code): nested stacks form a cycle: " + (inlining + [code]).joined(separator: " -> "))
-            }
-            inlining.append(code)
-            defer { inlining.removeLast() }
-            return try add(nested.requires, parent: parent, stackStart: code, catalog: catalog, stacks: stacks, inlining: &inlining)
-        case .credential(let code):
-            let i = try credentialIndex(code)
-            nodes.append(Node(kind: .credential(i), children: [], label: requirement.label, stack: stackStart, parent: parent))
-            leavesByCredential[i, default: []].append(id)
-        case .skill(let code):
-            nodes.append(Node(kind: .skill(code, teachers: catalog.teachers[code] ?? []), children: [],
-                              label: requirement.label, stack: stackStart, parent: parent))
-        case .hours(let hours, let from):
-            nodes.append(Node(kind: .hours(hours, from: try from.map { try $0.map(credentialIndex) }), children: [],
-                              label: requirement.label, stack: stackStart, parent: parent))
-        case .credits(let credits, let unit, let from):
-            nodes.append(Node(kind: .credits(credits, unit: unit, from: try from.map { try $0.map(credentialIndex) }),
-                              children: [], label: requirement.label, stack: stackStart, parent: parent))
-        case .all(let children), .choose(_, let children):
-            let kind: Kind
-            if case .choose(let n, _) = requirement { kind = .choose(n) } else { kind = .all }
-            nodes.append(Node(kind: kind, children: [], label: requirement.label, stack: stackStart, parent: parent))
-            var ids: [Int] = []
-            for child in children {
-                ids.append(try add(child, parent: id, stackStart: nil, catalog: catalog, stacks: stacks, inlining: &inlining))
-            }
-            nodes[id].children = ids
-        }
-        return id
     }
 
     /// The leaves of the tree, in order.

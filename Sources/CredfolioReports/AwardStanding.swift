@@ -73,9 +73,33 @@ public struct Standing: Sendable {
     /// learner already did: `expired 2026-09-15: renew` or
     /// `in progress since 2026-10-01`; nil otherwise.
     public func mark(_ i: Int) -> String? {
-        if let lapse = lapsed[i] { return "expired \(lapse.expired): renew" }
-        if let started = underWay[i] { return started.map { "in progress since \($0)" } ?? "in progress" }
-        return nil
+        var text = ""
+        return writeMark(i, to: &text) ? text : nil
+    }
+
+    /// Whether credential `i` has a ``mark(_:)``.
+    public func hasMark(_ i: Int) -> Bool {
+        lapsed[i] != nil || underWay[i] != nil
+    }
+
+    /// Writes ``mark(_:)``'s text to `out` in pieces (a page escapes them as
+    /// it writes); false, with nothing written, when `i` has no mark.
+    @discardableResult
+    public func writeMark(_ i: Int, to out: inout some TextOutputStream) -> Bool {
+        if let lapse = lapsed[i] {
+            out.write("expired ")
+            out.write(lapse.expired.description)
+            out.write(": renew")
+            return true
+        }
+        guard let started = underWay[i] else { return false }
+        if let started {
+            out.write("in progress since ")
+            out.write(started.description)
+        } else {
+            out.write("in progress")
+        }
+        return true
     }
 }
 

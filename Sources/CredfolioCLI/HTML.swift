@@ -36,16 +36,10 @@ struct HTML {
     }
 
     private static func escape(utf8: UnsafeBufferPointer<UInt8>, into buffer: inout ByteBuffer) {
-        // Most text needs nothing: then it is copied whole. Bit b is set when
-        // byte b (below 64) is a control character or one of `"&'<>`: one
-        // shift and test a byte (tab and newline go the long way, being rare).
-        let special: UInt64 = 0xFFFF_FFFF | 1 << 0x22 | 1 << 0x26 | 1 << 0x27 | 1 << 0x3C | 1 << 0x3E
-        var plain = true
-        for byte in utf8 where byte < 0x40 ? special >> byte & 1 != 0 : byte == 0x7F {
-            plain = false
-            break
+        // Most text needs nothing: then it is copied whole.
+        if !utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) {
+            return buffer.append(UnsafeRawBufferPointer(utf8))
         }
-        if plain { return buffer.append(UnsafeRawBufferPointer(utf8)) }
         // At most six bytes for one ("&quot;"), written in place.
         let (limit, overflow) = utf8.count.multipliedReportingOverflow(by: 6)
         precondition(!overflow, "HTML.escape: text too long")
@@ -94,6 +88,7 @@ struct HTML {
     }
 
     /// Markup written by this program.
+    @inline(__always)
     mutating func raw(_ markup: StaticString) {
         buffer.append(markup)
     }

@@ -89,6 +89,12 @@ public final class CohortRows {
     /// Kept across calls: a table is produced twice.
     private var memo: [[ProgressKey: Computed]] = []
     private var remembered = 0
+    /// What is missing, by stack and the key's current part (``ProgressKey/current``):
+    /// it follows from what the learner holds now, so learners who differ
+    /// only in what they have under way share it. Bounded at half of
+    /// ``memoCapacity``: current parts are fewer than whole keys.
+    private var missingMemo: [[ProgressKey: String]] = []
+    private var missingRemembered = 0
     private var learnersSeen = 0
 
     public init(portfolio: Portfolio, settings: Settings) {
@@ -107,6 +113,7 @@ public final class CohortRows {
         let catalog = portfolio.catalog
         let stacks = portfolio.stacks.sorted { $0.definition.code < $1.definition.code }
         if memo.count != stacks.count { memo = Array(repeating: [ProgressKey: Computed](), count: stacks.count) }
+        if missingMemo.count != stacks.count { missingMemo = Array(repeating: [ProgressKey: String](), count: stacks.count) }
         let solver = CBCSolver()
         try portfolio.forEachLearner(cohort: cohort, from: from, before: before, details: visit != nil) { learner, facts, details in
             let serial = learnersSeen
@@ -130,10 +137,21 @@ public final class CohortRows {
                 } else {
                     learned = true
                     let p = stack.progress(held: held, projected: projected, catalog: catalog)
-                    let missing = p.missingText(catalog: catalog, separator: ";", limit: shortMissing ? 3 : .max)
+                    let current = key?.current
+                    let missing: String
+                    if let current, let known = missingMemo[s][current] {
+                        missing = known
+                    } else {
+                        let items = p.missingText(catalog: catalog, separator: ";", limit: shortMissing ? 3 : .max)
+                        missing = shortMissing && items.items > 3 ? items.text + " (+\(items.items - 3))" : items.text
+                        if let current, missingRemembered < memoCapacity / 2 {
+                            missingMemo[s][current] = missing
+                            missingRemembered += 1
+                        }
+                    }
                     computed = Computed(
                         percent: p.percent, projected: p.projectedPercent, complete: p.complete,
-                        missing: shortMissing && missing.items > 3 ? missing.text + " (+\(missing.items - 3))" : missing.text,
+                        missing: missing,
                         percentText: NumberText.fixed(p.percent, decimals: 1), projectedText: NumberText.fixed(p.projectedPercent, decimals: 1),
                         hours: nil, slot: nil)
                 }

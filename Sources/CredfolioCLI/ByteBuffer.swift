@@ -48,14 +48,17 @@ struct ByteBuffer {
         count &+= 1
     }
 
+    @inline(__always)
     mutating func append(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { append($0) }
     }
 
+    @inline(__always)
     mutating func append(_ bytes: ArraySlice<UInt8>) {
         bytes.withUnsafeBytes { append($0) }
     }
 
+    @inline(__always)
     mutating func append(_ other: ByteBuffer) {
         other.withUnsafeBytes { append($0) }
     }

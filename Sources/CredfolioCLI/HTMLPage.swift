@@ -109,11 +109,12 @@ enum HTMLPage {
     }
 
     /// A flag in words: `stalled`, `off track`, `on track`, `done`.
-    static func flag(_ html: inout HTML, _ kind: StaticString, _ words: String) {
+    /// The words are this program's own, written as markup is.
+    static func flag(_ html: inout HTML, _ kind: StaticString, _ words: StaticString) {
         html.raw("<span class=\"flag ")
         html.raw(kind)
         html.raw("\">")
-        html.text(words)
+        html.raw(words)
         html.raw("</span>")
     }
 }

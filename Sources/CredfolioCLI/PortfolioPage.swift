@@ -34,6 +34,8 @@ final class PortfolioPage {
     /// its section as another learner with the same progress key had it.
     struct Shown {
         let stack: CompiledStack
+        /// Its position in the portfolio's stacks: what the section cache knows it by.
+        let position: Int
         let goal: LearnerGoal?
         let percent: Double, projected: Double
         /// Begun, or a goal: a section with a tree, not a row of the "not started" table.
@@ -60,26 +62,28 @@ final class PortfolioPage {
         self.held = held
         self.projected = projected
         marked = Array(context.standing.lapsed.keys) + Array(context.standing.underWay.keys)
-        var stacks = context.shownStacks(allStacks: false)
-        if !codes.isEmpty { stacks = stacks.filter { codes.contains($0.definition.code) } }
+        let all = context.portfolio.stacks
+        var positions = context.shownStackPositions(allStacks: false)
+        if !codes.isEmpty { positions = positions.filter { codes.contains(all[$0].definition.code) } }
         // A section is shared unless it is a goal's (with the learner's target, status and plan).
         let heldMembers = cache == nil ? [] : held.members
         let projectedMembers = cache == nil ? [] : projected == held ? heldMembers : projected.members
         var shown: [Shown] = []
-        shown.reserveCapacity(stacks.count)
-        for stack in stacks {
+        shown.reserveCapacity(positions.count)
+        for position in positions {
+            let stack = all[position]
             let goal = context.goals.first { $0.stack == stack.definition.code }
             var key: ProgressKey?
             if let cache, goal == nil {
                 key = stack.progressKey(held: heldMembers, projected: projectedMembers, catalog: catalog)
-                if let key, let section = cache.section(of: stack, key) {
-                    shown.append(Shown(stack: stack, goal: nil, percent: section.percent, projected: section.projected,
+                if let key, let section = cache.section(of: position, key) {
+                    shown.append(Shown(stack: stack, position: position, goal: nil, percent: section.percent, projected: section.projected,
                                        started: section.started, progress: nil, cached: section, key: key))
                     continue
                 }
             }
             let p = stack.progress(held: held, projected: projected, catalog: catalog)
-            shown.append(Shown(stack: stack, goal: goal, percent: p.percent, projected: p.projectedPercent,
+            shown.append(Shown(stack: stack, position: position, goal: goal, percent: p.percent, projected: p.projectedPercent,
                                started: goal != nil || p.current.value > Evaluation.epsilon || p.projected.value > Evaluation.epsilon,
                                progress: p, cached: nil, key: key))
         }
@@ -168,7 +172,7 @@ final class PortfolioPage {
             return section(&html, entry, p, &none)
         }
         sharedPart(&html, entry) { sectionHead(&$0, entry, $1) }
-        if let body = cache.body(of: entry.stack, key) { return fill(&html, body, entry.stack) }
+        if let body = cache.body(of: entry.position, key) { return fill(&html, body, entry.stack) }
         // Another learner's heading, but a body not seen yet: evaluate now.
         let p = entry.progress ?? entry.stack.progress(held: held, projected: projected, catalog: context.catalog)
         guard !cache.isFull else {
@@ -179,7 +183,7 @@ final class PortfolioPage {
         var holes: [SectionCache.Hole]? = []
         sectionBody(&template, entry, p, &holes)
         let body = SectionCache.Body(bytes: template.exactBytes, holes: holes ?? [])
-        cache.keep(body, of: entry.stack, key)
+        cache.keep(body, of: entry.position, key)
         fill(&html, body, entry.stack)
     }
 
@@ -195,7 +199,7 @@ final class PortfolioPage {
         var part = HTML()
         render(&part, p)
         cache.keep(SectionCache.Section(percent: entry.percent, projected: entry.projected, started: entry.started,
-                                        bytes: part.exactBytes), of: entry.stack, key)
+                                        bytes: part.exactBytes), of: entry.position, key)
         html.rendered(part)
     }
 

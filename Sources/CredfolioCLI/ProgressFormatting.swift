@@ -213,9 +213,14 @@ struct LearnerPortfolio {
     /// The stacks to show: the learner's goals when they have some (and no
     /// stack was named), else every stack compiled.
     func shownStacks(allStacks: Bool) -> [CompiledStack] {
+        shownStackPositions(allStacks: allStacks).map { portfolio.stacks[$0] }
+    }
+
+    /// The same stacks, as positions in the portfolio's stacks (code order).
+    func shownStackPositions(allStacks: Bool) -> [Int] {
         let codes = Set(goals.map(\.stack))
-        guard !allStacks, !codes.isEmpty, portfolio.stacks.count > 1 else { return portfolio.stacks }
-        return portfolio.stacks.filter { codes.contains($0.definition.code) }
+        guard !allStacks, !codes.isEmpty, portfolio.stacks.count > 1 else { return Array(portfolio.stacks.indices) }
+        return portfolio.stacks.indices.filter { codes.contains(portfolio.stacks[$0].definition.code) }
     }
 
     var catalog: Catalog { portfolio.catalog }

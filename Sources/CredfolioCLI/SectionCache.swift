@@ -49,10 +49,17 @@ final class SectionCache: Sendable {
         var bytesKept = 0
         var hits = 0
         var isFull = false
-        /// By stack code: each thread compiles its own stacks.
-        var sections: [String: [ProgressKey: Section]] = [:]
-        /// By stack code, then the key's current part.
-        var bodies: [String: [ProgressKey: Body]] = [:]
+        /// By the stack's position in the portfolio's stacks (code order):
+        /// each thread compiles its own stacks, from one state of the
+        /// database and in the same order, so a position names one stack.
+        var sections: [[ProgressKey: Section]] = []
+        /// By position, then the key's current part.
+        var bodies: [[ProgressKey: Body]] = []
+
+        mutating func makeRoom(for position: Int) {
+            if position >= sections.count { sections += Array(repeating: [:], count: position + 1 - sections.count) }
+            if position >= bodies.count { bodies += Array(repeating: [:], count: position + 1 - bodies.count) }
+        }
     }
 
     let byteLimit: Int
@@ -67,32 +74,38 @@ final class SectionCache: Sendable {
     /// rendered for its learner alone, not as a template first.
     var isFull: Bool { state.withLock { $0.isFull } }
 
-    func section(of stack: CompiledStack, _ key: ProgressKey) -> Section? {
+    /// The section of the stack at `position` for a learner whose key is `key`.
+    func section(of position: Int, _ key: ProgressKey) -> Section? {
         state.withLock { state in
-            let found = state.sections[stack.definition.code]?[key]
-            if found != nil { state.hits += 1 }
+            guard position < state.sections.count, let found = state.sections[position][key] else { return nil }
+            state.hits += 1
             return found
         }
     }
 
-    func keep(_ section: Section, of stack: CompiledStack, _ key: ProgressKey) {
+    func keep(_ section: Section, of position: Int, _ key: ProgressKey) {
         let size = section.bytes.count
         state.withLock { state in
             guard Self.room(for: size, in: &state, limit: byteLimit) else { return }
-            state.sections[stack.definition.code, default: [:]][key] = section
+            state.makeRoom(for: position)
+            state.sections[position][key] = section
         }
     }
 
-    /// The body of the section of a learner whose key is `key`.
-    func body(of stack: CompiledStack, _ key: ProgressKey) -> Body? {
-        state.withLock { $0.bodies[stack.definition.code]?[key.current] }
+    /// The body of the section of the stack at `position` for a learner whose key is `key`.
+    func body(of position: Int, _ key: ProgressKey) -> Body? {
+        state.withLock { state in
+            guard position < state.bodies.count else { return nil }
+            return state.bodies[position][key.current]
+        }
     }
 
-    func keep(_ body: Body, of stack: CompiledStack, _ key: ProgressKey) {
+    func keep(_ body: Body, of position: Int, _ key: ProgressKey) {
         let size = body.bytes.count + body.holes.count * MemoryLayout<Hole>.stride
         state.withLock { state in
             guard Self.room(for: size, in: &state, limit: byteLimit) else { return }
-            state.bodies[stack.definition.code, default: [:]][key.current] = body
+            state.makeRoom(for: position)
+            state.bodies[position][key.current] = body
         }
     }
 

@@ -31,8 +31,11 @@ struct HTML {
     /// characters other than tab and newline, which HTML forbids, become
     /// U+FFFD.
     static func escape(_ text: String, into buffer: inout ByteBuffer) {
-        var text = text
-        text.withUTF8 { escape(utf8: $0, into: &buffer) }
+        // Every native string, small ones included, has its UTF-8 at hand; a copy only for any other.
+        if text.utf8.withContiguousStorageIfAvailable({ escape(utf8: $0, into: &buffer) }) == nil {
+            var copy = text
+            copy.withUTF8 { escape(utf8: $0, into: &buffer) }
+        }
     }
 
     private static func escape(utf8: UnsafeBufferPointer<UInt8>, into buffer: inout ByteBuffer) {

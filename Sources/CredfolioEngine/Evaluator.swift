@@ -154,21 +154,26 @@ extension CompiledStack {
         leavesByCredential.filter { $0.value.count > 1 }.keys.map { catalog.codes[$0] }.sorted()
     }
 
-    func evaluate(base: [Double], held: HeldSet, budget: Int) -> Evaluation {
-        var values = base
-        var assignment = [Int](repeating: -1, count: nodes.count)
+    func evaluate(base: consuming [Double], held: HeldSet, budget: Int) -> Evaluation {
         var choices: [(credential: Int, leaves: [Int])] = []
-        for (credential, leaves) in credentialLeafGroups where held.contains(credential) {
-            if shared || leaves.count == 1 {
+        for (credential, leaves) in credentialLeafGroups where held.contains(credential) && !shared && leaves.count > 1 {
+            choices.append((credential, leaves))
+        }
+        var assignment = [Int](repeating: -1, count: nodes.count)
+        var scratch: [Double] = []
+        func settle(_ values: inout [Double]) {
+            for (credential, leaves) in credentialLeafGroups where held.contains(credential) && (shared || leaves.count == 1) {
                 for leaf in leaves {
                     values[leaf] = 1
                     assignment[leaf] = credential
                 }
-            } else {
-                choices.append((credential, leaves))
             }
         }
-        var scratch: [Double] = []
+        // The base becomes the values themselves, moved, not copied; only a
+        // search that may need the solver keeps the base apart.
+        var values = consume base
+        let base = choices.isEmpty ? [] : values
+        settle(&values)
         if choices.isEmpty {
             let value = propagate(&values, scratch: &scratch)
             return Evaluation(value: value, nodeValues: values, assigned: assignment, exact: true)

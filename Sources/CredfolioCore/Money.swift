@@ -58,19 +58,36 @@ public enum NumberText {
     /// A value with exactly `decimals` decimals, rounded half away from zero
     /// (`oneDecimal(66.66)` → `66.7`).
     public static func fixed(_ value: Double, decimals: Int) -> String {
+        // Fifteen decimals is all a Double can hold; more would overflow the scale.
+        let decimals = min(max(decimals, 0), 15)
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
         let scaled = (abs(value) * scale + 0.5).rounded(.down)
         // Beyond 2^53 a Double has no decimals to show, and Int64 would trap.
         guard scaled.isFinite, scaled < 9e15 else { return String(value) }
         let negative = value < 0 && scaled > 0
-        let whole = Int64(scaled) / Int64(scale)
-        var text = (negative ? "-" : "") + String(whole)
-        if decimals > 0 {
-            let frac = String(Int64(scaled) % Int64(scale))
-            text += "." + String(repeating: "0", count: decimals - frac.count) + frac
+        // Digits written from the right into one buffer, the point after
+        // `decimals` of them, zeros until there is one before it; a string
+        // made once (reports write one per row).
+        var n = UInt64(scaled)
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { digits in
+            var at = digits.count, written = 0
+            repeat {
+                at -= 1
+                digits[at] = 0x30 &+ UInt8(truncatingIfNeeded: n % 10)
+                n /= 10
+                written += 1
+                if written == decimals {
+                    at -= 1
+                    digits[at] = UInt8(ascii: ".")
+                }
+            } while n > 0 || written <= decimals
+            if negative {
+                at -= 1
+                digits[at] = UInt8(ascii: "-")
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: digits[at...]), as: UTF8.self)
         }
-        return text
     }
 
     /// A number as the shortest text that reads back (`1.5`, `3`).

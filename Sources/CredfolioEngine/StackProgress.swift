@@ -47,13 +47,14 @@ public struct StackProgress {
     /// items only, when there are more.
     public func missingText(catalog: Catalog, separator: String, limit: Int = .max) -> (text: String, items: Int) {
         let items = missingItems(catalog: catalog)
-        var text = ""
-        text.reserveCapacity(items.count * 12)
+        // Built as bytes and made a string once: appending to a string costs far more a piece.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(items.count * 16)
         for (i, item) in items.prefix(limit).enumerated() {
-            if i > 0 { text += separator }
-            item.write(into: &text)
+            if i > 0 { bytes.append(contentsOf: separator.utf8) }
+            item.write(into: &bytes)
         }
-        return (text, items.count)
+        return (String(decoding: bytes, as: UTF8.self), items.count)
     }
 
     /// The one item a `choose` node stands for, when its alternatives are
@@ -258,28 +259,28 @@ public enum MissingItem: Equatable, Sendable {
         switch self {
         case .code(let code): return code
         case .choose:
-            var out = ""
-            write(into: &out)
-            return out
+            var bytes: [UInt8] = []
+            write(into: &bytes)
+            return String(decoding: bytes, as: UTF8.self)
         }
     }
 
-    /// Appends ``text`` to `out`, alternatives and all, without an array of strings per level.
-    func write(into out: inout String) {
+    /// Appends ``text``'s UTF-8 to `out`, alternatives and all, without an array of strings per level.
+    func write(into out: inout [UInt8]) {
         switch self {
         case .code(let code):
-            out += code
+            out.append(contentsOf: code.utf8)
         case .choose(let count, let alternatives):
-            out += String(count)
-            out += " of ("
+            out.append(contentsOf: String(count).utf8)
+            out.append(contentsOf: " of (".utf8)
             for (a, items) in alternatives.enumerated() {
-                if a > 0 { out += "|" }
+                if a > 0 { out.append(UInt8(ascii: "|")) }
                 for (i, item) in items.enumerated() {
-                    if i > 0 { out += "+" }
+                    if i > 0 { out.append(UInt8(ascii: "+")) }
                     item.write(into: &out)
                 }
             }
-            out += ")"
+            out.append(UInt8(ascii: ")"))
         }
     }
 

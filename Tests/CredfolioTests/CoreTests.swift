@@ -68,6 +68,14 @@ struct DayTests {
         #expect(NumberText.fixed(100, decimals: 1) == "100.0")
         #expect(NumberText.fixed(0.05, decimals: 1) == "0.1")
         #expect(NumberText.fixed(0, decimals: 1) == "0.0")
+        #expect(NumberText.fixed(-2.25, decimals: 1) == "-2.3")
+        #expect(NumberText.fixed(-0.04, decimals: 1) == "0.0")
+        #expect(NumberText.fixed(0.07, decimals: 2) == "0.07")
+        #expect(NumberText.fixed(1234.5, decimals: 0) == "1235")
+        #expect(NumberText.fixed(0, decimals: 0) == "0")
+        #expect(NumberText.fixed(12.5, decimals: 3) == "12.500")
+        #expect(NumberText.fixed(8e15, decimals: 0) == "8000000000000000")
+        #expect(NumberText.fixed(.infinity, decimals: 1) == "inf")
     }
 }
 

@@ -207,32 +207,60 @@ final class PortfolioPage {
     private func fill(_ html: inout HTML, _ body: SectionCache.Body, _ stack: CompiledStack) {
         let bytes = body.bytes
         var from = 0
-        // A mark is looked up only where one of the learner's few lapsed or unfinished credentials could be.
-        for hole in body.holes where hole.kind == .amount || mayMark(stack, hole.node) {
+        for hole in body.holes {
+            // A mark is written only where one of the learner's few lapsed or unfinished credentials is.
+            var credential: Int?
+            if hole.kind == .mark {
+                guard let i = markedCredential(stack, hole.node) else { continue }
+                credential = i
+            }
             html.rendered(bytes[from..<hole.offset])
             from = hole.offset
-            switch hole.kind {
-            case .mark:
+            if let credential {
                 // As `mark(_:_:)` writes it, the text straight from the learner's standing.
-                guard let i = ProgressFormatting.leafMarked(stack, hole.node, standing: context.standing) else { break }
                 html.raw(" <span class=\"mark\">")
-                context.standing.writeMark(i, to: &html)
+                context.standing.writeMark(credential, to: &html)
                 html.raw("</span>")
-            case .amount: stack.writeAmountDetail(hole.node, held: held, catalog: context.catalog, to: &html)
+            } else {
+                amount(&html, stack, hole.node)
             }
         }
         html.rendered(bytes[from...])
     }
 
-    /// Whether leaf `id` names (or is taught by) one of the learner's
-    /// lapsed or unfinished credentials: only then can it have a mark.
-    private func mayMark(_ stack: CompiledStack, _ id: Int) -> Bool {
-        guard !marked.isEmpty else { return false }
+    /// The credential whose mark leaf `id` carries, as `ProgressFormatting.leafMarked`
+    /// finds it, from the learner's lapsed and unfinished credentials (`marked`,
+    /// those with a mark): the leaf's own, or a skill's first teacher among them.
+    private func markedCredential(_ stack: CompiledStack, _ id: Int) -> Int? {
+        guard !marked.isEmpty else { return nil }
         switch stack.nodes[id].kind {
-        case .credential(let i): return marked.contains(i)
-        case .skill(_, let teachers): return teachers.contains(where: marked.contains)
-        default: return false
+        case .credential(let i): return marked.contains(i) ? i : nil
+        case .skill(_, let teachers): return teachers.first(where: marked.contains)
+        default: return nil
         }
+    }
+
+    /// A requirement that counts any credential says the same for every stack with the same
+    /// threshold and unit: its text is worked out once a page (the held credentials are the page's).
+    private struct AmountKey: Hashable {
+        let threshold: Double
+        let unit: String?
+    }
+    private var amounts: [AmountKey: [UInt8]] = [:]
+
+    /// The total of requirement `id` (one that counts any credential), as `writeAmountDetail` writes it.
+    private func amount(_ html: inout HTML, _ stack: CompiledStack, _ id: Int) {
+        let key: AmountKey
+        switch stack.nodes[id].kind {
+        case .hours(let threshold, nil): key = AmountKey(threshold: threshold, unit: nil)
+        case .credits(let threshold, let unit, nil): key = AmountKey(threshold: threshold, unit: unit)
+        default: return stack.writeAmountDetail(id, held: held, catalog: context.catalog, to: &html)
+        }
+        if let known = amounts[key] { return html.rendered(known[...]) }
+        var text = HTML()
+        stack.writeAmountDetail(id, held: held, catalog: context.catalog, to: &text)
+        amounts[key] = text.exactBytes
+        html.rendered(text)
     }
 
     /// A stack begun, or a goal: its bar, tree, what is missing and the plan.

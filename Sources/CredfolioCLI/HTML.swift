@@ -226,8 +226,11 @@ struct SitePath: Equatable {
                 return false
             }
         }
-        // Most handles and codes are kept as they are: no new string.
-        if name.utf8.enumerated().allSatisfy({ kept($1, at: $0) }) { return name }
+        // Most handles and codes are kept as they are: no new string (and the check reads the bytes in place).
+        let plain = name.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.indices.allSatisfy { kept(bytes[$0], at: $0) }
+        } ?? name.utf8.enumerated().allSatisfy { kept($1, at: $0) }
+        if plain { return name }
         let hex = Array("0123456789ABCDEF".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(name.utf8.count * 3)

@@ -51,14 +51,19 @@ final class PortfolioPage {
     /// badge (a site asks once), so there are no verifications to read.
     /// `awards`, when given, are the learner's as `award list` gives them,
     /// read already (a site reads them with the learner).
+    /// `holdings`, when given, are the learner's as their rows worked them
+    /// out (a site): what they hold, and each stack's progress key.
     init(context: LearnerPortfolio, stacks codes: [String], solver: CBCSolver, inSite: Bool, cache: SectionCache? = nil,
-         cells: CredentialCells? = nil, badges: Bool = true, awards known: [AwardRecord]? = nil) throws {
+         cells: CredentialCells? = nil, badges: Bool = true, awards known: [AwardRecord]? = nil,
+         holdings: CohortRows.Holdings? = nil) throws {
         self.context = context
         self.inSite = inSite
         self.cache = cache
         self.cells = cells
         let catalog = context.catalog
-        let held = context.held(), projected = context.held(projected: true)
+        let held = holdings?.held ?? context.held(), projected = holdings?.projected ?? context.held(projected: true)
+        // The rows' keys, one per stack of this portfolio (none for a learner with goals).
+        let knownKeys = holdings.map { $0.keys.count == context.portfolio.stacks.count ? $0.keys : [] } ?? []
         self.held = held
         self.projected = projected
         marked = Array(context.standing.lapsed.keys) + Array(context.standing.underWay.keys)
@@ -66,8 +71,8 @@ final class PortfolioPage {
         var positions = context.shownStackPositions(allStacks: false)
         if !codes.isEmpty { positions = positions.filter { codes.contains(all[$0].definition.code) } }
         // A section is shared unless it is a goal's (with the learner's target, status and plan).
-        let heldMembers = cache == nil ? [] : held.members
-        let projectedMembers = cache == nil ? [] : projected == held ? heldMembers : projected.members
+        let heldMembers = cache == nil || !knownKeys.isEmpty ? [] : held.members
+        let projectedMembers = cache == nil || !knownKeys.isEmpty ? [] : projected == held ? heldMembers : projected.members
         var shown: [Shown] = []
         shown.reserveCapacity(positions.count)
         for position in positions {
@@ -75,7 +80,7 @@ final class PortfolioPage {
             let goal = context.goals.first { $0.stack == stack.definition.code }
             var key: ProgressKey?
             if let cache, goal == nil {
-                key = stack.progressKey(held: heldMembers, projected: projectedMembers, catalog: catalog)
+                key = knownKeys.isEmpty ? stack.progressKey(held: heldMembers, projected: projectedMembers, catalog: catalog) : knownKeys[position]
                 if let key, let section = cache.section(of: position, key) {
                     shown.append(Shown(stack: stack, position: position, goal: nil, percent: section.percent, projected: section.projected,
                                        started: section.started, progress: nil, cached: section, key: key))

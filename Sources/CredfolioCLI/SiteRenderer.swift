@@ -91,14 +91,14 @@ struct SiteRenderer {
         var html = HTML()
         swap(&html, &pageBuffer)
         defer { swap(&html, &pageBuffer) }
-        try rows.forEach(from: chunk.from, before: chunk.before, learner: { learner, facts, details in
+        try rows.forEach(from: chunk.from, before: chunk.before, learner: { learner, facts, details, holdings in
             tally.learners += 1
             starts.append(overview.count)
             let context = try LearnerPortfolio(store: store, portfolio: portfolio, learner: learner, facts: facts, day: day,
                                                goals: settings.allStacks ? [] : settings.goals[learner.id!] ?? [],
                                                startedOn: details.startedOn)
             let page = try PortfolioPage(context: context, stacks: [], solver: solver, inSite: true, cache: cache, cells: cells,
-                                         badges: badges, awards: details.records)
+                                         badges: badges, awards: details.records, holdings: holdings)
             let path = folder + "/learners/" + SitePath.fileName(learner.handle) + ".html"
             let sink = try SiteReport.create(path, buffered: false)
             html.removeAll()

@@ -102,33 +102,48 @@ public final class CohortRows {
         self.settings = settings
     }
 
+    /// What a learner holds, worked out once for their rows and handed to
+    /// `forEach`'s learner visitor too (a page needs the same).
+    public struct Holdings {
+        /// What the learner holds on the day, and in projection.
+        public let held: HeldSet, projected: HeldSet
+        /// Each stack's progress key, by position in the portfolio's stacks;
+        /// empty for a learner with goals (whose rows are goal stacks only).
+        public let keys: [ProgressKey?]
+    }
+
     /// Calls `body` for every row of learners in handle order, stacks in
     /// code order; with `from` and `before`, only the learners whose
     /// handles lie in [from, before). `learner`, when given, is called with
-    /// each learner and their awards (as facts, and as a page lists them,
-    /// read in the same pass) before that learner's rows.
+    /// each learner, their awards (as facts, and as a page lists them,
+    /// read in the same pass) and their holdings, before that learner's rows.
     public func forEach(from: String? = nil, before: String? = nil,
-                        learner visit: ((Learner, [AwardFact], Portfolio.AwardDetails) throws -> Void)? = nil,
+                        learner visit: ((Learner, [AwardFact], Portfolio.AwardDetails, Holdings) throws -> Void)? = nil,
                         _ body: (CohortRow, Outlook?, Place) throws -> Void) throws {
         let catalog = portfolio.catalog
         let stacks = portfolio.stacks.sorted { $0.definition.code < $1.definition.code }
+        // Row order (code order, as Swift compares) to the portfolio's order, for the keys handed to the visitor.
+        let positions = stacks.map { stack in portfolio.stacks.firstIndex { $0 === stack } ?? 0 }
         if memo.count != stacks.count { memo = Array(repeating: [ProgressKey: Computed](), count: stacks.count) }
         if missingMemo.count != stacks.count { missingMemo = Array(repeating: [ProgressKey: String](), count: stacks.count) }
         let solver = CBCSolver()
         try portfolio.forEachLearner(cohort: cohort, from: from, before: before, details: visit != nil) { learner, facts, details in
             let serial = learnersSeen
             learnersSeen += 1
-            if let visit, let details { try visit(learner, facts, details) }
             let held = catalog.holdings(facts, on: day)
             let projected = catalog.holdings(facts, on: day, projected: true)
             let heldMembers = held.members
             let projectedMembers = projected == held ? heldMembers : projected.members
-            let last = catalog.lastEarned(facts, on: day)
             let learnerGoals = allStacks ? [] : goals[learner.id!] ?? []
+            // Without goals, every stack has a row: its key is worked out here, once for the rows and the visitor.
+            let keys = learnerGoals.isEmpty
+                ? portfolio.stacks.map { $0.progressKey(held: heldMembers, projected: projectedMembers, catalog: catalog) } : []
+            if let visit, let details { try visit(learner, facts, details, Holdings(held: held, projected: projected, keys: keys)) }
+            let last = catalog.lastEarned(facts, on: day)
             for (s, stack) in stacks.enumerated() {
                 let goal = learnerGoals.first { $0.stack == stack.definition.code }
                 guard Goals.shows(stack.definition.code, to: learnerGoals.lazy.map(\.stack)) else { continue }
-                let key = stack.progressKey(held: heldMembers, projected: projectedMembers, catalog: catalog)
+                let key = keys.isEmpty ? stack.progressKey(held: heldMembers, projected: projectedMembers, catalog: catalog) : keys[positions[s]]
                 var computed: Computed
                 // Whether the memo should keep (again) what this row computed.
                 var learned = false

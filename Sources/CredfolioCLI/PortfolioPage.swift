@@ -425,16 +425,17 @@ final class PortfolioPage {
     /// earned to the day it lapses (or to the as-of date when it does not),
     /// with the dates in words beside it.
     private func timeline(_ html: inout HTML) {
-        let earned = awards.filter { $0.award.status == .earned && $0.award.earnedOn != nil }
-            .sorted { ($0.award.earnedOn!, $0.award.credential) < ($1.award.earnedOn!, $1.award.credential) }
+        // Positions in `awards`, sorted, instead of copies of the records (each a retain and release of its strings).
+        let earned = awards.indices.filter { awards[$0].award.status == .earned && awards[$0].award.earnedOn != nil }
+            .sorted { (awards[$0].award.earnedOn!, awards[$0].award.credential) < (awards[$1].award.earnedOn!, awards[$1].award.credential) }
         html.element("h2", text: "Timeline")
-        guard let first = earned.first?.award.earnedOn else {
+        guard let first = earned.first.flatMap({ awards[$0].award.earnedOn }) else {
             html.element("p", text: "Nothing earned yet.")
             return
         }
         let day = context.day
         // Worked out once each: an expiry is date arithmetic on the credential's validity.
-        let expiries = earned.map(\.expires)
+        let expiries = earned.map { awards[$0].expires }
         let last = expiries.reduce(day) { max($0, $1 ?? $0) }
         let start = Int(first.daysSinceEpoch), span = max(1, Int(last.daysSinceEpoch) - start)
         let left = 10, width = 560, labelX = left + width + 12, row = 22, top = 28
@@ -462,9 +463,9 @@ final class PortfolioPage {
         html.raw("\" y=\"12\" font-size=\"11\" text-anchor=\"middle\" fill=\"#1b1f24\">as of ")
         html.day(day)
         html.raw("</text>")
-        for (i, r) in earned.enumerated() {
+        for (i, a) in earned.enumerated() {
             let y = top + i * row
-            let from = r.award.earnedOn!, to = expiries[i]
+            let from = awards[a].award.earnedOn!, to = expiries[i]
             let lapsed = to.map { $0 <= day } ?? false
             // As `open("rect", [...])` writes it, numbers straight into the page.
             html.raw("<rect x=\"")
@@ -478,7 +479,7 @@ final class PortfolioPage {
             html.raw("\" y=\"")
             html.number(y + 10)
             html.raw("\" font-size=\"12\" fill=\"#1b1f24\">")
-            html.text(r.award.credential)
+            html.text(awards[a].award.credential)
             html.raw(": earned ")
             html.day(from)
             switch (to, lapsed) {
@@ -517,22 +518,23 @@ final class PortfolioPage {
             if let i, let issuer = catalog.credentials[i].issuer { html.text(issuer) }
             html.raw("</td><td>")
         }
-        for r in awards {
-            let a = r.award
-            let i = catalog.index[a.credential]
-            let expires = r.expires
-            let status = EffectiveStatus(status: a.status, earnedOn: a.earnedOn, expiry: expires, on: context.day)
+        // Each record read in place, by position: a copy costs a retain and release of each of its strings.
+        for n in awards.indices {
+            let i = catalog.index[awards[n].award.credential]
+            let expires = awards[n].expires
+            let status = EffectiveStatus(status: awards[n].award.status, earnedOn: awards[n].award.earnedOn, expiry: expires,
+                                         on: context.day)
             // The record's title is the catalog's, so the cells are the same on every page that lists the credential.
-            if let cells, let i { cells.write(&html, i) { catalogCells(&$0, r, i) } } else { catalogCells(&html, r, i) }
+            if let cells, let i { cells.write(&html, i) { catalogCells(&$0, awards[n], i) } } else { catalogCells(&html, awards[n], i) }
             html.text(status.rawValue)
             html.raw("</td><td>")
-            if let earned = a.earnedOn { html.day(earned) }
+            if let earned = awards[n].award.earnedOn { html.day(earned) }
             html.raw("</td><td>")
             if let expires { html.day(expires) }
             html.raw("</td><td>")
-            if let evidence = a.evidenceURL { html.link(evidence, evidence) }
+            if let evidence = awards[n].award.evidenceURL { html.link(evidence, evidence) }
             html.raw("</td><td>")
-            html.text(a.id.flatMap { verifications[$0] } ?? "")
+            if !verifications.isEmpty, let verification = awards[n].award.id.flatMap({ verifications[$0] }) { html.text(verification) }
             html.raw("</td></tr>\n")
         }
         html.raw("</tbody></table>\n")

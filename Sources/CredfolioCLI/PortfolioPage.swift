@@ -152,8 +152,9 @@ final class PortfolioPage {
         html.element("h2", text: context.goals.isEmpty || shown.allSatisfy({ $0.goal == nil }) ? "Stacks" : "Goals")
         if shown.isEmpty { html.element("p", text: "No stacks to show.") }
         // A stack the learner has not started, and does not aim at, needs no tree: every requirement is missing.
-        for entry in shown where entry.started { sharedSection(&html, entry) }
-        let waiting = shown.filter { !$0.started }
+        // By position: iterating the entries would copy each (a retain and release of its parts).
+        for i in shown.indices where shown[i].started { sharedSection(&html, shown[i]) }
+        let waiting = shown.indices.filter { !shown[$0].started }
         guard !waiting.isEmpty else { return }
         html.element("h3", text: "Not started")
         html.raw("""
@@ -161,7 +162,7 @@ final class PortfolioPage {
             <th scope="col" class="num">requirements</th></tr></thead><tbody>
 
             """)
-        for entry in waiting { sharedPart(&html, entry) { waitingRow(&$0, entry, $1) } }
+        for i in waiting { sharedPart(&html, shown[i]) { waitingRow(&$0, shown[i], $1) } }
         html.raw("</tbody></table>\n")
     }
 

@@ -64,7 +64,6 @@ final class PortfolioPage {
         let held = holdings?.held ?? context.held(), projected = holdings?.projected ?? context.held(projected: true)
         // The rows' keys, one per stack of this portfolio (none for a learner with goals).
         let knownKeys = holdings.map { $0.keys.count == context.portfolio.stacks.count ? $0.keys : [] } ?? []
-        let knownProgress = holdings.map { $0.progress.count == context.portfolio.stacks.count ? $0.progress : [] } ?? []
         self.held = held
         self.projected = projected
         marked = Array(context.standing.lapsed.keys) + Array(context.standing.underWay.keys)
@@ -88,9 +87,7 @@ final class PortfolioPage {
                     continue
                 }
             }
-            // The learner's rows may have evaluated it already (a key they had not met).
-            let known = knownProgress.isEmpty ? nil : knownProgress[position]
-            let p = known ?? stack.progress(held: held, projected: projected, catalog: catalog)
+            let p = stack.progress(held: held, projected: projected, catalog: catalog)
             shown.append(Shown(stack: stack, position: position, goal: goal, percent: p.percent, projected: p.projectedPercent,
                                started: goal != nil || p.current.value > Evaluation.epsilon || p.projected.value > Evaluation.epsilon,
                                progress: p, cached: nil, key: key))

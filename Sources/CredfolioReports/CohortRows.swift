@@ -110,9 +110,6 @@ public final class CohortRows {
         /// Each stack's progress key, by position in the portfolio's stacks;
         /// empty for a learner with goals (whose rows are goal stacks only).
         public let keys: [ProgressKey?]
-        /// Each stack's progress where the rows had to work it out (a key
-        /// they had not met), by position; nil elsewhere, empty as `keys` is.
-        public let progress: [StackProgress?]
     }
 
     /// Calls `body` for every row of learners in handle order, stacks in
@@ -141,28 +138,7 @@ public final class CohortRows {
             // Without goals, every stack has a row: its key is worked out here, once for the rows and the visitor.
             let keys = learnerGoals.isEmpty
                 ? portfolio.stacks.map { $0.progressKey(held: heldMembers, projected: projectedMembers, catalog: catalog) } : []
-            // With a visitor (a page), the rows' memo is asked first, and what it lacks is evaluated
-            // before the visit: the page takes those evaluations instead of working them out again.
-            var found: [Computed?] = [], fresh: [StackProgress?] = []
-            if let visit, let details {
-                if !keys.isEmpty {
-                    found = Array(repeating: nil, count: stacks.count)
-                    fresh = Array(repeating: nil, count: stacks.count)
-                    var byPosition = [StackProgress?](repeating: nil, count: portfolio.stacks.count)
-                    for (s, stack) in stacks.enumerated() {
-                        if let key = keys[positions[s]], let known = memo[s][key] {
-                            found[s] = known
-                        } else {
-                            let p = stack.progress(held: held, projected: projected, catalog: catalog)
-                            fresh[s] = p
-                            byPosition[positions[s]] = p
-                        }
-                    }
-                    try visit(learner, facts, details, Holdings(held: held, projected: projected, keys: keys, progress: byPosition))
-                } else {
-                    try visit(learner, facts, details, Holdings(held: held, projected: projected, keys: [], progress: []))
-                }
-            }
+            if let visit, let details { try visit(learner, facts, details, Holdings(held: held, projected: projected, keys: keys)) }
             let last = catalog.lastEarned(facts, on: day)
             for (s, stack) in stacks.enumerated() {
                 let goal = learnerGoals.first { $0.stack == stack.definition.code }
@@ -171,12 +147,11 @@ public final class CohortRows {
                 var computed: Computed
                 // Whether the memo should keep (again) what this row computed.
                 var learned = false
-                if let known = found.isEmpty ? key.flatMap({ memo[s][$0] }) : found[s] {
+                if let key, let known = memo[s][key] {
                     computed = known
                 } else {
                     learned = true
-                    let p = fresh.isEmpty ? stack.progress(held: held, projected: projected, catalog: catalog)
-                        : fresh[s] ?? stack.progress(held: held, projected: projected, catalog: catalog)
+                    let p = stack.progress(held: held, projected: projected, catalog: catalog)
                     let current = key?.current
                     let missing: String
                     if let current, let known = missingMemo[s][current] {

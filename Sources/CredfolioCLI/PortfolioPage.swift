@@ -223,10 +223,8 @@ final class PortfolioPage {
             html.rendered(bytes[from..<hole.offset])
             from = hole.offset
             if let credential {
-                // As `mark(_:_:)` writes it, the text straight from the learner's standing.
-                html.raw(" <span class=\"mark\">")
-                context.standing.writeMark(credential, to: &html)
-                html.raw("</span>")
+                // The text straight from the learner's standing.
+                markSpan(&html) { context.standing.writeMark(credential, to: &$0) }
             } else {
                 amount(&html, stack, hole.node)
             }
@@ -234,16 +232,10 @@ final class PortfolioPage {
         html.rendered(bytes[from...])
     }
 
-    /// The credential whose mark leaf `id` carries, as `ProgressFormatting.leafMarked`
-    /// finds it, from the learner's lapsed and unfinished credentials (`marked`,
-    /// those with a mark): the leaf's own, or a skill's first teacher among them.
+    /// The credential whose mark leaf `id` carries, from the learner's lapsed
+    /// and unfinished credentials (`marked`: those with a mark).
     private func markedCredential(_ stack: CompiledStack, _ id: Int) -> Int? {
-        guard !marked.isEmpty else { return nil }
-        switch stack.nodes[id].kind {
-        case .credential(let i): return marked.contains(i) ? i : nil
-        case .skill(_, let teachers): return teachers.first(where: marked.contains)
-        default: return nil
-        }
+        marked.isEmpty ? nil : ProgressFormatting.leafMarked(stack, id, where: marked.contains)
     }
 
     /// A requirement that counts any credential says the same for every stack with the same
@@ -325,11 +317,17 @@ final class PortfolioPage {
         html.raw("</td></tr>\n")
     }
 
-    /// ` <span class="mark">…</span>`, the bytes `text(" ")` and `element("span", ["class": "mark"], text:)` would write.
     private func mark(_ html: inout HTML, _ mark: String?) {
         guard let mark else { return }
+        markSpan(&html) { $0.text(mark) }
+    }
+
+    /// ` <span class="mark">…</span>` around what `text` writes: the bytes
+    /// `text(" ")` and `element("span", ["class": "mark"], text:)` would write.
+    @inline(__always)
+    private func markSpan(_ html: inout HTML, _ text: (inout HTML) -> Void) {
         html.raw(" <span class=\"mark\">")
-        html.text(mark)
+        text(&html)
         html.raw("</span>")
     }
 

@@ -86,17 +86,19 @@ enum ProgressFormatting {
 
     /// The mark of leaf `id`, met or not: see ``mark(_:_:standing:)``.
     static func leafMark(_ stack: CompiledStack, _ id: Int, standing: Standing) -> String? {
-        leafMarked(stack, id, standing: standing).flatMap { standing.mark($0) }
+        leafMarked(stack, id, where: standing.hasMark).flatMap { standing.mark($0) }
     }
 
-    /// The credential whose mark leaf `id` carries: the leaf's own, or for
-    /// a skill the first teacher with one; nil when there is none.
-    static func leafMarked(_ stack: CompiledStack, _ id: Int, standing: Standing) -> Int? {
+    /// The credential whose mark leaf `id` carries, given which credentials
+    /// have one: the leaf's own, or for a skill the first teacher with one;
+    /// nil when there is none.
+    @inline(__always)
+    static func leafMarked(_ stack: CompiledStack, _ id: Int, where hasMark: (Int) -> Bool) -> Int? {
         switch stack.nodes[id].kind {
         case .credential(let i):
-            return standing.hasMark(i) ? i : nil
+            return hasMark(i) ? i : nil
         case .skill(_, let teachers):
-            return teachers.first(where: standing.hasMark)
+            return teachers.first(where: hasMark)
         default:
             return nil
         }

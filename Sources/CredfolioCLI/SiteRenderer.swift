@@ -239,7 +239,6 @@ struct SiteRowWriter {
     }
 }
 
-
 /// What the rows of a site add up to, per thread, then merged: the
 /// overview's histograms, what lapses soon, the rows closest to done, and
 /// how many learners.

@@ -128,6 +128,10 @@ public struct StackProgress {
     /// A person's account of one node: which credentials met it, or how
     /// far along it is. The text is what ``writeDetail(_:catalog:to:)`` writes.
     public func detail(_ id: Int, catalog: Catalog) -> (satisfiedBy: [String], text: String) {
+        switch stack.nodes[id].kind {
+        case .hours, .credits: return stack.amountDetail(id, held: held, catalog: catalog)
+        default: break
+        }
         var text = ""
         writeDetail(id, catalog: catalog, to: &text)
         switch stack.nodes[id].kind {
@@ -135,11 +139,7 @@ public struct StackProgress {
             return (current.assignment(of: id).map { [catalog.codes[$0]] } ?? [], text)
         case .skill(_, let teachers):
             return (teachers.filter(held.contains).map { catalog.codes[$0] }, text)
-        case .hours, .credits:
-            var codes: [String] = []
-            stack.forEachContribution(to: id, held: held, catalog: catalog) { i, _ in codes.append(catalog.codes[i]) }
-            return (codes, text)
-        case .all, .choose:
+        default:
             return ([], text)
         }
     }

@@ -135,8 +135,9 @@ public final class CohortRows {
             let heldMembers = held.members
             let projectedMembers = projected == held ? heldMembers : projected.members
             let learnerGoals = allStacks ? [] : goals[learner.id!] ?? []
-            // Without goals, every stack has a row: its key is worked out here, once for the rows and the visitor.
-            let keys = learnerGoals.isEmpty
+            // For a visitor (a page), and a learner without goals (every stack has a row), the keys are
+            // worked out here, once for the rows and the visitor; otherwise each row works out its own.
+            let keys = visit != nil && learnerGoals.isEmpty
                 ? portfolio.stacks.map { $0.progressKey(held: heldMembers, projected: projectedMembers, catalog: catalog) } : []
             if let visit, let details { try visit(learner, facts, details, Holdings(held: held, projected: projected, keys: keys)) }
             let last = catalog.lastEarned(facts, on: day)

@@ -90,21 +90,37 @@ enum HTMLPage {
 
     /// A stack's requirement tree as nested lists; `item` writes what each
     /// requirement says, before its children.
+    ///
+    /// The walk is a loop over an explicit path, not a recursive function:
+    /// a recursive one, specialised for a caller's `item`, copied what
+    /// `item` captured (a whole `StackProgress`) at every requirement.
     static func tree(_ html: inout HTML, _ stack: CompiledStack, item: (inout HTML, Int) -> Void) {
         let nodes = stack.nodes
-        func visit(_ id: Int) {
+        // Each open requirement with children, and which of its children comes next.
+        var path: [(node: Int, next: Int)] = []
+        // Writes a requirement's item, then closes it (a leaf) or opens its list of children.
+        func open(_ id: Int) {
             html.raw("<li>")
             item(&html, id)
-            let children = nodes[id].children
-            if !children.isEmpty {
+            if nodes[id].children.isEmpty {
+                html.raw("</li>\n")
+            } else {
                 html.raw("\n<ul class=\"tree\">")
-                for child in children { visit(child) }
-                html.raw("</ul>")
+                path.append((id, 0))
             }
-            html.raw("</li>\n")
         }
         html.raw("<ul class=\"tree\">")
-        visit(stack.root)
+        open(stack.root)
+        while let top = path.last {
+            let children = nodes[top.node].children
+            if top.next < children.count {
+                path[path.count - 1].next = top.next + 1
+                open(children[top.next])
+            } else {
+                path.removeLast()
+                html.raw("</ul></li>\n")
+            }
+        }
         html.raw("</ul>\n")
     }
 

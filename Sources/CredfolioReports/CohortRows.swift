@@ -141,6 +141,11 @@ public final class CohortRows {
                 ? portfolio.stacks.map { $0.progressKey(held: heldMembers, projected: projectedMembers, catalog: catalog) } : []
             if let visit, let details { try visit(learner, facts, details, Holdings(held: held, projected: projected, keys: keys)) }
             let last = catalog.lastEarned(facts, on: day)
+            // One row a learner, its stack's fields set for each stack: the learner's strings are retained
+            // once, not once a row (a row built anew copied and destroyed seven strings).
+            var row = CohortRow(handle: learner.handle, name: learner.name, cohort: learner.cohort, stack: "", percent: 0,
+                                projectedPercent: 0, complete: false, missing: "", lastEarned: last, stalled: false,
+                                percentText: "", projectedText: "")
             for (s, stack) in stacks.enumerated() {
                 let goal = learnerGoals.first { $0.stack == stack.definition.code }
                 guard Goals.shows(stack.definition.code, to: learnerGoals.lazy.map(\.stack)) else { continue }
@@ -192,12 +197,15 @@ public final class CohortRows {
                     if stack.countsAnyCredential { kept.hours = nil }
                     memo[s][key] = kept
                 }
-                let row = CohortRow(handle: learner.handle, name: learner.name, cohort: learner.cohort, stack: stack.definition.code,
-                                    percent: computed.percent, projectedPercent: computed.projected, complete: computed.complete,
-                                    missing: computed.missing, lastEarned: last,
-                                    stalled: Stall.isStalled(lastEarned: last, complete: computed.complete, on: day, after: stalledAfter),
-                                    target: goal?.target,
-                                    percentText: computed.percentText, projectedText: computed.projectedText)
+                row.stack = stack.definition.code
+                row.percent = computed.percent
+                row.projectedPercent = computed.projected
+                row.complete = computed.complete
+                row.missing = computed.missing
+                row.stalled = Stall.isStalled(lastEarned: last, complete: computed.complete, on: day, after: stalledAfter)
+                row.target = goal?.target
+                row.percentText = computed.percentText
+                row.projectedText = computed.projectedText
                 try body(row, outlook, Place(learner: serial, slot: computed.slot, stack: s))
             }
         }

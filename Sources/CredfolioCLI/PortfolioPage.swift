@@ -317,11 +317,6 @@ final class PortfolioPage {
         html.raw("</td></tr>\n")
     }
 
-    private func mark(_ html: inout HTML, _ mark: String?) {
-        guard let mark else { return }
-        markSpan(&html) { $0.text(mark) }
-    }
-
     /// ` <span class="mark">…</span>` around what `text` writes: the bytes
     /// `text(" ")` and `element("span", ["class": "mark"], text:)` would write.
     @inline(__always)
@@ -352,7 +347,6 @@ final class PortfolioPage {
     /// counts any credential are left for ``fill(_:_:_:)``.
     private func tree(_ html: inout HTML, _ p: StackProgress, _ holes: inout [SectionCache.Hole]?) {
         let catalog = context.catalog
-        let standing = holes == nil ? context.standing : nil
         let nodes = p.stack.nodes
         // The same bytes as `element(…)` would write, without building the strings first.
         HTMLPage.tree(&html, p.stack) { html, id in
@@ -378,8 +372,9 @@ final class PortfolioPage {
             html.raw("</span>")
             if holes != nil {
                 if !p.current.isMet(id) { holes!.append(SectionCache.Hole(offset: html.count, kind: .mark, node: id)) }
-            } else {
-                mark(&html, ProgressFormatting.mark(p, id, standing: standing))
+            } else if !p.current.isMet(id), let credential = markedCredential(p.stack, id) {
+                // As `fill` writes it: found among the learner's few marked credentials, written from the standing.
+                markSpan(&html) { context.standing.writeMark(credential, to: &$0) }
             }
         }
     }

@@ -196,10 +196,9 @@ struct SiteRowWriter {
             bar = render { HTMLPage.bar(&$0, percent: row.percent, projected: row.projectedPercent) }
             missingText = render { $0.text(row.missing) }
             if let slot = place.slot {
-                if slot >= bars.count {
-                    bars += Array(repeating: nil, count: slot + 1 - bars.count)
-                    missing += Array(repeating: nil, count: slot + 1 - missing.count)
-                }
+                // Slots come in order, so this is usually one more of each (not a new array to append).
+                while slot >= bars.count { bars.append(nil) }
+                while slot >= missing.count { missing.append(nil) }
                 (bars[slot], missing[slot]) = (bar, missingText)
             }
         }

@@ -118,8 +118,24 @@ public final class CohortRows {
     /// each learner, their awards (as facts, and as a page lists them,
     /// read in the same pass) and their holdings, before that learner's rows.
     public func forEach(from: String? = nil, before: String? = nil,
-                        learner visit: ((Learner, [AwardFact], Portfolio.AwardDetails, Holdings) throws -> Void)? = nil,
+                        learner visit: (Learner, [AwardFact], Portfolio.AwardDetails, Holdings) throws -> Void,
                         _ body: (CohortRow, Outlook?, Place) throws -> Void) throws {
+        try forEach(from: from, before: before, visiting: true, learner: visit, body)
+    }
+
+    /// The same, with no learner visitor.
+    public func forEach(from: String? = nil, before: String? = nil, _ body: (CohortRow, Outlook?, Place) throws -> Void) throws {
+        try forEach(from: from, before: before, visiting: false, learner: { _, _, _, _ in }, body)
+    }
+
+    /// Both closures are non-escaping (a visitor is not optional, `visiting`
+    /// says whether there is one), so what a caller's closures share is
+    /// checked for exclusive access when compiled, not at every access:
+    /// an optional closure escapes, and the variables it captured with the
+    /// row closure cost two runtime calls an access, millions a site.
+    private func forEach(from: String?, before: String?, visiting: Bool,
+                         learner visit: (Learner, [AwardFact], Portfolio.AwardDetails, Holdings) throws -> Void,
+                         _ body: (CohortRow, Outlook?, Place) throws -> Void) throws {
         let catalog = portfolio.catalog
         let stacks = portfolio.stacks.sorted { $0.definition.code < $1.definition.code }
         // Row order (code order, as Swift compares) to the portfolio's order, for the keys handed to the visitor.
@@ -127,7 +143,7 @@ public final class CohortRows {
         if memo.count != stacks.count { memo = Array(repeating: [ProgressKey: Computed](), count: stacks.count) }
         if missingMemo.count != stacks.count { missingMemo = Array(repeating: [ProgressKey: String](), count: stacks.count) }
         let solver = CBCSolver()
-        try portfolio.forEachLearner(cohort: cohort, from: from, before: before, details: visit != nil) { learner, facts, details in
+        try portfolio.forEachLearner(cohort: cohort, from: from, before: before, details: visiting) { learner, facts, details in
             let serial = learnersSeen
             learnersSeen += 1
             let held = catalog.holdings(facts, on: day)
@@ -137,9 +153,9 @@ public final class CohortRows {
             let learnerGoals = allStacks ? [] : goals[learner.id!] ?? []
             // For a visitor (a page), and a learner without goals (every stack has a row), the keys are
             // worked out here, once for the rows and the visitor; otherwise each row works out its own.
-            let keys = visit != nil && learnerGoals.isEmpty
+            let keys = visiting && learnerGoals.isEmpty
                 ? portfolio.stacks.map { $0.progressKey(held: heldMembers, projected: projectedMembers, catalog: catalog) } : []
-            if let visit, let details { try visit(learner, facts, details, Holdings(held: held, projected: projected, keys: keys)) }
+            if visiting, let details { try visit(learner, facts, details, Holdings(held: held, projected: projected, keys: keys)) }
             let last = catalog.lastEarned(facts, on: day)
             // One row a learner, its stack's fields set for each stack: the learner's strings are retained
             // once, not once a row (a row built anew copied and destroyed seven strings).

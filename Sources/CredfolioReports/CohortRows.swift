@@ -86,16 +86,22 @@ public final class CohortRows {
     public static let memoLimit = 80_000
     /// This value's own limit: two threads each keep half.
     public var memoCapacity = CohortRows.memoLimit
-    /// Kept across calls: a table is produced twice.
-    private var memo: [[ProgressKey: Computed]] = []
-    private var remembered = 0
-    /// What is missing, by stack and the key's current part (``ProgressKey/current``):
-    /// it follows from what the learner holds now, so learners who differ
-    /// only in what they have under way share it. Bounded at half of
-    /// ``memoCapacity``: current parts are fewer than whole keys.
-    private var missingMemo: [[ProgressKey: String]] = []
-    private var missingRemembered = 0
-    private var learnersSeen = 0
+    /// What the rows remember, kept across calls (a table is produced
+    /// twice). `forEach` moves it into a local while it runs: a class's
+    /// stored variable is checked for exclusive access at run time, at
+    /// every row; a local one when compiled.
+    private struct Memory {
+        var memo: [[ProgressKey: Computed]] = []
+        var remembered = 0
+        /// What is missing, by stack and the key's current part (``ProgressKey/current``):
+        /// it follows from what the learner holds now, so learners who differ
+        /// only in what they have under way share it. Bounded at half of
+        /// ``memoCapacity``: current parts are fewer than whole keys.
+        var missingMemo: [[ProgressKey: String]] = []
+        var missingRemembered = 0
+        var learnersSeen = 0
+    }
+    private var memory = Memory()
 
     public init(portfolio: Portfolio, settings: Settings) {
         self.portfolio = portfolio
@@ -140,12 +146,16 @@ public final class CohortRows {
         let stacks = portfolio.stacks.sorted { $0.definition.code < $1.definition.code }
         // Row order (code order, as Swift compares) to the portfolio's order, for the keys handed to the visitor.
         let positions = stacks.map { stack in portfolio.stacks.firstIndex { $0 === stack } ?? 0 }
-        if memo.count != stacks.count { memo = Array(repeating: [ProgressKey: Computed](), count: stacks.count) }
-        if missingMemo.count != stacks.count { missingMemo = Array(repeating: [ProgressKey: String](), count: stacks.count) }
+        var m = Memory()
+        swap(&m, &memory)
+        defer { swap(&m, &memory) }
+        let capacity = memoCapacity
+        if m.memo.count != stacks.count { m.memo = Array(repeating: [ProgressKey: Computed](), count: stacks.count) }
+        if m.missingMemo.count != stacks.count { m.missingMemo = Array(repeating: [ProgressKey: String](), count: stacks.count) }
         let solver = CBCSolver()
         try portfolio.forEachLearner(cohort: cohort, from: from, before: before, details: visiting) { learner, facts, details in
-            let serial = learnersSeen
-            learnersSeen += 1
+            let serial = m.learnersSeen
+            m.learnersSeen += 1
             let held = catalog.holdings(facts, on: day)
             let projected = catalog.holdings(facts, on: day, projected: true)
             let heldMembers = held.members
@@ -169,21 +179,21 @@ public final class CohortRows {
                 var computed: Computed
                 // Whether the memo should keep (again) what this row computed.
                 var learned = false
-                if let key, let known = memo[s][key] {
+                if let key, let known = m.memo[s][key] {
                     computed = known
                 } else {
                     learned = true
                     let p = stack.progress(held: held, projected: projected, catalog: catalog)
                     let current = key?.current
                     let missing: String
-                    if let current, let known = missingMemo[s][current] {
+                    if let current, let known = m.missingMemo[s][current] {
                         missing = known
                     } else {
                         let items = p.missingText(catalog: catalog, separator: ";", limit: shortMissing ? 3 : .max)
                         missing = shortMissing && items.items > 3 ? items.text + " (+\(items.items - 3))" : items.text
-                        if let current, missingRemembered < memoCapacity / 2 {
-                            missingMemo[s][current] = missing
-                            missingRemembered += 1
+                        if let current, m.missingRemembered < capacity / 2 {
+                            m.missingMemo[s][current] = missing
+                            m.missingRemembered += 1
                         }
                     }
                     computed = Computed(
@@ -204,14 +214,14 @@ public final class CohortRows {
                     outlook = Outlook(target: goal.target, finish: assessed.finish, status: assessed.status)
                 }
                 // A plan depends on more than the key says when a requirement counts any credential.
-                if learned, let key, computed.slot != nil || remembered < memoCapacity {
+                if learned, let key, computed.slot != nil || m.remembered < capacity {
                     if computed.slot == nil {
-                        computed.slot = remembered
-                        remembered += 1
+                        computed.slot = m.remembered
+                        m.remembered += 1
                     }
                     var kept = computed
                     if stack.countsAnyCredential { kept.hours = nil }
-                    memo[s][key] = kept
+                    m.memo[s][key] = kept
                 }
                 row.stack = stack.definition.code
                 row.percent = computed.percent

@@ -153,7 +153,10 @@ public struct Portfolio {
         // catalog is read `ORDER BY code`, SQLite's byte order, so a credential's index is its code's rank.
         var records: [(order: (Int, Int64, Int64), record: AwardRecord)] = []
         var startedOn: [Int: Day] = [:]
-        func finish(_ learner: Learner) throws {
+        // Given what it works on, not capturing it: a local function that captures the variables the row
+        // closure changes makes every access to them a check for exclusive access at run time.
+        func finish(_ learner: Learner, _ facts: [AwardFact], _ records: inout [(order: (Int, Int64, Int64), record: AwardRecord)],
+                    _ startedOn: [Int: Day]) throws {
             guard details else { return try body(learner, facts, nil) }
             records.sort { $0.order < $1.order }
             try body(learner, facts, AwardDetails(records: records.map(\.record), startedOn: startedOn))
@@ -161,7 +164,7 @@ public struct Portfolio {
         try db.cachedStatement(sql).forEachRow(values) { row in
             let id = row.int64(0)
             if current?.id != id {
-                if let current { try finish(current) }
+                if let current { try finish(current, facts, &records, startedOn) }
                 current = try LearnerRepository.read(row)
                 facts.removeAll(keepingCapacity: true)
                 records.removeAll(keepingCapacity: true)
@@ -182,7 +185,7 @@ public struct Portfolio {
             records.append((order, AwardRecord(award: award, credentialTitle: catalog.credentials[c].title,
                                                validityMonths: catalog.validityMonths[c])))
         }
-        if let current { try finish(current) }
+        if let current { try finish(current, facts, &records, startedOn) }
     }
 
     /// Where an award not yet earned sorts among earned-on dates (twice the

@@ -306,11 +306,15 @@ struct ClosestRows: Sendable {
         percent.isFinite ? UInt16(clamping: Int((min(100, max(0, percent)) * 10).rounded())) : 0
     }
 
-    /// Keeps the row unless it cannot be among the closest; `bytes` is read only to keep it.
+    /// Keeps the row unless it cannot be among the closest; `bytes` is read
+    /// only to keep it. Rows come in (handle, stack) order, as each
+    /// thread's do: so a row tied with the last one kept ranks after it,
+    /// and is not kept either (a site has many ties, and each kept one
+    /// brought the next sort closer).
     mutating func offer(percent: Double, projected: Double, handle: String, stack: Int, bytes: @autoclosure () -> [UInt8]) {
         guard limit > 0 else { return }
         let p = Self.tenths(percent), q = Self.tenths(projected)
-        if let floor, (p, q) < floor { return }
+        if let floor, (p, q) <= floor { return }
         entries.append(Entry(percent: p, projected: q, handle: handle, stack: stack, bytes: bytes()))
         if entries.count >= 2 * limit { prune() }
     }

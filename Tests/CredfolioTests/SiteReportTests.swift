@@ -112,4 +112,24 @@ struct SiteReportTests {
         #expect(closest.sorted.map { "\($0.handle)\($0.stack)" } == ["f0", "g0", "d0"])
         #expect(ClosestRows.tenths(.nan) == 0 && ClosestRows.tenths(-3) == 0 && ClosestRows.tenths(1e300) == 1000)
     }
+
+    @Test("rows offered in learner and stack order, with many ties, keep exactly the closest that a sort of all of them gives")
+    func closestRowsWithTies() {
+        var closest = ClosestRows(limit: 7)
+        var all: [(Int, Int, String, Int)] = []
+        for learner in 0..<40 {
+            let handle = "learner-" + String(1000 + learner)
+            for stack in 0..<5 {
+                // Few distinct percents, so most rows tie with the last one kept.
+                let tenths = ((learner * 7 + stack * 3) % 4) * 250
+                all.append((tenths, tenths + (stack % 2) * 10, handle, stack))
+                closest.offer(percent: Double(tenths) / 10, projected: Double(tenths + (stack % 2) * 10) / 10, handle: handle,
+                              stack: stack, bytes: [])
+            }
+        }
+        let expected = all.sorted { a, b in
+            (a.0, a.1) != (b.0, b.1) ? (a.0, a.1) > (b.0, b.1) : (a.2, a.3) < (b.2, b.3)
+        }.prefix(7).map { "\($0.2)/\($0.3)" }
+        #expect(closest.sorted.map { "\($0.handle)/\($0.stack)" } == Array(expected))
+    }
 }

@@ -12,8 +12,11 @@ import CredfolioStore
 /// of its own.
 final class PortfolioPage {
     let context: LearnerPortfolio
-    /// The stacks shown, closest to done first, each with the learner's goal for it, if any.
+    /// The stacks shown, each with the learner's goal for it, if any, in the portfolio's order.
     let shown: [Shown]
+    /// Positions in `shown`, closest to done first: the order the page shows them in. Entries are
+    /// reached by position, here and below, never copied (a copy retains and releases each of their parts).
+    let order: [Int]
     /// The least-hours plan of each incomplete goal, by stack code.
     let plans: [String: PlanResult]
     let awards: [AwardRecord]
@@ -98,13 +101,13 @@ final class PortfolioPage {
             ProgressFormatting.ranksBefore((shown[$0].percent, shown[$0].projected, stackCodes[$0]),
                                            (shown[$1].percent, shown[$1].projected, stackCodes[$1]))
         }
-        shown = order.map { shown[$0] }
         self.shown = shown
+        self.order = order
         var plans: [String: PlanResult] = [:]
         // Only a goal not yet complete has a plan; most learners of a site have none.
         var marks: PlanMarks?
-        for entry in shown where entry.goal != nil {
-            guard let p = entry.progress, !p.complete else { continue }
+        for i in order where shown[i].goal != nil {
+            guard let p = shown[i].progress, !p.complete else { continue }
             let planMarks = marks ?? PlanMarks(context: context)
             marks = planMarks
             var options = PlanOptions(measure: .hours)
@@ -149,12 +152,11 @@ final class PortfolioPage {
     }
 
     private func stacks(_ html: inout HTML) {
-        html.element("h2", text: context.goals.isEmpty || shown.allSatisfy({ $0.goal == nil }) ? "Stacks" : "Goals")
+        html.element("h2", text: context.goals.isEmpty || shown.indices.allSatisfy({ shown[$0].goal == nil }) ? "Stacks" : "Goals")
         if shown.isEmpty { html.element("p", text: "No stacks to show.") }
         // A stack the learner has not started, and does not aim at, needs no tree: every requirement is missing.
-        // By position: iterating the entries would copy each (a retain and release of its parts).
-        for i in shown.indices where shown[i].started { sharedSection(&html, shown[i]) }
-        let waiting = shown.indices.filter { !shown[$0].started }
+        for i in order where shown[i].started { sharedSection(&html, i) }
+        let waiting = order.filter { !shown[$0].started }
         guard !waiting.isEmpty else { return }
         html.element("h3", text: "Not started")
         html.raw("""
@@ -162,7 +164,7 @@ final class PortfolioPage {
             <th scope="col" class="num">requirements</th></tr></thead><tbody>
 
             """)
-        for i in waiting { sharedPart(&html, shown[i]) { waitingRow(&$0, shown[i], $1) } }
+        for i in waiting { sharedPart(&html, i) { waitingRow(&$0, i, $1) } }
         html.raw("</tbody></table>\n")
     }
 
@@ -171,41 +173,42 @@ final class PortfolioPage {
     /// its body copied from the cache with the learner's marks and totals
     /// filled in (or rendered with holes, kept and filled in); or, when the
     /// section is the learner's own, rendered whole.
-    private func sharedSection(_ html: inout HTML, _ entry: Shown) {
-        guard let cache, let key = entry.key else {
-            guard let p = entry.progress else { return }
+    private func sharedSection(_ html: inout HTML, _ i: Int) {
+        guard let cache, let key = shown[i].key else {
+            guard let p = shown[i].progress else { return }
             var none: [SectionCache.Hole]?
-            return section(&html, entry, p, &none)
+            return section(&html, i, p, &none)
         }
-        sharedPart(&html, entry) { sectionHead(&$0, entry, $1) }
-        if let body = cache.body(of: entry.position, key) { return fill(&html, body, entry.stack) }
+        sharedPart(&html, i) { sectionHead(&$0, i, $1) }
+        let stack = shown[i].stack
+        if let body = cache.body(of: shown[i].position, key) { return fill(&html, body, stack) }
         // Another learner's heading, but a body not seen yet: evaluate now.
-        let p = entry.progress ?? entry.stack.progress(held: held, projected: projected, catalog: context.catalog)
+        let p = shown[i].progress ?? stack.progress(held: held, projected: projected, catalog: context.catalog)
         guard !cache.isFull else {
             var none: [SectionCache.Hole]?
-            return sectionBody(&html, entry, p, &none)
+            return sectionBody(&html, p, &none)
         }
         var template = HTML()
         var holes: [SectionCache.Hole]? = []
-        sectionBody(&template, entry, p, &holes)
+        sectionBody(&template, p, &holes)
         let body = SectionCache.Body(bytes: template.exactBytes, holes: holes ?? [])
-        cache.keep(body, of: entry.position, key)
-        fill(&html, body, entry.stack)
+        cache.keep(body, of: shown[i].position, key)
+        fill(&html, body, stack)
     }
 
-    /// Writes the part of `entry` that its whole key decides (a begun
+    /// Writes the part of entry `i` that its whole key decides (a begun
     /// stack's heading and bar, or a waiting stack's row) as `render` does:
     /// copied from the cache, or rendered and kept for the next learner
     /// with the same key; only rendered when the cache is full or the part
     /// is the learner's own.
-    private func sharedPart(_ html: inout HTML, _ entry: Shown, _ render: (inout HTML, StackProgress) -> Void) {
-        if let cached = entry.cached { return html.rendered(cached.bytes[...]) }
-        guard let p = entry.progress else { return }
-        guard let cache, let key = entry.key, !cache.isFull else { return render(&html, p) }
+    private func sharedPart(_ html: inout HTML, _ i: Int, _ render: (inout HTML, StackProgress) -> Void) {
+        if let cached = shown[i].cached { return html.rendered(cached.bytes[...]) }
+        guard let p = shown[i].progress else { return }
+        guard let cache, let key = shown[i].key, !cache.isFull else { return render(&html, p) }
         var part = HTML()
         render(&part, p)
-        cache.keep(SectionCache.Section(percent: entry.percent, projected: entry.projected, started: entry.started,
-                                        bytes: part.exactBytes), of: entry.position, key)
+        cache.keep(SectionCache.Section(percent: shown[i].percent, projected: shown[i].projected, started: shown[i].started,
+                                        bytes: part.exactBytes), of: shown[i].position, key)
         html.rendered(part)
     }
 
@@ -264,13 +267,13 @@ final class PortfolioPage {
     /// A stack begun, or a goal: its bar, tree, what is missing and the plan.
     /// With `holes`, the learner's own marks and totals are left out, and
     /// where they go is noted there.
-    private func section(_ html: inout HTML, _ entry: Shown, _ p: StackProgress, _ holes: inout [SectionCache.Hole]?) {
-        sectionHead(&html, entry, p)
-        sectionBody(&html, entry, p, &holes)
+    private func section(_ html: inout HTML, _ i: Int, _ p: StackProgress, _ holes: inout [SectionCache.Hole]?) {
+        sectionHead(&html, i, p)
+        sectionBody(&html, p, &holes)
     }
 
     /// A section's heading and bar: what the whole key decides.
-    private func sectionHead(_ html: inout HTML, _ entry: Shown, _ p: StackProgress) {
+    private func sectionHead(_ html: inout HTML, _ i: Int, _ p: StackProgress) {
         html.raw("<section>\n<h3>")
         if inSite { html.internalLink(SitePath.stack(p.code, from: 1), p.code) } else { html.text(p.code) }
         // The text's fixed parts need no escaping: written as markup, with the numbers, they are the bytes `text` would write.
@@ -286,13 +289,13 @@ final class PortfolioPage {
         html.number(p.requirementsTotal)
         html.raw(" requirements met")
         if p.complete { html.text(" · "); HTMLPage.flag(&html, "done", "complete") }
-        if let goal = entry.goal { self.goal(&html, goal, p) }
+        if let goal = shown[i].goal { self.goal(&html, goal, p) }
         html.raw("</p>\n")
     }
 
     /// A section's tree, what is missing, the plan of a goal, and its end:
     /// what the learner holds now decides all but the plan.
-    private func sectionBody(_ html: inout HTML, _ entry: Shown, _ p: StackProgress, _ holes: inout [SectionCache.Hole]?) {
+    private func sectionBody(_ html: inout HTML, _ p: StackProgress, _ holes: inout [SectionCache.Hole]?) {
         tree(&html, p, &holes)
         let missing = p.missingText(catalog: context.catalog, separator: ", ")
         if missing.items > 0 {
@@ -305,13 +308,14 @@ final class PortfolioPage {
     }
 
     /// A stack not begun, and not a goal: one row of a table.
-    private func waitingRow(_ html: inout HTML, _ entry: Shown, _ p: StackProgress) {
+    private func waitingRow(_ html: inout HTML, _ i: Int, _ p: StackProgress) {
+        let code = shown[i].code
         html.raw("<tr><td>")
-        if inSite { html.internalLink(SitePath.stack(entry.code, from: 1), entry.code) } else { html.text(entry.code) }
+        if inSite { html.internalLink(SitePath.stack(code, from: 1), code) } else { html.text(code) }
         html.raw("</td><td>")
-        html.text(entry.stack.definition.title ?? "")
+        html.text(shown[i].stack.definition.title ?? "")
         html.raw("</td><td>")
-        HTMLPage.bar(&html, percent: entry.percent, projected: entry.projected)
+        HTMLPage.bar(&html, percent: shown[i].percent, projected: shown[i].projected)
         html.raw("</td><td class=\"num\">")
         html.number(p.requirementsTotal)
         html.raw("</td></tr>\n")

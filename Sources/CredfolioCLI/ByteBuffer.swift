@@ -63,6 +63,12 @@ struct ByteBuffer {
         other.withUnsafeBytes { append($0) }
     }
 
+    /// Bytes `range` of `other`'s content.
+    @inline(__always)
+    mutating func append(_ other: ByteBuffer, _ range: Range<Int>) {
+        other.withUnsafeBytes { append(UnsafeRawBufferPointer(rebasing: $0[range])) }
+    }
+
     /// Lets `body` write up to `limit` bytes in place; it returns how many it wrote.
     mutating func append(upTo limit: Int, _ body: (UnsafeMutableRawBufferPointer) -> Int) {
         guard limit > 0 else { return }

@@ -173,68 +173,85 @@ struct SiteRenderer {
 /// every row with the same progress key (``CohortRows/Place/slot``).
 struct SiteRowWriter {
     private var learner = -1
-    private var link: [UInt8] = [], linkUp: [UInt8] = [], lastEarned: [UInt8] = []
+    /// The learner's fragments, one after another (emptied for each learner): ranges into it.
+    private var learnerBytes = ByteBuffer()
+    private var link = 0..<0, linkUp = 0..<0, lastEarned = 0..<0
     private var stackLinks: [[UInt8]?] = []
-    /// By slot: the bar, and what is missing.
-    private var bars: [[UInt8]?] = [], missing: [[UInt8]?] = []
+    /// Every slot's fragments, one after another, and by slot where its bar
+    /// and what is missing are: one growing buffer, not two arrays a slot
+    /// (an array's allocation looks its element type's metadata up at run time).
+    private var slotBytes = ByteBuffer()
+    private var slots: [(bar: Range<Int>, missing: Range<Int>)?] = []
+    /// A row's bar and what is missing when its key has no slot (rendered for it alone).
+    private var unslotted = ByteBuffer()
     private var html = HTML()
 
     mutating func rows(_ row: CohortRow, _ outlook: CohortRows.Outlook?, _ place: CohortRows.Place,
                        overview: inout ByteBuffer, stackPage: inout ByteBuffer) {
         if place.learner != learner {
             learner = place.learner
-            link = render { $0.internalLink(SitePath.learner(row.handle), row.name) }
-            linkUp = render { $0.internalLink(SitePath.learner(row.handle, from: 1), row.name) }
-            lastEarned = render { html in row.lastEarned.map { html.day($0) } }
+            learnerBytes.removeAll()
+            link = Self.append(to: &learnerBytes, &html) { $0.internalLink(SitePath.learner(row.handle), row.name) }
+            linkUp = Self.append(to: &learnerBytes, &html) { $0.internalLink(SitePath.learner(row.handle, from: 1), row.name) }
+            lastEarned = Self.append(to: &learnerBytes, &html) { html in row.lastEarned.map { html.day($0) } }
         }
         if place.stack >= stackLinks.count { stackLinks += Array(repeating: nil, count: place.stack + 1 - stackLinks.count) }
-        if stackLinks[place.stack] == nil { stackLinks[place.stack] = render { $0.internalLink(SitePath.stack(row.stack), row.stack) } }
-        let bar: [UInt8], missingText: [UInt8]
-        if let slot = place.slot, slot < bars.count, let known = bars[slot], let text = missing[slot] {
-            (bar, missingText) = (known, text)
-        } else {
-            bar = render { HTMLPage.bar(&$0, percent: row.percent, projected: row.projectedPercent) }
-            missingText = render { $0.text(row.missing) }
-            if let slot = place.slot {
-                // Slots come in order, so this is usually one more of each (not a new array to append).
-                while slot >= bars.count { bars.append(nil) }
-                while slot >= missing.count { missing.append(nil) }
-                (bars[slot], missing[slot]) = (bar, missingText)
-            }
+        if stackLinks[place.stack] == nil {
+            html.removeAll()
+            html.internalLink(SitePath.stack(row.stack), row.stack)
+            stackLinks[place.stack] = html.exactBytes
         }
+        let bar: Range<Int>, missingText: Range<Int>
+        if let slot = place.slot {
+            if slot < slots.count, let known = slots[slot] {
+                (bar, missingText) = known
+            } else {
+                bar = Self.append(to: &slotBytes, &html) { HTMLPage.bar(&$0, percent: row.percent, projected: row.projectedPercent) }
+                missingText = Self.append(to: &slotBytes, &html) { $0.text(row.missing) }
+                // Slots come in order, so this is usually one more.
+                while slot >= slots.count { slots.append(nil) }
+                slots[slot] = (bar, missingText)
+            }
+        } else {
+            unslotted.removeAll()
+            bar = Self.append(to: &unslotted, &html) { HTMLPage.bar(&$0, percent: row.percent, projected: row.projectedPercent) }
+            missingText = Self.append(to: &unslotted, &html) { $0.text(row.missing) }
+        }
+        let fragments = place.slot == nil ? unslotted : slotBytes
         // The flags, in the scratch writer: copied into both rows, not kept, so not allocated a row.
         html.removeAll()
         if row.complete || row.stalled || outlook != nil { SiteRenderer.flags(&html, row, outlook) }
         overview.append("<tr><td>")
-        overview.append(link)
+        overview.append(learnerBytes, link)
         overview.append("</td><td>")
         overview.append(stackLinks[place.stack]!)
         overview.append("</td><td>")
-        overview.append(bar)
+        overview.append(fragments, bar)
         overview.append("</td><td>")
         overview.append(html.buffer)
         overview.append("</td><td>")
         if let target = outlook?.target { target.withISOBytes { overview.append($0) } }
         overview.append("</td><td>")
-        overview.append(lastEarned)
+        overview.append(learnerBytes, lastEarned)
         overview.append("</td></tr>\n")
         stackPage.append("<tr><td>")
-        stackPage.append(linkUp)
+        stackPage.append(learnerBytes, linkUp)
         stackPage.append("</td><td>")
-        stackPage.append(bar)
+        stackPage.append(fragments, bar)
         stackPage.append("</td><td>")
         stackPage.append(html.buffer)
         stackPage.append("</td><td>")
-        stackPage.append(missingText)
+        stackPage.append(fragments, missingText)
         stackPage.append("</td></tr>\n")
     }
 
-    /// A fragment, in an array of its own size (kept ones would otherwise
-    /// each hold the scratch writer's whole capacity).
-    private mutating func render(_ body: (inout HTML) -> Void) -> [UInt8] {
+    /// Renders a fragment with the scratch writer and appends it to `bytes`; returns where it is.
+    private static func append(to bytes: inout ByteBuffer, _ html: inout HTML, _ body: (inout HTML) -> Void) -> Range<Int> {
         html.removeAll()
         body(&html)
-        return html.exactBytes
+        let start = bytes.count
+        bytes.append(html.buffer)
+        return start..<bytes.count
     }
 }
 

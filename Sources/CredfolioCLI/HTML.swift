@@ -85,6 +85,11 @@ struct HTML {
         buffer.append(fragment)
     }
 
+    /// Bytes `range` of what another writer wrote (fragments kept one after another).
+    mutating func rendered(_ other: HTML, _ range: Range<Int>) {
+        buffer.append(other.buffer, range)
+    }
+
     /// What another writer wrote (a fragment rendered apart).
     mutating func rendered(_ other: HTML) {
         buffer.append(other.buffer)

@@ -243,25 +243,26 @@ final class PortfolioPage {
 
     /// A requirement that counts any credential says the same for every stack with the same
     /// threshold and unit: its text is worked out once a page (the held credentials are the page's).
-    private struct AmountKey: Hashable {
-        let threshold: Double
-        let unit: String?
-    }
-    private var amounts: [AmountKey: [UInt8]] = [:]
+    /// A page meets a handful of such requirements, so they are kept in a list searched in order,
+    /// their texts one after another in one buffer: no hashing, and no array a text.
+    private var amounts: [(threshold: Double, unit: String?, text: Range<Int>)] = []
+    private var amountTexts = HTML()
 
     /// The total of requirement `id` (one that counts any credential), as `writeAmountDetail` writes it.
     private func amount(_ html: inout HTML, _ stack: CompiledStack, _ id: Int) {
-        let key: AmountKey
+        let threshold: Double, unit: String?
         switch stack.nodes[id].kind {
-        case .hours(let threshold, nil): key = AmountKey(threshold: threshold, unit: nil)
-        case .credits(let threshold, let unit, nil): key = AmountKey(threshold: threshold, unit: unit)
+        case .hours(let t, nil): (threshold, unit) = (t, nil)
+        case .credits(let t, let u, nil): (threshold, unit) = (t, u)
         default: return stack.writeAmountDetail(id, held: held, catalog: context.catalog, to: &html)
         }
-        if let known = amounts[key] { return html.rendered(known[...]) }
-        var text = HTML()
-        stack.writeAmountDetail(id, held: held, catalog: context.catalog, to: &text)
-        amounts[key] = text.exactBytes
-        html.rendered(text)
+        for known in amounts where known.threshold == threshold && known.unit == unit {
+            return html.rendered(amountTexts, known.text)
+        }
+        let start = amountTexts.count
+        stack.writeAmountDetail(id, held: held, catalog: context.catalog, to: &amountTexts)
+        amounts.append((threshold, unit, start..<amountTexts.count))
+        html.rendered(amountTexts, start..<amountTexts.count)
     }
 
     /// A stack begun, or a goal: its bar, tree, what is missing and the plan.

@@ -94,7 +94,7 @@ struct ProgressExport {
                      to csv: CSVWriter) throws {
         let catalog = portfolio.catalog
         let stacks = portfolio.stacks.sorted { $0.definition.code < $1.definition.code }
-        var memo = Array(repeating: [ProgressKey: Cells](), count: stacks.count)
+        var memo = Array(repeating: ProgressKeyTable<Cells>(), count: stacks.count)
         var remembered = 0
         var prefix: [UInt8] = []
         let collect = query.map { $0.sort != nil || $0.limit != nil } ?? false

@@ -52,13 +52,13 @@ final class SectionCache: Sendable {
         /// By the stack's position in the portfolio's stacks (code order):
         /// each thread compiles its own stacks, from one state of the
         /// database and in the same order, so a position names one stack.
-        var sections: [[ProgressKey: Section]] = []
+        var sections: [ProgressKeyTable<Section>] = []
         /// By position, then the key's current part.
-        var bodies: [[ProgressKey: Body]] = []
+        var bodies: [ProgressKeyTable<Body>] = []
 
         mutating func makeRoom(for position: Int) {
-            if position >= sections.count { sections += Array(repeating: [:], count: position + 1 - sections.count) }
-            if position >= bodies.count { bodies += Array(repeating: [:], count: position + 1 - bodies.count) }
+            if position >= sections.count { sections += Array(repeating: ProgressKeyTable(), count: position + 1 - sections.count) }
+            if position >= bodies.count { bodies += Array(repeating: ProgressKeyTable(), count: position + 1 - bodies.count) }
         }
     }
 

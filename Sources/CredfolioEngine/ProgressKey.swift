@@ -4,23 +4,29 @@
 /// keys have identical progress rows, so a report over many learners can
 /// compute each distinct key once.
 public struct ProgressKey: Hashable, Sendable {
-    var held: (UInt64, UInt64) = (0, 0)
-    var projected: (UInt64, UInt64) = (0, 0)
-    var totals: (Double, Double, Double, Double) = (0, 0, 0, 0)
+    @usableFromInline var held: (UInt64, UInt64) = (0, 0)
+    @usableFromInline var projected: (UInt64, UInt64) = (0, 0)
+    @usableFromInline var totals: (Double, Double, Double, Double) = (0, 0, 0, 0)
 
-    public static func == (a: ProgressKey, b: ProgressKey) -> Bool {
+    @inlinable public static func == (a: ProgressKey, b: ProgressKey) -> Bool {
         a.held == b.held && a.projected == b.projected && a.totals == b.totals
     }
 
     /// One word folded from every field, then hashed once: keys are hashed
     /// for every learner and stack, and equality settles any collision.
     public func hash(into hasher: inout Hasher) {
+        hasher.combine(folded)
+    }
+
+    /// Every field folded into one word, each multiplied by a large odd
+    /// constant so that its bits spread over the word.
+    @inlinable public var folded: UInt64 {
         var x = held.0 &* 0x9E37_79B9_7F4A_7C15
         x = (x ^ held.1) &* 0xBF58_476D_1CE4_E5B9
         x = (x ^ projected.0) &* 0x94D0_49BB_1331_11EB
         x = (x ^ projected.1) &* 0x9E37_79B9_7F4A_7C15
         x ^= totals.0.bitPattern &+ (totals.1.bitPattern << 1) &+ (totals.2.bitPattern << 2) &+ (totals.3.bitPattern << 3)
-        hasher.combine(x)
+        return (x ^ (x >> 29)) &* 0xBF58_476D_1CE4_E5B9
     }
 
     /// The key of the same learner with their projection left out, as if

@@ -91,13 +91,13 @@ public final class CohortRows {
     /// stored variable is checked for exclusive access at run time, at
     /// every row; a local one when compiled.
     private struct Memory {
-        var memo: [[ProgressKey: Computed]] = []
+        var memo: [ProgressKeyTable<Computed>] = []
         var remembered = 0
         /// What is missing, by stack and the key's current part (``ProgressKey/current``):
         /// it follows from what the learner holds now, so learners who differ
         /// only in what they have under way share it. Bounded at half of
         /// ``memoCapacity``: current parts are fewer than whole keys.
-        var missingMemo: [[ProgressKey: String]] = []
+        var missingMemo: [ProgressKeyTable<String>] = []
         var missingRemembered = 0
         var learnersSeen = 0
     }
@@ -150,8 +150,8 @@ public final class CohortRows {
         swap(&m, &memory)
         defer { swap(&m, &memory) }
         let capacity = memoCapacity
-        if m.memo.count != stacks.count { m.memo = Array(repeating: [ProgressKey: Computed](), count: stacks.count) }
-        if m.missingMemo.count != stacks.count { m.missingMemo = Array(repeating: [ProgressKey: String](), count: stacks.count) }
+        if m.memo.count != stacks.count { m.memo = Array(repeating: ProgressKeyTable<Computed>(), count: stacks.count) }
+        if m.missingMemo.count != stacks.count { m.missingMemo = Array(repeating: ProgressKeyTable<String>(), count: stacks.count) }
         let solver = CBCSolver()
         try portfolio.forEachLearner(cohort: cohort, from: from, before: before, details: visiting) { learner, facts, details in
             let serial = m.learnersSeen

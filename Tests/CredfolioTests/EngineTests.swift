@@ -684,3 +684,45 @@ struct PlanOptionTests {
         #expect(model.program.isFeasible(solution.values))
     }
 }
+
+@Suite("Engine: the progress-key table the memos use")
+struct ProgressKeyTableTests {
+    /// Keys that differ in one field at a time, and keys whose folded words share their top bits.
+    func keys() -> [ProgressKey] {
+        var out: [ProgressKey] = []
+        for i in 0..<3_000 {
+            var key = ProgressKey()
+            let bits = UInt64(i)
+            switch i % 5 {
+            case 0: key.held = (bits, 0)
+            case 1: key.held = (0, bits)
+            case 2: key.projected = (bits &* 0x1_0000_0001, bits)
+            case 3: key.totals = (Double(i), Double(i) / 2, 0, 0)
+            default: key.held = (bits, bits); key.projected = (bits, bits); key.totals = (0, 0, 0.5, Double(i))
+            }
+            out.append(key)
+        }
+        return out
+    }
+
+    @Test("it finds every key it was given, with the value last set, and no key it was not given, as a Dictionary does")
+    func agreesWithDictionary() {
+        let all = keys()
+        #expect(Set(all).count == all.count)
+        var table = ProgressKeyTable<Int>()
+        var model: [ProgressKey: Int] = [:]
+        for (i, key) in all.enumerated() where i % 3 != 2 {
+            table[key] = i
+            model[key] = i
+        }
+        // Replacing a value keeps one entry.
+        for (i, key) in all.enumerated() where i % 7 == 0 && i % 3 != 2 {
+            table[key] = -i
+            model[key] = -i
+        }
+        #expect(table.count == model.count)
+        for key in all { #expect(table[key] == model[key]) }
+        // An empty table finds nothing.
+        #expect(ProgressKeyTable<Int>()[all[0]] == nil)
+    }
+}

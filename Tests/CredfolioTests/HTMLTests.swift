@@ -45,6 +45,28 @@ enum Hostile {
 
 @Suite("HTML: one escaping function, safe links and safe file names")
 struct HTMLEscapingTests {
+    @Test("each character the escaping function changes is found wherever it stands in a longer text, and no other is")
+    func escapingScanFindsEveryPosition() {
+        let changed: [(UInt8, String)] = [(0x26, "&amp;"), (0x3C, "&lt;"), (0x3E, "&gt;"), (0x22, "&quot;"), (0x27, "&#39;"),
+                                          (0x00, "\u{FFFD}"), (0x1F, "\u{FFFD}"), (0x7F, "\u{FFFD}")]
+        // Every position of texts up to 19 bytes long.
+        for length in 1..<20 {
+            for position in 0..<length {
+                for (byte, reference) in changed {
+                    var bytes = Array(repeating: UInt8(ascii: "a"), count: length)
+                    bytes[position] = byte
+                    let text = String(decoding: bytes, as: UTF8.self)
+                    let expected = String(repeating: "a", count: position) + reference + String(repeating: "a", count: length - position - 1)
+                    #expect(HTML.escaped(text) == expected, "byte \(byte) at \(position) of \(length)")
+                }
+            }
+        }
+        // Tab, newline and bytes above ASCII need nothing, wherever they stand.
+        for text in ["\tabcdefgh\nijklmnop\t", "zoë zoë zoë zoë 日本語", String(repeating: "\u{1F393}", count: 5)] {
+            #expect(HTML.escaped(text) == text)
+        }
+    }
+
     @Test("the escaping function turns every character that could open markup into a reference, for text and attributes alike")
     func escapeCorpus() {
         #expect(HTML.escaped(Hostile.scriptName)

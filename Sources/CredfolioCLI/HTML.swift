@@ -90,6 +90,11 @@ struct HTML {
         buffer.append(other.buffer, range)
     }
 
+    /// Bytes this writer made before, kept elsewhere (a section cache's).
+    mutating func rendered(_ fragment: UnsafeRawBufferPointer) {
+        buffer.append(fragment)
+    }
+
     /// What another writer wrote (a fragment rendered apart).
     mutating func rendered(_ other: HTML) {
         buffer.append(other.buffer)

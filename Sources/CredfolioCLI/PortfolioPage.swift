@@ -181,7 +181,9 @@ final class PortfolioPage {
         }
         sharedPart(&html, i) { sectionHead(&$0, i, $1) }
         let stack = shown[i].stack
-        if let body = cache.body(of: shown[i].position, key) { return fill(&html, body, stack) }
+        if let body = cache.body(of: shown[i].position, key) {
+            return body.bytes.withUnsafeBytes { bytes in body.withHoles { fill(&html, bytes, $0, stack) } }
+        }
         // Another learner's heading, but a body not seen yet: evaluate now.
         let p = shown[i].progress ?? stack.progress(held: held, projected: projected, catalog: context.catalog)
         guard !cache.isFull else {
@@ -191,9 +193,12 @@ final class PortfolioPage {
         var template = HTML()
         var holes: [SectionCache.Hole]? = []
         sectionBody(&template, p, &holes)
-        let body = SectionCache.Body(bytes: template.exactBytes, holes: holes ?? [])
-        cache.keep(body, of: shown[i].position, key)
-        fill(&html, body, stack)
+        template.withUnsafeBufferPointer { bytes in
+            (holes ?? []).withUnsafeBufferPointer { holes in
+                cache.keep(body: UnsafeRawBufferPointer(bytes), holes: holes, of: shown[i].position, key)
+                fill(&html, UnsafeRawBufferPointer(bytes), holes, stack)
+            }
+        }
     }
 
     /// Writes the part of entry `i` that its whole key decides (a begun
@@ -202,28 +207,30 @@ final class PortfolioPage {
     /// with the same key; only rendered when the cache is full or the part
     /// is the learner's own.
     private func sharedPart(_ html: inout HTML, _ i: Int, _ render: (inout HTML, StackProgress) -> Void) {
-        if let cached = shown[i].cached { return html.rendered(cached.bytes[...]) }
+        if let cached = shown[i].cached { return cached.bytes.withUnsafeBytes { html.rendered($0) } }
         guard let p = shown[i].progress else { return }
         guard let cache, let key = shown[i].key, !cache.isFull else { return render(&html, p) }
         var part = HTML()
         render(&part, p)
-        cache.keep(SectionCache.Section(percent: shown[i].percent, projected: shown[i].projected, started: shown[i].started,
-                                        bytes: part.exactBytes), of: shown[i].position, key)
+        part.withUnsafeBufferPointer {
+            cache.keep(percent: shown[i].percent, projected: shown[i].projected, started: shown[i].started,
+                       bytes: UnsafeRawBufferPointer($0), of: shown[i].position, key)
+        }
         html.rendered(part)
     }
 
     /// A body from the cache, with this learner's marks and totals in its holes.
-    private func fill(_ html: inout HTML, _ body: SectionCache.Body, _ stack: CompiledStack) {
-        let bytes = body.bytes
+    private func fill(_ html: inout HTML, _ bytes: UnsafeRawBufferPointer, _ holes: UnsafeBufferPointer<SectionCache.Hole>,
+                      _ stack: CompiledStack) {
         var from = 0
-        for hole in body.holes {
+        for hole in holes {
             // A mark is written only where one of the learner's few lapsed or unfinished credentials is.
             var credential: Int?
             if hole.kind == .mark {
                 guard let i = markedCredential(stack, hole.node) else { continue }
                 credential = i
             }
-            html.rendered(bytes[from..<hole.offset])
+            html.rendered(UnsafeRawBufferPointer(rebasing: bytes[from..<hole.offset]))
             from = hole.offset
             if let credential {
                 // The text straight from the learner's standing.
@@ -232,7 +239,7 @@ final class PortfolioPage {
                 amount(&html, stack, hole.node)
             }
         }
-        html.rendered(bytes[from...])
+        html.rendered(UnsafeRawBufferPointer(rebasing: bytes[from...]))
     }
 
     /// The credential whose mark leaf `id` carries, from the learner's lapsed

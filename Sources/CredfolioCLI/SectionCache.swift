@@ -14,7 +14,26 @@ import Synchronization
 /// thread; it stops keeping sections at ``byteLimit``, so memory stays
 /// bounded however many learners there are (the first keys met are usually
 /// the most common).
+///
+/// What it keeps lives in memory of its own, written once (under the lock,
+/// before it is published) and never moved, changed or freed until the
+/// cache goes: a lookup hands out where the bytes are, not an array. An
+/// array handed out is retained and released by whichever thread reads it,
+/// and those counts, on memory both threads share, bounced between the two
+/// cores: about a twentieth of a site's time.
 final class SectionCache: Sendable {
+    /// Bytes the cache keeps: where they are in its memory. Valid as long
+    /// as the cache is (a page holds the cache).
+    struct Bytes: Sendable {
+        /// The address, as a number: the cache owns the memory.
+        fileprivate let address: Int
+        let count: Int
+
+        func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+            try body(UnsafeRawBufferPointer(start: UnsafeRawPointer(bitPattern: address), count: count))
+        }
+    }
+
     /// For a stack begun, its heading and bar (the part the whole key
     /// decides, with the projection); for a stack not begun, its row of the
     /// "not started" table.
@@ -22,7 +41,7 @@ final class SectionCache: Sendable {
         let percent: Double, projected: Double
         let started: Bool
         /// Nothing in them is the learner's own: they have no holes.
-        let bytes: [UInt8]
+        let bytes: Bytes
     }
 
     /// The rest of a begun stack's section: its explained tree, what is
@@ -31,9 +50,14 @@ final class SectionCache: Sendable {
     /// which learners who differ only in what they have under way share.
     struct Body: Sendable {
         /// Without what goes into its holes.
-        let bytes: [UInt8]
-        /// In order of their offsets into `bytes`.
-        let holes: [Hole]
+        let bytes: Bytes
+        /// Where its holes are (in order of their offsets into `bytes`), and how many.
+        fileprivate let holesAddress: Int
+        let holeCount: Int
+
+        func withHoles<R>(_ body: (UnsafeBufferPointer<Hole>) throws -> R) rethrows -> R {
+            try body(UnsafeBufferPointer(start: UnsafePointer<Hole>(bitPattern: holesAddress), count: holeCount))
+        }
     }
 
     /// Where a learner's own text goes into a section's body.
@@ -55,10 +79,40 @@ final class SectionCache: Sendable {
         var sections: [ProgressKeyTable<Section>] = []
         /// By position, then the key's current part.
         var bodies: [ProgressKeyTable<Body>] = []
+        /// The memory kept bytes and holes are written to, in blocks
+        /// filled in turn; freed with the cache.
+        var blocks: [UnsafeMutableRawPointer] = []
+        /// Room left in the last block, from `next` on.
+        var next: UnsafeMutableRawPointer?
+        var room = 0
 
         mutating func makeRoom(for position: Int) {
             if position >= sections.count { sections += Array(repeating: ProgressKeyTable(), count: position + 1 - sections.count) }
             if position >= bodies.count { bodies += Array(repeating: ProgressKeyTable(), count: position + 1 - bodies.count) }
+        }
+
+        /// `size` bytes of kept memory, aligned to eight: from the last
+        /// block, or a new one (64 KiB, or the size if larger).
+        mutating func allocate(_ size: Int) -> UnsafeMutableRawPointer {
+            let needed = (size + 7) & ~7
+            if needed > room || next == nil {
+                let blockSize = Swift.max(needed, 64 * 1024)
+                let block = UnsafeMutableRawPointer.allocate(byteCount: blockSize, alignment: 8)
+                blocks.append(block)
+                next = block
+                room = blockSize
+            }
+            let at = next!
+            next = at + needed
+            room -= needed
+            return at
+        }
+
+        /// Copies `source` (the caller's bytes) into kept memory.
+        mutating func keep(_ source: Bytes) -> Bytes {
+            let at = allocate(source.count)
+            source.withUnsafeBytes { if let base = $0.baseAddress, source.count > 0 { at.copyMemory(from: base, byteCount: source.count) } }
+            return Bytes(address: Int(bitPattern: at), count: source.count)
         }
     }
 
@@ -66,6 +120,13 @@ final class SectionCache: Sendable {
     private let state = Mutex(State())
 
     init(byteLimit: Int) { self.byteLimit = byteLimit }
+
+    deinit {
+        state.withLock { state in
+            for block in state.blocks { block.deallocate() }
+            state.blocks = []
+        }
+    }
 
     /// How many sections were copied instead of rendered.
     var hits: Int { state.withLock { $0.hits } }
@@ -83,12 +144,15 @@ final class SectionCache: Sendable {
         }
     }
 
-    func keep(_ section: Section, of position: Int, _ key: ProgressKey) {
-        let size = section.bytes.count
+    /// Keeps a copy of `bytes` as the section of the stack at `position` for learners whose key is `key`.
+    func keep(percent: Double, projected: Double, started: Bool, bytes: UnsafeRawBufferPointer, of position: Int, _ key: ProgressKey) {
+        // Handed into the lock as an address: the caller's buffer is read there, not kept.
+        let source = Bytes(address: Int(bitPattern: bytes.baseAddress), count: bytes.count)
         state.withLock { state in
-            guard Self.room(for: size, in: &state, limit: byteLimit) else { return }
+            guard Self.room(for: source.count, in: &state, limit: byteLimit) else { return }
             state.makeRoom(for: position)
-            state.sections[position][key] = section
+            state.sections[position][key] = Section(percent: percent, projected: projected, started: started,
+                                                    bytes: state.keep(source))
         }
     }
 
@@ -100,12 +164,19 @@ final class SectionCache: Sendable {
         }
     }
 
-    func keep(_ body: Body, of position: Int, _ key: ProgressKey) {
-        let size = body.bytes.count + body.holes.count * MemoryLayout<Hole>.stride
+    /// Keeps a copy of `bytes` and `holes` as the body for learners whose key's current part is `key`'s.
+    func keep(body bytes: UnsafeRawBufferPointer, holes: UnsafeBufferPointer<Hole>, of position: Int, _ key: ProgressKey) {
+        // Handed into the lock as addresses: the caller's buffers are read there, not kept.
+        let source = Bytes(address: Int(bitPattern: bytes.baseAddress), count: bytes.count)
+        let holesSource = Body(bytes: source, holesAddress: Int(bitPattern: holes.baseAddress), holeCount: holes.count)
+        let holesSize = holes.count * MemoryLayout<Hole>.stride
         state.withLock { state in
-            guard Self.room(for: size, in: &state, limit: byteLimit) else { return }
+            guard Self.room(for: source.count + holesSize, in: &state, limit: byteLimit) else { return }
             state.makeRoom(for: position)
-            state.bodies[position][key.current] = body
+            let kept = state.keep(source)
+            let at = state.allocate(holesSize).bindMemory(to: Hole.self, capacity: holesSource.holeCount)
+            holesSource.withHoles { if let base = $0.baseAddress { at.initialize(from: base, count: $0.count) } }
+            state.bodies[position][key.current] = Body(bytes: kept, holesAddress: Int(bitPattern: at), holeCount: holesSource.holeCount)
         }
     }
 

@@ -52,7 +52,7 @@ struct SiteReport {
     /// `report cohort` does.
     func write() throws -> SiteTally {
         var earlier = Set<String>()
-        try prepareFolder(&earlier)
+        let earlierLearnerPages = try prepareFolder(&earlier)
         let portfolio = try Portfolio(store, only: stack, fallback: CBCSolver())
         let day = settings.day
         let stacks = portfolio.stacks.sorted { $0.definition.code < $1.definition.code }
@@ -93,10 +93,18 @@ struct SiteReport {
         try writeIndex("by-percent.html", stacks: stacks, tally: tally, expiring: expiring, pages: nil) { sink in
             for entry in tally.closest.sorted { entry.bytes.withUnsafeBufferPointer { sink.write(bytes: $0) } }
         }
-        if earlier.contains(where: { $0.hasPrefix("learners/") }) {
-            try store.learners.forEachHandle(cohort: settings.cohort) { earlier.remove("learners/" + SitePath.fileName($0) + ".html") }
-        }
         for stale in earlier { unlink(folder + "/" + stale) }
+        // Learner pages of an earlier site: the folder now holds them and this site's. When it holds no
+        // more pages than this site wrote (one a learner, each learner's name its own), all are this
+        // site's; only otherwise are this site's pages named, and the others removed. Naming them all
+        // (a string and a hash each) took a fiftieth of the site's time, on one thread, at the end.
+        if earlierLearnerPages > 0, try Self.pageCount(folder + "/learners") != tally.learners {
+            var current = Set<String>()
+            try store.learners.forEachHandle(cohort: settings.cohort) { current.insert(SitePath.fileName($0) + ".html") }
+            for name in try Self.entries(folder + "/learners") where name.hasSuffix(".html") && !current.contains(name) {
+                unlink(folder + "/learners/" + name)
+            }
+        }
         return tally
     }
 
@@ -157,7 +165,9 @@ struct SiteReport {
     /// Makes the folder (and its `learners` and `stacks`), or clears the
     /// pages of an earlier site there; any other non-empty folder is
     /// refused, so that nobody's files are mixed with or lost to a site.
-    private func prepareFolder(_ earlier: inout Set<String>) throws {
+    /// Returns how many learner pages (`learners/*.html`) the earlier site had; `earlier` gets its other pages.
+    private func prepareFolder(_ earlier: inout Set<String>) throws -> Int {
+        var learnerPages = 0
         var info = stat()
         if stat(folder, &info) == 0 {
             guard (info.st_mode & S_IFMT) == S_IFDIR else { throw CredfolioError.invalid("\(folder) exists and is not a folder") }
@@ -168,8 +178,9 @@ struct SiteReport {
             // Pages of the earlier site are rewritten in place (recreating
             // thousands of files costs the file system more), and the ones
             // not written again are removed at the end.
-            for sub in ["learners", "stacks"] where entries.contains(sub) {
-                for name in try Self.entries(folder + "/" + sub) where name.hasSuffix(".html") { earlier.insert(sub + "/" + name) }
+            if entries.contains("learners") { learnerPages = try Self.pageCount(folder + "/learners") }
+            if entries.contains("stacks") {
+                for name in try Self.entries(folder + "/stacks") where name.hasSuffix(".html") { earlier.insert("stacks/" + name) }
             }
             for name in entries where SiteTablePages.isPage(name) { earlier.insert(name) }
         } else if mkdir(folder, 0o755) != 0 {
@@ -181,6 +192,23 @@ struct SiteReport {
         let marker = try Self.create(folder + "/" + Self.marker)
         marker.write("A site written by credfolio report html; it rewrites the pages here.\n")
         try marker.finishReplacing()
+        return learnerPages
+    }
+
+    /// How many names in the folder end in `.html`, read without making them strings.
+    private static func pageCount(_ path: String) throws -> Int {
+        guard let dir = opendir(path) else { throw CredfolioError.invalid("cannot read the folder \(path): \(String(cString: strerror(errno)))") }
+        defer { closedir(dir) }
+        let suffix = Array(".html".utf8)
+        var count = 0
+        while let entry = readdir(dir) {
+            let page = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                let name = raw.prefix { $0 != 0 }
+                return name.count >= suffix.count && name.suffix(suffix.count).elementsEqual(suffix)
+            }
+            if page { count += 1 }
+        }
+        return count
     }
 
     private static func entries(_ path: String) throws -> [String] {

@@ -165,7 +165,7 @@ struct SiteReport {
     /// Makes the folder (and its `learners` and `stacks`), or clears the
     /// pages of an earlier site there; any other non-empty folder is
     /// refused, so that nobody's files are mixed with or lost to a site.
-    /// Returns how many learner pages (`learners/*.html`) the earlier site had; `earlier` gets its other pages.
+    /// Returns whether the earlier site had learner pages (`learners/*.html`: 1, else 0); `earlier` gets its other pages.
     private func prepareFolder(_ earlier: inout Set<String>) throws -> Int {
         var learnerPages = 0
         var info = stat()
@@ -178,7 +178,7 @@ struct SiteReport {
             // Pages of the earlier site are rewritten in place (recreating
             // thousands of files costs the file system more), and the ones
             // not written again are removed at the end.
-            if entries.contains("learners") { learnerPages = try Self.pageCount(folder + "/learners") }
+            if entries.contains("learners") { learnerPages = try Self.pageCount(folder + "/learners", stoppingAt: 1) }
             if entries.contains("stacks") {
                 for name in try Self.entries(folder + "/stacks") where name.hasSuffix(".html") { earlier.insert("stacks/" + name) }
             }
@@ -195,8 +195,8 @@ struct SiteReport {
         return learnerPages
     }
 
-    /// How many names in the folder end in `.html`, read without making them strings.
-    private static func pageCount(_ path: String) throws -> Int {
+    /// How many names in the folder end in `.html` (up to `limit`), read without making them strings.
+    private static func pageCount(_ path: String, stoppingAt limit: Int = .max) throws -> Int {
         guard let dir = opendir(path) else { throw CredfolioError.invalid("cannot read the folder \(path): \(String(cString: strerror(errno)))") }
         defer { closedir(dir) }
         let suffix = Array(".html".utf8)
@@ -207,6 +207,7 @@ struct SiteReport {
                 return name.count >= suffix.count && name.suffix(suffix.count).elementsEqual(suffix)
             }
             if page { count += 1 }
+            if count >= limit { break }
         }
         return count
     }

@@ -23,6 +23,8 @@ struct SiteRenderer {
     /// This thread's own: the credentials-table cells of each credential,
     /// rendered once; nil, as `cache` is, when nothing is shared (a test compares the two).
     private let cells: CredentialCells?
+    /// `folder/learners`, held open: each learner's page is opened in it by name.
+    private let learnersFolder: OpenFolder
     private var rowWriter = SiteRowWriter()
     /// Each learner's page in turn, emptied in between (its capacity kept).
     private var pageBuffer = HTML()
@@ -35,6 +37,7 @@ struct SiteRenderer {
         badges = try store.awards.anyVerifications()
         self.cache = cache
         cells = cache == nil ? nil : CredentialCells(credentials: portfolio.catalog.count)
+        learnersFolder = try OpenFolder(folder + "/learners")
         self.portfolio = portfolio
         self.settings = settings
         self.folder = folder
@@ -85,6 +88,7 @@ struct SiteRenderer {
         swap(&tally, &self.tally)
         defer { swap(&tally, &self.tally) }
         let (store, portfolio, settings, folder, solver, cache, cells, badges) = (store, portfolio, settings, folder, solver, cache, cells, badges)
+        let learnersFolder = learnersFolder
         var starts: [Int] = []
         swap(&starts, &learnerStarts)
         defer { swap(&starts, &learnerStarts) }
@@ -99,8 +103,8 @@ struct SiteRenderer {
                                                startedOn: details.startedOn)
             let page = try PortfolioPage(context: context, stacks: [], solver: solver, inSite: true, cache: cache, cells: cells,
                                          badges: badges, awards: details.records, holdings: holdings)
-            let path = folder + "/learners/" + SitePath.fileName(learner.handle) + ".html"
-            let sink = try SiteReport.create(path, buffered: false)
+            let name = SitePath.fileName(learner.handle) + ".html"
+            let sink = try SiteReport.create(at: learnersFolder, name, path: folder + "/learners/" + name, buffered: false)
             html.removeAll()
             page.render(into: &html)
             html.withUnsafeBufferPointer { sink.write(bytes: $0) }

@@ -229,7 +229,13 @@ struct SiteReport {
     /// its blocks are overwritten instead of freed and allocated again.
     /// `buffered: false` for a page written in one piece: no buffer to copy it through.
     static func create(_ path: String, buffered: Bool = true) throws -> OutputSink {
-        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+        try create(at: nil, path, path: path, buffered: buffered)
+    }
+
+    /// The same, for `name` in the open folder `folder` (its path, `path`, names the file in messages):
+    /// the kernel then looks up one name, not every folder on the way.
+    static func create(at folder: OpenFolder?, _ name: String, path: String, buffered: Bool = true) throws -> OutputSink {
+        let fd = folder.map { openat($0.fd, name, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600) } ?? open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw CredfolioError.invalid("cannot write \(path): \(String(cString: strerror(errno)))") }
         return OutputSink(fileDescriptor: fd, name: path, closeWhenDone: true, capacity: buffered ? 1 << 16 : 0)
     }

@@ -219,7 +219,8 @@ final class PortfolioPage {
         html.rendered(part)
     }
 
-    /// A body from the cache, with this learner's marks and totals in its holes.
+    /// A body (kept in the cache, or just rendered as a template), with this learner's marks and
+    /// totals in its holes.
     private func fill(_ html: inout HTML, _ bytes: UnsafeRawBufferPointer, _ holes: UnsafeBufferPointer<SectionCache.Hole>,
                       _ stack: CompiledStack) {
         var from = 0

@@ -83,7 +83,7 @@ struct SiteRenderer {
             parts[0] = overview.take()
             for s in 0..<stackCount { parts[1 + s] = stackParts[s].take() }
         }
-        // Both closures add to it; the learner's is escaping (optional), so it cannot reach `self` mutably.
+        // Both closures add to it, and both are handed over at once, so neither can reach `self` mutably: a local.
         var tally = SiteTally(stacks: 0)
         swap(&tally, &self.tally)
         defer { swap(&tally, &self.tally) }

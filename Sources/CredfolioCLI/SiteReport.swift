@@ -52,7 +52,7 @@ struct SiteReport {
     /// `report cohort` does.
     func write() throws -> SiteTally {
         var earlier = Set<String>()
-        let earlierLearnerPages = try prepareFolder(&earlier)
+        let hadLearnerPages = try prepareFolder(&earlier)
         let portfolio = try Portfolio(store, only: stack, fallback: CBCSolver())
         let day = settings.day
         let stacks = portfolio.stacks.sorted { $0.definition.code < $1.definition.code }
@@ -98,7 +98,7 @@ struct SiteReport {
         // more pages than this site wrote (one a learner, each learner's name its own), all are this
         // site's; only otherwise are this site's pages named, and the others removed. Naming them all
         // (a string and a hash each) took a fiftieth of the site's time, on one thread, at the end.
-        if earlierLearnerPages > 0, try Self.pageCount(folder + "/learners") != tally.learners {
+        if hadLearnerPages, try Self.pageCount(folder + "/learners") != tally.learners {
             var current = Set<String>()
             try store.learners.forEachHandle(cohort: settings.cohort) { current.insert(SitePath.fileName($0) + ".html") }
             for name in try Self.entries(folder + "/learners") where name.hasSuffix(".html") && !current.contains(name) {
@@ -165,9 +165,9 @@ struct SiteReport {
     /// Makes the folder (and its `learners` and `stacks`), or clears the
     /// pages of an earlier site there; any other non-empty folder is
     /// refused, so that nobody's files are mixed with or lost to a site.
-    /// Returns whether the earlier site had learner pages (`learners/*.html`: 1, else 0); `earlier` gets its other pages.
-    private func prepareFolder(_ earlier: inout Set<String>) throws -> Int {
-        var learnerPages = 0
+    /// Returns whether the earlier site had learner pages (`learners/*.html`); `earlier` gets its other pages.
+    private func prepareFolder(_ earlier: inout Set<String>) throws -> Bool {
+        var learnerPages = false
         var info = stat()
         if stat(folder, &info) == 0 {
             guard (info.st_mode & S_IFMT) == S_IFDIR else { throw CredfolioError.invalid("\(folder) exists and is not a folder") }
@@ -178,7 +178,7 @@ struct SiteReport {
             // Pages of the earlier site are rewritten in place (recreating
             // thousands of files costs the file system more), and the ones
             // not written again are removed at the end.
-            if entries.contains("learners") { learnerPages = try Self.pageCount(folder + "/learners", stoppingAt: 1) }
+            if entries.contains("learners") { learnerPages = try Self.pageCount(folder + "/learners", stoppingAt: 1) > 0 }
             if entries.contains("stacks") {
                 for name in try Self.entries(folder + "/stacks") where name.hasSuffix(".html") { earlier.insert("stacks/" + name) }
             }

@@ -33,6 +33,14 @@ extension CompiledStack {
         return (total, contributors)
     }
 
+    /// The total alone of ``amount(of:held:catalog:)``, summed in the same
+    /// order (so the same to the last bit), without the list of contributors.
+    public func total(of node: Int, held: HeldSet, catalog: Catalog) -> Double {
+        var total = 0.0
+        forEachContribution(to: node, held: held, catalog: catalog) { total += $1 }
+        return total
+    }
+
     /// Calls `body` with each credential of `held` that adds to `node`, an
     /// hours or credits leaf, and what it adds, in catalog order (a `from`
     /// list counts each credential once), as ``amount(of:held:catalog:)`` lists them.
@@ -161,19 +169,17 @@ extension CompiledStack {
         }
         var assignment = [Int](repeating: -1, count: nodes.count)
         var scratch: [Double] = []
-        func settle(_ values: inout [Double]) {
-            for (credential, leaves) in credentialLeafGroups where held.contains(credential) && (shared || leaves.count == 1) {
-                for leaf in leaves {
-                    values[leaf] = 1
-                    assignment[leaf] = credential
-                }
-            }
-        }
         // The base becomes the values themselves, moved, not copied; only a
         // search that may need the solver keeps the base apart.
         var values = consume base
         let base = choices.isEmpty ? [] : values
-        settle(&values)
+        // Uncontested credentials settle their leaves.
+        for (credential, leaves) in credentialLeafGroups where held.contains(credential) && (shared || leaves.count == 1) {
+            for leaf in leaves {
+                values[leaf] = 1
+                assignment[leaf] = credential
+            }
+        }
         if choices.isEmpty {
             let value = propagate(&values, scratch: &scratch)
             return Evaluation(value: value, nodeValues: values, assigned: assignment, exact: true)

@@ -255,7 +255,7 @@ extension CompiledStack {
                 if teachers.isEmpty { return "skill \(code): no credential in the catalog teaches it" }
                 return teachers.contains(where: usable.contains) ? nil : "skill \(code): every credential that teaches it is excluded"
             case .hours(let threshold, _), .credits(let threshold, _, _):
-                let offered = amount(of: id, held: usable, catalog: catalog).total
+                let offered = total(of: id, held: usable, catalog: catalog)
                 return offered + Evaluation.epsilon < threshold
                     ? "\(node.label): \(offer) only \(NumberText.plain(offered))" : nil
             case .all:

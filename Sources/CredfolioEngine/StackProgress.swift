@@ -93,13 +93,10 @@ public struct StackProgress {
             case .skill:
                 out.append(.code(leafCodes[id]))
             case .hours(let threshold, _):
-                // Summed in the order `amount(of:)` sums, without its list of contributors.
-                var have = 0.0
-                stack.forEachContribution(to: id, held: held, catalog: catalog) { have += $1 }
+                let have = stack.total(of: id, held: held, catalog: catalog)
                 out.append(.code("hours:" + NumberText.plain(threshold - have)))
             case .credits(let threshold, let unit, _):
-                var have = 0.0
-                stack.forEachContribution(to: id, held: held, catalog: catalog) { have += $1 }
+                let have = stack.total(of: id, held: held, catalog: catalog)
                 out.append(.code("credits:" + NumberText.plain(threshold - have) + ":" + unit))
             case .all:
                 for child in nodes[id].children { collect(child, into: &out) }
@@ -212,10 +209,7 @@ extension CompiledStack {
         case .credits(let t, let u, _): (threshold, unit, credits) = (t, u, true)
         default: return
         }
-        // Summed in the order `amount(of:)` sums, so the total is the same to the last bit.
-        var total = 0.0
-        forEachContribution(to: id, held: held, catalog: catalog) { total += $1 }
-        out.write(NumberText.plain(total))
+        out.write(NumberText.plain(total(of: id, held: held, catalog: catalog)))
         out.write(" of ")
         out.write(NumberText.plain(threshold))
         out.write(" ")

@@ -20,10 +20,13 @@ struct Frames: ~Copyable {
         let rows: Int
         /// Offsets into the first part where something begins (a site: each learner's rows).
         let marks: [Int]
-        init(parts: [[UInt8]], rows: Int, marks: [Int] = []) {
+        /// Which chunk this is, when the threads take chunks as they come (``Claims``).
+        let index: Int
+        init(parts: [[UInt8]], rows: Int, marks: [Int] = [], index: Int = 0) {
             self.parts = parts
             self.rows = rows
             self.marks = marks
+            self.index = index
         }
         convenience init(bytes: [UInt8], rows: Int) { self.init(parts: [bytes], rows: rows) }
         /// The first part: the whole chunk, for a chunk of one part.
@@ -101,9 +104,65 @@ struct Frames: ~Copyable {
         }
     }
 
+    /// The worker's side when the threads take chunks as they come: how
+    /// many it sends is not known in advance, so every chunk sent comes
+    /// back (``Frames/giveBack(_:)``), and the worker waits for the last
+    /// ones before it ends (``finish()``).
+    struct ClaimingSender {
+        let fd: Int32
+        private var sent = 0, returned = 0
+
+        init(fd: Int32) { self.fd = fd }
+
+        /// Buffers for the next chunk: a written chunk's, emptied, once
+        /// ``Frames/window`` chunks are out (waiting for one); before
+        /// that, none.
+        mutating func buffers() throws -> [[UInt8]] {
+            guard sent - returned >= Frames.window else { return [] }
+            return try takeBack()
+        }
+
+        /// Hands `chunk` over.
+        mutating func send(_ chunk: Chunk) throws {
+            try Frames.send(chunk, on: fd)
+            sent += 1
+        }
+
+        /// Waits until every chunk sent has been written and given back.
+        mutating func finish() throws {
+            while returned < sent { _ = try takeBack() }
+        }
+
+        private mutating func takeBack() throws -> [[UInt8]] {
+            var parts = try Frames.receiveChunk(on: fd).parts
+            returned += 1
+            for i in parts.indices { parts[i].removeAll(keepingCapacity: true) }
+            return parts
+        }
+    }
+
     /// Takes the next chunk.
     func receive() throws -> Chunk {
         try Self.receiveChunk(on: reader)
+    }
+
+    /// Takes the next chunk if one is there, without waiting for one.
+    func receiveIfSent() throws -> Chunk? {
+        var pointer: UInt = 0
+        let got = withUnsafeMutableBytes(of: &pointer) { recv(reader, $0.baseAddress!, $0.count, Int32(MSG_DONTWAIT)) }
+        if got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) { return nil }
+        guard got > 0 else { throw Stopped() }
+        if got < MemoryLayout<UInt>.size {
+            // The rest of a pointer sent is on its way: wait for it.
+            try withUnsafeMutableBytes(of: &pointer) { try Self.receiveAll(UnsafeMutableRawBufferPointer(rebasing: $0[got...]), on: reader) }
+        }
+        return Unmanaged<Chunk>.fromOpaque(UnsafeRawPointer(bitPattern: pointer)!).takeRetainedValue()
+    }
+
+    /// Gives a written chunk back to a worker that takes every one back
+    /// (``ClaimingSender``).
+    func giveBack(_ chunk: consuming Chunk) {
+        _ = try? Self.send(chunk, on: reader)
     }
 
     /// Gives the `index`-th chunk received (from 0), now written, back to a

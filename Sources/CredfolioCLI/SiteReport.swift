@@ -22,16 +22,18 @@ import Glibc
 ///   what lapses within 90 days; `by-percent.html`: the rows not yet complete
 ///   that are closest to done (``ClosestRows``).
 ///
-/// Memory holds the stacks, the memo, one chunk of learners per thread, the
-/// table's first page, the sections shared between learners (bounded) and
+/// Memory holds the stacks, the memo, a few chunks' rows (the worker's two
+/// at most, and ``aheadLimit`` waiting to be placed), the table's first page, the sections shared between learners (bounded) and
 /// the closest rows (bounded). From ``parallelThreshold`` learners a second
-/// thread renders half of the chunks (``SiteRenderer``).
+/// thread renders chunks too (``SiteRenderer``): each thread takes the next
+/// chunk as it comes free (``Claims``), and the main thread places them all,
+/// in order.
 struct SiteReport {
     let store: Store
     let folder: String
     let settings: CohortRows.Settings
     let stack: String?
-    /// From this many learners, a second thread writes half of the pages.
+    /// From this many learners, a second thread writes pages too.
     var parallelThreshold = 1_000
     /// Learners per chunk handed between the threads.
     var chunkLearners = 250
@@ -40,6 +42,10 @@ struct SiteReport {
     var sectionCacheBytes = 16 << 20
     /// Learners per page of the overview's learners table.
     var pageLearners = 250
+    /// How many rendered chunks may wait in memory, not yet placed, behind
+    /// one the worker has not handed over, before the main thread stops
+    /// rendering and waits for it (0: the worker renders every chunk).
+    var aheadLimit = 4
 
     static let marker = ".credfolio-site"
     static let expiringDays = 90
@@ -125,33 +131,53 @@ struct SiteReport {
             tally.sharedSections = cache?.hits ?? 0
             return tally
         }
-        // Even chunks here, odd ones in the worker, placed in order.
+        // Each thread takes the next chunk as it comes free; this thread also places every chunk, in order, so it
+        // takes fewer. A chunk it renders ahead of one the worker still renders waits, at most `aheadLimit` of them.
+        let claims = Claims(count: chunks.count)
         var frames = try Frames()
-        let theirTotal = chunks.indices.count { $0 % 2 == 1 }
-        let worker = try Worker.start { [chunks, fd = frames.sender, path = store.path, stack, settings, folder, cache] () -> SiteTally in
+        let worker = try Worker.start { [chunks, claims, fd = frames.sender, path = store.path, stack, settings, folder, cache] () -> SiteTally in
             defer { close(fd) }
             var renderer = try SiteRenderer(path: path, stack: stack, settings: settings, folder: folder, threads: 2, cache: cache)
-            var sender = Frames.Sender(fd: fd, total: theirTotal)
-            var parts: [[UInt8]] = []
+            var sender = Frames.ClaimingSender(fd: fd)
             var starts: [Int] = []
-            for (i, chunk) in chunks.enumerated() where i % 2 == 1 {
-                try renderer.render(chunk, into: &parts, learnerStarts: &starts)
-                parts = try sender.send(Frames.Chunk(parts: parts, rows: 0, marks: starts))
+            while true {
+                var parts = try sender.buffers()
+                guard let i = claims.take() else { break }
+                try renderer.render(chunks[i], into: &parts, learnerStarts: &starts)
+                try sender.send(Frames.Chunk(parts: parts, rows: 0, marks: starts, index: i))
             }
+            try sender.finish()
             return renderer.tally
         }
         frames.handOverSender()
+        let aheadLimit = self.aheadLimit
         let mine = Result {
-            var received = 0
-            for (i, chunk) in chunks.enumerated() {
-                if i % 2 == 0 {
-                    try renderer.render(chunk, into: &parts, learnerStarts: &starts)
-                    try place(parts, starts)
+            // Chunks rendered, here or there, and not yet placed; and buffers free for this thread's next chunk.
+            var waiting: [Int: Frames.Chunk] = [:]
+            var free: [[[UInt8]]] = []
+            var next = 0
+            while next < chunks.count {
+                if let chunk = waiting.removeValue(forKey: next) {
+                    try place(chunk.parts, chunk.marks)
+                    if chunk.rows == 0 { frames.giveBack(chunk) } else { free.append(chunk.parts) }
+                    next += 1
+                } else if let theirs = try frames.receiveIfSent() {
+                    waiting[theirs.index] = theirs
+                } else if waiting.count < aheadLimit, let i = claims.take() {
+                    var parts = free.popLast() ?? []
+                    for p in parts.indices { parts[p].removeAll(keepingCapacity: true) }
+                    try renderer.render(chunks[i], into: &parts, learnerStarts: &starts)
+                    if i == next {
+                        try place(parts, starts)
+                        free.append(parts)
+                        next += 1
+                    } else {
+                        // Marked as this thread's by a row count of 1: the worker's chunks carry 0.
+                        waiting[i] = Frames.Chunk(parts: parts, rows: 1, marks: starts, index: i)
+                    }
                 } else {
                     let theirs = try frames.receive()
-                    try place(theirs.parts, theirs.marks)
-                    frames.giveBack(theirs, index: received, total: theirTotal)
-                    received += 1
+                    waiting[theirs.index] = theirs
                 }
             }
         }

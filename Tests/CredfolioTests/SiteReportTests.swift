@@ -33,9 +33,10 @@ struct SiteReportTests {
                                         file: "d.json")
         let settings = CohortRows.Settings(cohort: nil, day: day("2026-06-01"), goals: try store.learners.goalsByLearner(), allStacks: false,
                                            pace: nil, stalledAfter: 90, shortMissing: false)
-        func site(_ name: String, threshold: Int, chunk: Int, cache: Int, page: Int = 40) throws -> (SiteTally, [String: Data]) {
+        func site(_ name: String, threshold: Int, chunk: Int, cache: Int, page: Int = 40, ahead: Int = 4) throws -> (SiteTally, [String: Data]) {
             var report = SiteReport(store: store, folder: dir.file(name), settings: settings, stack: nil)
             report.parallelThreshold = threshold
+            report.aheadLimit = ahead
             report.chunkLearners = chunk
             report.sectionCacheBytes = cache
             report.pageLearners = page
@@ -55,10 +56,13 @@ struct SiteReportTests {
         #expect(rows.allSatisfy { Set($0).count <= 40 } && rows.map { Set($0).count }.reduce(0, +) == 301)
         #expect(rows.joined().map { $0 } == rows.joined().sorted())
         #expect(String(decoding: expected["index-2.html"]!, as: UTF8.self).contains("Learners 41–80 of 301"))
-        let ways = [("shared", Int.max, 1_000, 16 << 20), ("threads", 1, 7, 16 << 20), ("threads-one-each", 1, 1, 16 << 20),
-                    ("threads-unshared", 1, 50, 0), ("tiny-cache", 1, 13, 2_000)]
-        for (name, threshold, chunk, cache) in ways {
-            let (tally, written) = try site(name, threshold: threshold, chunk: chunk, cache: cache)
+        // Two threads take chunks as they come free, so which thread renders which differs from run to run; the main
+        // thread renders up to `ahead` chunks beyond one the worker has not handed over (with 0, it never renders).
+        let ways = [("shared", Int.max, 1_000, 16 << 20, 4), ("threads", 1, 7, 16 << 20, 4), ("threads-one-each", 1, 1, 16 << 20, 4),
+                    ("threads-unshared", 1, 50, 0, 4), ("tiny-cache", 1, 13, 2_000, 4), ("threads-ahead-one", 1, 2, 16 << 20, 1),
+                    ("threads-worker-renders-all", 1, 5, 16 << 20, 0)]
+        for (name, threshold, chunk, cache, ahead) in ways {
+            let (tally, written) = try site(name, threshold: threshold, chunk: chunk, cache: cache, ahead: ahead)
             #expect(Set(written.keys) == Set(expected.keys), "\(name)")
             for (file, bytes) in expected where written[file] != bytes { Issue.record("\(name): \(file) differs") }
             #expect(tally.learners == 301, "\(name)")

@@ -15,7 +15,8 @@ struct ByteBuffer {
     init() { storage = [] }
 
     /// An empty buffer that writes into `array`'s allocation (handed back
-    /// by ``take()``'s receiver), so that its capacity is reused.
+    /// by ``take()``'s or ``takeWithRoom()``'s receiver), so that its
+    /// capacity is reused; any bytes the array holds are room.
     init(reusing array: [UInt8]) {
         storage = array
     }
@@ -113,6 +114,14 @@ struct ByteBuffer {
     func copy(from start: Int) -> [UInt8] {
         precondition(start >= 0 && start <= count, "ByteBuffer.copy(from:) outside the content")
         return Array(storage[start..<count])
+    }
+
+    /// Hands the content over with the room after it, without copying: the
+    /// array and how many of its bytes are content. Given back to
+    /// ``init(reusing:)``, the array's room is reused without being cleared.
+    mutating func takeWithRoom() -> (bytes: [UInt8], count: Int) {
+        defer { self = ByteBuffer() }
+        return (storage, count)
     }
 
     /// Hands the content over as an array, without copying it; the buffer

@@ -22,11 +22,14 @@ struct Frames: ~Copyable {
         let marks: [Int]
         /// Which chunk this is, when the threads take chunks as they come (``Claims``).
         let index: Int
-        init(parts: [[UInt8]], rows: Int, marks: [Int] = [], index: Int = 0) {
+        /// When given, how many bytes of each part are content; the rest is room (``SiteRows``).
+        let counts: [Int]
+        init(parts: [[UInt8]], rows: Int, marks: [Int] = [], index: Int = 0, counts: [Int] = []) {
             self.parts = parts
             self.rows = rows
             self.marks = marks
             self.index = index
+            self.counts = counts
         }
         convenience init(bytes: [UInt8], rows: Int) { self.init(parts: [bytes], rows: rows) }
         /// The first part: the whole chunk, for a chunk of one part.
@@ -114,9 +117,9 @@ struct Frames: ~Copyable {
 
         init(fd: Int32) { self.fd = fd }
 
-        /// Buffers for the next chunk: a written chunk's, emptied, once
-        /// ``Frames/window`` chunks are out (waiting for one); before
-        /// that, none.
+        /// Buffers for the next chunk: a written chunk's, not emptied (all
+        /// room now), once ``Frames/window`` chunks are out (waiting for
+        /// one); before that, none.
         mutating func buffers() throws -> [[UInt8]] {
             guard sent - returned >= Frames.window else { return [] }
             return try takeBack()
@@ -134,9 +137,8 @@ struct Frames: ~Copyable {
         }
 
         private mutating func takeBack() throws -> [[UInt8]] {
-            var parts = try Frames.receiveChunk(on: fd).parts
+            let parts = try Frames.receiveChunk(on: fd).parts
             returned += 1
-            for i in parts.indices { parts[i].removeAll(keepingCapacity: true) }
             return parts
         }
     }

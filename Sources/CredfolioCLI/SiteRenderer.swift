@@ -55,14 +55,12 @@ struct SiteRenderer {
     }
 
     /// Writes the page of every learner in `chunk`, and renders the chunk's
-    /// rows into `parts` (emptied first): part 0 for the overview's
-    /// learners table, part 1 + s for the page of the stack at position s
-    /// in code order. `learnerStarts` gets where each learner's rows begin
-    /// in part 0.
-    mutating func render(_ chunk: CohortReport.Chunk, into parts: inout [[UInt8]], learnerStarts: inout [Int]) throws {
-        learnerStarts.removeAll(keepingCapacity: true)
+    /// rows into `output` (emptied first, its buffers reused).
+    mutating func render(_ chunk: CohortReport.Chunk, into output: inout SiteRows) throws {
+        output.learnerStarts.removeAll(keepingCapacity: true)
         let stackCount = tally.histograms.count
-        if parts.count != stackCount + 1 { parts = Array(repeating: [], count: stackCount + 1) }
+        if output.parts.count != stackCount + 1 { output.parts = Array(repeating: [], count: stackCount + 1) }
+        output.counts = Array(repeating: 0, count: stackCount + 1)
         let day = settings.day
         let horizon = day.adding(days: SiteReport.expiringDays) ?? Day.last
         // Moved out of `self` and back (not copied): a copy would duplicate
@@ -70,18 +68,18 @@ struct SiteRenderer {
         var writer = SiteRowWriter()
         swap(&writer, &rowWriter)
         defer { swap(&writer, &rowWriter) }
-        // The parts, written through buffers that reuse their arrays (handed back to `parts` at the end).
-        var overview = ByteBuffer(reusing: parts[0])
-        parts[0] = []
+        // The parts, written through buffers that reuse their arrays, room and all (handed back to `rows` at the end).
+        var overview = ByteBuffer(reusing: output.parts[0])
+        output.parts[0] = []
         var stackParts: [ByteBuffer] = []
         stackParts.reserveCapacity(stackCount)
         for s in 0..<stackCount {
-            stackParts.append(ByteBuffer(reusing: parts[1 + s]))
-            parts[1 + s] = []
+            stackParts.append(ByteBuffer(reusing: output.parts[1 + s]))
+            output.parts[1 + s] = []
         }
         defer {
-            parts[0] = overview.take()
-            for s in 0..<stackCount { parts[1 + s] = stackParts[s].take() }
+            (output.parts[0], output.counts[0]) = overview.takeWithRoom()
+            for s in 0..<stackCount { (output.parts[1 + s], output.counts[1 + s]) = stackParts[s].takeWithRoom() }
         }
         // Both closures add to it, and both are handed over at once, so neither can reach `self` mutably: a local.
         var tally = SiteTally(stacks: 0)
@@ -90,8 +88,8 @@ struct SiteRenderer {
         let (store, portfolio, settings, folder, solver, cache, cells, badges) = (store, portfolio, settings, folder, solver, cache, cells, badges)
         let learnersFolder = learnersFolder
         var starts: [Int] = []
-        swap(&starts, &learnerStarts)
-        defer { swap(&starts, &learnerStarts) }
+        swap(&starts, &output.learnerStarts)
+        defer { swap(&starts, &output.learnerStarts) }
         var html = HTML()
         swap(&html, &pageBuffer)
         defer { swap(&html, &pageBuffer) }
@@ -256,6 +254,23 @@ struct SiteRowWriter {
         let start = bytes.count
         bytes.append(html.buffer)
         return start..<bytes.count
+    }
+}
+
+/// A chunk's rows, rendered: part 0 for the overview's learners table,
+/// part 1 + s for the page of the stack at position s in code order. Each
+/// part's array holds its content, the first `counts[i]` bytes, and room
+/// after it: a buffer reused for the next chunk keeps its room, instead of
+/// clearing it and filling it with zeros again as it grows.
+struct SiteRows: Sendable {
+    var parts: [[UInt8]] = []
+    var counts: [Int] = []
+    /// Where each learner's rows begin in part 0.
+    var learnerStarts: [Int] = []
+
+    /// Part `i`'s content.
+    func withPart<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try parts[i].withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[..<counts[i]])) }
     }
 }
 

@@ -79,9 +79,9 @@ struct SiteReport {
                                    day: day)
         let chunks = try CohortReport.chunks(of: store, cohort: settings.cohort, learners: chunkLearners)
         let threads = learners >= parallelThreshold && chunks.count > 1 && !store.isReadOnly ? 2 : 1
-        let tally = try writeRows(chunks, portfolio: portfolio, threads: threads) { parts, learnerStarts in
-            try table.place(parts[0], learnerStarts: learnerStarts)
-            for (s, sink) in stackPages.enumerated() { parts[1 + s].withUnsafeBufferPointer { sink.write(bytes: $0) } }
+        let tally = try writeRows(chunks, portfolio: portfolio, threads: threads) { rows in
+            try rows.withPart(0) { try table.place($0, learnerStarts: rows.learnerStarts) }
+            for (s, sink) in stackPages.enumerated() { rows.withPart(1 + s) { sink.write(bytes: $0) } }
         }
         try table.finish()
         for name in table.written { earlier.remove(name) }
@@ -117,15 +117,14 @@ struct SiteReport {
     /// Renders every chunk, on one thread or two, and hands each chunk's
     /// rows to `place` in order; returns what the rows add up to.
     private func writeRows(_ chunks: [CohortReport.Chunk], portfolio: Portfolio, threads: Int,
-                           place: ([[UInt8]], [Int]) throws -> Void) throws -> SiteTally {
+                           place: (SiteRows) throws -> Void) throws -> SiteTally {
         let cache = sectionCacheBytes > 0 ? SectionCache(byteLimit: sectionCacheBytes) : nil
         var renderer = try SiteRenderer(store: store, portfolio: portfolio, settings: settings, folder: folder, threads: threads, cache: cache)
-        var parts: [[UInt8]] = []
-        var starts: [Int] = []
         guard threads == 2 else {
+            var rows = SiteRows()
             for chunk in chunks {
-                try renderer.render(chunk, into: &parts, learnerStarts: &starts)
-                try place(parts, starts)
+                try renderer.render(chunk, into: &rows)
+                try place(rows)
             }
             var tally = renderer.tally
             tally.sharedSections = cache?.hits ?? 0
@@ -139,12 +138,11 @@ struct SiteReport {
             defer { close(fd) }
             var renderer = try SiteRenderer(path: path, stack: stack, settings: settings, folder: folder, threads: 2, cache: cache)
             var sender = Frames.ClaimingSender(fd: fd)
-            var starts: [Int] = []
             while true {
-                var parts = try sender.buffers()
+                var rows = SiteRows(parts: try sender.buffers())
                 guard let i = claims.take() else { break }
-                try renderer.render(chunks[i], into: &parts, learnerStarts: &starts)
-                try sender.send(Frames.Chunk(parts: parts, rows: 0, marks: starts, index: i))
+                try renderer.render(chunks[i], into: &rows)
+                try sender.send(Frames.Chunk(parts: rows.parts, rows: 0, marks: rows.learnerStarts, index: i, counts: rows.counts))
             }
             try sender.finish()
             return renderer.tally
@@ -154,26 +152,26 @@ struct SiteReport {
         let mine = Result {
             // Chunks rendered, here or there, and not yet placed; and buffers free for this thread's next chunk.
             var waiting: [Int: Frames.Chunk] = [:]
-            var free: [[[UInt8]]] = []
+            var free: [SiteRows] = []
             var next = 0
             while next < chunks.count {
                 if let chunk = waiting.removeValue(forKey: next) {
-                    try place(chunk.parts, chunk.marks)
-                    if chunk.rows == 0 { frames.giveBack(chunk) } else { free.append(chunk.parts) }
+                    let rows = SiteRows(parts: chunk.parts, counts: chunk.counts, learnerStarts: chunk.marks)
+                    try place(rows)
+                    if chunk.rows == 0 { frames.giveBack(chunk) } else { free.append(rows) }
                     next += 1
                 } else if let theirs = try frames.receiveIfSent() {
                     waiting[theirs.index] = theirs
                 } else if waiting.count < aheadLimit, let i = claims.take() {
-                    var parts = free.popLast() ?? []
-                    for p in parts.indices { parts[p].removeAll(keepingCapacity: true) }
-                    try renderer.render(chunks[i], into: &parts, learnerStarts: &starts)
+                    var rows = free.popLast() ?? SiteRows()
+                    try renderer.render(chunks[i], into: &rows)
                     if i == next {
-                        try place(parts, starts)
-                        free.append(parts)
+                        try place(rows)
+                        free.append(rows)
                         next += 1
                     } else {
                         // Marked as this thread's by a row count of 1: the worker's chunks carry 0.
-                        waiting[i] = Frames.Chunk(parts: parts, rows: 1, marks: starts, index: i)
+                        waiting[i] = Frames.Chunk(parts: rows.parts, rows: 1, marks: rows.learnerStarts, index: i, counts: rows.counts)
                     }
                 } else {
                     let theirs = try frames.receive()

@@ -46,15 +46,16 @@ struct SiteTablePages {
 
     /// Places `rows`, the rows of consecutive learners, the first rows of
     /// each starting at its offset in `learnerStarts`.
-    mutating func place(_ rows: [UInt8], learnerStarts: [Int]) throws {
+    mutating func place(_ rows: UnsafeBufferPointer<UInt8>, learnerStarts: [Int]) throws {
         for (j, start) in learnerStarts.enumerated() {
             let end = j + 1 < learnerStarts.count ? learnerStarts[j + 1] : rows.count
             if placed > 0 && placed % perPage == 0 { try turn() }
             placed += 1
+            let learner = UnsafeBufferPointer(rebasing: rows[start..<end])
             if page == 1 {
-                first += rows[start..<end]
+                first.append(contentsOf: learner)
             } else {
-                rows[start..<end].withUnsafeBufferPointer { sink?.write(bytes: $0) }
+                sink?.write(bytes: learner)
             }
         }
     }

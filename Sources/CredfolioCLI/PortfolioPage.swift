@@ -45,6 +45,8 @@ final class PortfolioPage {
         let started: Bool
         let progress: StackProgress?
         let cached: SectionCache.Section?
+        /// Its body, when the cache kept one for its key when the page was made.
+        let body: SectionCache.Body?
         /// The key its shared parts are kept by (nil: the section is this learner's own).
         let key: ProgressKey?
         var code: String { stack.definition.code }
@@ -76,24 +78,44 @@ final class PortfolioPage {
         // A section is shared unless it is a goal's (with the learner's target, status and plan).
         let heldMembers = cache == nil || !knownKeys.isEmpty ? [] : held.members
         let projectedMembers = cache == nil || !knownKeys.isEmpty ? [] : projected == held ? heldMembers : projected.members
-        var shown: [Shown] = []
-        shown.reserveCapacity(positions.count)
+        // Each shared stack's key, then what the cache keeps for them all, asked at once.
+        var goals: [LearnerGoal?] = []
+        var keys: [ProgressKey?] = []
+        var requests: [(position: Int, key: ProgressKey)] = []
+        goals.reserveCapacity(positions.count)
+        keys.reserveCapacity(positions.count)
         for position in positions {
             let stack = all[position]
             let goal = context.goals.first { $0.stack == stack.definition.code }
             var key: ProgressKey?
-            if let cache, goal == nil {
+            if cache != nil, goal == nil {
                 key = knownKeys.isEmpty ? stack.progressKey(held: heldMembers, projected: projectedMembers, catalog: catalog) : knownKeys[position]
-                if let key, let section = cache.section(of: position, key) {
+                if let key { requests.append((position, key)) }
+            }
+            goals.append(goal)
+            keys.append(key)
+        }
+        let found = cache?.lookUp(requests) ?? []
+        var next = 0
+        var shown: [Shown] = []
+        shown.reserveCapacity(positions.count)
+        for (n, position) in positions.enumerated() {
+            let stack = all[position]
+            var body: SectionCache.Body?
+            if let key = keys[n] {
+                let kept = found[next]
+                next += 1
+                body = kept.body
+                if let section = kept.section {
                     shown.append(Shown(stack: stack, position: position, goal: nil, percent: section.percent, projected: section.projected,
-                                       started: section.started, progress: nil, cached: section, key: key))
+                                       started: section.started, progress: nil, cached: section, body: body, key: key))
                     continue
                 }
             }
             let p = stack.progress(held: held, projected: projected, catalog: catalog)
-            shown.append(Shown(stack: stack, position: position, goal: goal, percent: p.percent, projected: p.projectedPercent,
-                               started: goal != nil || p.current.value > Evaluation.epsilon || p.projected.value > Evaluation.epsilon,
-                               progress: p, cached: nil, key: key))
+            shown.append(Shown(stack: stack, position: position, goal: goals[n], percent: p.percent, projected: p.projectedPercent,
+                               started: goals[n] != nil || p.current.value > Evaluation.epsilon || p.projected.value > Evaluation.epsilon,
+                               progress: p, cached: nil, body: body, key: keys[n]))
         }
         // Closest to done first, as `progress` ranks them: positions are sorted, not the entries (each a retain and release of its parts).
         let stackCodes = shown.map(\.code)
@@ -181,7 +203,7 @@ final class PortfolioPage {
         }
         sharedPart(&html, i) { sectionHead(&$0, i, $1) }
         let stack = shown[i].stack
-        if let body = cache.body(of: shown[i].position, key) {
+        if let body = shown[i].body {
             return body.bytes.withUnsafeBytes { bytes in body.withHoles { fill(&html, bytes, $0, stack) } }
         }
         // Another learner's heading, but a body not seen yet: evaluate now.

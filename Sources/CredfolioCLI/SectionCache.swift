@@ -135,13 +135,26 @@ final class SectionCache: Sendable {
     /// rendered for its learner alone, not as a template first.
     var isFull: Bool { state.withLock { $0.isFull } }
 
-    /// The section of the stack at `position` for a learner whose key is `key`.
-    func section(of position: Int, _ key: ProgressKey) -> Section? {
+    /// What is kept for a page's stacks, under one lock: for each
+    /// `(position, key)`, the section of the stack at `position` for a
+    /// learner whose key is `key`, and its body (kept by the key's current
+    /// part). A page asks once, not twice a stack: the lock's memory moved
+    /// between the two cores at every turn.
+    func lookUp(_ requests: [(position: Int, key: ProgressKey)]) -> [(section: Section?, body: Body?)] {
+        var found: [(section: Section?, body: Body?)] = []
+        found.reserveCapacity(requests.count)
         state.withLock { state in
-            guard position < state.sections.count, let found = state.sections[position][key] else { return nil }
-            state.hits += 1
-            return found
+            for (position, key) in requests {
+                guard position < state.sections.count, position < state.bodies.count else {
+                    found.append((nil, nil))
+                    continue
+                }
+                let section = state.sections[position][key]
+                if section != nil { state.hits += 1 }
+                found.append((section, state.bodies[position][key.current]))
+            }
         }
+        return found
     }
 
     /// Keeps a copy of `bytes` as the section of the stack at `position` for learners whose key is `key`.
@@ -153,14 +166,6 @@ final class SectionCache: Sendable {
             state.makeRoom(for: position)
             state.sections[position][key] = Section(percent: percent, projected: projected, started: started,
                                                     bytes: state.keep(source))
-        }
-    }
-
-    /// The body of the section of the stack at `position` for a learner whose key is `key`.
-    func body(of position: Int, _ key: ProgressKey) -> Body? {
-        state.withLock { state in
-            guard position < state.bodies.count else { return nil }
-            return state.bodies[position][key.current]
         }
     }
 

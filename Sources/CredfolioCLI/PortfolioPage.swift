@@ -143,6 +143,15 @@ final class PortfolioPage {
         verifications = badges ? try context.store.awards.verifications(learner: context.learner.handle) : [:]
     }
 
+    /// The progress this page worked out (for stacks whose sections were
+    /// not kept), each at its stack's position in the portfolio: for the
+    /// learner's rows, which need the same.
+    func handProgress(to worked: inout [StackProgress?]) {
+        for entry in shown where entry.position < worked.count {
+            if let p = entry.progress { worked[entry.position] = p }
+        }
+    }
+
     var title: String { "\(context.learner.name): credentials and progress" }
 
     func render() -> HTML {

@@ -93,7 +93,7 @@ struct SiteRenderer {
         var html = HTML()
         swap(&html, &pageBuffer)
         defer { swap(&html, &pageBuffer) }
-        try rows.forEach(from: chunk.from, before: chunk.before, learner: { learner, facts, details, holdings in
+        try rows.forEach(from: chunk.from, before: chunk.before, learner: { learner, facts, details, holdings, worked in
             tally.learners += 1
             starts.append(overview.count)
             let context = try LearnerPortfolio(store: store, portfolio: portfolio, learner: learner, facts: facts, day: day,
@@ -107,6 +107,7 @@ struct SiteRenderer {
             page.render(into: &html)
             html.withUnsafeBufferPointer { sink.write(bytes: $0) }
             try sink.finishReplacing()
+            page.handProgress(to: &worked)
             for (credential, held) in context.standing.held {
                 guard let expires = held.expires, expires >= day, expires <= horizon else { continue }
                 let c = portfolio.catalog[credential]

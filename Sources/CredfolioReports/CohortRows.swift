@@ -100,6 +100,8 @@ public final class CohortRows {
         var missingMemo: [ProgressKeyTable<String>] = []
         var missingRemembered = 0
         var learnersSeen = 0
+        /// The progress a learner visitor worked out, by position in the portfolio's stacks.
+        var worked: [StackProgress?] = []
     }
     private var memory = Memory()
 
@@ -122,16 +124,19 @@ public final class CohortRows {
     /// code order; with `from` and `before`, only the learners whose
     /// handles lie in [from, before). `learner`, when given, is called with
     /// each learner, their awards (as facts, and as a page lists them,
-    /// read in the same pass) and their holdings, before that learner's rows.
+    /// read in the same pass) and their holdings, before that learner's rows;
+    /// what it puts in its last argument (empty, one place per position in
+    /// the portfolio's stacks) is the progress it worked out from those
+    /// holdings, which those rows then take instead of working it out again.
     public func forEach(from: String? = nil, before: String? = nil,
-                        learner visit: (Learner, [AwardFact], Portfolio.AwardDetails, Holdings) throws -> Void,
+                        learner visit: (Learner, [AwardFact], Portfolio.AwardDetails, Holdings, inout [StackProgress?]) throws -> Void,
                         _ body: (CohortRow, Outlook?, Place) throws -> Void) throws {
         try forEach(from: from, before: before, visiting: true, learner: visit, body)
     }
 
     /// The same, with no learner visitor.
     public func forEach(from: String? = nil, before: String? = nil, _ body: (CohortRow, Outlook?, Place) throws -> Void) throws {
-        try forEach(from: from, before: before, visiting: false, learner: { _, _, _, _ in }, body)
+        try forEach(from: from, before: before, visiting: false, learner: { _, _, _, _, _ in }, body)
     }
 
     /// Both closures are non-escaping (a visitor is not optional, `visiting`
@@ -140,7 +145,7 @@ public final class CohortRows {
     /// an optional closure escapes, and the variables it captured with the
     /// row closure cost two runtime calls an access, millions a site.
     private func forEach(from: String?, before: String?, visiting: Bool,
-                         learner visit: (Learner, [AwardFact], Portfolio.AwardDetails, Holdings) throws -> Void,
+                         learner visit: (Learner, [AwardFact], Portfolio.AwardDetails, Holdings, inout [StackProgress?]) throws -> Void,
                          _ body: (CohortRow, Outlook?, Place) throws -> Void) throws {
         let catalog = portfolio.catalog
         let stacks = portfolio.stacks.sorted { $0.definition.code < $1.definition.code }
@@ -165,7 +170,11 @@ public final class CohortRows {
             // worked out here, once for the rows and the visitor; otherwise each row works out its own.
             let keys = visiting && learnerGoals.isEmpty
                 ? portfolio.stacks.map { $0.progressKey(held: heldMembers, projected: projectedMembers, catalog: catalog) } : []
-            if visiting, let details { try visit(learner, facts, details, Holdings(held: held, projected: projected, keys: keys)) }
+            if visiting, let details {
+                if m.worked.count != portfolio.stacks.count { m.worked = Array(repeating: nil, count: portfolio.stacks.count) }
+                for i in m.worked.indices where m.worked[i] != nil { m.worked[i] = nil }
+                try visit(learner, facts, details, Holdings(held: held, projected: projected, keys: keys), &m.worked)
+            }
             let last = catalog.lastEarned(facts, on: day)
             // One row a learner, its stack's fields set for each stack: the learner's strings are retained
             // once, not once a row (a row built anew copied and destroyed seven strings).
@@ -183,7 +192,8 @@ public final class CohortRows {
                     computed = known
                 } else {
                     learned = true
-                    let p = stack.progress(held: held, projected: projected, catalog: catalog)
+                    let p = visiting ? m.worked[positions[s]] ?? stack.progress(held: held, projected: projected, catalog: catalog)
+                        : stack.progress(held: held, projected: projected, catalog: catalog)
                     let current = key?.current
                     let missing: String
                     if let current, let known = m.missingMemo[s][current] {

@@ -30,7 +30,8 @@ enum HTMLPage {
         .flag{display:inline-block;border:1px solid currentColor;border-radius:3px;padding:0 .3rem;font-size:.85rem;margin-right:.25rem}
         .flag.stalled{color:#7a3e00;background:#fff3e0}.flag.off{color:#8b0000;background:#fdecea}
         .flag.on{color:#1d5b26;background:#e8f5e9}.flag.done{color:#1d5b26;background:#e8f5e9}.flag.unknown{color:#4a5560;background:#f1f3f5}
-        ul.tree{list-style:none;padding-left:1.1rem;margin:.25rem 0}ul.tree li{margin:.15rem 0}
+        ul.tree,ul.tree ul{list-style:none;padding-left:1.1rem;margin:.25rem 0}ul.tree li{margin:.15rem 0}
+        ul.tree small{font-size:inherit;color:#4a5560}
         .met{color:#1d5b26}.unmet{color:#8b0000}.mark{color:#7a3e00;font-weight:600}
         nav.sort > *{margin-right:.75rem}
         footer{margin-top:3rem;color:#4a5560;font-size:.85rem}
@@ -60,22 +61,20 @@ enum HTMLPage {
 
     /// A progress bar, with its numbers beside it in text: the percent
     /// done, and the projected percent when it is higher. Two spans, so
-    /// that a table of thousands of bars stays small.
+    /// that a table of thousands of bars stays small. The bar is hidden
+    /// from assistive technology: the text beside it says all it shows,
+    /// and a screen reader would otherwise read each number twice.
     static func bar(_ html: inout HTML, percent: Double, projected: Double) {
         let done = ProgressFormatting.percent(percent), ahead = projected > percent
         let later = ahead ? ProgressFormatting.percent(projected) : ""
         // The bytes `open`, `close` and `element` would write, without building the attribute strings first.
-        html.raw("<span class=\"bar\" role=\"img\" aria-label=\"")
-        html.text(done)
-        html.raw("% done")
+        html.raw("<span class=\"bar\" aria-hidden=\"true\">")
         if ahead {
-            html.raw(", ")
-            html.text(later)
-            html.raw("% projected\"><i class=\"p\" style=\"width:")
+            html.raw("<i class=\"p\" style=\"width:")
             html.text(later)
             html.raw("%\"></i><i style=\"width:")
         } else {
-            html.raw("\"><i style=\"width:")
+            html.raw("<i style=\"width:")
         }
         html.text(done)
         html.raw("%\"></i></span><span class=\"num\">")
@@ -105,7 +104,7 @@ enum HTMLPage {
             if nodes[id].children.isEmpty {
                 html.raw("</li>\n")
             } else {
-                html.raw("\n<ul class=\"tree\">")
+                html.raw("\n<ul>")
                 path.append((id, 0))
             }
         }

@@ -406,14 +406,14 @@ final class PortfolioPage {
             }
             html.raw(" ")
             ProgressFormatting.writeLabel(nested: nodes[id].stack, nodes[id].label, to: &html)
-            html.raw("<span class=\"muted\"> — ")
+            html.raw("<small> — ")
             if holes != nil && p.stack.countsAnyCredential(id) {
                 holes!.append(SectionCache.Hole(offset: html.count, kind: .amount, node: id))
             } else {
-                // Every requirement has a detail (`writeDetail`), so the span is never empty.
+                // Every requirement has a detail (`writeDetail`), so the aside is never empty.
                 p.writeDetail(id, catalog: catalog, to: &html)
             }
-            html.raw("</span>")
+            html.raw("</small>")
             if holes != nil {
                 if !p.current.isMet(id) { holes!.append(SectionCache.Hole(offset: html.count, kind: .mark, node: id)) }
             } else if !p.current.isMet(id), let credential = markedCredential(p.stack, id) {

@@ -68,7 +68,7 @@ struct SiteRenderer {
         var writer = SiteRowWriter()
         swap(&writer, &rowWriter)
         defer { swap(&writer, &rowWriter) }
-        // The parts, written through buffers that reuse their arrays, room and all (handed back to `rows` at the end).
+        // The parts, written through buffers that reuse their arrays, room and all (handed back to `output` at the end).
         var overview = ByteBuffer(reusing: output.parts[0])
         output.parts[0] = []
         var stackParts: [ByteBuffer] = []

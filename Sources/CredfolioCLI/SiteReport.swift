@@ -150,19 +150,24 @@ struct SiteReport {
         frames.handOverSender()
         let aheadLimit = self.aheadLimit
         let mine = Result {
-            // Chunks rendered, here or there, and not yet placed; and buffers free for this thread's next chunk.
-            var waiting: [Int: Frames.Chunk] = [:]
+            // Chunks rendered and not yet placed: this thread's (ahead of one the worker has) and the worker's;
+            // and buffers free for this thread's next chunk.
+            var ahead: [Int: SiteRows] = [:]
+            var theirs: [Int: Frames.Chunk] = [:]
             var free: [SiteRows] = []
             var next = 0
             while next < chunks.count {
-                if let chunk = waiting.removeValue(forKey: next) {
-                    let rows = SiteRows(parts: chunk.parts, counts: chunk.counts, learnerStarts: chunk.marks)
+                if let rows = ahead.removeValue(forKey: next) {
                     try place(rows)
-                    if chunk.rows == 0 { frames.giveBack(chunk) } else { free.append(rows) }
+                    free.append(rows)
                     next += 1
-                } else if let theirs = try frames.receiveIfSent() {
-                    waiting[theirs.index] = theirs
-                } else if waiting.count < aheadLimit, let i = claims.take() {
+                } else if let chunk = theirs.removeValue(forKey: next) {
+                    try place(SiteRows(parts: chunk.parts, counts: chunk.counts, learnerStarts: chunk.marks))
+                    frames.giveBack(chunk)
+                    next += 1
+                } else if let chunk = try frames.receiveIfSent() {
+                    theirs[chunk.index] = chunk
+                } else if ahead.count + theirs.count < aheadLimit, let i = claims.take() {
                     var rows = free.popLast() ?? SiteRows()
                     try renderer.render(chunks[i], into: &rows)
                     if i == next {
@@ -170,12 +175,11 @@ struct SiteReport {
                         free.append(rows)
                         next += 1
                     } else {
-                        // Marked as this thread's by a row count of 1: the worker's chunks carry 0.
-                        waiting[i] = Frames.Chunk(parts: rows.parts, rows: 1, marks: rows.learnerStarts, index: i, counts: rows.counts)
+                        ahead[i] = rows
                     }
                 } else {
-                    let theirs = try frames.receive()
-                    waiting[theirs.index] = theirs
+                    let chunk = try frames.receive()
+                    theirs[chunk.index] = chunk
                 }
             }
         }

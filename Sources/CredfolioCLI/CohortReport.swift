@@ -242,17 +242,22 @@ struct CohortReport {
     }
 
     /// The learners of `cohort` (nil: all) cut into chunks of `learners`
-    /// consecutive handles.
-    static func chunks(of store: Store, cohort: String?, learners: Int) throws -> [Chunk] {
+    /// consecutive handles; with `total`, the last ones smaller.
+    static func chunks(of store: Store, cohort: String?, learners: Int, tapering total: Int? = nil) throws -> [Chunk] {
         // The first handle of every chunk after the first: every `learners`-th handle, in order, read in
         // one pass over the handles (a window function numbering every row cost several times more, on
         // the one thread that runs before the second starts). Only those handles are made strings.
+        // With `total` (how many learners there are), the last two chunks' worth are cut in quarters, so
+        // that a thread waiting for the other's last chunk waits for a smaller one.
         let size = max(1, learners)
         var starts: [String] = []
-        var n = 0
+        var n = 0, next = size
         try store.database.cachedStatement("SELECT handle FROM learner\(cohort == nil ? "" : " WHERE cohort = ?1") ORDER BY handle")
             .forEachRow(cohort.map { [DatabaseValue.text($0)] } ?? []) { row in
-                if n > 0 && n % size == 0 { starts.append(row.string(0)) }
+                if n == next {
+                    starts.append(row.string(0))
+                    next += total.map { $0 - n > 2 * size } ?? true ? size : max(1, size / 4)
+                }
                 n += 1
             }
         return zip([nil] + starts, starts.map(Optional.some) + [nil]).map { Chunk(from: $0, before: $1) }

@@ -77,7 +77,7 @@ struct SiteReport {
         let learners = try store.learners.count(cohort: settings.cohort)
         var table = SiteTablePages(folder: folder, perPage: pageLearners, learners: learners, cohort: settings.cohort ?? "(all learners)",
                                    day: day)
-        let chunks = try CohortReport.chunks(of: store, cohort: settings.cohort, learners: chunkLearners)
+        let chunks = try CohortReport.chunks(of: store, cohort: settings.cohort, learners: chunkLearners, tapering: learners)
         let threads = learners >= parallelThreshold && chunks.count > 1 && !store.isReadOnly ? 2 : 1
         let tally = try writeRows(chunks, portfolio: portfolio, threads: threads) { rows in
             try rows.withPart(0) { try table.place($0, learnerStarts: rows.learnerStarts) }

@@ -75,6 +75,26 @@ struct SiteReportTests {
         #expect(rewritten["index-4.html"] != nil && rewritten["index-5.html"] == nil && rewritten.count == expected.count - 4)
     }
 
+    @Test("chunks cover every learner once, in handle order; told how many learners there are, the last two chunks' worth come in quarters")
+    func taperedChunks() throws {
+        let dir = try TemporaryDirectory()
+        let store = try CohortReportTests().world(dir)
+        var handles: [String] = []
+        try store.learners.forEachHandle { handles.append($0) }
+        #expect(handles.count == 301)
+        // Where each chunk begins, as positions in handle order.
+        func starts(_ chunks: [CohortReport.Chunk]) -> [Int] {
+            chunks.map { chunk in chunk.from.map { from in handles.firstIndex(of: from) ?? -1 } ?? 0 }
+        }
+        func covers(_ chunks: [CohortReport.Chunk]) -> Bool {
+            chunks.first?.from == nil && chunks.last?.before == nil && zip(chunks, chunks.dropFirst()).allSatisfy { $0.before == $1.from }
+        }
+        let even = try CohortReport.chunks(of: store, cohort: nil, learners: 40)
+        #expect(covers(even) && starts(even) == [0, 40, 80, 120, 160, 200, 240, 280])
+        let tapered = try CohortReport.chunks(of: store, cohort: nil, learners: 40, tapering: 301)
+        #expect(covers(tapered) && starts(tapered) == [0, 40, 80, 120, 160, 200, 240, 250, 260, 270, 280, 290, 300])
+    }
+
     @Test("the row writer writes what the plain row renderers write, for rows with and without a memo slot")
     func rowWriter() throws {
         let dir = try TemporaryDirectory()

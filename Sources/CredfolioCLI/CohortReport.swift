@@ -256,7 +256,8 @@ struct CohortReport {
             .forEachRow(cohort.map { [DatabaseValue.text($0)] } ?? []) { row in
                 if n == next {
                     starts.append(row.string(0))
-                    next += total.map { $0 - n > 2 * size } ?? true ? size : max(1, size / 4)
+                    let nearTheEnd = total.map { $0 - n <= 2 * size } ?? false
+                    next += nearTheEnd ? max(1, size / 4) : size
                 }
                 n += 1
             }

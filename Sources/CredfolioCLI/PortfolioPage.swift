@@ -78,21 +78,17 @@ final class PortfolioPage {
         // A section is shared unless it is a goal's (with the learner's target, status and plan).
         let heldMembers = cache == nil || !knownKeys.isEmpty ? [] : held.members
         let projectedMembers = cache == nil || !knownKeys.isEmpty ? [] : projected == held ? heldMembers : projected.members
-        // Each shared stack's key, then what the cache keeps for them all, asked at once.
-        var goals: [LearnerGoal?] = []
+        // Each shared stack's key (a goal's has none), then what the cache keeps for them all, asked at once.
         var keys: [ProgressKey?] = []
         var requests: [(position: Int, key: ProgressKey)] = []
-        goals.reserveCapacity(positions.count)
         keys.reserveCapacity(positions.count)
         for position in positions {
             let stack = all[position]
-            let goal = context.goals.first { $0.stack == stack.definition.code }
             var key: ProgressKey?
-            if cache != nil, goal == nil {
+            if cache != nil, !context.goals.contains(where: { $0.stack == stack.definition.code }) {
                 key = knownKeys.isEmpty ? stack.progressKey(held: heldMembers, projected: projectedMembers, catalog: catalog) : knownKeys[position]
                 if let key { requests.append((position, key)) }
             }
-            goals.append(goal)
             keys.append(key)
         }
         let found = cache?.lookUp(requests) ?? []
@@ -112,9 +108,10 @@ final class PortfolioPage {
                     continue
                 }
             }
+            let goal = keys[n] == nil ? context.goals.first { $0.stack == stack.definition.code } : nil
             let p = stack.progress(held: held, projected: projected, catalog: catalog)
-            shown.append(Shown(stack: stack, position: position, goal: goals[n], percent: p.percent, projected: p.projectedPercent,
-                               started: goals[n] != nil || p.current.value > Evaluation.epsilon || p.projected.value > Evaluation.epsilon,
+            shown.append(Shown(stack: stack, position: position, goal: goal, percent: p.percent, projected: p.projectedPercent,
+                               started: goal != nil || p.current.value > Evaluation.epsilon || p.projected.value > Evaluation.epsilon,
                                progress: p, cached: nil, body: body, key: keys[n]))
         }
         // Closest to done first, as `progress` ranks them: positions are sorted, not the entries (each a retain and release of its parts).
@@ -388,7 +385,7 @@ final class PortfolioPage {
     /// The explained requirement tree, as nested lists: each requirement
     /// says in words whether it is met, by what, or what it lacks. With
     /// `holes`, an unmet leaf's mark and the total of a requirement that
-    /// counts any credential are left for ``fill(_:_:_:)``.
+    /// counts any credential are left for ``fill(_:_:_:_:)``.
     private func tree(_ html: inout HTML, _ p: StackProgress, _ holes: inout [SectionCache.Hole]?) {
         let catalog = context.catalog
         let nodes = p.stack.nodes

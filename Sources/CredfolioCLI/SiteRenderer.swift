@@ -60,7 +60,7 @@ struct SiteRenderer {
         output.learnerStarts.removeAll(keepingCapacity: true)
         let stackCount = tally.histograms.count
         if output.parts.count != stackCount + 1 { output.parts = Array(repeating: [], count: stackCount + 1) }
-        output.counts = Array(repeating: 0, count: stackCount + 1)
+        if output.counts.count != stackCount + 1 { output.counts = Array(repeating: 0, count: stackCount + 1) }
         let day = settings.day
         let horizon = day.adding(days: SiteReport.expiringDays) ?? Day.last
         // Moved out of `self` and back (not copied): a copy would duplicate

@@ -22,9 +22,10 @@ import Glibc
 ///   what lapses within 90 days; `by-percent.html`: the rows not yet complete
 ///   that are closest to done (``ClosestRows``).
 ///
-/// Memory holds the stacks, the memo, a few chunks' rows (the worker's two
-/// at most, and ``aheadLimit`` waiting to be placed), the table's first page, the sections shared between learners (bounded) and
-/// the closest rows (bounded). From ``parallelThreshold`` learners a second
+/// Memory holds the stacks, the memo, a few chunks' rows (rendered and not
+/// yet placed: ``aheadLimit``, and two more of the worker's), the table's
+/// first page, the sections shared between learners (bounded) and the
+/// closest rows (bounded). From ``parallelThreshold`` learners a second
 /// thread renders chunks too (``SiteRenderer``): each thread takes the next
 /// chunk as it comes free (``Claims``), and the main thread places them all,
 /// in order.
@@ -131,7 +132,8 @@ struct SiteReport {
             return tally
         }
         // Each thread takes the next chunk as it comes free; this thread also places every chunk, in order, so it
-        // takes fewer. A chunk it renders ahead of one the worker still renders waits, at most `aheadLimit` of them.
+        // takes fewer. Chunks rendered out of order wait to be placed; at `aheadLimit` of them this thread stops
+        // rendering and waits for the worker's.
         let claims = Claims(count: chunks.count)
         var frames = try Frames()
         let worker = try Worker.start { [chunks, claims, fd = frames.sender, path = store.path, stack, settings, folder, cache] () -> SiteTally in

@@ -157,6 +157,7 @@ public final class CohortRows {
         let capacity = memoCapacity
         if m.memo.count != stacks.count { m.memo = Array(repeating: ProgressKeyTable<Computed>(), count: stacks.count) }
         if m.missingMemo.count != stacks.count { m.missingMemo = Array(repeating: ProgressKeyTable<String>(), count: stacks.count) }
+        if visiting && m.worked.count != portfolio.stacks.count { m.worked = Array(repeating: nil, count: portfolio.stacks.count) }
         let solver = CBCSolver()
         try portfolio.forEachLearner(cohort: cohort, from: from, before: before, details: visiting) { learner, facts, details in
             let serial = m.learnersSeen
@@ -171,7 +172,6 @@ public final class CohortRows {
             let keys = visiting && learnerGoals.isEmpty
                 ? portfolio.stacks.map { $0.progressKey(held: heldMembers, projected: projectedMembers, catalog: catalog) } : []
             if visiting, let details {
-                if m.worked.count != portfolio.stacks.count { m.worked = Array(repeating: nil, count: portfolio.stacks.count) }
                 for i in m.worked.indices where m.worked[i] != nil { m.worked[i] = nil }
                 try visit(learner, facts, details, Holdings(held: held, projected: projected, keys: keys), &m.worked)
             }
@@ -192,8 +192,7 @@ public final class CohortRows {
                     computed = known
                 } else {
                     learned = true
-                    let p = visiting ? m.worked[positions[s]] ?? stack.progress(held: held, projected: projected, catalog: catalog)
-                        : stack.progress(held: held, projected: projected, catalog: catalog)
+                    let p = (visiting ? m.worked[positions[s]] : nil) ?? stack.progress(held: held, projected: projected, catalog: catalog)
                     let current = key?.current
                     let missing: String
                     if let current, let known = m.missingMemo[s][current] {

@@ -38,6 +38,8 @@ let package = Package(
         ),
         // Value types, dates, money, CSV and JSON: no database, no engine.
         .target(name: "CredfolioCore", dependencies: ["CPosix"], swiftSettings: strict),
+        // The process's own input and output: threads, and work done in parallel in order.
+        .target(name: "CredfolioSystem", dependencies: ["CredfolioCore", "CPosix"], swiftSettings: strict),
         // The SQLite wrapper, migrations and the repository layer.
         .target(
             name: "CredfolioStore",
@@ -66,6 +68,7 @@ let package = Package(
             name: "CredfolioCLI",
             dependencies: [
                 "CredfolioCore", "CredfolioStore", "CredfolioEngine", "CredfolioCBC", "CredfolioBadges", "CredfolioReports",
+                "CredfolioSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

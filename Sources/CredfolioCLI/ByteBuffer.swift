@@ -14,13 +14,6 @@ struct ByteBuffer {
 
     init() { storage = [] }
 
-    /// An empty buffer that writes into `array`'s allocation (handed back
-    /// by ``take()``'s or ``takeWithRoom()``'s receiver), so that its
-    /// capacity is reused; any bytes the array holds are room.
-    init(reusing array: [UInt8]) {
-        storage = array
-    }
-
     var isEmpty: Bool { count == 0 }
 
     /// Empties the buffer, keeping its room.
@@ -114,21 +107,5 @@ struct ByteBuffer {
     func copy(from start: Int) -> [UInt8] {
         precondition(start >= 0 && start <= count, "ByteBuffer.copy(from:) outside the content")
         return Array(storage[start..<count])
-    }
-
-    /// Hands the content over with the room after it, without copying: the
-    /// array and how many of its bytes are content. Given back to
-    /// ``init(reusing:)``, the array's room is reused without being cleared.
-    mutating func takeWithRoom() -> (bytes: [UInt8], count: Int) {
-        defer { self = ByteBuffer() }
-        return (storage, count)
-    }
-
-    /// Hands the content over as an array, without copying it; the buffer
-    /// is empty afterwards, with no room.
-    mutating func take() -> [UInt8] {
-        storage.removeLast(storage.count - count)
-        defer { self = ByteBuffer() }
-        return storage
     }
 }

@@ -1,44 +1,29 @@
-import CredfolioCBC
 import CredfolioCore
 import CredfolioEngine
 import CredfolioReports
 import CredfolioStore
-#if canImport(Glibc)
-import Glibc
-#endif
+import CredfolioSystem
 
-/// `report cohort`'s rows: filtered, tallied for the summary, and written
-/// in one format, streamed in learner order (or collected, for `--sort`).
+/// The rows of `report cohort` and `export progress`: one ``CohortRows``
+/// rule for both, filtered, tallied for the summary, and written in one
+/// format, in learner order (or collected, for `--sort`).
 ///
-/// A large cohort written in learner order uses a second core, as `export
-/// progress` does: the learners are cut into chunks of consecutive handles;
-/// this thread writes the even chunks and a worker with its own connection
-/// renders the odd ones, handing them over through ``Frames`` in order.
-/// A table measures its columns the same way first, each thread on half of
-/// the learners. Both threads read one state of the database: the report
-/// holds the write lock meanwhile, as the export does.
+/// One thread reads the learners, in chunks (``LearnerReader``); from
+/// ``parallelThreshold`` learners, worker threads turn the chunks into
+/// rows and the reading thread writes them in order (``OrderedChunks``).
+/// The caller runs it in one read transaction, so every chunk comes from
+/// one state of the database and no writer waits for it.
 struct CohortReport {
-    /// What a report cohort run shows: the learners, stacks and rules.
-    struct Scope: Sendable {
-        var path: String
-        var stack: String?
-        var rows: CohortRows.Settings
-        var query: CohortQuery
-        var format: OutputFormat
-        var jsonIndent: String
+    /// How the rows are written.
+    enum Style: Sendable {
+        /// `report cohort`'s columns, in a format.
+        case cohort(OutputFormat, jsonIndent: String)
+        /// `export progress`'s CSV columns, with its as-of date.
+        case progress(asOf: Day)
 
-        /// The rows, from `portfolio`. With two threads each keeps a
-        /// quarter of the memo's limit: at 100,000 learners that ran as fast
-        /// as half each, in 63 MiB instead of 90 MiB.
-        func rows(_ portfolio: Portfolio, threads: Int = 1) -> CohortRows {
-            let rows = CohortRows(portfolio: portfolio, settings: self.rows)
-            rows.memoCapacity = threads == 1 ? CohortRows.memoLimit : CohortRows.memoLimit / (2 * threads)
-            return rows
-        }
-
-        /// A worker's rows, through a connection of its own.
-        func rows(path: String, threads: Int) throws -> CohortRows {
-            rows(try Portfolio(Store(path: path, access: .read), only: stack, fallback: CBCSolver()), threads: threads)
+        var isJSON: Bool {
+            if case .cohort(.json, _) = self { return true }
+            return false
         }
     }
 
@@ -66,244 +51,205 @@ struct CohortReport {
         }
     }
 
+    /// One admitted row, as values.
+    struct Entry: Sendable {
+        let row: CohortRow
+        let outlook: CohortRows.Outlook?
+        let place: CohortRows.Place
+    }
+
+    /// A chunk of learners turned into rows: as bytes, ready to write, when
+    /// the rows stream in learner order; else as values, for this thread to
+    /// measure (a table), order (`--sort`) or cut (`--limit`).
+    struct Rendered: Sendable {
+        var bytes: [UInt8] = []
+        var rows = 0
+        var entries: [Entry] = []
+        var tally = Tally()
+    }
+
     let store: Store
-    /// The stacks compiled and the catalog, for this thread's rows.
     let portfolio: Portfolio
-    let scope: Scope
-    /// Below this many learners one thread is quicker than two.
-    var parallelThreshold = 20_000
-    /// Learners per chunk handed between the threads.
+    let settings: CohortRows.Settings
+    let query: CohortQuery
+    let style: Style
+    let solver: any MILPSolver
+    /// From this many learners, worker threads render the rows.
+    var parallelThreshold = 1_000
+    /// Learners per chunk.
     var chunkLearners = 250
-    /// This thread renders one chunk in `mainShare`, and writes them all.
-    var mainShare = 2
     /// How many rows a streamed table measures its columns on.
     var tableSample = TableSample.rows
+
+    private var format: OutputFormat {
+        if case .cohort(let format, _) = style { return format }
+        return .csv
+    }
+
+    /// Whether workers write the rows as bytes: in learner order, every row, in CSV or JSON.
+    private var streamsBytes: Bool { format != .table && query.sort == nil && query.limit == nil }
 
     /// Writes the rows (the table's header line included, or its empty
     /// message), and returns their tally.
     func write(to sink: OutputSink, emptyMessage: String) throws -> Tally {
-        let query = scope.query
-        if query.sort == nil, query.limit == nil, !store.isReadOnly {
-            if try store.learners.count(cohort: scope.rows.cohort) >= parallelThreshold {
-                return try store.database.transaction { try parallel(to: sink, emptyMessage: emptyMessage) }
-            }
-        }
-        return try serial(to: sink, emptyMessage: emptyMessage)
+        let learners = try store.learners.count(cohort: settings.cohort)
+        let threads = learners >= parallelThreshold ? OrderedChunks.processors : 0
+        let reader = LearnerReader(store, portfolio)
+        var consumer = Consumer(style: style, query: query, tableSample: tableSample, sink: sink)
+        try OrderedChunks.run(
+            threads: threads, window: 2 * max(1, threads) + 2,
+            worker: renderer(threads: threads),
+            produce: { submit in try reader.forEachChunk(cohort: settings.cohort, details: false, size: chunkLearners, submit) },
+            consume: { try consumer.take($0) })
+        return try consumer.finish(emptyMessage: emptyMessage)
     }
 
-    /// One thread: rows streamed (a table once its sample is measured),
-    /// or, for `--sort`, collected, sorted and cut.
-    private func serial(to sink: OutputSink, emptyMessage: String) throws -> Tally {
-        let rows = scope.rows(portfolio)
-        let query = scope.query
-        let limit = query.limit ?? Int.max
+    /// What each worker runs: its own rows (and memo) and writer.
+    private func renderer(threads: Int) -> @Sendable () throws -> ([LearnerAwards]) throws -> Rendered {
+        let (portfolio, settings, query, style, solver, streamsBytes) = (portfolio, settings, query, style, solver, streamsBytes)
+        return {
+            let rows = CohortRows(portfolio: portfolio, settings: settings, solver: solver)
+            // Each of several threads keeps a quarter of the memo's limit: at 100,000 learners that ran as
+            // fast as half each, in 63 MiB instead of 90 MiB.
+            rows.memoCapacity = threads == 0 ? CohortRows.memoLimit : CohortRows.memoLimit / (2 * threads)
+            var writer = RowWriter(style)
+            return { chunk in
+                var out = Rendered()
+                try rows.forEach(chunk) { row, outlook, place in
+                    guard query.admits(row) else { return }
+                    out.tally.add(row, at: place)
+                    if streamsBytes {
+                        writer.append(row, outlook, place, to: &out.bytes)
+                        out.rows += 1
+                    } else {
+                        // This thread's memo slots mean nothing to the writing thread.
+                        out.entries.append(Entry(row: row, outlook: outlook, place: place.unslotted))
+                    }
+                }
+                return out
+            }
+        }
+    }
+
+    /// The writing thread's side: rows written in order, or kept to be
+    /// measured, sorted or cut; the tally.
+    private struct Consumer {
+        let style: Style
+        let query: CohortQuery
+        let sink: OutputSink
         var tally = Tally()
-        var buffer: [UInt8] = []
-        var writer = CohortRowWriter(format: scope.format, jsonIndent: scope.jsonIndent)
-        // Sorted rows are measured whole; a streamed table on its first rows.
-        var sample = TableSample(limit: query.sort == nil ? tableSample : Int.max)
+        /// Rows written so far (JSON puts a comma between two).
+        var written = 0
+        /// Rows admitted so far, for `--limit` (which cuts the rows, not the tally).
+        var admitted = 0
+        /// Rows kept: all of them for `--sort`; a table's first ones until they are measured.
         var kept: [Entry] = []
-        var streaming = scope.format != .table
-        func startTable(_ measure: TableMeasure) {
+        var sample: TableSample
+        var writer: RowWriter
+        var buffer: [UInt8] = []
+        /// Whether rows are written as they come (a table: once measured).
+        var streaming: Bool
+
+        init(style: Style, query: CohortQuery, tableSample: Int, sink: OutputSink) {
+            self.style = style
+            self.query = query
+            self.sink = sink
+            // Sorted rows are measured whole; a streamed table on its first rows.
+            sample = TableSample(limit: query.sort == nil ? tableSample : Int.max)
+            writer = RowWriter(style)
+            if case .cohort(.table, _) = style { streaming = false } else { streaming = true }
+        }
+
+        mutating func take(_ chunk: Rendered) throws {
+            tally.merge(chunk.tally)
+            if chunk.rows > 0 {
+                // A worker's rows each begin with the comma JSON puts between rows, which the first row goes without.
+                let skip = written == 0 && style.isJSON ? 1 : 0
+                chunk.bytes.withUnsafeBufferPointer { sink.write(bytes: UnsafeBufferPointer(rebasing: $0[skip...])) }
+                written += chunk.rows
+            }
+            for entry in chunk.entries {
+                admitted += 1
+                if query.sort != nil {
+                    kept.append(entry)
+                } else if admitted <= query.limit ?? .max {
+                    if streaming {
+                        write(entry)
+                    } else {
+                        kept.append(entry)
+                        sample.add(entry.row, entry.outlook, entry.place)
+                        if sample.isFull, let measure = sample.measure {
+                            startTable(measure)
+                            for entry in kept { write(entry) }
+                            kept = []
+                        }
+                    }
+                }
+            }
+        }
+
+        mutating func finish(emptyMessage: String) throws -> Tally {
+            if query.sort != nil {
+                kept.sort { query.precedes($0.row, $1.row) }
+                if let limit = query.limit, kept.count > limit { kept.removeSubrange(limit...) }
+                if !streaming { for entry in kept { sample.add(entry.row, entry.outlook, entry.place) } }
+            }
+            if !streaming {
+                guard let measure = sample.measure else {
+                    sink.write(emptyMessage + "\n")
+                    return tally
+                }
+                startTable(measure)
+            }
+            for entry in kept { write(entry) }
+            buffer.withUnsafeBufferPointer { sink.write(bytes: $0) }
+            return tally
+        }
+
+        private mutating func startTable(_ measure: TableMeasure) {
             buffer += measure.headerLine()
-            writer = CohortRowWriter(format: .table, table: measure)
+            writer = RowWriter(.cohort(.table, jsonIndent: ""), table: measure)
             streaming = true
         }
-        try rows.forEach { row, outlook, place in
-            guard query.admits(row) else { return }
-            tally.add(row, at: place)
-            if query.sort != nil {
-                kept.append((row, outlook, place))
-            } else if tally.count <= limit {
-                if streaming {
-                    writer.append(row, outlook, place, to: &buffer)
-                    flushIfLarge(&buffer, to: sink)
-                } else {
-                    kept.append((row, outlook, place))
-                    sample.add(row, outlook, place)
-                    if sample.isFull, let measure = sample.measure {
-                        startTable(measure)
-                        for entry in kept { writer.append(entry.row, entry.outlook, entry.place, to: &buffer) }
-                        kept = []
-                    }
-                }
-            }
-        }
-        if query.sort != nil {
-            kept.sort { query.precedes($0.row, $1.row) }
-            if kept.count > limit { kept.removeSubrange(limit...) }
-            if scope.format == .table { for entry in kept { sample.add(entry.row, entry.outlook, entry.place) } }
-        }
-        if !streaming {
-            guard let measure = sample.measure else {
-                sink.write(emptyMessage + "\n")
-                return tally
-            }
-            startTable(measure)
-        }
-        for entry in kept {
+
+        private mutating func write(_ entry: Entry) {
+            writer.separate = written > 0
             writer.append(entry.row, entry.outlook, entry.place, to: &buffer)
-            flushIfLarge(&buffer, to: sink)
-        }
-        buffer.withUnsafeBufferPointer { sink.write(bytes: $0) }
-        return tally
-    }
-
-    /// Two threads, rows in learner order, no limit.
-    private func parallel(to sink: OutputSink, emptyMessage: String) throws -> Tally {
-        let scope = self.scope
-        let chunks = try Self.chunks(of: store, cohort: scope.rows.cohort, learners: chunkLearners)
-        let rows = scope.rows(portfolio, threads: 2)
-        var share = Share(rows: rows, query: scope.query)
-        var tally = Tally()
-        // A table is measured on its first rows, rendered here before the worker starts.
-        var measure: TableMeasure?
-        var sampled: [Entry] = []
-        var next = 0
-        if scope.format == .table {
-            var sample = TableSample(limit: tableSample)
-            while next < chunks.count && !sample.isFull {
-                try share.rows.forEach(from: chunks[next].from, before: chunks[next].before) { row, outlook, place in
-                    guard scope.query.admits(row) else { return }
-                    share.tally.add(row, at: place)
-                    sample.add(row, outlook, place)
-                    sampled.append((row, outlook, place))
-                }
-                next += 1
-            }
-            guard let measured = sample.measure else {
-                sink.write(emptyMessage + "\n")
-                return share.tally
-            }
-            var bytes = measured.headerLine()
-            var writer = CohortRowWriter(format: .table, table: measured)
-            for entry in sampled {
-                writer.append(entry.row, entry.outlook, entry.place, to: &bytes)
-                flushIfLarge(&bytes, to: sink)
-            }
-            bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
-            sampled = []
-            measure = measured
-        }
-        let chunksLeft = Array(chunks[next...])
-        // The rows: every `mainShare`-th chunk here, the others in the worker, written in order.
-        let mainShare = self.mainShare
-        func isMine(_ i: Int) -> Bool { i % mainShare == 0 }
-        var frames = try Frames()
-        let worker = try Worker.start { [chunks = chunksLeft, measure, fd = frames.sender] () -> Tally in
-            defer { close(fd) }
-            var share = Share(rows: try scope.rows(path: scope.path, threads: 2), query: scope.query)
-            var writer = CohortRowWriter(format: scope.format, table: measure, jsonIndent: scope.jsonIndent)
-            writer.separate = true
-            var sender = Frames.Sender(fd: fd, total: chunks.indices.count { $0 % mainShare != 0 })
-            var buffer: [UInt8] = []
-            for chunk in chunks.enumerated() where chunk.offset % mainShare != 0 {
-                let rows = try share.render(chunk.element, with: &writer, into: &buffer, piece: nil) { _ in }
-                buffer = try sender.send(Frames.Chunk(bytes: buffer, rows: rows)).first ?? []
-            }
-            return share.tally
-        }
-        frames.handOverSender()
-        var writer = CohortRowWriter(format: scope.format, table: measure, jsonIndent: scope.jsonIndent)
-        var written = 0
-        let theirTotal = chunksLeft.indices.count { !isMine($0) }
-        let mine = Result {
-            var buffer: [UInt8] = []
-            var received = 0
-            for (i, chunk) in chunksLeft.enumerated() {
-                if isMine(i) {
-                    writer.separate = written > 0
-                    written += try share.render(chunk, with: &writer, into: &buffer) { bytes in
-                        bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
-                    }
-                } else {
-                    let theirs = try frames.receive()
-                    // Their rows each begin with a comma, which the very first row goes without.
-                    let skip = scope.format == .json && written == 0 && theirs.rows > 0 ? 1 : 0
-                    theirs.bytes.withUnsafeBufferPointer { sink.write(bytes: UnsafeBufferPointer(rebasing: $0[skip...])) }
-                    written += theirs.rows
-                    frames.giveBack(theirs, index: received, total: theirTotal)
-                    received += 1
-                }
-            }
-        }
-        let theirTally = try frames.finish(mine, joining: worker)
-        tally = share.tally
-        tally.merge(theirTally)
-        return tally
-    }
-
-    typealias Entry = (row: CohortRow, outlook: CohortRows.Outlook?, place: CohortRows.Place)
-
-    /// Learners whose handles lie in [from, before).
-    struct Chunk: Sendable {
-        let from: String?
-        let before: String?
-    }
-
-    /// The learners of `cohort` (nil: all) cut into chunks of `learners`
-    /// consecutive handles; with `total`, the last ones smaller.
-    static func chunks(of store: Store, cohort: String?, learners: Int, tapering total: Int? = nil) throws -> [Chunk] {
-        // The first handle of every chunk after the first: every `learners`-th handle, in order, read in
-        // one pass over the handles (a window function numbering every row cost several times more, on
-        // the one thread that runs before the second starts). Only those handles are made strings.
-        // With `total` (how many learners there are), the last two chunks' worth are cut in quarters, so
-        // that a thread waiting for the other's last chunk waits for a smaller one.
-        let size = max(1, learners)
-        var starts: [String] = []
-        var n = 0, next = size
-        try store.database.cachedStatement("SELECT handle FROM learner\(cohort == nil ? "" : " WHERE cohort = ?1") ORDER BY handle")
-            .forEachRow(cohort.map { [DatabaseValue.text($0)] } ?? []) { row in
-                if n == next {
-                    starts.append(row.string(0))
-                    let nearTheEnd = total.map { $0 - n <= 2 * size } ?? false
-                    next += nearTheEnd ? max(1, size / 4) : size
-                }
-                n += 1
-            }
-        return zip([nil] + starts, starts.map(Optional.some) + [nil]).map { Chunk(from: $0, before: $1) }
-    }
-
-    /// One thread's rows and tally.
-    struct Share {
-        let rows: CohortRows
-        let query: CohortQuery
-        var tally = Tally()
-
-        init(rows: CohortRows, query: CohortQuery) {
-            self.rows = rows
-            self.query = query
-        }
-
-        /// Renders the admitted rows of `chunk` into `buffer` (emptied
-        /// first), handing `emit` every `piece` bytes (and emptying it
-        /// again); returns how many rows.
-        mutating func render(_ chunk: Chunk, with writer: inout CohortRowWriter, into buffer: inout [UInt8],
-                             piece: Int? = 1 << 16, emit: ([UInt8]) throws -> Void) throws -> Int {
-            buffer.removeAll(keepingCapacity: true)
-            var count = 0
-            try rows.forEach(from: chunk.from, before: chunk.before) { row, outlook, place in
-                guard query.admits(row) else { return }
-                tally.add(row, at: place)
-                count += 1
-                writer.append(row, outlook, place, to: &buffer)
-                if let piece, buffer.count >= piece {
-                    try emit(buffer)
-                    buffer.removeAll(keepingCapacity: true)
-                }
-            }
-            if piece != nil {
-                try emit(buffer)
+            written += 1
+            if buffer.count >= 1 << 16 {
+                buffer.withUnsafeBufferPointer { sink.write(bytes: $0) }
                 buffer.removeAll(keepingCapacity: true)
             }
-            return count
         }
     }
 
-    private func flushIfLarge(_ buffer: inout [UInt8], to sink: OutputSink) {
-        guard buffer.count >= 1 << 16 else { return }
-        buffer.withUnsafeBufferPointer { sink.write(bytes: $0) }
-        buffer.removeAll(keepingCapacity: true)
+    /// A row writer of either style.
+    private struct RowWriter {
+        private var cohort: CohortRowWriter?
+        private var progress: ProgressRowWriter?
+
+        init(_ style: Style, table: TableMeasure? = nil) {
+            switch style {
+            case .cohort(let format, let jsonIndent):
+                cohort = CohortRowWriter(format: format, table: table, jsonIndent: jsonIndent)
+                cohort?.separate = true
+            case .progress(let day):
+                progress = ProgressRowWriter(asOf: day)
+            }
+        }
+
+        var separate: Bool {
+            get { cohort?.separate ?? false }
+            set { cohort?.separate = newValue }
+        }
+
+        mutating func append(_ row: CohortRow, _ outlook: CohortRows.Outlook?, _ place: CohortRows.Place, to bytes: inout [UInt8]) {
+            if cohort != nil {
+                cohort!.append(row, outlook, place, to: &bytes)
+            } else {
+                progress!.append(row, place, to: &bytes)
+            }
+        }
     }
 }
 

@@ -173,3 +173,52 @@ extension CohortRowWriter {
         }
     }
 }
+
+/// Writes `export progress`'s rows (``ProgressFormatting/csvColumns``) from
+/// ``CohortRows``: a learner's cells once per learner, and the cells from
+/// `stack` to `missing` once per memo slot (the same progress key gives the
+/// same cells), kept as bytes.
+struct ProgressRowWriter {
+    private let asOf: [UInt8]
+    private var learner = -1
+    private var learnerBytes: [UInt8] = []
+    /// The cells `stack` to `missing`, by memo slot.
+    private var bySlot: [[UInt8]?] = []
+
+    init(asOf: Day) {
+        self.asOf = Array(("," + asOf.description + "\n").utf8)
+    }
+
+    mutating func append(_ row: CohortRow, _ place: CohortRows.Place, to bytes: inout [UInt8]) {
+        if place.learner != learner {
+            learner = place.learner
+            learnerBytes.removeAll(keepingCapacity: true)
+            CSVWriter.appendText(row.handle, to: &learnerBytes)
+            learnerBytes.append(0x2C)
+            CSVWriter.appendText(row.name, to: &learnerBytes)
+            learnerBytes.append(0x2C)
+            CSVWriter.appendText(row.cohort ?? "", to: &learnerBytes)
+            learnerBytes.append(0x2C)
+        }
+        bytes += learnerBytes
+        if let slot = place.slot, slot < bySlot.count, let known = bySlot[slot] {
+            bytes += known
+        } else {
+            var cells: [UInt8] = []
+            CSVWriter.appendText(row.stack, to: &cells)
+            for number in [row.percentText, row.projectedText, row.complete ? "true" : "false",
+                           String(row.requirementsMet), String(row.requirementsTotal)] {
+                cells.append(0x2C)
+                cells += number.utf8
+            }
+            cells.append(0x2C)
+            CSVWriter.appendText(row.missing, to: &cells)
+            bytes += cells
+            if let slot = place.slot {
+                if slot >= bySlot.count { bySlot += repeatElement(nil, count: slot + 1 - bySlot.count) }
+                bySlot[slot] = cells
+            }
+        }
+        bytes += asOf
+    }
+}

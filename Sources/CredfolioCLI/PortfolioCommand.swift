@@ -1,6 +1,7 @@
 import ArgumentParser
 import CredfolioCBC
 import CredfolioCore
+import CredfolioStore
 
 struct PortfolioCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,11 +28,17 @@ struct PortfolioCommand: ParsableCommand {
     }
 
     func run() throws {
-        let context = try LearnerPortfolio(database, learner: learner, stack: nil, asOf: asOf)
-        for code in stack where !context.portfolio.stacks.contains(where: { $0.definition.code == code }) {
-            throw CredfolioError.notFound("no stack \(Field.quoted(code))")
+        let day = try asOfDay(asOf)
+        let store = try database.openForReading()
+        let page = try store.database.read {
+            let context = try LearnerPortfolio(store: store, learner: learner, stack: nil, day: day)
+            for code in stack where !context.portfolio.stacks.contains(where: { $0.definition.code == code }) {
+                throw CredfolioError.notFound("no stack \(Field.quoted(code))")
+            }
+            return try PortfolioPage(context: context, stacks: stack, solver: CBCSolver(), inSite: false,
+                                     awards: try store.awards.list(learner: learner),
+                                     verifications: try store.awards.verifications(learner: learner))
         }
-        let page = try PortfolioPage(context: context, stacks: stack, solver: CBCSolver(), inSite: false)
         let bytes = page.render().bytes
         try writeOutput(to: output) { sink in bytes.withUnsafeBufferPointer { sink.write(bytes: $0) } }
     }

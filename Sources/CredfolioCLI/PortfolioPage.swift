@@ -52,14 +52,12 @@ final class PortfolioPage {
         var code: String { stack.definition.code }
     }
 
-    /// `badges` false says that no award of the database came from a
-    /// badge (a site asks once), so there are no verifications to read.
-    /// `awards`, when given, are the learner's as `award list` gives them,
-    /// read already (a site reads them with the learner).
+    /// `awards` are the learner's as `award list` gives them, and
+    /// `verifications` their badges' verification, by award id.
     /// `holdings`, when given, are the learner's as their rows worked them
     /// out (a site): what they hold, and each stack's progress key.
     init(context: LearnerPortfolio, stacks codes: [String], solver: CBCSolver, inSite: Bool, cache: SectionCache? = nil,
-         cells: CredentialCells? = nil, badges: Bool = true, awards known: [AwardRecord]? = nil,
+         cells: CredentialCells? = nil, awards: [AwardRecord], verifications: [Int64: String],
          holdings: CohortRows.Holdings? = nil) throws {
         self.context = context
         self.inSite = inSite
@@ -136,8 +134,8 @@ final class PortfolioPage {
                                            measure: .hours, marks: planMarks)
         }
         self.plans = plans
-        awards = try known ?? context.store.awards.list(learner: context.learner.handle)
-        verifications = badges ? try context.store.awards.verifications(learner: context.learner.handle) : [:]
+        self.awards = awards
+        self.verifications = verifications
     }
 
     /// The progress this page worked out (for stacks whose sections were
@@ -210,7 +208,7 @@ final class PortfolioPage {
         sharedPart(&html, i) { sectionHead(&$0, i, $1) }
         let stack = shown[i].stack
         if let body = shown[i].body {
-            return body.bytes.withUnsafeBytes { bytes in body.withHoles { fill(&html, bytes, $0, stack) } }
+            return body.bytes.withUnsafeBytes { bytes in body.holes.withUnsafeBufferPointer { fill(&html, bytes, $0, stack) } }
         }
         // Another learner's heading, but a body not seen yet: evaluate now.
         let p = shown[i].progress ?? stack.progress(held: held, projected: projected, catalog: context.catalog)
@@ -221,12 +219,9 @@ final class PortfolioPage {
         var template = HTML()
         var holes: [SectionCache.Hole]? = []
         sectionBody(&template, p, &holes)
-        template.withUnsafeBufferPointer { bytes in
-            (holes ?? []).withUnsafeBufferPointer { holes in
-                cache.keep(body: UnsafeRawBufferPointer(bytes), holes: holes, of: shown[i].position, key)
-                fill(&html, UnsafeRawBufferPointer(bytes), holes, stack)
-            }
-        }
+        let bytes = template.exactBytes, kept = holes ?? []
+        cache.keep(body: bytes, holes: kept, of: shown[i].position, key)
+        bytes.withUnsafeBytes { bytes in kept.withUnsafeBufferPointer { fill(&html, bytes, $0, stack) } }
     }
 
     /// Writes the part of entry `i` that its whole key decides (a begun
@@ -240,10 +235,8 @@ final class PortfolioPage {
         guard let cache, let key = shown[i].key, !cache.isFull else { return render(&html, p) }
         var part = HTML()
         render(&part, p)
-        part.withUnsafeBufferPointer {
-            cache.keep(percent: shown[i].percent, projected: shown[i].projected, started: shown[i].started,
-                       bytes: UnsafeRawBufferPointer($0), of: shown[i].position, key)
-        }
+        cache.keep(percent: shown[i].percent, projected: shown[i].projected, started: shown[i].started,
+                   bytes: part.exactBytes, of: shown[i].position, key)
         html.rendered(part)
     }
 

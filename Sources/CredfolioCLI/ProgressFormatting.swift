@@ -178,8 +178,6 @@ func asOfDay(_ text: String?) throws -> Day {
 /// What `progress`, `next` and `gap` start from: one learner, their awards,
 /// and the catalog with the stacks compiled (all, or the one named).
 struct LearnerPortfolio {
-    /// The database the learner was read from.
-    let store: Store
     let day: Day
     let learner: Learner
     let portfolio: Portfolio
@@ -192,23 +190,27 @@ struct LearnerPortfolio {
     init(_ database: DatabaseOptions, learner handle: String, stack: String?, asOf: String?) throws {
         let day = try asOfDay(asOf)
         let store = try database.openForReading()
+        self = try store.database.read { try LearnerPortfolio(store: store, learner: handle, stack: stack, day: day) }
+    }
+
+    /// The learner `handle`, read from `store`.
+    init(store: Store, learner handle: String, stack: String?, day: Day) throws {
         let learner = try store.learners.get(handle)
         let portfolio = try Portfolio(store, only: stack, fallback: CBCSolver())
-        try self.init(store: store, portfolio: portfolio, learner: learner, facts: try portfolio.facts(of: learner), day: day,
-                      goals: try store.learners.goals(of: learner))
+        let reader = LearnerReader(store, portfolio)
+        try self.init(portfolio: portfolio, learner: learner, facts: try reader.facts(of: learner), day: day,
+                      goals: try store.learners.goals(of: learner), startedOn: try reader.startedOn(of: learner))
     }
 
     /// The same for a learner already read, in a portfolio already compiled
     /// (the pages of a site, one learner after another, with the started-on
     /// dates read with the awards).
-    init(store: Store, portfolio: Portfolio, learner: Learner, facts: [AwardFact], day: Day, goals: [LearnerGoal],
-         startedOn: [Int: Day]? = nil) throws {
-        self.store = store
+    init(portfolio: Portfolio, learner: Learner, facts: [AwardFact], day: Day, goals: [LearnerGoal], startedOn: [Int: Day]) throws {
         self.day = day
         self.learner = learner
         self.portfolio = portfolio
         self.facts = facts
-        standing = Standing(facts, catalog: portfolio.catalog, on: day, startedOn: try startedOn ?? portfolio.startedOn(of: learner))
+        standing = Standing(facts, catalog: portfolio.catalog, on: day, startedOn: startedOn)
         self.goals = goals
     }
 

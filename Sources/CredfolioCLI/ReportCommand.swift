@@ -37,15 +37,21 @@ extension ReportCommand {
             let store = try database.openForReading()
             try noteUnknownCohort(cohort, in: store)
             let cohortQuery = try query.query()
+            // One read transaction: every row from one state, and no writer waits for it.
+            let count = try store.database.read { try write(store, day: day, query: cohortQuery) }
+            if count == 0 && cohortQuery.isFiltered { note("no learner and stack match the filters") }
+        }
+
+        /// Writes the report; returns how many rows the filters admitted.
+        private func write(_ store: Store, day: Day, query cohortQuery: CohortQuery) throws -> Int {
             let portfolio = try Portfolio(store, only: stack, fallback: CBCSolver())
             // The summary lists every stack shown, even one no row reaches.
             let stacks = portfolio.stacks.map(\.definition.code)
             let settings = CohortRows.Settings(
                 cohort: cohort, day: day, goals: allStacks || stack != nil ? [:] : try store.learners.goalsByLearner(),
                 allStacks: allStacks || stack != nil, pace: pace, stalledAfter: query.stalledAfter, shortMissing: output.format == .table)
-            let scope = CohortReport.Scope(path: store.path, stack: stack, rows: settings, query: cohortQuery, format: output.format,
-                                           jsonIndent: output.format == .json ? "  " : "")
-            let report = CohortReport(store: store, portfolio: portfolio, scope: scope)
+            let report = CohortReport(store: store, portfolio: portfolio, settings: settings, query: cohortQuery,
+                                      style: .cohort(output.format, jsonIndent: output.format == .json ? "  " : ""), solver: CBCSolver())
             func summary(_ tally: CohortReport.Tally) -> Report {
                 var summary = Report(columns: ["stack", "learners", "complete", "median_percent"])
                 let inCodeOrder = stacks.sorted()
@@ -74,9 +80,8 @@ extension ReportCommand {
                 out.write("\n")
                 summary(tally).render(.table, to: out)
             }
-            let count = tally.count
             try out.flush()
-            if count == 0 && cohortQuery.isFiltered { note("no learner and stack match the filters") }
+            return tally.count
         }
     }
 
@@ -112,8 +117,8 @@ extension ReportCommand {
             let settings = CohortRows.Settings(
                 cohort: cohort, day: day, goals: stack != nil ? [:] : try store.learners.goalsByLearner(), allStacks: stack != nil,
                 pace: pace, stalledAfter: Stall.defaultDays, shortMissing: false)
-            // Immediate when the file is writable: the write lock keeps one state for both threads.
-            let learners = try store.database.transaction {
+            // One read transaction: every page from one state, and no writer waits for it.
+            let learners = try store.database.read {
                 try SiteReport(store: store, folder: output, settings: settings, stack: stack).write().learners
             }
             note("wrote \(output)/index.html and \(learners) learner page\(learners == 1 ? "" : "s")")
@@ -153,7 +158,7 @@ extension ReportCommand {
             let catalog = portfolio.catalog
             let counting = portfolio.stacks.reduce(into: Set<Int>()) { $0.formUnion($1.counting(catalog)) }
             var rows: [(learner: Learner, credential: Int, earned: Day, expires: Day)] = []
-            try portfolio.forEachLearner(cohort: cohort) { learner, facts in
+            try LearnerReader(store, portfolio).forEachLearner(cohort: cohort) { learner, facts in
                 let standing = Standing(facts, catalog: catalog, on: day)
                 if lapsed {
                     for (credential, lapse) in standing.lapsed where counting.contains(credential) && from.map({ lapse.expired >= $0 }) ?? true {

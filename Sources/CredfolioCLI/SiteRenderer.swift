@@ -7,18 +7,17 @@ import CredfolioStore
 import Glibc
 #endif
 
-/// One thread's share of a site (``SiteReport``): for each learner of a
+/// One worker's share of a site (``SiteReport``): for each learner of a
 /// chunk it writes the learner's page at once (pages are files of their
-/// own, so either thread may write them), and renders the rows that go
-/// into the shared, ordered pages, for the writing thread to put in place.
+/// own, so any thread may write them), and renders the rows that go into
+/// the shared, ordered pages, for the writing thread to put in place.
 struct SiteRenderer {
-    let store: Store
     let portfolio: Portfolio
     let rows: CohortRows
     let settings: CohortRows.Settings
     let folder: String
     private let solver = CBCSolver()
-    /// Shared with the other thread; nil when sections are not shared (a test compares the two).
+    /// Shared with the other threads; nil when sections are not shared (a test compares the two).
     private let cache: SectionCache?
     /// This thread's own: the credentials-table cells of each credential,
     /// rendered once; nil, as `cache` is, when nothing is shared (a test compares the two).
@@ -28,79 +27,46 @@ struct SiteRenderer {
     private var rowWriter = SiteRowWriter()
     /// Each learner's page in turn, emptied in between (its capacity kept).
     private var pageBuffer = HTML()
-    /// Whether any award came from a badge: if none did, no page asks for its learner's verifications.
-    private let badges: Bool
-    /// What this thread's rows add up to.
-    private(set) var tally: SiteTally
-    init(store: Store, portfolio: Portfolio, settings: CohortRows.Settings, folder: String, threads: Int, cache: SectionCache?) throws {
-        self.store = store
-        badges = try store.awards.anyVerifications()
+
+    init(portfolio: Portfolio, settings: CohortRows.Settings, folder: String, threads: Int, cache: SectionCache?) throws {
         self.cache = cache
         cells = cache == nil ? nil : CredentialCells(credentials: portfolio.catalog.count)
         learnersFolder = try OpenFolder(folder + "/learners")
         self.portfolio = portfolio
         self.settings = settings
         self.folder = folder
-        let rows = CohortRows(portfolio: portfolio, settings: settings)
-        rows.memoCapacity = threads == 1 ? CohortRows.memoLimit : CohortRows.memoLimit / (2 * threads)
+        let rows = CohortRows(portfolio: portfolio, settings: settings, solver: solver)
+        rows.memoCapacity = threads == 0 ? CohortRows.memoLimit : CohortRows.memoLimit / (2 * threads)
         self.rows = rows
-        tally = SiteTally(stacks: portfolio.stacks.count)
     }
 
-    /// A renderer on a connection of its own, for a second thread.
-    init(path: String, stack: String?, settings: CohortRows.Settings, folder: String, threads: Int, cache: SectionCache?) throws {
-        let store = try Store(path: path, access: .read)
-        try self.init(store: store, portfolio: try Portfolio(store, only: stack, fallback: CBCSolver()), settings: settings, folder: folder,
-                  threads: threads, cache: cache)
-    }
-
-    /// Writes the page of every learner in `chunk`, and renders the chunk's
-    /// rows into `output` (emptied first, its buffers reused).
-    mutating func render(_ chunk: CohortReport.Chunk, into output: inout SiteRows) throws {
-        output.learnerStarts.removeAll(keepingCapacity: true)
-        let stackCount = tally.histograms.count
-        if output.parts.count != stackCount + 1 { output.parts = Array(repeating: [], count: stackCount + 1) }
-        if output.counts.count != stackCount + 1 { output.counts = Array(repeating: 0, count: stackCount + 1) }
+    /// Writes the page of every learner in `chunk`, and renders the chunk's rows.
+    mutating func render(_ chunk: [LearnerAwards]) throws -> SiteRows {
+        let stackCount = portfolio.stacks.count
+        var overview = ByteBuffer()
+        var stackParts = Array(repeating: ByteBuffer(), count: stackCount)
+        var learnerStarts: [Int] = []
+        var tally = SiteTally(stacks: stackCount)
         let day = settings.day
         let horizon = day.adding(days: SiteReport.expiringDays) ?? Day.last
-        // Moved out of `self` and back (not copied): a copy would duplicate
-        // the kept fragments' table and the tally's lists at their first change.
-        var writer = SiteRowWriter()
-        swap(&writer, &rowWriter)
-        defer { swap(&writer, &rowWriter) }
-        // The parts, written through buffers that reuse their arrays, room and all (handed back to `output` at the end).
-        var overview = ByteBuffer(reusing: output.parts[0])
-        output.parts[0] = []
-        var stackParts: [ByteBuffer] = []
-        stackParts.reserveCapacity(stackCount)
-        for s in 0..<stackCount {
-            stackParts.append(ByteBuffer(reusing: output.parts[1 + s]))
-            output.parts[1 + s] = []
-        }
+        // Both closures write to these, and both are handed over at once, so neither can reach `self` mutably: locals.
+        var writer = rowWriter
+        var html = pageBuffer
         defer {
-            (output.parts[0], output.counts[0]) = overview.takeWithRoom()
-            for s in 0..<stackCount { (output.parts[1 + s], output.counts[1 + s]) = stackParts[s].takeWithRoom() }
+            rowWriter = writer
+            pageBuffer = html
         }
-        // Both closures add to it, and both are handed over at once, so neither can reach `self` mutably: a local.
-        var tally = SiteTally(stacks: 0)
-        swap(&tally, &self.tally)
-        defer { swap(&tally, &self.tally) }
-        let (store, portfolio, settings, folder, solver, cache, cells, badges) = (store, portfolio, settings, folder, solver, cache, cells, badges)
-        let learnersFolder = learnersFolder
-        var starts: [Int] = []
-        swap(&starts, &output.learnerStarts)
-        defer { swap(&starts, &output.learnerStarts) }
-        var html = HTML()
-        swap(&html, &pageBuffer)
-        defer { swap(&html, &pageBuffer) }
-        try rows.forEach(from: chunk.from, before: chunk.before, learner: { learner, facts, details, holdings, worked in
+        let (portfolio, settings, folder, solver, cache, cells, learnersFolder) = (portfolio, settings, folder, solver, cache, cells,
+                                                                                   learnersFolder)
+        try rows.forEach(chunk, learner: { entry, details, holdings, worked in
+            let learner = entry.learner
             tally.learners += 1
-            starts.append(overview.count)
-            let context = try LearnerPortfolio(store: store, portfolio: portfolio, learner: learner, facts: facts, day: day,
+            learnerStarts.append(overview.count)
+            let context = try LearnerPortfolio(portfolio: portfolio, learner: learner, facts: entry.facts, day: day,
                                                goals: settings.allStacks ? [] : settings.goals[learner.id!] ?? [],
                                                startedOn: details.startedOn)
             let page = try PortfolioPage(context: context, stacks: [], solver: solver, inSite: true, cache: cache, cells: cells,
-                                         badges: badges, awards: details.records, holdings: holdings)
+                                         awards: details.records, verifications: entry.verifications, holdings: holdings)
             let name = SitePath.fileName(learner.handle) + ".html"
             let sink = try SiteReport.create(at: learnersFolder, name, path: folder + "/learners/" + name, buffered: false)
             html.removeAll()
@@ -112,7 +78,7 @@ struct SiteRenderer {
                 guard let expires = held.expires, expires >= day, expires <= horizon else { continue }
                 let c = portfolio.catalog[credential]
                 tally.expiring.append(SiteTally.Expiring(expires: expires, handle: learner.handle, name: learner.name,
-                                                         credential: c.code, title: c.title))
+                                                                credential: c.code, title: c.title))
             }
         }) { row, outlook, place in
             tally.histograms[place.stack].add(row.percent, complete: row.complete)
@@ -123,6 +89,7 @@ struct SiteRenderer {
                                     bytes: overview.copy(from: start))
             }
         }
+        return SiteRows(parts: [overview] + stackParts, learnerStarts: learnerStarts, tally: tally)
     }
 
     /// A row of the learners table: the same values as `report cohort`'s row.
@@ -259,19 +226,17 @@ struct SiteRowWriter {
 }
 
 /// A chunk's rows, rendered: part 0 for the overview's learners table,
-/// part 1 + s for the page of the stack at position s in code order. Each
-/// part's array holds its content, the first `counts[i]` bytes, and room
-/// after it: a buffer reused for the next chunk keeps its room, instead of
-/// clearing it and filling it with zeros again as it grows.
+/// part 1 + s for the page of the stack at position s in code order; and
+/// what they add up to.
 struct SiteRows: Sendable {
-    var parts: [[UInt8]] = []
-    var counts: [Int] = []
+    var parts: [ByteBuffer]
     /// Where each learner's rows begin in part 0.
     var learnerStarts: [Int] = []
+    var tally: SiteTally
 
     /// Part `i`'s content.
     func withPart<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        try parts[i].withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[..<counts[i]])) }
+        try parts[i].withUnsafeBufferPointer(body)
     }
 }
 

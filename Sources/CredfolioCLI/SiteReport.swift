@@ -4,6 +4,7 @@ import CredfolioCore
 import CredfolioEngine
 import CredfolioReports
 import CredfolioStore
+import CredfolioSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -43,10 +44,6 @@ struct SiteReport {
     var sectionCacheBytes = 16 << 20
     /// Learners per page of the overview's learners table.
     var pageLearners = 250
-    /// How many rendered chunks may wait in memory, not yet placed, behind
-    /// one the worker has not handed over, before the main thread stops
-    /// rendering and waits for it (0: the worker renders every chunk).
-    var aheadLimit = 4
 
     static let marker = ".credfolio-site"
     static let expiringDays = 90
@@ -54,9 +51,8 @@ struct SiteReport {
     static let closestRows = 1_000
 
     /// Writes the site; returns what it adds up to (``SiteTally/learners``:
-    /// how many learner pages it wrote). Two threads read one state of the
-    /// database when the caller holds the write lock meanwhile, as
-    /// `report cohort` does.
+    /// how many learner pages it wrote). The caller runs it in one read
+    /// transaction, so that every page shows one state of the database.
     func write() throws -> SiteTally {
         var earlier = Set<String>()
         let hadLearnerPages = try prepareFolder(&earlier)
@@ -78,11 +74,12 @@ struct SiteReport {
         let learners = try store.learners.count(cohort: settings.cohort)
         var table = SiteTablePages(folder: folder, perPage: pageLearners, learners: learners, cohort: settings.cohort ?? "(all learners)",
                                    day: day)
-        let chunks = try CohortReport.chunks(of: store, cohort: settings.cohort, learners: chunkLearners, tapering: learners)
-        let threads = learners >= parallelThreshold && chunks.count > 1 && !store.isReadOnly ? 2 : 1
-        let tally = try writeRows(chunks, portfolio: portfolio, threads: threads) { rows in
+        let threads = learners >= parallelThreshold ? OrderedChunks.processors : 0
+        var tally = SiteTally(stacks: stacks.count)
+        tally.sharedSections = try writeRows(portfolio: portfolio, threads: threads) { rows in
             try rows.withPart(0) { try table.place($0, learnerStarts: rows.learnerStarts) }
             for (s, sink) in stackPages.enumerated() { rows.withPart(1 + s) { sink.write(bytes: $0) } }
+            tally.merge(rows.tally)
         }
         try table.finish()
         for name in table.written { earlier.remove(name) }
@@ -115,81 +112,32 @@ struct SiteReport {
         return tally
     }
 
-    /// Renders every chunk, on one thread or two, and hands each chunk's
-    /// rows to `place` in order; returns what the rows add up to.
-    private func writeRows(_ chunks: [CohortReport.Chunk], portfolio: Portfolio, threads: Int,
-                           place: (SiteRows) throws -> Void) throws -> SiteTally {
+    /// Reads the learners in chunks, renders each chunk (its learners'
+    /// pages, and its rows) on the worker threads, and hands each chunk's
+    /// rows to `place`, in order. Returns how many stack sections of
+    /// learner pages were copied from another learner's page.
+    private func writeRows(portfolio: Portfolio, threads: Int, place: (SiteRows) throws -> Void) throws -> Int {
         let cache = sectionCacheBytes > 0 ? SectionCache(byteLimit: sectionCacheBytes) : nil
-        var renderer = try SiteRenderer(store: store, portfolio: portfolio, settings: settings, folder: folder, threads: threads, cache: cache)
-        guard threads == 2 else {
-            var rows = SiteRows()
-            for chunk in chunks {
-                try renderer.render(chunk, into: &rows)
-                try place(rows)
-            }
-            var tally = renderer.tally
-            tally.sharedSections = cache?.hits ?? 0
-            return tally
-        }
-        // Each thread takes the next chunk as it comes free; this thread also places every chunk, in order, so it
-        // takes fewer. Chunks rendered out of order wait to be placed; at `aheadLimit` of them this thread stops
-        // rendering and waits for the worker's.
-        let claims = Claims(count: chunks.count)
-        var frames = try Frames()
-        let worker = try Worker.start { [chunks, claims, fd = frames.sender, path = store.path, stack, settings, folder, cache] () -> SiteTally in
-            defer { close(fd) }
-            var renderer = try SiteRenderer(path: path, stack: stack, settings: settings, folder: folder, threads: 2, cache: cache)
-            var sender = Frames.ClaimingSender(fd: fd)
-            while true {
-                var rows = SiteRows(parts: try sender.buffers())
-                guard let i = claims.take() else { break }
-                try renderer.render(chunks[i], into: &rows)
-                try sender.send(Frames.Chunk(parts: rows.parts, rows: 0, marks: rows.learnerStarts, index: i, counts: rows.counts))
-            }
-            try sender.finish()
-            return renderer.tally
-        }
-        frames.handOverSender()
-        let aheadLimit = self.aheadLimit
-        let mine = Result {
-            // Chunks rendered and not yet placed: this thread's (ahead of one the worker has) and the worker's;
-            // and buffers free for this thread's next chunk.
-            var ahead: [Int: SiteRows] = [:]
-            var theirs: [Int: Frames.Chunk] = [:]
-            var free: [SiteRows] = []
-            var next = 0
-            while next < chunks.count {
-                if let rows = ahead.removeValue(forKey: next) {
-                    try place(rows)
-                    free.append(rows)
-                    next += 1
-                } else if let chunk = theirs.removeValue(forKey: next) {
-                    try place(SiteRows(parts: chunk.parts, counts: chunk.counts, learnerStarts: chunk.marks))
-                    frames.giveBack(chunk)
-                    next += 1
-                } else if let chunk = try frames.receiveIfSent() {
-                    theirs[chunk.index] = chunk
-                } else if ahead.count + theirs.count < aheadLimit, let i = claims.take() {
-                    var rows = free.popLast() ?? SiteRows()
-                    try renderer.render(chunks[i], into: &rows)
-                    if i == next {
-                        try place(rows)
-                        free.append(rows)
-                        next += 1
-                    } else {
-                        ahead[i] = rows
-                    }
-                } else {
-                    let chunk = try frames.receive()
-                    theirs[chunk.index] = chunk
+        // If no award came from a badge, no page asks for its learner's verifications.
+        let badges = try store.awards.anyVerifications()
+        let reader = LearnerReader(store, portfolio)
+        let (settings, folder) = (settings, folder)
+        try OrderedChunks.run(
+            threads: threads, window: 2 * max(1, threads) + 2,
+            worker: {
+                var renderer = try SiteRenderer(portfolio: portfolio, settings: settings, folder: folder, threads: threads, cache: cache)
+                return { try renderer.render($0) }
+            },
+            produce: { submit in
+                try reader.forEachChunk(cohort: settings.cohort, details: true, size: chunkLearners) { chunk in
+                    guard badges else { return try submit(chunk) }
+                    var chunk = chunk
+                    for i in chunk.indices { chunk[i].verifications = try store.awards.verifications(learner: chunk[i].learner.handle) }
+                    try submit(chunk)
                 }
-            }
-        }
-        let theirTally = try frames.finish(mine, joining: worker)
-        var tally = renderer.tally
-        tally.merge(theirTally)
-        tally.sharedSections = cache?.hits ?? 0
-        return tally
+            },
+            consume: place)
+        return cache?.hits ?? 0
     }
 
     /// Makes the folder (and its `learners` and `stacks`), or clears the

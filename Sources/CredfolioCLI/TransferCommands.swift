@@ -1,6 +1,8 @@
 import ArgumentParser
 import CredfolioBadges
+import CredfolioCBC
 import CredfolioCore
+import CredfolioReports
 import CredfolioStore
 #if canImport(Glibc)
 import Glibc
@@ -168,18 +170,20 @@ struct ExportCommand: ParsableCommand {
             let day = try asOfDay(asOf)
             let store = try database.openForReading()
             try noteUnknownCohort(cohort, in: store)
-            try writeOutput(to: output) { sink in
-                var export = ProgressExport(store: store, stack: stack, cohort: cohort, asOf: day)
-                let cohortQuery = try query.query()
-                let plain = !cohortQuery.isFiltered && cohortQuery.sort == nil && cohortQuery.limit == nil
-                export.query = plain ? nil : cohortQuery
-                export.stalledAfter = query.stalledAfter
-                if !allStacks && stack == nil {
-                    let goals = try store.learners.goalsByLearner()
-                    if !goals.isEmpty { export.goals = goals }
+            let cohortQuery = try query.query()
+            // One read transaction: every row from one state, and no writer waits for it.
+            try store.database.read {
+                let portfolio = try Portfolio(store, only: stack)
+                var settings = CohortRows.Settings(
+                    cohort: cohort, day: day, goals: allStacks || stack != nil ? [:] : try store.learners.goalsByLearner(),
+                    allStacks: allStacks || stack != nil, pace: nil, stalledAfter: query.stalledAfter, shortMissing: false)
+                settings.outlooks = false
+                let report = CohortReport(store: store, portfolio: portfolio, settings: settings, query: cohortQuery,
+                                          style: .progress(asOf: day), solver: CBCSolver())
+                try writeOutput(to: output) { sink in
+                    CSVWriter(sink: sink).row(ProgressFormatting.csvColumns)
+                    _ = try report.write(to: sink, emptyMessage: "")
                 }
-                export.spillFolder = output.flatMap { $0 == "-" ? nil : OutputTarget($0) }.flatMap { $0.isSpecial ? nil : $0.folder }
-                try export.write(to: CSVWriter(sink: sink), sink: sink)
             }
             return
         }

@@ -2,6 +2,20 @@
 /// `name "value" reason`, so that the command line prints it as it is and an
 /// import prefixes it with `file:line: `.
 public enum Field {
+    /// The "not found" error for `value` among `known`, with the known value
+    /// that differs only in ASCII case when there is one (the first, in
+    /// byte order, as SQLite's `NOCASE` would find it):
+    /// `no stack "DATA"; did you mean data?`.
+    public static func notFound(_ what: String, _ value: String, among known: some Sequence<String>) -> CredfolioError {
+        let folded = asciiLowercased(value)
+        let match = known.filter { asciiLowercased($0) == folded }.min { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        return CredfolioError.notFound("no \(what) \(quoted(value))" + (match.map { "; did you mean \($0)?" } ?? ""))
+    }
+
+    private static func asciiLowercased(_ text: String) -> [UInt8] {
+        text.utf8.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
+    }
+
     public static func quoted(_ text: String) -> String {
         let shown = text.utf8.count > 60 ? String(text.prefix(57)) + "..." : text
         var out = ""

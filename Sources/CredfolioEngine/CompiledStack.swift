@@ -2,9 +2,10 @@ import CredfolioCore
 
 /// A stack's requirement tree with nested stacks inlined and codes turned
 /// into catalog indices: compiled once, evaluated for many learners. A
-/// class, since it is immutable after `init` and shared: passing it around
-/// costs one reference, not a copy of every table it holds.
-public final class CompiledStack {
+/// class, since it is immutable after `init` and shared (by every thread
+/// of a parallel command): passing it around costs one reference, not a
+/// copy of every table it holds.
+public final class CompiledStack: Sendable {
     public enum Kind: Sendable, Equatable {
         case credential(Int)
         case skill(String, teachers: [Int])
@@ -63,12 +64,14 @@ public final class CompiledStack {
     /// Solves the assignment exactly when the evaluator's search runs out
     /// of states (see ``evaluateBySolving(_:base:solver:)``); without one,
     /// such an evaluation says `exact: false`.
-    public var fallback: (any MILPSolver)?
+    public let fallback: (any MILPSolver)?
 
     /// Compiles `definition`, inlining nested stacks found by `stacks`.
     /// Throws when a code is unknown or nested stacks form a cycle.
-    public init(_ definition: StackDefinition, catalog: Catalog, stacks: (String) -> StackDefinition?) throws {
+    public init(_ definition: StackDefinition, catalog: Catalog, stacks: (String) -> StackDefinition?,
+                fallback: (any MILPSolver)? = nil) throws {
         self.definition = definition
+        self.fallback = fallback
         var sizes: [String: Int] = [:]
         let size = StackSize.flattened(definition.requires, stacks: stacks, memo: &sizes)
         guard size <= Limits.maxStackNodes else {

@@ -163,7 +163,7 @@ public struct Solution: Sendable, Equatable {
 
 /// Something that solves a ``LinearProgram``: COIN-OR CBC in the command
 /// line, any exact method in tests.
-public protocol MILPSolver {
+public protocol MILPSolver: Sendable {
     /// Minimises `program` within `seconds`, exploring at most `nodes`
     /// branch-and-bound nodes when given (a limit that, unlike time, gives
     /// the same answer on every machine).

@@ -19,6 +19,9 @@ public struct CohortRow: Sendable {
     /// The percents as shown, at one decimal: formatted once per distinct row.
     public var percentText: String
     public var projectedText: String
+    /// The top-level requirements met, and how many there are (`export progress`'s columns).
+    public var requirementsMet = 0
+    public var requirementsTotal = 0
 
     public init(handle: String, name: String, cohort: String?, stack: String, percent: Double, projectedPercent: Double,
                 complete: Bool, missing: String, lastEarned: Day?, stalled: Bool, target: Day? = nil, percentText: String? = nil,

@@ -1,4 +1,3 @@
-import CredfolioCBC
 public import CredfolioCore
 public import CredfolioEngine
 public import CredfolioStore
@@ -22,6 +21,8 @@ public final class CohortRows {
         public var stalledAfter: Int
         /// For people: the first three missing items and a count of the rest.
         public var shortMissing: Bool
+        /// Whether goal rows get their outlook (a plan each); `export progress` has no such columns.
+        public var outlooks = true
 
         public init(cohort: String?, day: Day, goals: [Int64: [LearnerGoal]], allStacks: Bool, pace: Double?, stalledAfter: Int,
                     shortMissing: Bool) {
@@ -37,6 +38,8 @@ public final class CohortRows {
 
     let portfolio: Portfolio
     public let settings: Settings
+    /// Plans the goal rows' outlooks.
+    let solver: any MILPSolver
     var cohort: String? { settings.cohort }
     var day: Day { settings.day }
     var goals: [Int64: [LearnerGoal]] { settings.goals }
@@ -60,6 +63,8 @@ public final class CohortRows {
         let missing: String
         let percentText: String
         let projectedText: String
+        let requirementsMet: Int
+        let requirementsTotal: Int
         /// The least-hours plan's total (nil: no plan), computed on demand.
         var hours: Int64??
         /// Where the memo keeps it, once kept.
@@ -70,13 +75,17 @@ public final class CohortRows {
     /// rendered: rows with the same `learner` share the learner's cells,
     /// rows with the same `slot` share every cell from `stack` to `missing`.
     public struct Place: Sendable {
-        /// Counts the learners this value has visited, from 0.
+        /// The learner's ``LearnerAwards/serial``: rows of one learner share it.
         public let learner: Int
         /// The memo's number for the row's progress key (below
         /// ``memoCapacity``), or nil when the row's key is not memoised.
         public let slot: Int?
         /// The stack's position in code order.
         public let stack: Int
+
+        /// The same place without its slot: for a row handed to another
+        /// thread, whose writer does not know this thread's memo.
+        public var unslotted: Place { Place(learner: learner, slot: nil, stack: stack) }
     }
 
     /// Distinct progress keys remembered across all stacks (per thread, for
@@ -99,15 +108,15 @@ public final class CohortRows {
         /// ``memoCapacity``: current parts are fewer than whole keys.
         var missingMemo: [ProgressKeyTable<String>] = []
         var missingRemembered = 0
-        var learnersSeen = 0
         /// The progress a learner visitor worked out, by position in the portfolio's stacks.
         var worked: [StackProgress?] = []
     }
     private var memory = Memory()
 
-    public init(portfolio: Portfolio, settings: Settings) {
+    public init(portfolio: Portfolio, settings: Settings, solver: any MILPSolver) {
         self.portfolio = portfolio
         self.settings = settings
+        self.solver = solver
     }
 
     /// What a learner holds, worked out once for their rows and handed to
@@ -120,23 +129,22 @@ public final class CohortRows {
         public let keys: [ProgressKey?]
     }
 
-    /// Calls `body` for every row of learners in handle order, stacks in
-    /// code order; with `from` and `before`, only the learners whose
-    /// handles lie in [from, before). `learner`, when given, is called with
+    /// Calls `body` for every row of `learners`, in their order, stacks in
+    /// code order. `learner`, when given, is called with
     /// each learner, their awards (as facts, and as a page lists them,
     /// read in the same pass) and their holdings, before that learner's rows;
     /// what it puts in its last argument (empty, one place per position in
     /// the portfolio's stacks) is the progress it worked out from those
     /// holdings, which those rows then take instead of working it out again.
-    public func forEach(from: String? = nil, before: String? = nil,
-                        learner visit: (Learner, [AwardFact], Portfolio.AwardDetails, Holdings, inout [StackProgress?]) throws -> Void,
+    public func forEach(_ learners: [LearnerAwards],
+                        learner visit: (LearnerAwards, LearnerReader.AwardDetails, Holdings, inout [StackProgress?]) throws -> Void,
                         _ body: (CohortRow, Outlook?, Place) throws -> Void) throws {
-        try forEach(from: from, before: before, visiting: true, learner: visit, body)
+        try forEach(learners, visiting: true, learner: visit, body)
     }
 
     /// The same, with no learner visitor.
-    public func forEach(from: String? = nil, before: String? = nil, _ body: (CohortRow, Outlook?, Place) throws -> Void) throws {
-        try forEach(from: from, before: before, visiting: false, learner: { _, _, _, _, _ in }, body)
+    public func forEach(_ learners: [LearnerAwards], _ body: (CohortRow, Outlook?, Place) throws -> Void) throws {
+        try forEach(learners, visiting: false, learner: { _, _, _, _ in }, body)
     }
 
     /// Both closures are non-escaping (a visitor is not optional, `visiting`
@@ -144,8 +152,8 @@ public final class CohortRows {
     /// checked for exclusive access when compiled, not at every access:
     /// an optional closure escapes, and the variables it captured with the
     /// row closure cost two runtime calls an access, millions a site.
-    private func forEach(from: String?, before: String?, visiting: Bool,
-                         learner visit: (Learner, [AwardFact], Portfolio.AwardDetails, Holdings, inout [StackProgress?]) throws -> Void,
+    private func forEach(_ learners: [LearnerAwards], visiting: Bool,
+                         learner visit: (LearnerAwards, LearnerReader.AwardDetails, Holdings, inout [StackProgress?]) throws -> Void,
                          _ body: (CohortRow, Outlook?, Place) throws -> Void) throws {
         let catalog = portfolio.catalog
         let stacks = portfolio.stacks.sorted { $0.definition.code < $1.definition.code }
@@ -158,10 +166,9 @@ public final class CohortRows {
         if m.memo.count != stacks.count { m.memo = Array(repeating: ProgressKeyTable<Computed>(), count: stacks.count) }
         if m.missingMemo.count != stacks.count { m.missingMemo = Array(repeating: ProgressKeyTable<String>(), count: stacks.count) }
         if visiting && m.worked.count != portfolio.stacks.count { m.worked = Array(repeating: nil, count: portfolio.stacks.count) }
-        let solver = CBCSolver()
-        try portfolio.forEachLearner(cohort: cohort, from: from, before: before, details: visiting) { learner, facts, details in
-            let serial = m.learnersSeen
-            m.learnersSeen += 1
+        for entry in learners {
+            let learner = entry.learner, facts = entry.facts
+            let serial = entry.serial
             let held = catalog.holdings(facts, on: day)
             let projected = catalog.holdings(facts, on: day, projected: true)
             let heldMembers = held.members
@@ -171,9 +178,9 @@ public final class CohortRows {
             // worked out here, once for the rows and the visitor; otherwise each row works out its own.
             let keys = visiting && learnerGoals.isEmpty
                 ? portfolio.stacks.map { $0.progressKey(held: heldMembers, projected: projectedMembers, catalog: catalog) } : []
-            if visiting, let details {
+            if visiting, let details = entry.details {
                 for i in m.worked.indices where m.worked[i] != nil { m.worked[i] = nil }
-                try visit(learner, facts, details, Holdings(held: held, projected: projected, keys: keys), &m.worked)
+                try visit(entry, details, Holdings(held: held, projected: projected, keys: keys), &m.worked)
             }
             let last = catalog.lastEarned(facts, on: day)
             // One row a learner, its stack's fields set for each stack: the learner's strings are retained
@@ -209,10 +216,10 @@ public final class CohortRows {
                         percent: p.percent, projected: p.projectedPercent, complete: p.complete,
                         missing: missing,
                         percentText: NumberText.fixed(p.percent, decimals: 1), projectedText: NumberText.fixed(p.projectedPercent, decimals: 1),
-                        hours: nil, slot: nil)
+                        requirementsMet: p.requirementsMet, requirementsTotal: p.requirementsTotal, hours: nil, slot: nil)
                 }
                 var outlook: Outlook?
-                if let goal {
+                if let goal, settings.outlooks {
                     if computed.hours == nil && !computed.complete {
                         let plan = try stack.plan(held: held, catalog: catalog, options: PlanOptions(measure: .hours), solver: solver)
                         computed.hours = .some(plan.completable == true ? plan.total : nil)
@@ -241,6 +248,8 @@ public final class CohortRows {
                 row.target = goal?.target
                 row.percentText = computed.percentText
                 row.projectedText = computed.projectedText
+                row.requirementsMet = computed.requirementsMet
+                row.requirementsTotal = computed.requirementsTotal
                 try body(row, outlook, Place(learner: serial, slot: computed.slot, stack: s))
             }
         }

@@ -1,8 +1,20 @@
 import CSQLite
 
 extension Database {
-    /// Runs `body` in a transaction and commits when it returns; rolls back
-    /// everything it did when it throws, then rethrows.
+    /// Runs `body` in a read transaction: every query in it sees one state
+    /// of the database, whatever other processes commit meanwhile (in WAL
+    /// mode, the snapshot of its first read), and it takes no lock that a
+    /// writer would wait for. Inside a transaction already, it runs `body`
+    /// in that one.
+    public func read<T>(_ body: () throws -> T) throws -> T {
+        guard transactionDepth == 0 else { return try body() }
+        return try transaction(immediate: false, body)
+    }
+
+
+    /// Runs `body` in a write transaction and commits when it returns; rolls
+    /// back everything it did when it throws, then rethrows. Commands that
+    /// only read use ``read(_:)`` instead.
     ///
     /// The outermost call opens an immediate transaction (so that a second
     /// writer waits at the start, not at the commit); nested calls open

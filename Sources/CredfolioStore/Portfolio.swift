@@ -1,28 +1,28 @@
 public import CredfolioCore
 public import CredfolioEngine
 
-/// The engine's inputs, read from the store: the catalog, the compiled
-/// stacks, and each learner's awards.
-public struct Portfolio {
-    let db: Database
+/// The engine's inputs, read from the store: the catalog and the compiled
+/// stacks. A plain value, shared by every thread of a parallel command;
+/// learners and their awards are read by ``LearnerReader``.
+public struct Portfolio: Sendable {
     public let catalog: Catalog
     /// Catalog index by credential row id.
     let indexByID: [Int64: Int]
     public let stacks: [CompiledStack]
+    /// Every stored stack's code, compiled or not, in order: for suggestions.
+    let stackCodes: [String]
 
     /// Loads the catalog and compiles every stack (or only `stack`) once;
     /// none when `compile` is false.
     /// - Parameter fallback: solves an evaluation exactly where the
     ///   evaluator's search runs out of states.
     public init(_ store: Store, only stack: String? = nil, compile: Bool = true, fallback: (any MILPSolver)? = nil) throws {
-        try self.init(store, only: stack, compile: compile, checkRanges: true)
-        for compiled in stacks { compiled.fallback = fallback }
+        try self.init(store, only: stack, compile: compile, checkRanges: true, fallback: fallback)
     }
 
     /// `checkRanges` false is for `doctor`, which reports what is out of
     /// range instead of stopping at it.
-    init(_ store: Store, only stack: String?, compile: Bool, checkRanges: Bool) throws {
-        db = store.database
+    init(_ store: Store, only stack: String?, compile: Bool, checkRanges: Bool, fallback: (any MILPSolver)? = nil) throws {
         let credentials = try store.credentials.list()
         // The engine adds up hours, costs and dates: a value out of its
         // documented range (written by hand into the file) stops here, by name.
@@ -42,25 +42,27 @@ public struct Portfolio {
         self.indexByID = indexByID
         guard compile else {
             stacks = []
+            stackCodes = []
             return
         }
         let definitions = try store.stacks.list()
+        stackCodes = definitions.map(\.code)
         var byCode: [String: StackDefinition] = [:]
         for d in definitions { byCode[d.code] = d }
         let chosen: [StackDefinition]
         if let stack {
-            guard let one = byCode[stack] else { throw db.notFound("stack", stack, table: "stack", column: "code") }
+            guard let one = byCode[stack] else { throw Field.notFound("stack", stack, among: stackCodes) }
             chosen = [one]
         } else {
             chosen = definitions
         }
         let catalog = self.catalog
-        stacks = try chosen.map { try CompiledStack($0, catalog: catalog, stacks: { byCode[$0] }) }
+        stacks = try chosen.map { try CompiledStack($0, catalog: catalog, stacks: { byCode[$0] }, fallback: fallback) }
     }
 
     public func stack(_ code: String) throws -> CompiledStack {
         guard let stack = stacks.first(where: { $0.definition.code == code }) else {
-            throw db.notFound("stack", code, table: "stack", column: "code")
+            throw Field.notFound("stack", code, among: stackCodes)
         }
         return stack
     }
@@ -68,9 +70,44 @@ public struct Portfolio {
     /// Catalog indices for credential codes; throws on an unknown one.
     public func indices(_ codes: [String]) throws -> [Int] {
         try codes.map {
-            guard let i = catalog.index[$0] else { throw db.notFound("credential", $0, table: "credential", column: "code") }
+            guard let i = catalog.index[$0] else { throw Field.notFound("credential", $0, among: catalog.codes) }
             return i
         }
+    }
+}
+
+/// A learner with their awards, as a parallel command's chunks carry them
+/// from the one thread that reads to the threads that render.
+public struct LearnerAwards: Sendable {
+    /// The learner's place in the reading, from 0: the same on every thread.
+    public let serial: Int
+    public let learner: Learner
+    /// What decides holding.
+    public let facts: [AwardFact]
+    /// As a portfolio page lists them, when asked for.
+    public let details: LearnerReader.AwardDetails?
+    /// Badge verification, by award id, when asked for (a portfolio page shows it).
+    public var verifications: [Int64: String] = [:]
+
+    public init(serial: Int, learner: Learner, facts: [AwardFact], details: LearnerReader.AwardDetails?) {
+        self.serial = serial
+        self.learner = learner
+        self.facts = facts
+        self.details = details
+    }
+}
+
+/// Reads learners and their awards in terms of a portfolio's catalog: the
+/// one place the engine's facts come from the database.
+public struct LearnerReader {
+    let db: Database
+    public let portfolio: Portfolio
+    var catalog: Catalog { portfolio.catalog }
+    var indexByID: [Int64: Int] { portfolio.indexByID }
+
+    public init(_ store: Store, _ portfolio: Portfolio) {
+        db = store.database
+        self.portfolio = portfolio
     }
 
     /// One learner's awards, reduced to what decides holding.
@@ -186,6 +223,24 @@ public struct Portfolio {
                                                validityMonths: catalog.validityMonths[c])))
         }
         if let current { try finish(current, facts, &records, startedOn) }
+    }
+
+    /// Reads the learners (of `cohort`, when given) with their awards, in
+    /// handle order, and hands them to `body` in chunks of `size`: what
+    /// a parallel command's one reader produces.
+    public func forEachChunk(cohort: String?, details: Bool, size: Int, _ body: ([LearnerAwards]) throws -> Void) throws {
+        var chunk: [LearnerAwards] = []
+        chunk.reserveCapacity(size)
+        var serial = 0
+        try forEachLearner(cohort: cohort, details: details) { learner, facts, details in
+            chunk.append(LearnerAwards(serial: serial, learner: learner, facts: facts, details: details))
+            serial += 1
+            if chunk.count == size {
+                try body(chunk)
+                chunk.removeAll(keepingCapacity: true)
+            }
+        }
+        if !chunk.isEmpty { try body(chunk) }
     }
 
     /// Where an award not yet earned sorts among earned-on dates (twice the

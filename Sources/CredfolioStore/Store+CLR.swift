@@ -24,7 +24,7 @@ extension Store {
         let learner = try learners.get(handle)
         let portfolio = try Portfolio(self)
         let catalog = portfolio.catalog
-        let facts = try portfolio.facts(of: learner)
+        let facts = try LearnerReader(self, portfolio).facts(of: learner)
         let held = catalog.holdings(facts, on: day)
         let identifier: JSONValue = .array(try learners.emails(of: learner).prefix(1).map { email in
             .object([("type", .string("IdentityObject")), ("identityHash", .string(email)),

@@ -164,7 +164,7 @@ extension Store {
         // Not a fault, but worth knowing: earned awards that have lapsed.
         var expired = 0
         let portfolio = try Portfolio(self, only: nil, compile: false, checkRanges: false)
-        try portfolio.forEachLearner { _, facts in
+        try LearnerReader(self, portfolio).forEachLearner { _, facts in
             for fact in facts where fact.status == .earned {
                 if let expiry = portfolio.catalog.expiry(of: fact), expiry <= day { expired += 1 }
             }

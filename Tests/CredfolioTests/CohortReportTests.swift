@@ -42,12 +42,14 @@ struct CohortReportTests {
         try Portfolio(store, only: nil, fallback: CBCSolver())
     }
 
-    func scope(_ store: Store, _ format: OutputFormat, _ query: CohortQuery = CohortQuery()) throws -> CohortReport.Scope {
-        CohortReport.Scope(
-            path: store.path, stack: nil,
-            rows: CohortRows.Settings(cohort: nil, day: day("2026-06-01"), goals: try store.learners.goalsByLearner(), allStacks: false,
-                                      pace: nil, stalledAfter: 90, shortMissing: format == .table),
-            query: query, format: format, jsonIndent: format == .json ? "  " : "")
+    func settings(_ store: Store, _ format: OutputFormat) throws -> CohortRows.Settings {
+        CohortRows.Settings(cohort: nil, day: day("2026-06-01"), goals: try store.learners.goalsByLearner(), allStacks: false,
+                            pace: nil, stalledAfter: 90, shortMissing: format == .table)
+    }
+
+    func report(_ store: Store, _ format: OutputFormat, _ query: CohortQuery = CohortQuery()) throws -> CohortReport {
+        CohortReport(store: store, portfolio: try portfolio(store), settings: try settings(store, format), query: query,
+                     style: .cohort(format, jsonIndent: format == .json ? "  " : ""), solver: CBCSolver())
     }
 
     @Test("the row writer writes exactly what the generic writers make of each row's cells, in every format")
@@ -55,16 +57,16 @@ struct CohortReportTests {
         let dir = try TemporaryDirectory()
         let store = try world(dir)
         for format in [OutputFormat.table, .csv, .json] {
-            let scope = try scope(store, format)
             let reference = try captureOutput(in: dir) { sink in
-                let rows = scope.rows(try portfolio(store))
-                try streamReport(columns: CohortRows.columns, format: format, to: sink, jsonIndent: scope.jsonIndent) { emit in
-                    try rows.forEach { row, outlook, _ in emit(CohortRows.cells(row, outlook)) }
+                let rows = CohortRows(portfolio: try portfolio(store), settings: try settings(store, format), solver: CBCSolver())
+                let learners = try everyLearner(store, try portfolio(store))
+                try streamReport(columns: CohortRows.columns, format: format, to: sink, jsonIndent: format == .json ? "  " : "") { emit in
+                    try rows.forEach(learners) { row, outlook, _ in emit(CohortRows.cells(row, outlook)) }
                 }
             }
             let written = try captureOutput(in: dir) { sink in
                 if format == .json { sink.write("[") }
-                let tally = try CohortReport(store: store, portfolio: try portfolio(store), scope: scope).write(to: sink, emptyMessage: "")
+                let tally = try report(store, format).write(to: sink, emptyMessage: "")
                 if format == .json { sink.write(tally.count == 0 ? "]" : "\n  ]") }
                 // Two stacks each, but one for the 61 learners whose only goal is b.
                 #expect(tally.count == 301 * 2 - 61)
@@ -75,7 +77,7 @@ struct CohortReportTests {
         }
     }
 
-    @Test("two threads write the same bytes and tally as one, in every format, with small chunks, filters and goals")
+    @Test("worker threads write the same bytes and tally as one thread, in every format, with small chunks, filters and goals")
     func parallelMatchesSerial() throws {
         let dir = try TemporaryDirectory()
         let store = try world(dir)
@@ -89,29 +91,27 @@ struct CohortReportTests {
                                                    (.json, onlyHigh), (.json, complete), (.table, stalled)]
         for (format, query) in cases {
             do {
-                let scope = try scope(store, format, query)
                 var serialTally: CohortReport.Tally?
                 let serial = try captureOutput(in: dir) { sink in
-                    var report = CohortReport(store: store, portfolio: try portfolio(store), scope: scope)
+                    var report = try report(store, format, query)
                     report.parallelThreshold = .max
                     serialTally = try report.write(to: sink, emptyMessage: "empty")
                 }
                 // One learner a chunk, for one case: every chunk boundary is crossed.
-                for (chunk, share) in [(7, 2), (50, 3)] + (format == .json && query.completeOnly ? [(1, 2)] : []) {
+                for chunk in [7, 50] + (format == .json && query.completeOnly ? [1] : []) {
                     var parallelTally: CohortReport.Tally?
                     let parallel = try captureOutput(in: dir) { sink in
-                        var report = CohortReport(store: store, portfolio: try portfolio(store), scope: scope)
+                        var report = try report(store, format, query)
                         report.parallelThreshold = 1
                         report.chunkLearners = chunk
-                        report.mainShare = share
                         parallelTally = try report.write(to: sink, emptyMessage: "empty")
                     }
-                    #expect(parallel == serial, "\(format) chunk \(chunk) share \(share)")
+                    #expect(parallel == serial, "\(format) chunk \(chunk)")
                     #expect(parallelTally?.count == serialTally?.count)
                     #expect(parallelTally?.byStack.map(\.median) == serialTally?.byStack.map(\.median))
                 }
                 #expect(serialTally!.count > 0)
-                // The first learner has no complete stack: the first row comes from a later chunk, maybe the worker's.
+                // The first learner has no complete stack: the first row comes from a later chunk.
                 if query.completeOnly { #expect(!serial.contains("\"l1000\"") && serial.hasPrefix("\n    {")) }
             }
         }
@@ -123,7 +123,7 @@ struct CohortReportTests {
         let store = try world(dir)
         for threshold in [Int.max, 1] {
             let table = try captureOutput(in: dir) { sink in
-                var report = CohortReport(store: store, portfolio: try portfolio(store), scope: try scope(store, .table))
+                var report = try report(store, .table)
                 report.parallelThreshold = threshold
                 report.chunkLearners = 10
                 report.tableSample = 3

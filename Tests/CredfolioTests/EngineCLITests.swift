@@ -306,15 +306,7 @@ struct ParallelExportTests {
              {"code": "b", "requires": {"all": [{"stack": "a"}, {"credential": "c6"}, {"hours": 30, "from": ["c4", "c5"]}]}}]
             """.utf8), file: "s.json")
         func export(threshold: Int, cohort: String?) throws -> String {
-            let path = dir.file("out-\(threshold)-\(cohort ?? "all").csv")
-            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-            let sink = OutputSink(fileDescriptor: fd, name: path, closeWhenDone: true)
-            var export = ProgressExport(store: store, stack: nil, cohort: cohort, asOf: day("2026-06-01"))
-            export.parallelThreshold = threshold
-            export.spillFolder = dir.path
-            try export.write(to: CSVWriter(sink: sink), sink: sink)
-            try sink.flush()
-            return try String(contentsOfFile: path, encoding: .utf8)
+            try exportProgress(store, cohort: cohort, asOf: day("2026-06-01"), threshold: threshold, in: dir)
         }
         for cohort in [nil, "c1"] {
             let one = try export(threshold: .max, cohort: cohort)
@@ -356,12 +348,7 @@ struct ProgressMemoTests {
              {"code": "c", "requires": {"choose": 2, "of": [{"credits": 6, "unit": "ECTS"}, {"hours": 90}, {"all": [{"credential": "c7"}, {"credential": "c1"}]}]}}]
             """.utf8), file: "s.json")
         let asOf = day("2026-01-10")
-        let path = dir.file("out.csv")
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        let sink = OutputSink(fileDescriptor: fd, name: path, closeWhenDone: true)
-        try ProgressExport(store: store, stack: nil, cohort: nil, asOf: asOf).write(to: CSVWriter(sink: sink), sink: sink)
-        try sink.flush()
-        let exported = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        let exported = try exportProgress(store, asOf: asOf, in: dir).split(separator: "\n").map(String.init)
 
         // The same rows, each evaluated afresh: no key, no memo.
         let portfolio = try Portfolio(store)
@@ -371,7 +358,7 @@ struct ProgressMemoTests {
         // What the current evaluation shows, by stack and current key: every learner with that key must show the same.
         var shown: [String: [ProgressKey: [String]]] = [:]
         var full: [String: Set<ProgressKey>] = [:]
-        try portfolio.forEachLearner { learner, facts in
+        try LearnerReader(store, portfolio).forEachLearner { learner, facts in
             let held = portfolio.catalog.holdings(facts, on: asOf)
             let projected = portfolio.catalog.holdings(facts, on: asOf, projected: true)
             for stack in stacks {

@@ -556,8 +556,7 @@ struct BudgetTests {
             let held = Set(credentials.map(\.code).filter { _ in Bool.random(using: &rng) })
             let heldSet = HeldSet(capacity: catalog.count, held.map { catalog.index[$0]! })
             for stack in stacks {
-                let compiled = try CompiledStack(stack, catalog: catalog, stacks: { byCode[$0] })
-                compiled.fallback = CBCSolver()
+                let compiled = try CompiledStack(stack, catalog: catalog, stacks: { byCode[$0] }, fallback: CBCSolver())
                 let evaluation = compiled.evaluate(heldSet, catalog: catalog, budget: 0)
                 let expected = Reference.evaluate(stack, stacks: byCode, catalog: credentialsByCode, held: held)
                 #expect(evaluation.exact)

@@ -100,7 +100,7 @@ import Testing
         let names = try FileManager.default.subpathsOfDirectory(atPath: root).sorted()
         return names.compactMap { name in
             var isFolder: ObjCBool = false
-            FileManager.default.fileExists(atPath: root + "/" + name, isDirectory: &isFolder)
+            _ = FileManager.default.fileExists(atPath: root + "/" + name, isDirectory: &isFolder)
             guard !isFolder.boolValue else { return nil }
             return (name, FileManager.default.contents(atPath: root + "/" + name) ?? Data())
         }

@@ -141,13 +141,13 @@ struct RepositoryTests {
                                        notes: "note \(credential)"))
         }
         try store.awards.add(Award(learner: "sarah", credential: "sql-basics", status: .earned, earnedOn: day("2026-01-05")))
-        let portfolio = try Portfolio(store)
+        let reader = LearnerReader(store, try Portfolio(store))
         var seen: [String] = []
-        try portfolio.forEachLearner(details: true) { learner, facts, details in
+        try reader.forEachLearner(details: true) { learner, facts, details in
             seen.append(learner.handle)
             let details = try #require(details)
             #expect(details.records == (try store.awards.list(learner: learner.handle)), "\(learner.handle)")
-            #expect(details.startedOn == (try portfolio.startedOn(of: learner)), "\(learner.handle)")
+            #expect(details.startedOn == (try reader.startedOn(of: learner)), "\(learner.handle)")
             #expect(details.records.count == facts.count)
         }
         #expect(seen == ["ann", "omar", "sarah", "zed"])
@@ -155,7 +155,7 @@ struct RepositoryTests {
         #expect(ann == ["Z-1", "a-1", "a-1", "a-1", "aws-ccp", "e-2", "e-2", "e-2", "py-data", "é-1"])
         let e2 = try store.awards.list(learner: "ann", credential: "e-2").map { $0.award.earnedOn?.description ?? "unfinished" }
         #expect(e2 == ["2026-01-02", "unfinished", "9999-03-03"])
-        try portfolio.forEachLearner(details: false) { _, _, details in #expect(details == nil) }
+        try reader.forEachLearner(details: false) { _, _, details in #expect(details == nil) }
     }
 
     @Test("awards: the same earned-on date twice, two unfinished awards, and bad states are refused")

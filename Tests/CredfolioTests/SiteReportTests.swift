@@ -4,8 +4,9 @@ import Testing
 @testable import CredfolioReports
 @testable import CredfolioStore
 @testable import CredfolioCLI
+import CredfolioCBC
 
-@Suite("report html: two threads and shared sections write the same site as one thread rendering every page", .serialized)
+@Suite("report html: worker threads and shared sections write the same site as one thread rendering every page", .serialized)
 struct SiteReportTests {
     /// Every file of the site at `folder`, by its path inside it.
     func files(_ folder: String) throws -> [String: Data] {
@@ -18,7 +19,7 @@ struct SiteReportTests {
         return out
     }
 
-    @Test("byte-identical sites: one thread without sharing, one thread sharing sections, two threads with small chunks, a tiny cache")
+    @Test("byte-identical sites: one thread without sharing, one thread sharing sections, worker threads with small chunks, a tiny cache")
     func sameSiteEveryWay() throws {
         let dir = try TemporaryDirectory()
         // 301 learners, two stacks (one counts any credential's hours, the other holds it), goals, lapsed and
@@ -33,14 +34,13 @@ struct SiteReportTests {
                                         file: "d.json")
         let settings = CohortRows.Settings(cohort: nil, day: day("2026-06-01"), goals: try store.learners.goalsByLearner(), allStacks: false,
                                            pace: nil, stalledAfter: 90, shortMissing: false)
-        func site(_ name: String, threshold: Int, chunk: Int, cache: Int, page: Int = 40, ahead: Int = 4) throws -> (SiteTally, [String: Data]) {
+        func site(_ name: String, threshold: Int, chunk: Int, cache: Int, page: Int = 40) throws -> (SiteTally, [String: Data]) {
             var report = SiteReport(store: store, folder: dir.file(name), settings: settings, stack: nil)
             report.parallelThreshold = threshold
-            report.aheadLimit = ahead
             report.chunkLearners = chunk
             report.sectionCacheBytes = cache
             report.pageLearners = page
-            let tally = try store.database.transaction { try report.write() }
+            let tally = try store.database.read { try report.write() }
             return (tally, try files(dir.file(name)))
         }
         let (reference, expected) = try site("reference", threshold: .max, chunk: 1_000, cache: 0)
@@ -56,13 +56,11 @@ struct SiteReportTests {
         #expect(rows.allSatisfy { Set($0).count <= 40 } && rows.map { Set($0).count }.reduce(0, +) == 301)
         #expect(rows.joined().map { $0 } == rows.joined().sorted())
         #expect(String(decoding: expected["index-2.html"]!, as: UTF8.self).contains("Learners 41–80 of 301"))
-        // Two threads take chunks as they come free, so which thread renders which differs from run to run; the main
-        // thread renders up to `ahead` chunks beyond one the worker has not handed over (with 0, it never renders).
-        let ways = [("shared", Int.max, 1_000, 16 << 20, 4), ("threads", 1, 7, 16 << 20, 4), ("threads-one-each", 1, 1, 16 << 20, 4),
-                    ("threads-unshared", 1, 50, 0, 4), ("tiny-cache", 1, 13, 2_000, 4), ("threads-ahead-one", 1, 2, 16 << 20, 1),
-                    ("threads-worker-renders-all", 1, 5, 16 << 20, 0)]
-        for (name, threshold, chunk, cache, ahead) in ways {
-            let (tally, written) = try site(name, threshold: threshold, chunk: chunk, cache: cache, ahead: ahead)
+        // Worker threads take chunks as they come free, so which thread renders which differs from run to run.
+        let ways = [("shared", Int.max, 1_000, 16 << 20), ("threads", 1, 7, 16 << 20), ("threads-one-each", 1, 1, 16 << 20),
+                    ("threads-unshared", 1, 50, 0), ("tiny-cache", 1, 13, 2_000)]
+        for (name, threshold, chunk, cache) in ways {
+            let (tally, written) = try site(name, threshold: threshold, chunk: chunk, cache: cache)
             #expect(Set(written.keys) == Set(expected.keys), "\(name)")
             for (file, bytes) in expected where written[file] != bytes { Issue.record("\(name): \(file) differs") }
             #expect(tally.learners == 301, "\(name)")
@@ -75,37 +73,18 @@ struct SiteReportTests {
         #expect(rewritten["index-4.html"] != nil && rewritten["index-5.html"] == nil && rewritten.count == expected.count - 4)
     }
 
-    @Test("chunks cover every learner once, in handle order; told how many learners there are, the last two chunks' worth come in quarters")
-    func taperedChunks() throws {
-        let dir = try TemporaryDirectory()
-        let store = try CohortReportTests().world(dir)
-        var handles: [String] = []
-        try store.learners.forEachHandle { handles.append($0) }
-        #expect(handles.count == 301)
-        // Where each chunk begins, as positions in handle order.
-        func starts(_ chunks: [CohortReport.Chunk]) -> [Int] {
-            chunks.map { chunk in chunk.from.map { from in handles.firstIndex(of: from) ?? -1 } ?? 0 }
-        }
-        func covers(_ chunks: [CohortReport.Chunk]) -> Bool {
-            chunks.first?.from == nil && chunks.last?.before == nil && zip(chunks, chunks.dropFirst()).allSatisfy { $0.before == $1.from }
-        }
-        let even = try CohortReport.chunks(of: store, cohort: nil, learners: 40)
-        #expect(covers(even) && starts(even) == [0, 40, 80, 120, 160, 200, 240, 280])
-        let tapered = try CohortReport.chunks(of: store, cohort: nil, learners: 40, tapering: 301)
-        #expect(covers(tapered) && starts(tapered) == [0, 40, 80, 120, 160, 200, 240, 250, 260, 270, 280, 290, 300])
-    }
-
     @Test("the row writer writes what the plain row renderers write, for rows with and without a memo slot")
     func rowWriter() throws {
         let dir = try TemporaryDirectory()
         let store = try CohortReportTests().world(dir)
         let settings = CohortRows.Settings(cohort: nil, day: day("2026-06-01"), goals: try store.learners.goalsByLearner(), allStacks: false,
                                            pace: nil, stalledAfter: 90, shortMissing: false)
-        let rows = CohortRows(portfolio: try CohortReportTests().portfolio(store), settings: settings)
+        let portfolio = try CohortReportTests().portfolio(store)
+        let rows = CohortRows(portfolio: portfolio, settings: settings, solver: CBCSolver())
         rows.memoCapacity = 9  // most rows have no slot
         var writer = SiteRowWriter()
         var slotted = 0, unslotted = 0
-        try rows.forEach { row, outlook, place in
+        try rows.forEach(try everyLearner(store, portfolio)) { row, outlook, place in
             if place.slot == nil { unslotted += 1 } else { slotted += 1 }
             var overview = ByteBuffer(), stackPage = ByteBuffer()
             writer.rows(row, outlook, place, overview: &overview, stackPage: &stackPage)

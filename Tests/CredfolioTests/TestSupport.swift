@@ -2,6 +2,9 @@ import Foundation
 import Testing
 @testable import CredfolioCore
 @testable import CredfolioStore
+@testable import CredfolioReports
+@testable import CredfolioCLI
+import CredfolioCBC
 
 /// A folder under the system's temporary directory, removed when released.
 final class TemporaryDirectory {
@@ -86,4 +89,27 @@ func captureOutput(in dir: TemporaryDirectory, _ body: (OutputSink) throws -> Vo
     try body(sink)
     try sink.flush()
     return try String(contentsOfFile: path, encoding: .utf8)
+}
+
+/// Every learner of `store` with their awards, as the one reader of a
+/// parallel command hands them on.
+func everyLearner(_ store: Store, _ portfolio: Portfolio, details: Bool = false) throws -> [LearnerAwards] {
+    var all: [LearnerAwards] = []
+    try LearnerReader(store, portfolio).forEachChunk(cohort: nil, details: details, size: 100) { all += $0 }
+    return all
+}
+
+/// `export progress` of `store`'s learners (of `cohort`) as of `asOf`, as
+/// the command writes it, with worker threads from `threshold` learners.
+func exportProgress(_ store: Store, cohort: String? = nil, asOf: Day, threshold: Int = 1_000, in dir: TemporaryDirectory) throws -> String {
+    try captureOutput(in: dir) { sink in
+        var settings = CohortRows.Settings(cohort: cohort, day: asOf, goals: try store.learners.goalsByLearner(), allStacks: false,
+                                           pace: nil, stalledAfter: Stall.defaultDays, shortMissing: false)
+        settings.outlooks = false
+        var report = CohortReport(store: store, portfolio: try Portfolio(store), settings: settings, query: CohortQuery(),
+                                  style: .progress(asOf: asOf), solver: CBCSolver())
+        report.parallelThreshold = threshold
+        CSVWriter(sink: sink).row(ProgressFormatting.csvColumns)
+        _ = try report.write(to: sink, emptyMessage: "")
+    }
 }

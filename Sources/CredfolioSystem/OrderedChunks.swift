@@ -1,0 +1,143 @@
+import Glibc
+
+/// Credfolio's one way to work in parallel: chunks of input are produced in
+/// order on the calling thread (by one SQL reader), turned into output by
+/// worker threads, and handed back to the calling thread in the order they
+/// were produced (to be written).
+///
+/// - Memory is bounded: at most `window` chunks are produced and not yet
+///   consumed; the producer waits for room, consuming meanwhile.
+/// - Only `Sendable` values cross threads: the inputs, the outputs, and the
+///   closure that makes each worker's own state.
+/// - The first error, from a worker, the producer or the consumer, stops
+///   the work and is rethrown as it was thrown.
+/// - With no threads, the same closures run on the calling thread alone,
+///   so both paths give the same output.
+public enum OrderedChunks {
+    /// How many worker threads a parallel command uses: one per processor
+    /// the process may run on, at least one.
+    public static var processors: Int {
+        max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
+
+    /// Runs the work.
+    /// - Parameters:
+    ///   - threads: worker threads; 0 renders on the calling thread.
+    ///   - window: chunks produced and not yet consumed, at most (at least 1).
+    ///   - worker: called once on each worker thread; returns that thread's
+    ///     renderer, which keeps its own state (memos, buffers) between chunks.
+    ///   - produce: called once, on this thread; it hands each chunk, in
+    ///     order, to the function it is given.
+    ///   - consume: called on this thread with each chunk's output, in order.
+    public static func run<Input: Sendable, Output: Sendable>(
+        threads: Int, window: Int,
+        worker: @escaping @Sendable () throws -> (Input) throws -> Output,
+        produce: ((Input) throws -> Void) throws -> Void,
+        consume: (Output) throws -> Void
+    ) throws {
+        // The submitting closure calls `consume`; both are the caller's and never outlive this call.
+        try withoutActuallyEscaping(consume) { consume in
+            try run(threads: threads, window: window, worker: worker, produce: produce, consuming: consume)
+        }
+    }
+
+    private static func run<Input: Sendable, Output: Sendable>(
+        threads: Int, window: Int,
+        worker: @escaping @Sendable () throws -> (Input) throws -> Output,
+        produce: ((Input) throws -> Void) throws -> Void,
+        consuming consume: @escaping (Output) throws -> Void
+    ) throws {
+        guard threads > 0 else {
+            let render = try worker()
+            try produce { try consume(try render($0)) }
+            return
+        }
+        let shared = Monitor(Exchange<Input, Output>())
+        let window = max(1, window)
+        var workers: [Worker<Void>] = []
+        let outcome = Result {
+            for _ in 0..<threads {
+                workers.append(try Worker.start { Self.work(shared, worker) })
+            }
+            try produce { input in
+                // Hand back what is ready, in order, until there is room for one more chunk.
+                while let output = try shared.wait(until: { $0.failure != nil || $0.isReady || $0.inFlight < window },
+                                                   then: { try $0.takeReady() }) {
+                    try consume(output)
+                }
+                shared.withLock { $0.submit(input) }
+            }
+            shared.withLock { $0.finished = true }
+            while let output = try shared.wait(until: { $0.failure != nil || $0.isReady || $0.inFlight == 0 },
+                                               then: { try $0.takeReady() }) {
+                try consume(output)
+            }
+        }
+        if case .failure(let error) = outcome {
+            // Stop the workers: they see the failure when they next look.
+            shared.withLock { if $0.failure == nil { $0.failure = error } }
+        }
+        for worker in workers { try? worker.join() }
+        try outcome.get()
+    }
+
+    /// A worker thread's loop: take the next chunk, render it, leave the
+    /// output, until the input ends or something failed.
+    private static func work<Input: Sendable, Output: Sendable>(
+        _ shared: Monitor<Exchange<Input, Output>>, _ worker: @Sendable () throws -> (Input) throws -> Output
+    ) {
+        do {
+            let render = try worker()
+            while let job = shared.wait(until: { $0.failure != nil || !$0.pending.isEmpty || $0.finished },
+                                        then: { $0.failure == nil ? $0.takePending() : nil }) {
+                let output = try render(job.input)
+                shared.withLock { $0.done[job.index] = output }
+            }
+        } catch {
+            shared.withLock { if $0.failure == nil { $0.failure = error } }
+        }
+    }
+}
+
+/// What the threads of one ``OrderedChunks/run(threads:window:worker:produce:consume:)``
+/// share, under its monitor.
+struct Exchange<Input: Sendable, Output: Sendable>: Sendable {
+    /// Chunks produced and not yet taken by a worker, oldest first, with their numbers.
+    var pending: [(index: Int, input: Input)] = []
+    private var nextPending = 0
+    /// Outputs not yet consumed, by chunk number.
+    var done: [Int: Output] = [:]
+    /// Chunks produced so far, and consumed so far (the next one to consume).
+    private var submitted = 0, consumed = 0
+    /// The producer has no more chunks.
+    var finished = false
+    /// The first error: every thread stops when it sees one.
+    var failure: (any Error)?
+
+    var inFlight: Int { submitted - consumed }
+    var isReady: Bool { done[consumed] != nil }
+
+    mutating func submit(_ input: Input) {
+        pending.append((submitted, input))
+        submitted += 1
+    }
+
+    mutating func takePending() -> (index: Int, input: Input)? {
+        guard nextPending < pending.count else { return nil }
+        let job = pending[nextPending]
+        nextPending += 1
+        if nextPending == pending.count {
+            pending.removeAll(keepingCapacity: true)
+            nextPending = 0
+        }
+        return job
+    }
+
+    /// The next output in order, when it is ready; throws the failure.
+    mutating func takeReady() throws -> Output? {
+        if let failure { throw failure }
+        guard let output = done.removeValue(forKey: consumed) else { return nil }
+        consumed += 1
+        return output
+    }
+}

@@ -36,14 +36,16 @@ let package = Package(
             resources: [.embedInCode("v0001_initial.sql"), .embedInCode("v0002_badges.sql"), .embedInCode("v0003_goals.sql")],
             swiftSettings: strict
         ),
-        // Value types, dates, money, CSV and JSON: no database, no engine.
-        .target(name: "CredfolioCore", dependencies: ["CPosix"], swiftSettings: strict),
+        // Value types, dates, money, limits, stack definitions, CSV and JSON: no file descriptors, no database.
+        .target(name: "CredfolioCore", swiftSettings: strict),
         // The process's own input and output: threads, and work done in parallel in order.
         .target(name: "CredfolioSystem", dependencies: ["CredfolioCore", "CPosix"], swiftSettings: strict),
-        // The SQLite wrapper, migrations and the repository layer.
+        // Our thin SQLite wrapper: connections, statements, values, errors, transactions.
+        .target(name: "CredfolioSQLite", dependencies: ["CSQLite", "CredfolioCore"], swiftSettings: strict),
+        // Migrations and repositories: SQL only, knowing neither the engine nor badges.
         .target(
             name: "CredfolioStore",
-            dependencies: ["CSQLite", "CredfolioSchema", "CredfolioCore", "CredfolioEngine", "CredfolioBadges"],
+            dependencies: ["CredfolioSQLite", "CredfolioSchema", "CredfolioCore", "CredfolioSystem"],
             swiftSettings: strict
         ),
         // Stacks and progress on plain values: its tests need no database.
@@ -60,15 +62,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // The rules of the reports, on plain values: effective status, lapses, work under way.
-        .target(name: "CredfolioReports", dependencies: ["CredfolioCore", "CredfolioEngine", "CredfolioStore", "CredfolioCBC"],
+        // The application: portfolios and their rules (standing, lapses, goals, cohort rows), badges and the
+        // CLR, stack imports, doctor's checks of the rules; plans take their solver from the caller.
+        .target(name: "CredfolioApp", dependencies: ["CredfolioCore", "CredfolioEngine", "CredfolioSQLite", "CredfolioStore", "CredfolioBadges"],
                 swiftSettings: strict),
         // The command line: parse, call the store or engine, format.
         .target(
             name: "CredfolioCLI",
             dependencies: [
-                "CredfolioCore", "CredfolioStore", "CredfolioEngine", "CredfolioCBC", "CredfolioBadges", "CredfolioReports",
-                "CredfolioSystem",
+                "CredfolioCore", "CredfolioStore", "CredfolioEngine", "CredfolioCBC", "CredfolioBadges", "CredfolioApp",
+                "CredfolioSystem", "CredfolioSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -78,8 +81,8 @@ let package = Package(
         .testTarget(
             name: "CredfolioTests",
             dependencies: [
-                "CredfolioCore", "CredfolioStore", "CredfolioEngine", "CredfolioCBC", "CredfolioBadges", "CredfolioReports",
-                "CredfolioCLI", "CSQLite",
+                "CredfolioCore", "CredfolioStore", "CredfolioEngine", "CredfolioCBC", "CredfolioBadges", "CredfolioApp",
+                "CredfolioCLI", "CSQLite", "CredfolioSQLite", "CredfolioSystem",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CredfolioCore
-import CredfolioReports
+import CredfolioSystem
+import CredfolioApp
 import CredfolioStore
 
 struct AwardCommand: ParsableCommand {

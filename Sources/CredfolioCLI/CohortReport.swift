@@ -1,6 +1,6 @@
 import CredfolioCore
 import CredfolioEngine
-import CredfolioReports
+import CredfolioApp
 import CredfolioStore
 import CredfolioSystem
 

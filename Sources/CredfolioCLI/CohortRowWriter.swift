@@ -1,5 +1,6 @@
 import CredfolioCore
-import CredfolioReports
+import CredfolioSystem
+import CredfolioApp
 
 /// Renders the rows of `report cohort` in one format, keeping what repeats.
 ///
@@ -193,11 +194,11 @@ struct ProgressRowWriter {
         if place.learner != learner {
             learner = place.learner
             learnerBytes.removeAll(keepingCapacity: true)
-            CSVWriter.appendText(row.handle, to: &learnerBytes)
+            CSVCell.appendText(row.handle, to: &learnerBytes)
             learnerBytes.append(0x2C)
-            CSVWriter.appendText(row.name, to: &learnerBytes)
+            CSVCell.appendText(row.name, to: &learnerBytes)
             learnerBytes.append(0x2C)
-            CSVWriter.appendText(row.cohort ?? "", to: &learnerBytes)
+            CSVCell.appendText(row.cohort ?? "", to: &learnerBytes)
             learnerBytes.append(0x2C)
         }
         bytes += learnerBytes
@@ -205,14 +206,14 @@ struct ProgressRowWriter {
             bytes += known
         } else {
             var cells: [UInt8] = []
-            CSVWriter.appendText(row.stack, to: &cells)
+            CSVCell.appendText(row.stack, to: &cells)
             for number in [row.percentText, row.projectedText, row.complete ? "true" : "false",
                            String(row.requirementsMet), String(row.requirementsTotal)] {
                 cells.append(0x2C)
                 cells += number.utf8
             }
             cells.append(0x2C)
-            CSVWriter.appendText(row.missing, to: &cells)
+            CSVCell.appendText(row.missing, to: &cells)
             bytes += cells
             if let slot = place.slot {
                 if slot >= bySlot.count { bySlot += repeatElement(nil, count: slot + 1 - bySlot.count) }

@@ -1,5 +1,6 @@
 import CredfolioCore
-import CredfolioReports
+import CredfolioSystem
+import CredfolioApp
 
 extension CohortRows {
     static let columns = [

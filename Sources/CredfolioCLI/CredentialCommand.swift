@@ -1,5 +1,6 @@
 import ArgumentParser
 import CredfolioCore
+import CredfolioSystem
 import CredfolioStore
 
 struct CredentialCommand: ParsableCommand {

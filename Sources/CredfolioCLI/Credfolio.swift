@@ -1,5 +1,7 @@
 public import ArgumentParser
 import CredfolioCore
+import CredfolioSystem
+import CredfolioSQLite
 import CredfolioStore
 #if canImport(Glibc)
 import Glibc

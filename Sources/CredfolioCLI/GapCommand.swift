@@ -1,7 +1,8 @@
 import ArgumentParser
 import CredfolioCore
+import CredfolioSystem
 import CredfolioEngine
-import CredfolioReports
+import CredfolioApp
 import CredfolioStore
 
 struct GapCommand: ParsableCommand {

@@ -1,4 +1,5 @@
 import CredfolioCore
+import CredfolioSystem
 
 /// A small HTML writer built around one escaping function.
 ///

@@ -1,4 +1,4 @@
-import CredfolioReports
+import CredfolioApp
 
 /// Charts drawn as inline SVG, each with its numbers in text as well.
 enum HTMLCharts {

@@ -1,4 +1,5 @@
 import CredfolioCore
+import CredfolioSystem
 import CredfolioEngine
 
 /// The frame of every generated page: a `Content-Security-Policy` that

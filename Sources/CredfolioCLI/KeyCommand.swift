@@ -1,6 +1,7 @@
 import ArgumentParser
 import CredfolioBadges
 import CredfolioCore
+import CredfolioSystem
 import Crypto
 #if canImport(Glibc)
 import Glibc

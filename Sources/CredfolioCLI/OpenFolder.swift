@@ -1,4 +1,5 @@
 import CredfolioCore
+import CredfolioSystem
 import Glibc
 
 /// A folder held open, so that files in it are opened by name relative to

@@ -2,7 +2,7 @@ public import ArgumentParser
 public import CredfolioCore
 public import CredfolioEngine
 import CredfolioStore
-public import CredfolioReports
+public import CredfolioApp
 #if canImport(Glibc)
 import Glibc
 #endif

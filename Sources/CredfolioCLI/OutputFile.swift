@@ -1,5 +1,6 @@
 import CPosix
 import CredfolioCore
+import CredfolioSystem
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CredfolioCBC
 import CredfolioCore
+import CredfolioSystem
 import CredfolioStore
 
 struct PortfolioCommand: ParsableCommand {

@@ -1,7 +1,8 @@
 import CredfolioCBC
 import CredfolioCore
+import CredfolioSystem
 import CredfolioEngine
-import CredfolioReports
+import CredfolioApp
 import CredfolioStore
 
 /// One learner's portfolio as a self-contained page: each stack (or goal)

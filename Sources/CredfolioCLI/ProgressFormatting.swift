@@ -1,7 +1,8 @@
 import CredfolioCBC
 import CredfolioCore
+import CredfolioSystem
 import CredfolioEngine
-import CredfolioReports
+import CredfolioApp
 import CredfolioStore
 
 /// How progress is shown: the same rows for `progress --format csv`,
@@ -23,11 +24,11 @@ enum ProgressFormatting {
 
     /// The learner's cells of a row (`learner,name,cohort,`), separator included.
     static func learnerCells(_ learner: Learner, into bytes: inout [UInt8]) {
-        CSVWriter.appendText(learner.handle, to: &bytes)
+        CSVCell.appendText(learner.handle, to: &bytes)
         bytes.append(0x2C)
-        CSVWriter.appendText(learner.name, to: &bytes)
+        CSVCell.appendText(learner.name, to: &bytes)
         bytes.append(0x2C)
-        CSVWriter.appendText(learner.cohort ?? "", to: &bytes)
+        CSVCell.appendText(learner.cohort ?? "", to: &bytes)
         bytes.append(0x2C)
     }
 
@@ -35,14 +36,14 @@ enum ProgressFormatting {
     /// write them again for every learner with the same progress key.
     static func progressCells(_ p: StackProgress, catalog: Catalog, asOf: Day) -> [UInt8] {
         var bytes: [UInt8] = []
-        CSVWriter.appendText(p.code, to: &bytes)
+        CSVCell.appendText(p.code, to: &bytes)
         for number in [percent(p.percent), percent(p.projectedPercent), p.complete ? "true" : "false",
                        String(p.requirementsMet), String(p.requirementsTotal)] {
             bytes.append(0x2C)
             bytes.append(contentsOf: number.utf8)
         }
         bytes.append(0x2C)
-        CSVWriter.appendText(p.missing(catalog: catalog).joined(separator: ";"), to: &bytes)
+        CSVCell.appendText(p.missing(catalog: catalog).joined(separator: ";"), to: &bytes)
         bytes.append(0x2C)
         bytes.append(contentsOf: asOf.description.utf8)
         return bytes

@@ -1,4 +1,5 @@
 import CredfolioCore
+import CredfolioSystem
 
 /// The three output formats every list and report speaks.
 public enum OutputFormat: String, CaseIterable, Sendable {
@@ -71,7 +72,7 @@ enum Cell {
     /// neutralised as needed, numbers, booleans and days as they are.
     func appendCSV(to bytes: inout [UInt8]) {
         switch self {
-        case .text(let t?): CSVWriter.appendText(t, to: &bytes)
+        case .text(let t?): CSVCell.appendText(t, to: &bytes)
         case .integer(let i?): bytes += String(i).utf8
         case .decimal(let d?): bytes += d.utf8
         case .bool(let b): bytes += (b ? "true" : "false").utf8

@@ -1,8 +1,9 @@
 import ArgumentParser
 import CredfolioCBC
 import CredfolioCore
+import CredfolioSystem
 import CredfolioEngine
-import CredfolioReports
+import CredfolioApp
 import CredfolioStore
 
 struct ReportCommand: ParsableCommand {

@@ -1,7 +1,8 @@
 import CredfolioCBC
 import CredfolioCore
+import CredfolioSystem
 import CredfolioEngine
-import CredfolioReports
+import CredfolioApp
 import CredfolioStore
 #if canImport(Glibc)
 import Glibc

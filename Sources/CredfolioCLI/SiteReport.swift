@@ -2,7 +2,7 @@ import CPosix
 import CredfolioCBC
 import CredfolioCore
 import CredfolioEngine
-import CredfolioReports
+import CredfolioApp
 import CredfolioStore
 import CredfolioSystem
 #if canImport(Glibc)

@@ -1,4 +1,5 @@
 import CredfolioCore
+import CredfolioSystem
 import CredfolioEngine
 
 /// The overview's learners table, cut into pages of ``perPage`` learners

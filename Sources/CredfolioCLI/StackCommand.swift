@@ -1,6 +1,8 @@
 import ArgumentParser
 import CredfolioCore
+import CredfolioSystem
 import CredfolioEngine
+import CredfolioApp
 import CredfolioStore
 
 struct StackCommand: ParsableCommand {

@@ -2,7 +2,8 @@ import ArgumentParser
 import CredfolioBadges
 import CredfolioCBC
 import CredfolioCore
-import CredfolioReports
+import CredfolioSystem
+import CredfolioApp
 import CredfolioStore
 #if canImport(Glibc)
 import Glibc

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A CSV syntax or content error at a line (and field) of the input.
 public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
     /// 1-based line of the input where the problem is.
@@ -35,7 +29,8 @@ public final class CSVReader {
     public static let maxFieldBytes = 1 << 20
     public static let maxFields = 4096
 
-    private let fd: Int32
+    /// Fills the buffer it is given with the next bytes of the input; 0 at its end.
+    private let source: ((UnsafeMutableRawBufferPointer) throws -> Int)?
     private var chunk: [UInt8]
     private var position = 0
     private var limit = 0
@@ -50,16 +45,18 @@ public final class CSVReader {
     /// The line on which the current record starts.
     public private(set) var recordLine = 0
 
-    /// Reads from an open file descriptor (not closed by the reader).
-    public init(fileDescriptor: Int32, chunkSize: Int = 1 << 16) {
-        self.fd = fileDescriptor
+    /// Reads from `source`, which fills the buffer it is given with the
+    /// next bytes of the input and returns how many (0 at its end), in
+    /// chunks of `chunkSize` bytes.
+    public init(chunkSize: Int = 1 << 16, source: @escaping (UnsafeMutableRawBufferPointer) throws -> Int) {
+        self.source = source
         self.chunk = [UInt8](repeating: 0, count: chunkSize)
         bytes.reserveCapacity(256)
     }
 
     /// Reads from bytes in memory.
     public init(bytes: [UInt8]) {
-        self.fd = -1
+        self.source = nil
         self.chunk = bytes
         self.limit = bytes.count
         self.exhausted = true
@@ -70,21 +67,20 @@ public final class CSVReader {
     }
 
     private func refill() throws -> Bool {
-        guard !exhausted else { return false }
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count > 0 {
-                position = 0
-                limit = count
-                return true
-            }
-            if count == 0 {
-                exhausted = true
-                return false
-            }
-            if errno == EINTR { continue }
-            throw CSVError(line: line, reason: "cannot read: \(String(cString: strerror(errno)))")
+        guard !exhausted, let source else { return false }
+        let count: Int
+        do {
+            count = try chunk.withUnsafeMutableBytes { try source($0) }
+        } catch {
+            throw CSVError(line: line, reason: "cannot read: \(error)")
         }
+        guard count > 0 else {
+            exhausted = true
+            return false
+        }
+        position = 0
+        limit = count
+        return true
     }
 
     private enum State { case fieldStart, unquoted, quoted, quoteInQuoted }

@@ -1,4 +1,4 @@
-import CredfolioCore
+public import CredfolioCore
 
 /// A stack's requirement tree with nested stacks inlined and codes turned
 /// into catalog indices: compiled once, evaluated for many learners. A

@@ -1,3 +1,4 @@
+public import CredfolioSQLite
 public import CredfolioCore
 
 /// An award as listed: the record and the expiry derived for it.
@@ -5,6 +6,12 @@ public struct AwardRecord: Hashable, Sendable {
     public var award: Award
     public var credentialTitle: String
     public var validityMonths: Int64?
+
+    public init(award: Award, credentialTitle: String, validityMonths: Int64?) {
+        self.award = award
+        self.credentialTitle = credentialTitle
+        self.validityMonths = validityMonths
+    }
 
     /// The day it lapses: explicit, or earned-on plus the credential's validity.
     public var expires: Day? { award.effectiveExpiry(validityMonths: validityMonths) }

@@ -1,3 +1,4 @@
+import CredfolioSQLite
 import CredfolioCore
 
 /// A CSV file read against a known set of columns: the header is matched
@@ -90,7 +91,7 @@ final class CSVTable {
     /// Call it inside ``row(_:)``, which prefixes its errors.
     func value(_ column: Int) throws -> String? {
         guard let position = positions[column] else { return nil }
-        return CSVWriter.unneutralize(try reader.field(position))
+        return CSVCell.unneutralize(try reader.field(position))
     }
 
     /// Runs `body` for the current row, prefixing its errors with the line.

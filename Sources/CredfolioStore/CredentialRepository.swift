@@ -1,3 +1,4 @@
+public import CredfolioSQLite
 public import CredfolioCore
 
 /// The catalog: credentials one can earn, with the skills they teach.

@@ -1,4 +1,6 @@
-public import CredfolioCore
+public import CredfolioSQLite
+import CredfolioCore
+public import CredfolioSystem
 
 /// CSV export of learners, skills, credentials and awards, in exactly the
 /// columns that ``Importer`` reads, streamed row by row from the database.

@@ -1,3 +1,4 @@
+public import CredfolioSQLite
 public import CredfolioCore
 
 /// CSV import of learners, skills, credentials and awards.

@@ -1,3 +1,4 @@
+import CredfolioSQLite
 public import CredfolioCore
 
 extension LearnerRepository {

@@ -1,3 +1,4 @@
+public import CredfolioSQLite
 public import CredfolioCore
 
 /// Learners: the people whose portfolios the database keeps.
@@ -7,7 +8,7 @@ public struct LearnerRepository {
 
     static let select = "SELECT id, handle, name, email, cohort, notes, created_on, pace FROM learner"
 
-    static func read(_ row: Statement) throws -> Learner {
+    public static func read(_ row: Statement) throws -> Learner {
         guard let created = Day(iso: row.string(6)) else {
             throw CredfolioError(.database, "learner \(row.string(1)) has the created_on date \(Field.quoted(row.string(6))), outside 0001-01-01...9999-12-31; run credfolio doctor")
         }

@@ -1,3 +1,4 @@
+public import CredfolioSQLite
 public import CredfolioSchema
 
 /// Applies the schema migrations a database lacks, in order, in one

@@ -1,3 +1,4 @@
+public import CredfolioSQLite
 public import CredfolioCore
 
 /// Skills: what credentials teach and what stacks may require.

@@ -1,5 +1,5 @@
-import CredfolioCore
-public import CredfolioEngine
+public import CredfolioSQLite
+public import CredfolioCore
 
 /// Stacks: stored as the JSON of their requirement tree, with reference
 /// tables so that the database refuses to drop what a stack names.
@@ -30,6 +30,11 @@ public struct StackRepository {
         try db.fetch(Self.select + " ORDER BY s.code", row: Self.read)
     }
 
+    /// Every stack's code, in order, without reading the stacks (one may be stored damaged).
+    public func codes() throws -> [String] {
+        try db.fetch("SELECT code FROM stack ORDER BY code") { $0.string(0) }
+    }
+
     public func find(_ code: String) throws -> StackDefinition? {
         try db.cachedStatement(Self.select + " WHERE s.code = ?").first([.text(code)], Self.read)
     }
@@ -39,39 +44,14 @@ public struct StackRepository {
         return stack
     }
 
-    /// Imports the stacks in a JSON file as one transaction: all of them
-    /// are checked (shape, codes, cycles) before any is stored; a stack
-    /// whose code is already stored is replaced.
-    public func importFile(_ bytes: [UInt8], file: String) throws -> ImportSummary {
-        let stacks: [StackDefinition]
-        do {
-            stacks = try StackParser.parse(bytes)
-            var stored: [String: StackDefinition] = [:]
-            for stack in try list() { stored[stack.code] = stack }
-            let credentials = try CredentialRepository(db).catalogIndex()
-            let skills = try SkillRepository(db).idsByCode()
-            try StackValidator.validate(stacks, stored: stored, credentialExists: { credentials[$0] != nil },
-                                        skillExists: { skills[$0] != nil })
-            // A stack that no learner could ever complete is a mistake in
-            // the file, not a goal: refuse it with the reason.
-            var all = stored
-            for stack in stacks { all[stack.code] = stack }
-            let catalog = Catalog(try CredentialRepository(db).list())
-            for stack in stacks {
-                let compiled = try CompiledStack(stack, catalog: catalog, stacks: { all[$0] })
-                if !compiled.canEverComplete {
-                    throw CredfolioError.invalid(
-                        "stack \(stack.code) can never be complete: credential "
-                            + compiled.repeatedCredentials(catalog: catalog).joined(separator: ", ")
-                            + " is required more than once, and one award meets one requirement "
-                            + "(name it once, or set \"shared\": true to let one award count for several)")
-                }
-            }
-        } catch let error as JSONSyntaxError {
-            throw CredfolioError.invalid("\(file):\(error.line):\(error.column): \(error.reason)")
-        } catch let error as CredfolioError {
-            throw CredfolioError.invalid("\(file): \(error.message)")
-        }
+    /// The connection, for what reads stacks with other tables in one transaction.
+    public var database: Database { db }
+
+    /// Stores `stacks`, already checked, in one transaction: a stack whose
+    /// code is already stored is replaced; one stored the same is counted
+    /// unchanged. Their references (credentials, skills, nested stacks) go
+    /// into the tables that keep what a stack names from being dropped.
+    public func save(_ stacks: [StackDefinition]) throws -> ImportSummary {
         var summary = ImportSummary(kind: "stacks")
         try db.transaction {
             for stack in stacks {

@@ -1,5 +1,5 @@
-public import CredfolioCore
-import CredfolioEngine
+import CredfolioSQLite
+import CredfolioCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,6 +10,23 @@ public struct Finding: Sendable, Equatable {
     public let check: String
     public let severity: Severity
     public let detail: String
+
+    public init(check: String, severity: Severity, detail: String) {
+        self.check = check
+        self.severity = severity
+        self.detail = detail
+    }
+}
+
+extension [Finding] {
+    /// One `ok` finding for `check` when it found no problem, else one finding a problem.
+    public mutating func add(_ check: String, _ problems: [String], ok: String) {
+        if problems.isEmpty {
+            append(Finding(check: check, severity: .ok, detail: ok))
+        } else {
+            for p in problems { append(Finding(check: check, severity: .problem, detail: p)) }
+        }
+    }
 }
 
 extension Store {
@@ -83,16 +100,11 @@ extension Store {
         return kept
     }
 
-    /// Integrity, foreign keys, and credfolio's own invariants.
-    public func diagnose(on day: Day) throws -> [Finding] {
+    /// What `doctor` finds in the storage: integrity, foreign keys, the
+    /// schema, references, and every value within its range.
+    public func diagnoseStorage() throws -> [Finding] {
         var findings: [Finding] = []
-        func add(_ check: String, _ problems: [String], ok: String) {
-            if problems.isEmpty {
-                findings.append(Finding(check: check, severity: .ok, detail: ok))
-            } else {
-                for p in problems { findings.append(Finding(check: check, severity: .problem, detail: p)) }
-            }
-        }
+        func add(_ check: String, _ problems: [String], ok: String) { findings.add(check, problems, ok: ok) }
         add("integrity", try database.integrityProblems(), ok: "the file is sound")
         add("foreign keys", try database.foreignKeyProblems(), ok: "every reference resolves")
         let version = try Migrator.version(of: database)
@@ -130,47 +142,6 @@ extension Store {
         }
         add("ranges", ranges, ok: "every number and derived date is within its range")
 
-        // Every stack must parse and compile: references resolve, no cycles.
-        var stackProblems: [String] = []
-        var definitions: [String: StackDefinition] = [:]
-        let rows = try database.fetch("SELECT code FROM stack ORDER BY code") { $0.string(0) }
-        for code in rows {
-            do {
-                if let d = try stacks.find(code) { definitions[code] = d }
-            } catch {
-                stackProblems.append("\(error)")
-            }
-        }
-        let catalog = Catalog(try credentials.list())
-        let skillCodes = try skills.idsByCode()
-        for (code, definition) in definitions.sorted(by: { $0.key < $1.key }) {
-            do {
-                let compiled = try CompiledStack(definition, catalog: catalog, stacks: { definitions[$0] })
-                if !compiled.canEverComplete {
-                    stackProblems.append(
-                        "stack \(code) can never be complete: credential "
-                            + compiled.repeatedCredentials(catalog: catalog).joined(separator: ", ")
-                            + " is required more than once in a stack that is not shared")
-                }
-                for skill in definition.requires.references.skills.sorted() where skillCodes[skill] == nil {
-                    stackProblems.append("stack \(code): skill \(skill) does not exist")
-                }
-            } catch let error as CredfolioError {
-                stackProblems.append(error.message)
-            }
-        }
-        add("stacks", stackProblems, ok: definitions.count == 1 ? "1 stack resolves" : "\(definitions.count) stacks resolve")
-
-        // Not a fault, but worth knowing: earned awards that have lapsed.
-        var expired = 0
-        let portfolio = try Portfolio(self, only: nil, compile: false, checkRanges: false)
-        try LearnerReader(self, portfolio).forEachLearner { _, facts in
-            for fact in facts where fact.status == .earned {
-                if let expiry = portfolio.catalog.expiry(of: fact), expiry <= day { expired += 1 }
-            }
-        }
-        findings.append(Finding(check: "expiry", severity: .info,
-                                detail: "\(NumberText.grouped(expired)) earned award\(expired == 1 ? " has" : "s have") expired by \(day)"))
         return findings
     }
 }

@@ -1,3 +1,4 @@
+import CredfolioSQLite
 extension Store {
     public var learners: LearnerRepository { LearnerRepository(database) }
     public var skills: SkillRepository { SkillRepository(database) }

@@ -1,3 +1,4 @@
+public import CredfolioSQLite
 import CSQLite
 import CredfolioCore
 #if canImport(Glibc)

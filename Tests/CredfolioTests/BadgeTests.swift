@@ -2,6 +2,8 @@ import Crypto
 import _CryptoExtras
 import Foundation
 import Testing
+@testable import CredfolioSQLite
+@testable import CredfolioSystem
 @testable import CredfolioBadges
 @testable import CredfolioCore
 import CredfolioStore

@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+@testable import CredfolioSQLite
+@testable import CredfolioSystem
 
 /// The result of running the credfolio executable once.
 struct CommandResult {

@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+@testable import CredfolioSQLite
+@testable import CredfolioSystem
 
 @Suite("Command line, end to end", .serialized)
 struct CLITests {

@@ -1,8 +1,10 @@
 import Foundation
 import Testing
+@testable import CredfolioSQLite
+@testable import CredfolioSystem
 @testable import CredfolioCore
 @testable import CredfolioEngine
-@testable import CredfolioReports
+@testable import CredfolioApp
 @testable import CredfolioStore
 @testable import CredfolioCLI
 import CredfolioCBC

@@ -1,4 +1,6 @@
 import Testing
+@testable import CredfolioSQLite
+@testable import CredfolioSystem
 @testable import CredfolioCore
 
 @Suite("Dates and numbers")
@@ -251,8 +253,8 @@ struct CSVWriterTests {
     @Test("unneutralising exactly undoes neutralising, for every tricky value",
           arguments: ["=1+1", "'=1+1", "''=x", "'", "'plain", "plain", "-", "''", "", "@", "'\t"])
     func roundTrip(value: String) throws {
-        let neutral = CSVWriter.needsNeutralizing(value) ? "'" + value : value
-        #expect(CSVWriter.unneutralize(neutral) == value)
+        let neutral = CSVCell.needsNeutralizing(value) ? "'" + value : value
+        #expect(CSVCell.unneutralize(neutral) == value)
     }
 }
 

@@ -1,4 +1,6 @@
 import Testing
+@testable import CredfolioSQLite
+@testable import CredfolioSystem
 import CSQLite
 @testable import CredfolioStore
 

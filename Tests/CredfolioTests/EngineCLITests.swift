@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+@testable import CredfolioApp
+@testable import CredfolioSQLite
+@testable import CredfolioSystem
 @testable import CredfolioCore
 @testable import CredfolioEngine
 @testable import CredfolioStore

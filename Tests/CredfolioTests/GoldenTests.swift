@@ -1,6 +1,8 @@
 import Crypto
 import Foundation
 import Testing
+@testable import CredfolioSQLite
+@testable import CredfolioSystem
 
 /// Outputs for programs and pages, pinned byte for byte against files in
 /// `Tests/Golden`. A change to any of them shows as a diff of those files,

@@ -1,4 +1,7 @@
 import Testing
+@testable import CredfolioApp
+@testable import CredfolioSQLite
+@testable import CredfolioSystem
 @testable import CredfolioCore
 @testable import CredfolioStore
 

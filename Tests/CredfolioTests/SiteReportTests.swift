@@ -1,7 +1,9 @@
 import Foundation
 import Testing
+@testable import CredfolioSQLite
+@testable import CredfolioSystem
 @testable import CredfolioCore
-@testable import CredfolioReports
+@testable import CredfolioApp
 @testable import CredfolioStore
 @testable import CredfolioCLI
 import CredfolioCBC

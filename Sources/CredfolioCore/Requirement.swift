@@ -1,4 +1,3 @@
-public import CredfolioCore
 
 /// One node of a stack's requirement tree, as the user wrote it.
 public indirect enum Requirement: Equatable, Sendable {

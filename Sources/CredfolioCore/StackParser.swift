@@ -1,4 +1,3 @@
-public import CredfolioCore
 
 /// Reads stack definitions from JSON and checks their shape: known keys,
 /// the right types, `choose` between 1 and its number of children, no empty

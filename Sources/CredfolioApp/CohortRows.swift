@@ -1,6 +1,6 @@
 public import CredfolioCore
 public import CredfolioEngine
-public import CredfolioStore
+import CredfolioStore
 
 /// The rows of `report cohort`, produced one learner at a time, as `export
 /// progress` produces its own: each stack compiled once, each learner's

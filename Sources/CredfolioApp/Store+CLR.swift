@@ -1,3 +1,5 @@
+import CredfolioSQLite
+public import CredfolioStore
 import CredfolioBadges
 public import CredfolioCore
 import CredfolioEngine

@@ -1,4 +1,5 @@
 import CPosix
+public import CredfolioCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

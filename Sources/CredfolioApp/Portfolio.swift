@@ -1,3 +1,5 @@
+import CredfolioSQLite
+public import CredfolioStore
 public import CredfolioCore
 public import CredfolioEngine
 

@@ -1,3 +1,5 @@
+import CredfolioSQLite
+public import CredfolioStore
 import CredfolioBadges
 public import CredfolioCore
 #if canImport(Glibc)
@@ -171,100 +173,5 @@ public struct BadgeImporter {
             try db.execute("UPDATE credential SET achievement_id = ? WHERE id = ?", id, credential.id!)
         }
         return credential
-    }
-}
-
-extension LearnerRepository {
-    /// The learner's email and every other address they have.
-    public func emails(of learner: Learner) throws -> [String] {
-        var out = learner.email.map { [$0] } ?? []
-        out += try db.fetch("SELECT address FROM learner_email WHERE learner_id = ? ORDER BY address", [.integer(learner.id!)]) {
-            $0.string(0)
-        }
-        return out
-    }
-
-    /// The learner's addresses besides the main one, sorted.
-    func otherEmails(_ id: Int64) throws -> [String] {
-        try db.fetch("SELECT address FROM learner_email WHERE learner_id = ? ORDER BY address", [.integer(id)]) { $0.string(0) }
-    }
-
-    /// Replaces the learner's other addresses with `addresses`.
-    func setOtherEmails(_ id: Int64, _ addresses: [String]) throws {
-        try db.execute("DELETE FROM learner_email WHERE learner_id = ?", id)
-        let insert = try db.cachedStatement("INSERT OR IGNORE INTO learner_email (learner_id, address) VALUES (?, ?)")
-        for address in addresses { try insert.execute([.integer(id), .text(address)]) }
-    }
-
-    /// Adds an address the learner's badges may be issued to.
-    public func addEmail(_ handle: String, _ address: String) throws {
-        let learner = try get(handle)
-        guard let address = try Field.email(address, "address") else { throw CredfolioError.invalid("address is empty") }
-        if try emails(of: learner).contains(where: { $0.lowercased() == address.lowercased() }) {
-            throw CredfolioError.conflict("learner \(handle) already has \(address)")
-        }
-        try db.execute("INSERT INTO learner_email (learner_id, address) VALUES (?, ?)", learner.id!, address)
-    }
-
-    public func removeEmail(_ handle: String, _ address: String) throws {
-        let learner = try get(handle)
-        try db.execute("DELETE FROM learner_email WHERE learner_id = ? AND address = ?", learner.id!, address)
-        guard db.changes == 1 else { throw CredfolioError.notFound("learner \(handle) has no other address \(Field.quoted(address))") }
-    }
-}
-
-/// The original of an imported badge, for `award show` and `export badge`.
-public struct BadgeSource: Sendable {
-    public var format: String
-    public var sha256: String
-    public var importedAt: String
-    public var verification: String
-    public var recipient: String
-    public var original: [UInt8]
-}
-
-extension AwardRepository {
-    /// Whether any award was imported from a badge: when none was, a page
-    /// has no verification to show, and a site need not ask for each learner.
-    public func anyVerifications() throws -> Bool {
-        try db.scalar(Int.self, "SELECT EXISTS (SELECT 1 FROM badge_source)") == 1
-    }
-
-    /// The verification of each of `learner`'s awards imported from a badge
-    /// (its latest import), by award id: one query for a page that lists
-    /// them all, from the learner through the indexes (a site asks once a
-    /// learner, so it must not scan every badge).
-    public func verifications(learner: String) throws -> [Int64: String] {
-        var out: [Int64: String] = [:]
-        try db.cachedStatement("""
-            SELECT b.award_id, b.verification FROM learner l
-            JOIN award a ON a.learner_id = l.id JOIN badge_source b ON b.award_id = a.id
-            WHERE l.handle = ? ORDER BY b.id
-            """).forEachRow([.text(learner)]) { out[$0.int64(0)] = $0.string(1) }
-        return out
-    }
-
-    /// The most recently imported original of an award; nil for an award typed by hand.
-    public func source(of awardID: Int64) throws -> BadgeSource? {
-        try db.cachedStatement(
-            "SELECT format, sha256, imported_at, verification, recipient, original FROM badge_source WHERE award_id = ? ORDER BY id DESC LIMIT 1"
-        ).first([.integer(awardID)]) { row in
-            var original: [UInt8] = []
-            if case .blob(let bytes) = row.value(5) { original = bytes }
-            return BadgeSource(format: row.string(0), sha256: row.string(1), importedAt: row.string(2),
-                               verification: row.string(3), recipient: row.string(4), original: original)
-        }
-    }
-}
-
-extension CredentialRepository {
-    /// Ties a catalog credential to an Open Badges achievement id, so that
-    /// badges of that achievement are imported as this credential.
-    public func link(_ code: String, achievement: String) throws {
-        let credential = try get(code)
-        if let other = try db.scalar(String.self, "SELECT code FROM credential WHERE achievement_id = ? AND id <> ?", achievement, credential.id!) {
-            throw CredfolioError.conflict("achievement \(achievement) is already linked to credential \(other)")
-        }
-        try db.execute("UPDATE credential SET achievement_id = ? WHERE id = ?", achievement, credential.id!)
     }
 }

@@ -1,0 +1,45 @@
+import CredfolioSQLite
+import CredfolioCore
+
+public struct BadgeSource: Sendable {
+    public var format: String
+    public var sha256: String
+    public var importedAt: String
+    public var verification: String
+    public var recipient: String
+    public var original: [UInt8]
+}
+
+extension AwardRepository {
+    /// Whether any award was imported from a badge: when none was, a page
+    /// has no verification to show, and a site need not ask for each learner.
+    public func anyVerifications() throws -> Bool {
+        try db.scalar(Int.self, "SELECT EXISTS (SELECT 1 FROM badge_source)") == 1
+    }
+
+    /// The verification of each of `learner`'s awards imported from a badge
+    /// (its latest import), by award id: one query for a page that lists
+    /// them all, from the learner through the indexes (a site asks once a
+    /// learner, so it must not scan every badge).
+    public func verifications(learner: String) throws -> [Int64: String] {
+        var out: [Int64: String] = [:]
+        try db.cachedStatement("""
+            SELECT b.award_id, b.verification FROM learner l
+            JOIN award a ON a.learner_id = l.id JOIN badge_source b ON b.award_id = a.id
+            WHERE l.handle = ? ORDER BY b.id
+            """).forEachRow([.text(learner)]) { out[$0.int64(0)] = $0.string(1) }
+        return out
+    }
+
+    /// The most recently imported original of an award; nil for an award typed by hand.
+    public func source(of awardID: Int64) throws -> BadgeSource? {
+        try db.cachedStatement(
+            "SELECT format, sha256, imported_at, verification, recipient, original FROM badge_source WHERE award_id = ? ORDER BY id DESC LIMIT 1"
+        ).first([.integer(awardID)]) { row in
+            var original: [UInt8] = []
+            if case .blob(let bytes) = row.value(5) { original = bytes }
+            return BadgeSource(format: row.string(0), sha256: row.string(1), importedAt: row.string(2),
+                               verification: row.string(3), recipient: row.string(4), original: original)
+        }
+    }
+}

@@ -64,14 +64,18 @@ let package = Package(
         ),
         // The application: portfolios and their rules (standing, lapses, goals, cohort rows), badges and the
         // CLR, stack imports, doctor's checks of the rules; plans take their solver from the caller.
-        .target(name: "CredfolioApp", dependencies: ["CredfolioCore", "CredfolioEngine", "CredfolioSQLite", "CredfolioStore", "CredfolioBadges"],
+        .target(name: "CredfolioApp", dependencies: ["CredfolioCore", "CredfolioSystem", "CredfolioEngine", "CredfolioSQLite", "CredfolioStore",
+                                                     "CredfolioBadges"],
                 swiftSettings: strict),
-        // The command line: parse, call the store or engine, format.
+        // HTML: the writer around one escaping function, the portfolio page, the cohort's site.
+        .target(name: "CredfolioHTML", dependencies: ["CredfolioCore", "CredfolioSystem", "CredfolioEngine", "CredfolioStore", "CredfolioApp"],
+                swiftSettings: strict),
+        // The command line: commands and formatting only.
         .target(
             name: "CredfolioCLI",
             dependencies: [
                 "CredfolioCore", "CredfolioStore", "CredfolioEngine", "CredfolioCBC", "CredfolioBadges", "CredfolioApp",
-                "CredfolioSystem", "CredfolioSQLite",
+                "CredfolioSystem", "CredfolioSQLite", "CredfolioHTML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -82,7 +86,7 @@ let package = Package(
             name: "CredfolioTests",
             dependencies: [
                 "CredfolioCore", "CredfolioStore", "CredfolioEngine", "CredfolioCBC", "CredfolioBadges", "CredfolioApp",
-                "CredfolioCLI", "CSQLite", "CredfolioSQLite", "CredfolioSystem",
+                "CredfolioCLI", "CSQLite", "CredfolioSQLite", "CredfolioSystem", "CredfolioHTML",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],

@@ -1,4 +1,5 @@
 public import ArgumentParser
+import CredfolioApp
 import CredfolioCore
 import CredfolioSystem
 import CredfolioSQLite
@@ -12,7 +13,7 @@ public struct Credfolio: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "credfolio",
         abstract: "Keep learner portfolios of micro-credentials, and see how close each learner is to each stack.",
-        version: "0.1.0",
+        version: CredfolioVersion.current,
         subcommands: [
             LearnerCommand.self, SkillCommand.self, CredentialCommand.self, AwardCommand.self, StackCommand.self,
             ProgressCommand.self, NextCommand.self, GapCommand.self, PortfolioCommand.self, ReportCommand.self,

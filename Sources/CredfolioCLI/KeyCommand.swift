@@ -1,5 +1,6 @@
 import ArgumentParser
 import CredfolioBadges
+import CredfolioApp
 import CredfolioCore
 import CredfolioSystem
 import Crypto

@@ -1,4 +1,5 @@
 public import ArgumentParser
+import CredfolioCBC
 public import CredfolioCore
 public import CredfolioEngine
 import CredfolioStore
@@ -124,5 +125,19 @@ struct CohortQueryOptions: ParsableArguments {
         q.descending = desc
         q.limit = limit
         return q
+    }
+}
+
+/// The as-of date: `--as-of`, else today.
+func asOfDay(_ text: String?) throws -> Day {
+    try parseDay(text, "as_of") ?? Day.today()
+}
+
+extension LearnerPortfolio {
+    /// The learner `handle` of the database `database` names, as of `--as-of`.
+    init(_ database: DatabaseOptions, learner handle: String, stack: String?, asOf: String?) throws {
+        let day = try asOfDay(asOf)
+        let store = try database.openForReading()
+        self = try store.database.read { try LearnerPortfolio(store: store, learner: handle, stack: stack, day: day, solver: CBCSolver()) }
     }
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import CredfolioCBC
+import CredfolioApp
 import CredfolioCore
+import CredfolioHTML
 import CredfolioSystem
 import CredfolioStore
 
@@ -31,16 +33,14 @@ struct PortfolioCommand: ParsableCommand {
     func run() throws {
         let day = try asOfDay(asOf)
         let store = try database.openForReading()
-        let page = try store.database.read {
-            let context = try LearnerPortfolio(store: store, learner: learner, stack: nil, day: day)
+        let bytes = try store.database.read {
+            let context = try LearnerPortfolio(store: store, learner: learner, stack: nil, day: day, solver: CBCSolver())
             for code in stack where !context.portfolio.stacks.contains(where: { $0.definition.code == code }) {
                 throw CredfolioError.notFound("no stack \(Field.quoted(code))")
             }
-            return try PortfolioPage(context: context, stacks: stack, solver: CBCSolver(), inSite: false,
-                                     awards: try store.awards.list(learner: learner),
-                                     verifications: try store.awards.verifications(learner: learner))
+            return try PortfolioPage.page(context, stacks: stack, solver: CBCSolver(), awards: try store.awards.list(learner: learner),
+                                          verifications: try store.awards.verifications(learner: learner))
         }
-        let bytes = page.render().bytes
         try writeOutput(to: output) { sink in bytes.withUnsafeBufferPointer { sink.write(bytes: $0) } }
     }
 }

@@ -1,3 +1,4 @@
+import CredfolioApp
 import CredfolioCore
 import CredfolioSystem
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CredfolioCBC
 import CredfolioCore
+import CredfolioHTML
 import CredfolioSystem
 import CredfolioEngine
 import CredfolioApp
@@ -120,7 +121,7 @@ extension ReportCommand {
                 pace: pace, stalledAfter: Stall.defaultDays, shortMissing: false)
             // One read transaction: every page from one state, and no writer waits for it.
             let learners = try store.database.read {
-                try SiteReport(store: store, folder: output, settings: settings, stack: stack).write().learners
+                try SiteReport(store: store, folder: output, settings: settings, stack: stack, solver: CBCSolver()).write().learners
             }
             note("wrote \(output)/index.html and \(learners) learner page\(learners == 1 ? "" : "s")")
         }

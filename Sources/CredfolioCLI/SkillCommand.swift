@@ -1,4 +1,5 @@
 import ArgumentParser
+import CredfolioApp
 import CredfolioCore
 import CredfolioSystem
 import CredfolioStore

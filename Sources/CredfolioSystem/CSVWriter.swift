@@ -1,4 +1,4 @@
-public import CredfolioCore
+import CredfolioCore
 
 /// An RFC 4180 writer to an ``OutputSink``: cells as ``CSVCell`` writes
 /// them, rows ending with LF. Numbers are written as they are.

@@ -2,6 +2,8 @@ import Crypto
 import _CryptoExtras
 import Foundation
 import Testing
+@testable import CredfolioApp
+@testable import CredfolioHTML
 @testable import CredfolioSQLite
 @testable import CredfolioSystem
 @testable import CredfolioBadges

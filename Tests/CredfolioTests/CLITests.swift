@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+@testable import CredfolioApp
+@testable import CredfolioHTML
 @testable import CredfolioSQLite
 @testable import CredfolioSystem
 

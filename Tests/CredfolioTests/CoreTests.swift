@@ -1,4 +1,6 @@
 import Testing
+@testable import CredfolioApp
+@testable import CredfolioHTML
 @testable import CredfolioSQLite
 @testable import CredfolioSystem
 @testable import CredfolioCore

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import CredfolioHTML
 @testable import CredfolioApp
 @testable import CredfolioSQLite
 @testable import CredfolioSystem

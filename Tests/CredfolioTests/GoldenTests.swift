@@ -1,6 +1,8 @@
 import Crypto
 import Foundation
 import Testing
+@testable import CredfolioApp
+@testable import CredfolioHTML
 @testable import CredfolioSQLite
 @testable import CredfolioSystem
 

@@ -1,4 +1,5 @@
 import Testing
+@testable import CredfolioHTML
 @testable import CredfolioApp
 @testable import CredfolioSQLite
 @testable import CredfolioSystem

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import CredfolioHTML
 @testable import CredfolioSQLite
 @testable import CredfolioSystem
 @testable import CredfolioCore
@@ -37,7 +38,7 @@ struct SiteReportTests {
         let settings = CohortRows.Settings(cohort: nil, day: day("2026-06-01"), goals: try store.learners.goalsByLearner(), allStacks: false,
                                            pace: nil, stalledAfter: 90, shortMissing: false)
         func site(_ name: String, threshold: Int, chunk: Int, cache: Int, page: Int = 40) throws -> (SiteTally, [String: Data]) {
-            var report = SiteReport(store: store, folder: dir.file(name), settings: settings, stack: nil)
+            var report = SiteReport(store: store, folder: dir.file(name), settings: settings, stack: nil, solver: CBCSolver())
             report.parallelThreshold = threshold
             report.chunkLearners = chunk
             report.sectionCacheBytes = cache

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import CredfolioHTML
 @testable import CredfolioSQLite
 @testable import CredfolioSystem
 @testable import CredfolioCore

@@ -1,3 +1,5 @@
+import CredfolioStore
+import CredfolioApp
 import CredfolioCore
 import CredfolioSystem
 import CredfolioEngine

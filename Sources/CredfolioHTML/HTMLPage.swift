@@ -1,3 +1,5 @@
+import CredfolioStore
+import CredfolioApp
 import CredfolioCore
 import CredfolioSystem
 import CredfolioEngine
@@ -54,7 +56,7 @@ enum HTMLPage {
     /// Closes a page, with a footer that says what made it and as of when.
     static func end(_ html: inout HTML, asOf day: Day) {
         html.raw("<footer>Written by credfolio ")
-        html.text(Credfolio.configuration.version)
+        html.text(CredfolioVersion.current)
         html.raw(", as of ")
         html.text(day.description)
         html.raw(". Open offline, print, or mail it: this page loads nothing.</footer>\n</body>\n</html>\n")

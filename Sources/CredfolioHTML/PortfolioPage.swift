@@ -1,9 +1,8 @@
-import CredfolioCBC
 import CredfolioCore
 import CredfolioSystem
-import CredfolioEngine
-import CredfolioApp
-import CredfolioStore
+public import CredfolioEngine
+public import CredfolioApp
+public import CredfolioStore
 
 /// One learner's portfolio as a self-contained page: each stack (or goal)
 /// with its bar and explained requirement tree, the next-best plan for each
@@ -11,7 +10,7 @@ import CredfolioStore
 /// their issuer, dates, evidence and badge verification. Every number is the
 /// one `progress`, `next` and `award list` show: the page computes nothing
 /// of its own.
-final class PortfolioPage {
+public final class PortfolioPage {
     let context: LearnerPortfolio
     /// The stacks shown, each with the learner's goal for it, if any, in the portfolio's order.
     let shown: [Shown]
@@ -57,7 +56,7 @@ final class PortfolioPage {
     /// `verifications` their badges' verification, by award id.
     /// `holdings`, when given, are the learner's as their rows worked them
     /// out (a site): what they hold, and each stack's progress key.
-    init(context: LearnerPortfolio, stacks codes: [String], solver: CBCSolver, inSite: Bool, cache: SectionCache? = nil,
+    init(context: LearnerPortfolio, stacks codes: [String], solver: any MILPSolver, inSite: Bool, cache: SectionCache? = nil,
          cells: CredentialCells? = nil, awards: [AwardRecord], verifications: [Int64: String],
          holdings: CohortRows.Holdings? = nil) throws {
         self.context = context
@@ -149,6 +148,15 @@ final class PortfolioPage {
     }
 
     var title: String { "\(context.learner.name): credentials and progress" }
+
+    /// One learner's portfolio as a self-contained page: `awards` are the
+    /// learner's as `award list` gives them, `verifications` their badges'
+    /// verification by award id; `stacks` narrows the stacks shown.
+    public static func page(_ context: LearnerPortfolio, stacks: [String], solver: any MILPSolver, awards: [AwardRecord],
+                            verifications: [Int64: String]) throws -> [UInt8] {
+        try PortfolioPage(context: context, stacks: stacks, solver: solver, inSite: false, awards: awards,
+                          verifications: verifications).render().bytes
+    }
 
     func render() -> HTML {
         var html = HTML()

@@ -1,4 +1,3 @@
-import CredfolioCBC
 import CredfolioCore
 import CredfolioSystem
 import CredfolioEngine
@@ -17,7 +16,7 @@ struct SiteRenderer {
     let rows: CohortRows
     let settings: CohortRows.Settings
     let folder: String
-    private let solver = CBCSolver()
+    private let solver: any MILPSolver
     /// Shared with the other threads; nil when sections are not shared (a test compares the two).
     private let cache: SectionCache?
     /// This thread's own: the credentials-table cells of each credential,
@@ -29,7 +28,9 @@ struct SiteRenderer {
     /// Each learner's page in turn, emptied in between (its capacity kept).
     private var pageBuffer = HTML()
 
-    init(portfolio: Portfolio, settings: CohortRows.Settings, folder: String, threads: Int, cache: SectionCache?) throws {
+    init(portfolio: Portfolio, settings: CohortRows.Settings, folder: String, threads: Int, cache: SectionCache?,
+         solver: any MILPSolver) throws {
+        self.solver = solver
         self.cache = cache
         cells = cache == nil ? nil : CredentialCells(credentials: portfolio.catalog.count)
         learnersFolder = try OpenFolder(folder + "/learners")
@@ -244,12 +245,12 @@ struct SiteRows: Sendable {
 /// What the rows of a site add up to, per thread, then merged: the
 /// overview's histograms, what lapses soon, the rows closest to done, and
 /// how many learners.
-struct SiteTally: Sendable {
+public struct SiteTally: Sendable {
     /// By the stack's position in code order.
     var histograms: [PercentHistogram]
     var expiring: [Expiring] = []
     var closest = ClosestRows(limit: SiteReport.closestRows)
-    var learners = 0
+    public internal(set) var learners = 0
     /// Stack sections of learner pages copied from another learner's page.
     var sharedSections = 0
 

@@ -1,29 +1,27 @@
-import CredfolioCBC
-import CredfolioCore
-import CredfolioSystem
-import CredfolioEngine
-import CredfolioApp
+public import CredfolioCore
+public import CredfolioEngine
 import CredfolioStore
+public import CredfolioSystem
 
 /// How progress is shown: the same rows for `progress --format csv`,
 /// `export progress` and the cohort report, and the explained tree.
-enum ProgressFormatting {
-    static let csvColumns = [
+public enum ProgressFormatting {
+    public static let csvColumns = [
         "learner", "name", "cohort", "stack", "percent", "projected_percent", "complete",
         "requirements_met", "requirements_total", "missing", "as_of",
     ]
 
-    static func percent(_ value: Double) -> String { NumberText.fixed(value, decimals: 1) }
+    public static func percent(_ value: Double) -> String { NumberText.fixed(value, decimals: 1) }
 
     /// Writes one CSV row in ``csvColumns`` order.
-    static func writeRow(_ csv: CSVWriter, learner: Learner, progress p: StackProgress, catalog: Catalog, asOf: Day) {
+    public static func writeRow(_ csv: CSVWriter, learner: Learner, progress p: StackProgress, catalog: Catalog, asOf: Day) {
         var prefix: [UInt8] = []
         learnerCells(learner, into: &prefix)
         csv.rawRow(prefix, progressCells(p, catalog: catalog, asOf: asOf))
     }
 
     /// The learner's cells of a row (`learner,name,cohort,`), separator included.
-    static func learnerCells(_ learner: Learner, into bytes: inout [UInt8]) {
+    public static func learnerCells(_ learner: Learner, into bytes: inout [UInt8]) {
         CSVCell.appendText(learner.handle, to: &bytes)
         bytes.append(0x2C)
         CSVCell.appendText(learner.name, to: &bytes)
@@ -34,7 +32,7 @@ enum ProgressFormatting {
 
     /// The cells from `stack` to `as_of`: kept as bytes, so that a memo can
     /// write them again for every learner with the same progress key.
-    static func progressCells(_ p: StackProgress, catalog: Catalog, asOf: Day) -> [UInt8] {
+    public static func progressCells(_ p: StackProgress, catalog: Catalog, asOf: Day) -> [UInt8] {
         var bytes: [UInt8] = []
         CSVCell.appendText(p.code, to: &bytes)
         for number in [percent(p.percent), percent(p.projectedPercent), p.complete ? "true" : "false",
@@ -50,16 +48,16 @@ enum ProgressFormatting {
     }
 
     /// `[██████░░░░░░░░░░░░░░]`
-    static func bar(_ value: Double, width: Int = 20) -> String {
+    public static func bar(_ value: Double, width: Int = 20) -> String {
         let filled = min(width, max(0, Int((value * Double(width)).rounded(.down))))
         return "[" + String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled) + "]"
     }
 
-    static func marker(_ value: Double) -> String {
+    public static func marker(_ value: Double) -> String {
         value >= 1 - Evaluation.epsilon ? "[x]" : value > Evaluation.epsilon ? "[~]" : "[ ]"
     }
 
-    static func label(_ node: CompiledStack.Node) -> String {
+    public static func label(_ node: CompiledStack.Node) -> String {
         var out = ""
         writeLabel(nested: node.stack, node.label, to: &out)
         return out
@@ -67,7 +65,7 @@ enum ProgressFormatting {
 
     /// Writes a requirement's label: "stack CODE: " first for one that
     /// comes from a nested stack. A page escapes the pieces as it writes them.
-    static func writeLabel(nested stack: String?, _ label: String, to out: inout some TextOutputStream) {
+    public static func writeLabel(nested stack: String?, _ label: String, to out: inout some TextOutputStream) {
         if let stack {
             out.write("stack ")
             out.write(stack)
@@ -80,13 +78,13 @@ enum ProgressFormatting {
     /// could meet: a lapsed credential (`expired 2026-09-15: renew`) or work
     /// under way (`in progress since 2026-10-01`); for a skill, through any
     /// credential that teaches it.
-    static func mark(_ p: StackProgress, _ id: Int, standing: Standing?) -> String? {
+    public static func mark(_ p: StackProgress, _ id: Int, standing: Standing?) -> String? {
         guard let standing, !p.current.isMet(id) else { return nil }
         return leafMark(p.stack, id, standing: standing)
     }
 
     /// The mark of leaf `id`, met or not: see ``mark(_:_:standing:)``.
-    static func leafMark(_ stack: CompiledStack, _ id: Int, standing: Standing) -> String? {
+    public static func leafMark(_ stack: CompiledStack, _ id: Int, standing: Standing) -> String? {
         leafMarked(stack, id, where: standing.hasMark).flatMap { standing.mark($0) }
     }
 
@@ -94,7 +92,7 @@ enum ProgressFormatting {
     /// have one: the leaf's own, or for a skill the first teacher with one;
     /// nil when there is none.
     @inline(__always)
-    static func leafMarked(_ stack: CompiledStack, _ id: Int, where hasMark: (Int) -> Bool) -> Int? {
+    public static func leafMarked(_ stack: CompiledStack, _ id: Int, where hasMark: (Int) -> Bool) -> Int? {
         switch stack.nodes[id].kind {
         case .credential(let i):
             return hasMark(i) ? i : nil
@@ -106,7 +104,7 @@ enum ProgressFormatting {
     }
 
     /// The requirement tree, one line per node, indented.
-    static func tree(_ p: StackProgress, catalog: Catalog, standing: Standing? = nil, indent: String = "  ") -> String {
+    public static func tree(_ p: StackProgress, catalog: Catalog, standing: Standing? = nil, indent: String = "  ") -> String {
         var lines: [(String, String)] = []
         func visit(_ id: Int, depth: Int) {
             let node = p.stack.nodes[id]
@@ -125,7 +123,7 @@ enum ProgressFormatting {
         }.joined(separator: "\n") + "\n"
     }
 
-    static func treeJSON(_ p: StackProgress, catalog: Catalog, standing: Standing? = nil) -> JSONValue {
+    public static func treeJSON(_ p: StackProgress, catalog: Catalog, standing: Standing? = nil) -> JSONValue {
         func visit(_ id: Int) -> JSONValue {
             let node = p.stack.nodes[id]
             let (by, text) = p.detail(id, catalog: catalog)
@@ -144,7 +142,7 @@ enum ProgressFormatting {
         return visit(p.stack.root)
     }
 
-    static func json(_ p: StackProgress, catalog: Catalog, standing: Standing? = nil) -> JSONValue {
+    public static func json(_ p: StackProgress, catalog: Catalog, standing: Standing? = nil) -> JSONValue {
         .object([
             ("stack", .string(p.code)),
             ("title", .optional(p.stack.definition.title)),
@@ -160,79 +158,13 @@ enum ProgressFormatting {
     }
 
     /// Closest to done first: by percent, then projected percent, then code.
-    static func ranked(_ list: [StackProgress]) -> [StackProgress] {
+    public static func ranked(_ list: [StackProgress]) -> [StackProgress] {
         list.sorted { ranksBefore(($0.percent, $0.projectedPercent, $0.code), ($1.percent, $1.projectedPercent, $1.code)) }
     }
 
     /// The order of ``ranked(_:)``, for anything with a percent, a projected percent and a stack code.
-    static func ranksBefore(_ a: (percent: Double, projected: Double, code: String),
+    public static func ranksBefore(_ a: (percent: Double, projected: Double, code: String),
                             _ b: (percent: Double, projected: Double, code: String)) -> Bool {
         (a.percent, a.projected) != (b.percent, b.projected) ? (a.percent, a.projected) > (b.percent, b.projected) : a.code < b.code
-    }
-}
-
-/// The as-of date: `--as-of`, else today.
-func asOfDay(_ text: String?) throws -> Day {
-    try parseDay(text, "as_of") ?? Day.today()
-}
-
-/// What `progress`, `next` and `gap` start from: one learner, their awards,
-/// and the catalog with the stacks compiled (all, or the one named).
-struct LearnerPortfolio {
-    let day: Day
-    let learner: Learner
-    let portfolio: Portfolio
-    let facts: [AwardFact]
-    /// What the learner's record says of each credential: held, lapsed, under way.
-    let standing: Standing
-    /// The learner's goal stacks.
-    let goals: [LearnerGoal]
-
-    init(_ database: DatabaseOptions, learner handle: String, stack: String?, asOf: String?) throws {
-        let day = try asOfDay(asOf)
-        let store = try database.openForReading()
-        self = try store.database.read { try LearnerPortfolio(store: store, learner: handle, stack: stack, day: day) }
-    }
-
-    /// The learner `handle`, read from `store`.
-    init(store: Store, learner handle: String, stack: String?, day: Day) throws {
-        let learner = try store.learners.get(handle)
-        let portfolio = try Portfolio(store, only: stack, fallback: CBCSolver())
-        let reader = LearnerReader(store, portfolio)
-        try self.init(portfolio: portfolio, learner: learner, facts: try reader.facts(of: learner), day: day,
-                      goals: try store.learners.goals(of: learner), startedOn: try reader.startedOn(of: learner))
-    }
-
-    /// The same for a learner already read, in a portfolio already compiled
-    /// (the pages of a site, one learner after another, with the started-on
-    /// dates read with the awards).
-    init(portfolio: Portfolio, learner: Learner, facts: [AwardFact], day: Day, goals: [LearnerGoal], startedOn: [Int: Day]) throws {
-        self.day = day
-        self.learner = learner
-        self.portfolio = portfolio
-        self.facts = facts
-        standing = Standing(facts, catalog: portfolio.catalog, on: day, startedOn: startedOn)
-        self.goals = goals
-    }
-
-    /// The stacks to show: the learner's goals when they have some (and no
-    /// stack was named), else every stack compiled.
-    func shownStacks(allStacks: Bool) -> [CompiledStack] {
-        shownStackPositions(allStacks: allStacks).map { portfolio.stacks[$0] }
-    }
-
-    /// The same stacks, as positions in the portfolio's stacks (code order).
-    func shownStackPositions(allStacks: Bool) -> [Int] {
-        let codes = Set(goals.map(\.stack))
-        guard !allStacks, !codes.isEmpty, portfolio.stacks.count > 1 else { return Array(portfolio.stacks.indices) }
-        return portfolio.stacks.indices.filter { codes.contains(portfolio.stacks[$0].definition.code) }
-    }
-
-    var catalog: Catalog { portfolio.catalog }
-
-    /// What the learner holds on the day; projected counts their unfinished
-    /// awards; `assume` adds credentials as if earned that day.
-    func held(projected: Bool = false, assume: [Int] = []) -> HeldSet {
-        catalog.holdings(facts, on: day, projected: projected, assume: assume)
     }
 }

@@ -1,3 +1,7 @@
+import CredfolioStore
+import CredfolioCore
+import CredfolioSystem
+import CredfolioApp
 import CredfolioEngine
 import Synchronization
 

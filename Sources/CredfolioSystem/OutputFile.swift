@@ -1,6 +1,5 @@
 import CPosix
-import CredfolioCore
-import CredfolioSystem
+public import CredfolioCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,7 +17,7 @@ import Glibc
 ///   names and email addresses, like the database.
 /// - A path that is a device or a pipe (`/dev/stdout`) is written in place;
 ///   a symbolic link is followed, and the file it names is replaced.
-func writeOutput(to path: String?, _ body: (OutputSink) throws -> Void) throws {
+public func writeOutput(to path: String?, _ body: (OutputSink) throws -> Void) throws {
     guard let path, path != "-" else {
         let sink = OutputSink.standardOutput()
         try body(sink)
@@ -44,12 +43,12 @@ func writeOutput(to path: String?, _ body: (OutputSink) throws -> Void) throws {
 
 /// Where `-o` writes: the file a symbolic link names, its folder, and
 /// whether it is something other than a regular file.
-struct OutputTarget {
-    let path: String
-    let folder: String
-    let isSpecial: Bool
+public struct OutputTarget {
+    public let path: String
+    public let folder: String
+    public let isSpecial: Bool
 
-    init(_ given: String) {
+    public init(_ given: String) {
         var resolved = given
         var info = stat()
         if lstat(given, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK, let real = realpath(given, nil) {
@@ -65,15 +64,15 @@ struct OutputTarget {
         }
     }
 
-    func failure(_ what: String) -> CredfolioError {
+    public func failure(_ what: String) -> CredfolioError {
         .invalid("\(what) \(path): \(String(cString: strerror(errno)))")
     }
 }
 
 /// A file readable by its owner only, with no name in its folder until
 /// ``publish(as:)`` gives it one: closed and gone if the process ends first.
-final class TemporaryFile {
-    let fd: Int32
+public final class TemporaryFile {
+    public let fd: Int32
     private let folder: String
     /// The name of the fallback file, where the folder cannot hold unnamed
     /// files and the file must later be published.
@@ -82,7 +81,7 @@ final class TemporaryFile {
     /// - Parameter named: the file will be published, so where unnamed
     ///   files are not possible it needs a name now (removed on a signal);
     ///   otherwise it is unlinked at once.
-    init(folder: String, named: Bool) throws {
+    public init(folder: String, named: Bool) throws {
         self.folder = folder
         let unnamed = credfolio_open_unnamed(folder, 0o600)
         if unnamed >= 0 {
@@ -121,7 +120,7 @@ final class TemporaryFile {
     /// Gives the file the name `path`, replacing what was there in one
     /// rename, with SIGINT, SIGTERM and SIGHUP held meanwhile so that no
     /// temporary name is ever left behind.
-    func publish(as path: String) throws {
+    public func publish(as path: String) throws {
         credfolio_hold_signals(1)
         defer { credfolio_hold_signals(0) }
         var name = fallbackName
@@ -148,7 +147,7 @@ final class TemporaryFile {
     }
 
     /// Appends the whole file to `sink`.
-    func copy(to sink: OutputSink) throws {
+    public func copy(to sink: OutputSink) throws {
         guard lseek(fd, 0, SEEK_SET) == 0 else {
             throw CredfolioError.invalid("cannot read back a temporary file: \(String(cString: strerror(errno)))")
         }

@@ -1,9 +1,8 @@
 import CPosix
-import CredfolioCBC
 import CredfolioCore
-import CredfolioEngine
-import CredfolioApp
-import CredfolioStore
+public import CredfolioEngine
+public import CredfolioApp
+public import CredfolioStore
 import CredfolioSystem
 #if canImport(Glibc)
 import Glibc
@@ -30,11 +29,21 @@ import Glibc
 /// thread renders chunks too (``SiteRenderer``): each thread takes the next
 /// chunk as it comes free (``Claims``), and the main thread places them all,
 /// in order.
-struct SiteReport {
+public struct SiteReport {
     let store: Store
     let folder: String
     let settings: CohortRows.Settings
     let stack: String?
+    /// Plans goals and evaluates exactly where the evaluator's search runs out of states.
+    let solver: any MILPSolver
+    public init(store: Store, folder: String, settings: CohortRows.Settings, stack: String?, solver: any MILPSolver) {
+        self.store = store
+        self.folder = folder
+        self.settings = settings
+        self.stack = stack
+        self.solver = solver
+    }
+
     /// From this many learners, a second thread writes pages too.
     var parallelThreshold = 1_000
     /// Learners per chunk handed between the threads.
@@ -53,10 +62,10 @@ struct SiteReport {
     /// Writes the site; returns what it adds up to (``SiteTally/learners``:
     /// how many learner pages it wrote). The caller runs it in one read
     /// transaction, so that every page shows one state of the database.
-    func write() throws -> SiteTally {
+    public func write() throws -> SiteTally {
         var earlier = Set<String>()
         let hadLearnerPages = try prepareFolder(&earlier)
-        let portfolio = try Portfolio(store, only: stack, fallback: CBCSolver())
+        let portfolio = try Portfolio(store, only: stack, fallback: solver)
         let day = settings.day
         let stacks = portfolio.stacks.sorted { $0.definition.code < $1.definition.code }
 
@@ -121,11 +130,12 @@ struct SiteReport {
         // If no award came from a badge, no page asks for its learner's verifications.
         let badges = try store.awards.anyVerifications()
         let reader = LearnerReader(store, portfolio)
-        let (settings, folder) = (settings, folder)
+        let (settings, folder, solver) = (settings, folder, solver)
         try OrderedChunks.run(
             threads: threads, window: 2 * max(1, threads) + 2,
             worker: {
-                var renderer = try SiteRenderer(portfolio: portfolio, settings: settings, folder: folder, threads: threads, cache: cache)
+                var renderer = try SiteRenderer(portfolio: portfolio, settings: settings, folder: folder, threads: threads, cache: cache,
+                                                solver: solver)
                 return { try renderer.render($0) }
             },
             produce: { submit in

@@ -1,3 +1,8 @@
+import CredfolioStore
+import CredfolioCore
+import CredfolioEngine
+import CredfolioSystem
+import CredfolioApp
 /// A growable run of bytes that takes each piece with one copy: what a
 /// site's pages are written into.
 ///

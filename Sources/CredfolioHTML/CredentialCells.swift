@@ -1,3 +1,8 @@
+import CredfolioStore
+import CredfolioCore
+import CredfolioEngine
+import CredfolioSystem
+import CredfolioApp
 /// The first cells of a portfolio page's credentials table (code, title or
 /// link, issuer), which the catalog alone decides: rendered once per
 /// credential by a site's thread, then copied into every page that lists

@@ -1,3 +1,7 @@
+import CredfolioStore
+import CredfolioCore
+import CredfolioEngine
+import CredfolioSystem
 import CredfolioApp
 
 /// Charts drawn as inline SVG, each with its numbers in text as well.

@@ -1,14 +1,13 @@
 import CredfolioCore
-import CredfolioSystem
 import Glibc
 
 /// A folder held open, so that files in it are opened by name relative to
 /// it (`openat`): a site opens 20,000 pages in one folder, and the kernel
 /// then walks one name each, not the whole path. Closed when released.
-final class OpenFolder {
-    let fd: Int32
+public final class OpenFolder {
+    public let fd: Int32
 
-    init(_ path: String) throws {
+    public init(_ path: String) throws {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw CredfolioError.invalid("cannot open the folder \(path): \(String(cString: strerror(errno)))") }
         self.fd = fd

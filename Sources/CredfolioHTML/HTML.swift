@@ -1,3 +1,6 @@
+import CredfolioStore
+import CredfolioEngine
+import CredfolioApp
 import CredfolioCore
 import CredfolioSystem
 

@@ -1,0 +1,85 @@
+public import CredfolioCore
+public import CredfolioEngine
+
+/// Which credentials the learner has already started (an in-progress or
+/// planned award), and which they once held but let lapse.
+public struct PlanMarks {
+    public var started: Set<Int> = []
+    public var lapsed: Set<Int> = []
+
+    public init(context: LearnerPortfolio) {
+        for fact in context.facts {
+            switch fact.status {
+            case .inProgress, .planned:
+                started.insert(fact.credential)
+            case .earned:
+                if let expiry = context.catalog.expiry(of: fact), expiry <= context.day { lapsed.insert(fact.credential) }
+            case .revoked:
+                break
+            }
+        }
+        // Held again (renewed) is not lapsed.
+        let held = context.held()
+        lapsed = lapsed.filter { !held.contains($0) }
+    }
+}
+
+/// A plan with its totals, as every format shows it.
+public struct PlanResult {
+    public let stack: CompiledStack
+    public let progress: Evaluation
+    public let plan: Plan
+    public let credentials: [Credential]
+    public let started: [Bool]
+    public let renewal: [Bool]
+    public let pace: Double?
+    public let measure: Measure
+    public let totalHours: Int64
+    public let totalCents: Int64
+    public let totalWeeks: Int64
+
+    public init(stack: CompiledStack, progress: Evaluation, plan: Plan, catalog: Catalog, pace: Double?, measure: Measure,
+         marks: PlanMarks) throws {
+        self.stack = stack
+        self.measure = measure
+        self.progress = progress
+        self.plan = plan
+        let credentials = plan.credentials.map { catalog[$0] }
+        self.credentials = credentials
+        started = plan.credentials.map(marks.started.contains)
+        renewal = plan.credentials.map(marks.lapsed.contains)
+        self.pace = pace
+        func sum(_ name: String, _ value: (Credential) -> Int64) throws -> Int64 {
+            var total: Int64 = 0
+            for c in credentials {
+                guard let next = total.adding(checked: value(c)) else {
+                    throw CredfolioError.invalid("stack \(stack.definition.code): the plan's total \(name) is too large to add up")
+                }
+                total = next
+            }
+            return total
+        }
+        totalHours = try sum("hours", \.hours)
+        totalCents = try sum("cost", \.costCents)
+        totalWeeks = try sum("weeks", \.weeks)
+    }
+
+    public var codes: [String] { credentials.map(\.code) }
+
+    /// Codes with what the learner already has under way: `meta-react
+    /// (started)`, `aws-ccp (renewal)`.
+    public var labels: [String] {
+        credentials.indices.map { i in
+            codes[i] + (started[i] ? " (started)" : "") + (renewal[i] ? " (renewal)" : "")
+        }
+    }
+
+    /// ceil(hours / pace) with a pace, else the weeks one after another;
+    /// nil unless a plan was found.
+    public var estimatedWeeks: Int64? {
+        guard plan.completable == true else { return nil }
+        return Schedule.weeks(hours: totalHours, weeks: totalWeeks, pace: pace)
+    }
+
+    public var fitsSixMonths: Bool { estimatedWeeks.map(Schedule.fitsSixMonths) ?? false }
+}

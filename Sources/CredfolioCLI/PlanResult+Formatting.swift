@@ -1,0 +1,73 @@
+import CredfolioApp
+import CredfolioCore
+import CredfolioEngine
+import CredfolioSystem
+
+extension PlanResult {
+    /// The bound in the measure's own unit: cost in currency units.
+    var boundCell: Cell {
+        guard let bound = plan.bound else { return .integer(nil) }
+        return measure == .cost ? .decimal(Money.format(cents: bound)) : .integer(bound)
+    }
+
+    func json(learner: String, by: Measure) -> JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("learner", .string(learner)), ("stack", .string(stack.definition.code)), ("by", .string(by.rawValue)),
+            ("completable", plan.completable.map(JSONValue.bool) ?? .null),
+            ("credentials", .array(credentials.indices.map { i in
+                let c = credentials[i]
+                return .object([("code", .string(c.code)), ("title", .string(c.title)), ("hours", .integer(c.hours)),
+                                ("cost", .number(Double(c.costCents) / 100)), ("weeks", .integer(c.weeks)),
+                                ("format", .string(c.format.rawValue)), ("started", .bool(started[i])),
+                                ("renewal", .bool(renewal[i]))])
+            })),
+            ("total_hours", .integer(totalHours)), ("total_cost", .number(Double(totalCents) / 100)),
+            ("total_weeks", .integer(totalWeeks)), ("estimated_weeks", estimatedWeeks.map(JSONValue.integer) ?? .null),
+            ("fits_six_months", .bool(fitsSixMonths)), ("optimal", .bool(plan.optimal)),
+            ("bound", plan.bound.map { by == .cost ? JSONValue.number(Double($0) / 100) : .integer($0) } ?? .null),
+            ("limits_met", .bool(plan.limitsMet)),
+        ]
+        if let reason = plan.reason { members.append(("reason", .string(reason))) }
+        return .object(members)
+    }
+
+    func writeTable(to out: OutputSink, learner: Learner, by: Measure, day: Day) {
+        let title = stack.definition.title.map { " (\($0))" } ?? ""
+        out.write("\(learner.name) (\(learner.handle)) toward \(stack.definition.code)\(title), as of \(day)\n")
+        out.write("now \(ProgressFormatting.percent(progress.percent))%; least \(by.rawValue) to finish:\n\n")
+        switch plan.completable {
+        case false?:
+            out.write("cannot be completed from the catalog: \(plan.reason ?? "no combination of credentials completes it")\n")
+            return
+        case nil:
+            out.write("no plan found: \(plan.reason ?? "the solver's time limit ran out") (see --time-limit)\n")
+            return
+        case true?:
+            break
+        }
+        if !plan.limitsMet, let reason = plan.reason { out.write("note: \(reason)\n\n") }
+        if credentials.isEmpty {
+            out.write("already complete: nothing left to earn\n")
+            return
+        }
+        var report = Report(columns: ["code", "title", "hours", "cost", "weeks", "note"])
+        for (i, c) in credentials.enumerated() {
+            let note = [started[i] ? "started" : nil, renewal[i] ? "renewal: held before, lapsed" : nil].compactMap { $0 }
+            report.append([.text(c.code), .text(c.title), .integer(c.hours), .decimal(Money.format(cents: c.costCents)),
+                           .integer(c.weeks), .text(note.joined(separator: "; "))])
+        }
+        report.append([.text("total"), .text(""), .integer(totalHours), .decimal(Money.format(cents: totalCents)),
+                       .integer(totalWeeks), .text("")])
+        report.render(.table, to: out)
+        let how = pace.map { "at \(NumberText.plain($0)) hours a week" } ?? "one after another"
+        let weeks = estimatedWeeks ?? 0
+        out.write("\nabout \(weeks) week\(weeks == 1 ? "" : "s") \(how): "
+                  + (fitsSixMonths ? "fits in six months" : "longer than six months (26 weeks)") + "\n")
+        if plan.optimal {
+            out.write("optimal: no plan has a smaller total \(by.rawValue)\n")
+        } else {
+            let bound = plan.bound.map { by == .cost ? Money.format(cents: $0) : String($0) } ?? "unknown"
+            out.write("not proven optimal: the solver's time limit ran out first; no plan can total less than \(bound) (see --time-limit)\n")
+        }
+    }
+}

@@ -157,8 +157,7 @@ public final class CSVReader {
                             try Self.endField(&fieldStart, bytes, &ends, recordLine: recordLine)
                             state = .fieldStart
                         case 0x0A, 0x0D:
-                            line += 1
-                            if b == 0x0D { skipLineFeed = true }
+                            Self.endLine(b, line: &line, skipLineFeed: &skipLineFeed)
                             if state == .fieldStart && ends.isEmpty {
                                 recordLine = line  // a blank line: no record
                                 continue
@@ -210,8 +209,7 @@ public final class CSVReader {
                             try Self.endField(&fieldStart, bytes, &ends, recordLine: recordLine)
                             state = .fieldStart
                         case 0x0A, 0x0D:
-                            line += 1
-                            if b == 0x0D { skipLineFeed = true }
+                            Self.endLine(b, line: &line, skipLineFeed: &skipLineFeed)
                             try Self.endField(&fieldStart, bytes, &ends, recordLine: recordLine)
                             outcome = .record
                             break scan
@@ -240,6 +238,13 @@ public final class CSVReader {
     }
 
     private enum Outcome { case needMore, record, tooLong, error(CSVError) }
+
+    /// A line break `b` (LF or CR) outside quotes: one more line, and after a CR, an LF to skip.
+    @inline(__always)
+    private static func endLine(_ b: UInt8, line: inout Int, skipLineFeed: inout Bool) {
+        line += 1
+        if b == 0x0D { skipLineFeed = true }
+    }
 
     private static func endField(_ fieldStart: inout Int, _ bytes: [UInt8], _ ends: inout [Int], recordLine: Int) throws {
         guard ends.count < CSVReader.maxFields else {

@@ -133,14 +133,7 @@ extension CredentialCommand {
             let credential = try store.credentials.get(code)
             var report = Report(columns: CredentialCommand.columns)
             report.append(CredentialCommand.row(credential))
-            let out = OutputSink.standardOutput()
-            if output.format == .json {
-                guard case .object(var members) = report.jsonObjects()[0] else { return }
-                members[members.count - 1] = ("skills", .array(credential.skills.map(JSONValue.string)))
-                out.write(JSONValue.object(members).serialized() + "\n")
-            } else {
-                report.renderRecord(output.format, to: out)
-            }
+            report.renderRecord(output.format, to: OutputSink.standardOutput(), listing: credential.skills)
         }
     }
 
@@ -178,8 +171,7 @@ extension CredentialCommand {
         @Flag(help: "Also remove every award of it.") var force = false
 
         func run() throws {
-            let store = try database.open()
-            let awards = try store.credentials.remove(code, force: force)
+            let awards = try database.open().credentials.remove(code, force: force)
             OutputSink.standardOutput().write(
                 "removed credential \(code)" + (awards > 0 ? " and \(NumberText.grouped(awards)) award\(awards == 1 ? "" : "s")" : "") + "\n")
         }

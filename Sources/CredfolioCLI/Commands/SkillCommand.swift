@@ -65,14 +65,7 @@ extension SkillCommand {
             var report = Report(columns: ["code", "name", "category", "framework", "framework_id", "credentials"])
             report.append([.text(skill.code), .text(skill.name), .text(skill.category), .text(skill.framework),
                            .text(skill.frameworkID), .text(teaching.joined(separator: ";"))])
-            let out = OutputSink.standardOutput()
-            if output.format == .json {
-                guard case .object(var members) = report.jsonObjects()[0] else { return }
-                members[members.count - 1] = ("credentials", .array(teaching.map(JSONValue.string)))
-                out.write(JSONValue.object(members).serialized() + "\n")
-            } else {
-                report.renderRecord(output.format, to: out)
-            }
+            report.renderRecord(output.format, to: OutputSink.standardOutput(), listing: teaching)
         }
     }
 
@@ -117,8 +110,7 @@ extension SkillCommand {
         @Flag(help: "Also drop it from the credentials that teach it.") var force = false
 
         func run() throws {
-            let store = try database.open()
-            try store.skills.remove(code, force: force)
+            try database.open().skills.remove(code, force: force)
             OutputSink.standardOutput().write("removed skill \(code)\n")
         }
     }

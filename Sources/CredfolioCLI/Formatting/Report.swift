@@ -132,6 +132,16 @@ struct Report {
         }
     }
 
+    /// Renders the one row as a record, as ``renderRecord(_:to:)`` does; in
+    /// JSON, its last column is the list `list` instead of its joined text.
+    func renderRecord(_ format: OutputFormat, to out: OutputSink, listing list: [String]) {
+        guard format == .json, let first = jsonObjects().first, case .object(var members) = first, let last = members.last else {
+            return renderRecord(format, to: out)
+        }
+        members[members.count - 1] = (last.0, .array(list.map(JSONValue.string)))
+        out.write(JSONValue.object(members).serialized() + "\n")
+    }
+
     /// Renders the one row of a `show` command: `field: value` lines for a
     /// table, one object for JSON, a header and one row for CSV.
     func renderRecord(_ format: OutputFormat, to sink: OutputSink) {

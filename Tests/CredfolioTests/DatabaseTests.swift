@@ -227,6 +227,68 @@ struct StoreTests {
         #expect(try db.fetch("SELECT sql FROM sqlite_schema ORDER BY name") { $0.string(0) } == schemaBefore)
     }
 
+    /// A migration that rebuilds `learner`, which awards, goals and emails refer to, the way SQLite's
+    /// documentation describes: a new table, the rows copied, the old one dropped, the new one renamed.
+    static let rebuildLearner = """
+        CREATE TABLE learner_new (
+            id          INTEGER PRIMARY KEY,
+            handle      TEXT NOT NULL UNIQUE CHECK (length(handle) BETWEEN 1 AND 64),
+            name        TEXT NOT NULL CHECK (length(name) > 0),
+            email       TEXT UNIQUE,
+            cohort      TEXT,
+            notes       TEXT NOT NULL DEFAULT '',
+            created_on  TEXT NOT NULL CHECK (date(created_on) IS created_on),
+            pace        REAL,
+            nickname    TEXT
+        ) STRICT;
+        INSERT INTO learner_new (id, handle, name, email, cohort, notes, created_on, pace)
+            SELECT id, handle, name, email, cohort, notes, created_on, pace FROM learner;
+        DROP TABLE learner;
+        ALTER TABLE learner_new RENAME TO learner;
+        CREATE INDEX learner_by_cohort ON learner (cohort, handle);
+        """
+
+    @Test("a migration may rebuild a table others refer to: foreign keys are off during it, checked before it commits, on after")
+    func tableRebuildingMigration() throws {
+        let dir = try TemporaryDirectory()
+        let store = try Store(path: dir.file("c.db"))
+        try store.learners.add(Learner(handle: "ann", name: "Ann"))
+        try store.credentials.add(Credential(code: "c1", title: "C1"))
+        try store.awards.add(Award(learner: "ann", credential: "c1", status: .earned, earnedOn: day("2026-01-02")))
+        let before = try dump(store.database)
+        let latest = Migrator().latestVersion
+        let rebuild = Migrator(migrations: Migrator().migrations + [(latest + 1, "vNEXT_rebuild", Array(Self.rebuildLearner.utf8))])
+        #expect(try rebuild.migrate(store.database) == ["vNEXT_rebuild"])
+        #expect(try Migrator.version(of: store.database) == latest + 1)
+        // Every row kept, the award still the learner's; the new column is there.
+        let after = try dump(store.database)
+        #expect(after.filter { $0.hasPrefix("award:") } == before.filter { $0.hasPrefix("award:") })
+        #expect(try store.database.scalar(Int.self, "SELECT count(*) FROM pragma_table_info('learner') WHERE name = 'nickname'") == 1)
+        #expect(try store.database.foreignKeyProblems().isEmpty)
+        // Enforcement is back on.
+        #expect(try store.database.scalar(Int.self, "PRAGMA foreign_keys") == 1)
+        #expect(throws: DatabaseError.self) {
+            try store.database.execute("INSERT INTO award (learner_id, credential_id, status) VALUES (999, 1, 'planned')")
+        }
+    }
+
+    @Test("a migration that leaves a reference broken is rolled back whole, and foreign keys are on again")
+    func migrationBreakingAReference() throws {
+        let dir = try TemporaryDirectory()
+        let store = try Store(path: dir.file("c.db"))
+        try store.learners.add(Learner(handle: "ann", name: "Ann"))
+        try store.credentials.add(Credential(code: "c1", title: "C1"))
+        try store.awards.add(Award(learner: "ann", credential: "c1", status: .earned, earnedOn: day("2026-01-02")))
+        let before = try dump(store.database)
+        let latest = Migrator().latestVersion
+        let breaking = Migrator(migrations: Migrator().migrations + [(latest + 1, "vNEXT_break", Array("DELETE FROM learner;".utf8))])
+        let error = try #require(throws: CredfolioError.self) { try breaking.migrate(store.database) }
+        #expect(error.message.hasPrefix("migration vNEXT_break leaves a broken reference: award row"))
+        #expect(try Migrator.version(of: store.database) == latest)
+        #expect(try dump(store.database) == before)
+        #expect(try store.database.scalar(Int.self, "PRAGMA foreign_keys") == 1)
+    }
+
     @Test("a SQLite file that is not ours is refused, untouched")
     func foreignDatabase() throws {
         let dir = try TemporaryDirectory()

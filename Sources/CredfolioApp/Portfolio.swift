@@ -4,8 +4,10 @@ public import CredfolioCore
 public import CredfolioEngine
 
 /// The engine's inputs, read from the store: the catalog and the compiled
-/// stacks. A plain value, shared by every thread of a parallel command;
-/// learners and their awards are read by ``LearnerReader``.
+/// stacks. A plain value that threads may share; a worker thread takes its
+/// ``ownCopy()``, so that the reference counts of the catalog and stacks it
+/// uses at every row are its own and do not bounce between the cores.
+/// Learners and their awards are read by ``LearnerReader``.
 public struct Portfolio: Sendable {
     public let catalog: Catalog
     /// Catalog index by credential row id.
@@ -13,6 +15,9 @@ public struct Portfolio: Sendable {
     public let stacks: [CompiledStack]
     /// Every stored stack's code, compiled or not, in order: for suggestions.
     let stackCodes: [String]
+    /// What it was compiled from: the catalog's credentials, and every stored stack by code.
+    private let credentials: [Credential]
+    private let definitions: [String: StackDefinition]
 
     /// Loads the catalog and compiles every stack (or only `stack`) once;
     /// none when `compile` is false.
@@ -39,18 +44,21 @@ public struct Portfolio: Sendable {
             }
         }
         catalog = Catalog(credentials)
+        self.credentials = credentials
         var indexByID: [Int64: Int] = [:]
         for (i, c) in credentials.enumerated() { indexByID[c.id!] = i }
         self.indexByID = indexByID
         guard compile else {
             stacks = []
             stackCodes = []
+            definitions = [:]
             return
         }
         let definitions = try store.stacks.list()
         stackCodes = definitions.map(\.code)
         var byCode: [String: StackDefinition] = [:]
         for d in definitions { byCode[d.code] = d }
+        self.definitions = byCode
         let chosen: [StackDefinition]
         if let stack {
             guard let one = byCode[stack] else { throw Field.notFound("stack", stack, among: stackCodes) }
@@ -60,6 +68,24 @@ public struct Portfolio: Sendable {
         }
         let catalog = self.catalog
         stacks = try chosen.map { try CompiledStack($0, catalog: catalog, stacks: { byCode[$0] }, fallback: fallback) }
+    }
+
+    private init(copying other: Portfolio) throws {
+        credentials = other.credentials
+        definitions = other.definitions
+        indexByID = other.indexByID
+        stackCodes = other.stackCodes
+        let catalog = Catalog(credentials)
+        self.catalog = catalog
+        let definitions = other.definitions
+        stacks = try other.stacks.map {
+            try CompiledStack($0.definition, catalog: catalog, stacks: { definitions[$0] }, fallback: $0.fallback)
+        }
+    }
+
+    /// The same portfolio, compiled again: equal in every value, sharing no object with this one.
+    public func ownCopy() throws -> Portfolio {
+        try Portfolio(copying: self)
     }
 
     public func stack(_ code: String) throws -> CompiledStack {

@@ -1,3 +1,4 @@
+import Synchronization
 import CredfolioCore
 import CredfolioSystem
 import CredfolioEngine
@@ -27,10 +28,15 @@ struct SiteRenderer {
     private var rowWriter = SiteRowWriter()
     /// Each learner's page in turn, emptied in between (its capacity kept).
     private var pageBuffer = HTML()
+    /// The floor of the rows closest to done this renderer has seen: rows below it cannot be among them.
+    private var closestFloor: (UInt16, UInt16)?
+    /// Buffers of chunks already written, for this chunk's parts.
+    private let buffers: ChunkBuffers
 
     init(portfolio: Portfolio, settings: CohortRows.Settings, folder: String, threads: Int, cache: SectionCache?,
-         solver: any MILPSolver) throws {
+         buffers: ChunkBuffers, solver: any MILPSolver) throws {
         self.solver = solver
+        self.buffers = buffers
         self.cache = cache
         cells = cache == nil ? nil : CredentialCells(credentials: portfolio.catalog.count)
         learnersFolder = try OpenFolder(folder + "/learners")
@@ -38,25 +44,27 @@ struct SiteRenderer {
         self.settings = settings
         self.folder = folder
         let rows = CohortRows(portfolio: portfolio, settings: settings, solver: solver)
-        rows.memoCapacity = threads == 0 ? CohortRows.memoLimit : CohortRows.memoLimit / (2 * threads)
+        rows.memoCapacity = threads == 0 ? CohortRows.memoLimit : CohortRows.memoLimit / (2 * (threads + 1))
         self.rows = rows
     }
 
     /// Writes the page of every learner in `chunk`, and renders the chunk's rows.
     mutating func render(_ chunk: [LearnerAwards]) throws -> SiteRows {
         let stackCount = portfolio.stacks.count
-        var overview = ByteBuffer()
-        var stackParts = Array(repeating: ByteBuffer(), count: stackCount)
+        var overview = buffers.take(part: 0)
+        var stackParts = (0..<stackCount).map { buffers.take(part: 1 + $0) }
         var learnerStarts: [Int] = []
-        var tally = SiteTally(stacks: stackCount)
+        var tally = SiteTally(stacks: stackCount, closestFloor: closestFloor)
         let day = settings.day
         let horizon = day.adding(days: SiteReport.expiringDays) ?? Day.last
-        // Both closures write to these, and both are handed over at once, so neither can reach `self` mutably: locals.
-        var writer = rowWriter
-        var html = pageBuffer
+        // Both closures write to these, and both are handed over at once, so neither can reach `self` mutably:
+        // locals, moved out of `self` and back (a copy would copy the writer's kept fragments at its first change).
+        var writer = SiteRowWriter(), html = HTML()
+        swap(&writer, &rowWriter)
+        swap(&html, &pageBuffer)
         defer {
-            rowWriter = writer
-            pageBuffer = html
+            swap(&writer, &rowWriter)
+            swap(&html, &pageBuffer)
         }
         let (portfolio, settings, folder, solver, cache, cells, learnersFolder) = (portfolio, settings, folder, solver, cache, cells,
                                                                                    learnersFolder)
@@ -91,6 +99,7 @@ struct SiteRenderer {
                                     bytes: overview.copy(from: start))
             }
         }
+        if let floor = tally.closest.floor, closestFloor.map({ floor > $0 }) ?? true { closestFloor = floor }
         return SiteRows(parts: [overview] + stackParts, learnerStarts: learnerStarts, tally: tally)
     }
 
@@ -242,6 +251,31 @@ struct SiteRows: Sendable {
     }
 }
 
+/// The buffers of chunks already placed, by part, for the next chunks to
+/// render into: their room is reused, instead of being allocated, filled
+/// with zeros and grown again for every chunk. Every part keeps its own
+/// list, so a buffer grows only as large as its part needs; at most as
+/// many buffers as chunks in flight are kept.
+final class ChunkBuffers: Sendable {
+    private let free = Mutex<[Int: [ByteBuffer]]>([:])
+
+    /// An empty buffer for part `part`, with the room of one used before, if any.
+    func take(part: Int) -> ByteBuffer {
+        free.withLock { $0[part]?.popLast() } ?? ByteBuffer()
+    }
+
+    /// Takes back the buffers of a chunk that has been placed.
+    func giveBack(_ parts: [ByteBuffer]) {
+        free.withLock { free in
+            for (part, buffer) in parts.enumerated() {
+                var buffer = buffer
+                buffer.removeAll()
+                free[part, default: []].append(buffer)
+            }
+        }
+    }
+}
+
 /// What the rows of a site add up to, per thread, then merged: the
 /// overview's histograms, what lapses soon, the rows closest to done, and
 /// how many learners.
@@ -249,13 +283,14 @@ public struct SiteTally: Sendable {
     /// By the stack's position in code order.
     var histograms: [PercentHistogram]
     var expiring: [Expiring] = []
-    var closest = ClosestRows(limit: SiteReport.closestRows)
+    var closest: ClosestRows
     public internal(set) var learners = 0
     /// Stack sections of learner pages copied from another learner's page.
     var sharedSections = 0
 
-    init(stacks: Int) {
+    init(stacks: Int, closestFloor: (UInt16, UInt16)? = nil) {
         histograms = Array(repeating: PercentHistogram(), count: stacks)
+        closest = ClosestRows(limit: SiteReport.closestRows, floor: closestFloor)
     }
 
     /// A held credential that lapses within the site's horizon.
@@ -296,9 +331,14 @@ struct ClosestRows: Sendable {
     let limit: Int
     private var entries: [Entry] = []
     /// Once pruned: the last row kept. A row below it can never be among the closest.
-    private var floor: (UInt16, UInt16)?
+    private(set) var floor: (UInt16, UInt16)?
 
-    init(limit: Int) { self.limit = limit }
+    /// - Parameter floor: a floor already known (from other rows, with at
+    ///   least `limit` rows at or above it): rows below it are not kept.
+    init(limit: Int, floor: (UInt16, UInt16)? = nil) {
+        self.limit = limit
+        self.floor = floor
+    }
 
     static func precedes(_ a: Entry, _ b: Entry) -> Bool {
         if (a.percent, a.projected) != (b.percent, b.projected) { return (a.percent, a.projected) > (b.percent, b.projected) }
@@ -310,15 +350,12 @@ struct ClosestRows: Sendable {
         percent.isFinite ? UInt16(clamping: Int((min(100, max(0, percent)) * 10).rounded())) : 0
     }
 
-    /// Keeps the row unless it cannot be among the closest; `bytes` is read
-    /// only to keep it. Rows come in (handle, stack) order, as each
-    /// thread's do: so a row tied with the last one kept ranks after it,
-    /// and is not kept either (a site has many ties, and each kept one
-    /// brought the next sort closer).
+    /// Keeps the row unless it cannot be among the closest (it is below
+    /// the floor); `bytes` is read only to keep it.
     mutating func offer(percent: Double, projected: Double, handle: String, stack: Int, bytes: @autoclosure () -> [UInt8]) {
         guard limit > 0 else { return }
         let p = Self.tenths(percent), q = Self.tenths(projected)
-        if let floor, (p, q) <= floor { return }
+        if let floor, (p, q) < floor { return }
         entries.append(Entry(percent: p, projected: q, handle: handle, stack: stack, bytes: bytes()))
         if entries.count >= 2 * limit { prune() }
     }

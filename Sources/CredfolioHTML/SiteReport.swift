@@ -83,7 +83,7 @@ public struct SiteReport {
         let learners = try store.learners.count(cohort: settings.cohort)
         var table = SiteTablePages(folder: folder, perPage: pageLearners, learners: learners, cohort: settings.cohort ?? "(all learners)",
                                    day: day)
-        let threads = learners >= parallelThreshold ? OrderedChunks.processors : 0
+        let threads = learners >= parallelThreshold ? OrderedChunks.workers : 0
         var tally = SiteTally(stacks: stacks.count)
         tally.sharedSections = try writeRows(portfolio: portfolio, threads: threads) { rows in
             try rows.withPart(0) { try table.place($0, learnerStarts: rows.learnerStarts) }
@@ -127,6 +127,7 @@ public struct SiteReport {
     /// learner pages were copied from another learner's page.
     private func writeRows(portfolio: Portfolio, threads: Int, place: (SiteRows) throws -> Void) throws -> Int {
         let cache = sectionCacheBytes > 0 ? SectionCache(byteLimit: sectionCacheBytes) : nil
+        let buffers = ChunkBuffers()
         // If no award came from a badge, no page asks for its learner's verifications.
         let badges = try store.awards.anyVerifications()
         let reader = LearnerReader(store, portfolio)
@@ -134,7 +135,8 @@ public struct SiteReport {
         try OrderedChunks.run(
             threads: threads, window: 2 * max(1, threads) + 2,
             worker: {
-                var renderer = try SiteRenderer(portfolio: portfolio, settings: settings, folder: folder, threads: threads, cache: cache,
+                var renderer = try SiteRenderer(portfolio: try portfolio.ownCopy(), settings: settings, folder: folder, threads: threads,
+                                                cache: cache, buffers: buffers,
                                                 solver: solver)
                 return { try renderer.render($0) }
             },
@@ -146,7 +148,10 @@ public struct SiteReport {
                     try submit(chunk)
                 }
             },
-            consume: place)
+            consume: { rows in
+                try place(rows)
+                buffers.giveBack(rows.parts)
+            })
         return cache?.hits ?? 0
     }
 

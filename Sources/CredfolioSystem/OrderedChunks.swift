@@ -3,7 +3,8 @@ import Glibc
 /// Credfolio's one way to work in parallel: chunks of input are produced in
 /// order on the calling thread (by one SQL reader), turned into output by
 /// worker threads, and handed back to the calling thread in the order they
-/// were produced (to be written).
+/// were produced (to be written). While it waits for room or for the next
+/// output, the calling thread renders a chunk no worker has taken yet.
 ///
 /// - Memory is bounded: at most `window` chunks are produced and not yet
 ///   consumed; the producer waits for room, consuming meanwhile.
@@ -14,10 +15,10 @@ import Glibc
 /// - With no threads, the same closures run on the calling thread alone,
 ///   so both paths give the same output.
 public enum OrderedChunks {
-    /// How many worker threads a parallel command uses: one per processor
-    /// the process may run on, at least one.
-    public static var processors: Int {
-        max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    /// How many worker threads a parallel command starts: one per processor
+    /// the process may run on, but for the calling thread's, which renders too.
+    public static var workers: Int {
+        max(0, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) - 1)
     }
 
     /// Runs the work.
@@ -55,23 +56,40 @@ public enum OrderedChunks {
         let shared = Monitor(Exchange<Input, Output>())
         let window = max(1, window)
         var workers: [Worker<Void>] = []
+        // This thread's own renderer, made when it first helps.
+        var own: ((Input) throws -> Output)?
+        /// Hands back what is ready, in order, until `enough` holds; while
+        /// nothing is ready, this thread renders a chunk no worker has taken.
+        func deliver(until enough: @escaping (Exchange<Input, Output>) -> Bool) throws {
+            while true {
+                let step = try shared.wait(until: { $0.failure != nil || $0.isReady || enough($0) || !$0.pending.isEmpty }) {
+                    state -> Step<Input, Output> in
+                    if let output = try state.takeReady() { return .output(output) }
+                    if enough(state) { return .done }
+                    return state.takePending().map { .job($0.index, $0.input) } ?? .done
+                }
+                switch step {
+                case .output(let output):
+                    try consume(output)
+                case .job(let index, let input):
+                    if own == nil { own = try worker() }
+                    let output = try own!(input)
+                    shared.withLock { $0.done[index] = output }
+                case .done:
+                    return
+                }
+            }
+        }
         let outcome = Result {
             for _ in 0..<threads {
                 workers.append(try Worker.start { Self.work(shared, worker) })
             }
             try produce { input in
-                // Hand back what is ready, in order, until there is room for one more chunk.
-                while let output = try shared.wait(until: { $0.failure != nil || $0.isReady || $0.inFlight < window },
-                                                   then: { try $0.takeReady() }) {
-                    try consume(output)
-                }
+                try deliver(until: { $0.inFlight < window })
                 shared.withLock { $0.submit(input) }
             }
             shared.withLock { $0.finished = true }
-            while let output = try shared.wait(until: { $0.failure != nil || $0.isReady || $0.inFlight == 0 },
-                                               then: { try $0.takeReady() }) {
-                try consume(output)
-            }
+            try deliver(until: { $0.inFlight == 0 })
         }
         if case .failure(let error) = outcome {
             // Stop the workers: they see the failure when they next look.
@@ -79,6 +97,13 @@ public enum OrderedChunks {
         }
         for worker in workers { try? worker.join() }
         try outcome.get()
+    }
+
+    /// What the calling thread does next.
+    private enum Step<Input, Output> {
+        case output(Output)
+        case job(Int, Input)
+        case done
     }
 
     /// A worker thread's loop: take the next chunk, render it, leave the

@@ -49,17 +49,6 @@ public struct Standing: Sendable {
     public private(set) var underWay: [Int: Day?] = [:]
 
     public init(_ facts: [AwardFact], catalog: Catalog, on day: Day, startedOn: [Int: Day] = [:]) {
-        // Room for every entry at once: a dictionary grown one entry at a time is reallocated and
-        // rehashed at each doubling (a site builds three for each of its learners).
-        var earned = 0, unfinished = 0
-        for fact in facts {
-            switch fact.status {
-            case .earned: earned += 1
-            case .inProgress, .planned: unfinished += 1
-            default: break
-            }
-        }
-        held.reserveCapacity(earned)
         for fact in facts where catalog.isHeld(fact, on: day) {
             let candidate = Held(earned: fact.earnedOn!, expires: catalog.expiry(of: fact))
             if let known = held[fact.credential] {
@@ -69,14 +58,12 @@ public struct Standing: Sendable {
                 held[fact.credential] = candidate
             }
         }
-        if earned > held.count { lapsed.reserveCapacity(earned - held.count) }
         for fact in facts where fact.status == .earned && held[fact.credential] == nil {
             guard let earned = fact.earnedOn, earned <= day, let expiry = catalog.expiry(of: fact), expiry <= day else { continue }
             if lapsed[fact.credential].map({ expiry > $0.expired }) ?? true {
                 lapsed[fact.credential] = Lapse(earned: earned, expired: expiry)
             }
         }
-        if unfinished > 0 { underWay.reserveCapacity(unfinished) }
         for fact in facts where (fact.status == .inProgress || fact.status == .planned) && held[fact.credential] == nil {
             underWay[fact.credential] = startedOn[fact.credential]
         }

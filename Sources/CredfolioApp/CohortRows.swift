@@ -95,10 +95,7 @@ public final class CohortRows {
     public static let memoLimit = 80_000
     /// This value's own limit: two threads each keep half.
     public var memoCapacity = CohortRows.memoLimit
-    /// What the rows remember, kept across calls (a table is produced
-    /// twice). `forEach` moves it into a local while it runs: a class's
-    /// stored variable is checked for exclusive access at run time, at
-    /// every row; a local one when compiled.
+    /// What the rows remember, kept across calls (one a chunk of learners).
     private struct Memory {
         var memo: [ProgressKeyTable<Computed>] = []
         var remembered = 0
@@ -159,13 +156,10 @@ public final class CohortRows {
         let stacks = portfolio.stacks.sorted { $0.definition.code < $1.definition.code }
         // Row order (code order, as Swift compares) to the portfolio's order, for the keys handed to the visitor.
         let positions = stacks.map { stack in portfolio.stacks.firstIndex { $0 === stack } ?? 0 }
-        var m = Memory()
-        swap(&m, &memory)
-        defer { swap(&m, &memory) }
         let capacity = memoCapacity
-        if m.memo.count != stacks.count { m.memo = Array(repeating: ProgressKeyTable<Computed>(), count: stacks.count) }
-        if m.missingMemo.count != stacks.count { m.missingMemo = Array(repeating: ProgressKeyTable<String>(), count: stacks.count) }
-        if visiting && m.worked.count != portfolio.stacks.count { m.worked = Array(repeating: nil, count: portfolio.stacks.count) }
+        if memory.memo.count != stacks.count { memory.memo = Array(repeating: ProgressKeyTable<Computed>(), count: stacks.count) }
+        if memory.missingMemo.count != stacks.count { memory.missingMemo = Array(repeating: ProgressKeyTable<String>(), count: stacks.count) }
+        if visiting && memory.worked.count != portfolio.stacks.count { memory.worked = Array(repeating: nil, count: portfolio.stacks.count) }
         for entry in learners {
             let learner = entry.learner, facts = entry.facts
             let serial = entry.serial
@@ -179,8 +173,8 @@ public final class CohortRows {
             let keys = visiting && learnerGoals.isEmpty
                 ? portfolio.stacks.map { $0.progressKey(held: heldMembers, projected: projectedMembers, catalog: catalog) } : []
             if visiting, let details = entry.details {
-                for i in m.worked.indices where m.worked[i] != nil { m.worked[i] = nil }
-                try visit(entry, details, Holdings(held: held, projected: projected, keys: keys), &m.worked)
+                for i in memory.worked.indices where memory.worked[i] != nil { memory.worked[i] = nil }
+                try visit(entry, details, Holdings(held: held, projected: projected, keys: keys), &memory.worked)
             }
             let last = catalog.lastEarned(facts, on: day)
             // One row a learner, its stack's fields set for each stack: the learner's strings are retained
@@ -195,21 +189,21 @@ public final class CohortRows {
                 var computed: Computed
                 // Whether the memo should keep (again) what this row computed.
                 var learned = false
-                if let key, let known = m.memo[s][key] {
+                if let key, let known = memory.memo[s][key] {
                     computed = known
                 } else {
                     learned = true
-                    let p = (visiting ? m.worked[positions[s]] : nil) ?? stack.progress(held: held, projected: projected, catalog: catalog)
+                    let p = (visiting ? memory.worked[positions[s]] : nil) ?? stack.progress(held: held, projected: projected, catalog: catalog)
                     let current = key?.current
                     let missing: String
-                    if let current, let known = m.missingMemo[s][current] {
+                    if let current, let known = memory.missingMemo[s][current] {
                         missing = known
                     } else {
                         let items = p.missingText(catalog: catalog, separator: ";", limit: shortMissing ? 3 : .max)
                         missing = shortMissing && items.items > 3 ? items.text + " (+\(items.items - 3))" : items.text
-                        if let current, m.missingRemembered < capacity / 2 {
-                            m.missingMemo[s][current] = missing
-                            m.missingRemembered += 1
+                        if let current, memory.missingRemembered < capacity / 2 {
+                            memory.missingMemo[s][current] = missing
+                            memory.missingRemembered += 1
                         }
                     }
                     computed = Computed(
@@ -230,14 +224,14 @@ public final class CohortRows {
                     outlook = Outlook(target: goal.target, finish: assessed.finish, status: assessed.status)
                 }
                 // A plan depends on more than the key says when a requirement counts any credential.
-                if learned, let key, computed.slot != nil || m.remembered < capacity {
+                if learned, let key, computed.slot != nil || memory.remembered < capacity {
                     if computed.slot == nil {
-                        computed.slot = m.remembered
-                        m.remembered += 1
+                        computed.slot = memory.remembered
+                        memory.remembered += 1
                     }
                     var kept = computed
                     if stack.countsAnyCredential { kept.hours = nil }
-                    m.memo[s][key] = kept
+                    memory.memo[s][key] = kept
                 }
                 row.stack = stack.definition.code
                 row.percent = computed.percent

@@ -44,9 +44,10 @@ public struct LearnerPortfolio {
 
     /// The same stacks, as positions in the portfolio's stacks (code order).
     public func shownStackPositions(allStacks: Bool) -> [Int] {
-        let codes = Set(goals.map(\.stack))
-        guard !allStacks, !codes.isEmpty, portfolio.stacks.count > 1 else { return Array(portfolio.stacks.indices) }
-        return portfolio.stacks.indices.filter { codes.contains(portfolio.stacks[$0].definition.code) }
+        // A stack named on the command line (the one compiled) is shown whatever the goals.
+        guard !allStacks, portfolio.stacks.count > 1 else { return Array(portfolio.stacks.indices) }
+        let goalStacks = goals.map(\.stack)
+        return portfolio.stacks.indices.filter { Goals.shows(portfolio.stacks[$0].definition.code, to: goalStacks) }
     }
 
     public var catalog: Catalog { portfolio.catalog }

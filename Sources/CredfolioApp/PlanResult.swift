@@ -7,20 +7,10 @@ public struct PlanMarks {
     public var started: Set<Int> = []
     public var lapsed: Set<Int> = []
 
+    /// What the learner's standing says: what is under way, and what lapsed and was not renewed.
     public init(context: LearnerPortfolio) {
-        for fact in context.facts {
-            switch fact.status {
-            case .inProgress, .planned:
-                started.insert(fact.credential)
-            case .earned:
-                if let expiry = context.catalog.expiry(of: fact), expiry <= context.day { lapsed.insert(fact.credential) }
-            case .revoked:
-                break
-            }
-        }
-        // Held again (renewed) is not lapsed.
-        let held = context.held()
-        lapsed = lapsed.filter { !held.contains($0) }
+        started = Set(context.standing.underWay.keys)
+        lapsed = Set(context.standing.lapsed.keys)
     }
 }
 

@@ -65,11 +65,7 @@ public struct HeldSet: Equatable, Sendable {
 
     /// Members in ascending order.
     public var members: [Int] {
-        // Counted first, so that the array is allocated once, not grown (reallocated) four or five times.
-        var count = 0
-        for word in words { count &+= word.nonzeroBitCount }
         var out: [Int] = []
-        out.reserveCapacity(count)
         forEachMember { out.append($0) }
         return out
     }

@@ -281,10 +281,11 @@ public final class PortfolioPage {
 
     /// A requirement that counts any credential says the same for every stack with the same
     /// threshold and unit: its text is worked out once a page (the held credentials are the page's).
-    /// A page meets a handful of such requirements, so they are kept in a list searched in order,
-    /// their texts one after another in one buffer: no hashing, and no array a text.
-    private var amounts: [(threshold: Double, unit: String?, text: Range<Int>)] = []
-    private var amountTexts = HTML()
+    private var amounts: [AmountKey: [UInt8]] = [:]
+    private struct AmountKey: Hashable {
+        let threshold: Double
+        let unit: String?
+    }
 
     /// The total of requirement `id` (one that counts any credential), as `writeAmountDetail` writes it.
     private func amount(_ html: inout HTML, _ stack: CompiledStack, _ id: Int) {
@@ -294,13 +295,12 @@ public final class PortfolioPage {
         case .credits(let t, let u, nil): (threshold, unit) = (t, u)
         default: return stack.writeAmountDetail(id, held: held, catalog: context.catalog, to: &html)
         }
-        for known in amounts where known.threshold == threshold && known.unit == unit {
-            return html.rendered(amountTexts, known.text)
-        }
-        let start = amountTexts.count
-        stack.writeAmountDetail(id, held: held, catalog: context.catalog, to: &amountTexts)
-        amounts.append((threshold, unit, start..<amountTexts.count))
-        html.rendered(amountTexts, start..<amountTexts.count)
+        let key = AmountKey(threshold: threshold, unit: unit)
+        if let known = amounts[key] { return known.withUnsafeBytes { html.rendered($0) } }
+        var text = HTML()
+        stack.writeAmountDetail(id, held: held, catalog: context.catalog, to: &text)
+        amounts[key] = text.exactBytes
+        html.rendered(text)
     }
 
     /// A stack begun, or a goal: its bar, tree, what is missing and the plan.

@@ -54,6 +54,7 @@ struct SiteRenderer {
         var overview = buffers.take(part: 0)
         var stackParts = (0..<stackCount).map { buffers.take(part: 1 + $0) }
         var learnerStarts: [Int] = []
+        var learnerPages: [String] = []
         var tally = SiteTally(stacks: stackCount, closestFloor: closestFloor)
         let day = settings.day
         let horizon = day.adding(days: SiteReport.expiringDays) ?? Day.last
@@ -78,6 +79,7 @@ struct SiteRenderer {
             let page = try PortfolioPage(context: context, stacks: [], solver: solver, inSite: true, cache: cache, cells: cells,
                                          awards: details.records, verifications: entry.verifications, holdings: holdings)
             let name = SitePath.fileName(learner.handle) + ".html"
+            learnerPages.append(name)
             let sink = try SiteReport.create(at: learnersFolder, name, path: folder + "/learners/" + name, buffered: false)
             html.removeAll()
             page.render(into: &html)
@@ -100,7 +102,7 @@ struct SiteRenderer {
             }
         }
         if let floor = tally.closest.floor, closestFloor.map({ floor > $0 }) ?? true { closestFloor = floor }
-        return SiteRows(parts: [overview] + stackParts, learnerStarts: learnerStarts, tally: tally)
+        return SiteRows(parts: [overview] + stackParts, learnerStarts: learnerStarts, learnerPages: learnerPages, tally: tally)
     }
 
     /// A row of the learners table: the same values as `report cohort`'s row.
@@ -243,6 +245,8 @@ struct SiteRows: Sendable {
     var parts: [ByteBuffer]
     /// Where each learner's rows begin in part 0.
     var learnerStarts: [Int] = []
+    /// The file names of the learner pages written, in `learners/`.
+    var learnerPages: [String] = []
     var tally: SiteTally
 
     /// Part `i`'s content.

@@ -63,8 +63,8 @@ public struct SiteReport {
     /// how many learner pages it wrote). The caller runs it in one read
     /// transaction, so that every page shows one state of the database.
     public func write() throws -> SiteTally {
-        var earlier = Set<String>()
-        let hadLearnerPages = try prepareFolder(&earlier)
+        // The pages of an earlier site here: each one written again is struck off; the rest are removed at the end.
+        var earlier = try prepareFolder()
         let portfolio = try Portfolio(store, only: stack, fallback: solver)
         let day = settings.day
         let stacks = portfolio.stacks.sorted { $0.definition.code < $1.definition.code }
@@ -89,6 +89,7 @@ public struct SiteReport {
             try rows.withPart(0) { try table.place($0, learnerStarts: rows.learnerStarts) }
             for (s, sink) in stackPages.enumerated() { rows.withPart(1 + s) { sink.write(bytes: $0) } }
             tally.merge(rows.tally)
+            for page in rows.learnerPages { earlier.remove("learners/" + page) }
         }
         try table.finish()
         for name in table.written { earlier.remove(name) }
@@ -107,17 +108,6 @@ public struct SiteReport {
             for entry in tally.closest.sorted { entry.bytes.withUnsafeBufferPointer { sink.write(bytes: $0) } }
         }
         for stale in earlier { unlink(folder + "/" + stale) }
-        // Learner pages of an earlier site: the folder now holds them and this site's. When it holds no
-        // more pages than this site wrote (one a learner, each learner's name its own), all are this
-        // site's; only otherwise are this site's pages named, and the others removed. Naming them all
-        // (a string and a hash each) took a fiftieth of the site's time, on one thread, at the end.
-        if hadLearnerPages, try Self.pageCount(folder + "/learners") != tally.learners {
-            var current = Set<String>()
-            try store.learners.forEachHandle(cohort: settings.cohort) { current.insert(SitePath.fileName($0) + ".html") }
-            for name in try Self.entries(folder + "/learners") where name.hasSuffix(".html") && !current.contains(name) {
-                unlink(folder + "/learners/" + name)
-            }
-        }
         return tally
     }
 
@@ -155,12 +145,12 @@ public struct SiteReport {
         return cache?.hits ?? 0
     }
 
-    /// Makes the folder (and its `learners` and `stacks`), or clears the
+    /// Makes the folder (and its `learners` and `stacks`), or finds the
     /// pages of an earlier site there; any other non-empty folder is
     /// refused, so that nobody's files are mixed with or lost to a site.
-    /// Returns whether the earlier site had learner pages (`learners/*.html`); `earlier` gets its other pages.
-    private func prepareFolder(_ earlier: inout Set<String>) throws -> Bool {
-        var learnerPages = false
+    /// Returns the earlier site's pages, by their paths in the folder.
+    private func prepareFolder() throws -> Set<String> {
+        var earlier = Set<String>()
         var info = stat()
         if stat(folder, &info) == 0 {
             guard (info.st_mode & S_IFMT) == S_IFDIR else { throw CredfolioError.invalid("\(folder) exists and is not a folder") }
@@ -171,9 +161,8 @@ public struct SiteReport {
             // Pages of the earlier site are rewritten in place (recreating
             // thousands of files costs the file system more), and the ones
             // not written again are removed at the end.
-            if entries.contains("learners") { learnerPages = try Self.pageCount(folder + "/learners", stoppingAt: 1) > 0 }
-            if entries.contains("stacks") {
-                for name in try Self.entries(folder + "/stacks") where name.hasSuffix(".html") { earlier.insert("stacks/" + name) }
+            for sub in ["learners", "stacks"] where entries.contains(sub) {
+                for name in try Self.entries(folder + "/" + sub) where name.hasSuffix(".html") { earlier.insert(sub + "/" + name) }
             }
             for name in entries where SiteTablePages.isPage(name) { earlier.insert(name) }
         } else if mkdir(folder, 0o755) != 0 {
@@ -185,24 +174,7 @@ public struct SiteReport {
         let marker = try Self.create(folder + "/" + Self.marker)
         marker.write("A site written by credfolio report html; it rewrites the pages here.\n")
         try marker.finishReplacing()
-        return learnerPages
-    }
-
-    /// How many names in the folder end in `.html` (up to `limit`), read without making them strings.
-    private static func pageCount(_ path: String, stoppingAt limit: Int = .max) throws -> Int {
-        guard let dir = opendir(path) else { throw CredfolioError.invalid("cannot read the folder \(path): \(String(cString: strerror(errno)))") }
-        defer { closedir(dir) }
-        let suffix = Array(".html".utf8)
-        var count = 0
-        while let entry = readdir(dir) {
-            let page = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                let name = raw.prefix { $0 != 0 }
-                return name.count >= suffix.count && name.suffix(suffix.count).elementsEqual(suffix)
-            }
-            if page { count += 1 }
-            if count >= limit { break }
-        }
-        return count
+        return earlier
     }
 
     private static func entries(_ path: String) throws -> [String] {

@@ -76,6 +76,30 @@ struct SiteReportTests {
         #expect(rewritten["index-4.html"] != nil && rewritten["index-5.html"] == nil && rewritten.count == expected.count - 4)
     }
 
+    @Test("a site written again removes the pages of learners no longer there, and keeps every other file")
+    func stalePagesRemoved() throws {
+        let dir = try TemporaryDirectory()
+        let store = try CohortReportTests().world(dir)
+        let settings = CohortRows.Settings(cohort: nil, day: day("2026-06-01"), goals: try store.learners.goalsByLearner(), allStacks: false,
+                                           pace: nil, stalledAfter: 90, shortMissing: false)
+        func site() throws -> SiteTally {
+            var report = SiteReport(store: store, folder: dir.file("site"), settings: settings, stack: nil, solver: CBCSolver())
+            report.parallelThreshold = 1
+            report.chunkLearners = 20
+            return try store.database.read { try report.write() }
+        }
+        _ = try site()
+        #expect(FileManager.default.fileExists(atPath: dir.file("site/learners/l1007.html")))
+        try dir.write("site/learners/notes.txt", "mine")
+        try store.learners.remove("l1007", force: true)
+        #expect(try site().learners == 300)
+        #expect(!FileManager.default.fileExists(atPath: dir.file("site/learners/l1007.html")))
+        #expect(FileManager.default.fileExists(atPath: dir.file("site/learners/l1008.html")))
+        #expect(FileManager.default.fileExists(atPath: dir.file("site/learners/notes.txt")))
+        let pages = try FileManager.default.contentsOfDirectory(atPath: dir.file("site/learners")).filter { $0.hasSuffix(".html") }
+        #expect(pages.count == 300)
+    }
+
     @Test("the row writer writes what the plain row renderers write, for rows with and without a memo slot")
     func rowWriter() throws {
         let dir = try TemporaryDirectory()

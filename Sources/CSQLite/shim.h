@@ -9,4 +9,11 @@
 static inline int credfolio_sqlite3_disable_memstatus(void) {
     return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
+
+/// SQLite's SQLITE_TRANSIENT (the destructor value -1: "copy the bytes
+/// now"), which Swift cannot import as it is a cast of an integer to a
+/// function pointer. Made here, in C, instead of from an integer in Swift.
+static inline sqlite3_destructor_type credfolio_sqlite3_transient(void) {
+    return SQLITE_TRANSIENT;
+}
 #endif

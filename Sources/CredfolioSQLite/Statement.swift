@@ -1,8 +1,8 @@
 import CSQLite
 public import CredfolioCore
 
-/// SQLite's "copy the bytes now" destructor for bound text and blobs.
-let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+/// SQLite's "copy the bytes now" destructor for bound text and blobs: they do not outlive the call.
+let SQLITE_TRANSIENT = credfolio_sqlite3_transient()
 
 /// A prepared statement. It is finalised when the last reference goes away,
 /// so no caller ever has to remember to.

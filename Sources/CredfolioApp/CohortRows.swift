@@ -134,14 +134,14 @@ public final class CohortRows {
     /// the portfolio's stacks) is the progress it worked out from those
     /// holdings, which those rows then take instead of working it out again.
     public func forEach(_ learners: [LearnerAwards],
-                        learner visit: (LearnerAwards, LearnerReader.AwardDetails, Holdings, inout [StackProgress?]) throws -> Void,
+                        learner visit: (LearnerAwards, [AwardFact], LearnerReader.AwardDetails, Holdings, inout [StackProgress?]) throws -> Void,
                         _ body: (CohortRow, Outlook?, Place) throws -> Void) throws {
         try forEach(learners, visiting: true, learner: visit, body)
     }
 
     /// The same, with no learner visitor.
     public func forEach(_ learners: [LearnerAwards], _ body: (CohortRow, Outlook?, Place) throws -> Void) throws {
-        try forEach(learners, visiting: false, learner: { _, _, _, _ in }, body)
+        try forEach(learners, visiting: false, learner: { _, _, _, _, _ in }, body)
     }
 
     /// Both closures are non-escaping (a visitor is not optional, `visiting`
@@ -150,7 +150,7 @@ public final class CohortRows {
     /// an optional closure escapes, and the variables it captured with the
     /// row closure cost two runtime calls an access, millions a site.
     private func forEach(_ learners: [LearnerAwards], visiting: Bool,
-                         learner visit: (LearnerAwards, LearnerReader.AwardDetails, Holdings, inout [StackProgress?]) throws -> Void,
+                         learner visit: (LearnerAwards, [AwardFact], LearnerReader.AwardDetails, Holdings, inout [StackProgress?]) throws -> Void,
                          _ body: (CohortRow, Outlook?, Place) throws -> Void) throws {
         let catalog = portfolio.catalog
         let stacks = portfolio.stacks.sorted { $0.definition.code < $1.definition.code }
@@ -161,7 +161,8 @@ public final class CohortRows {
         if memory.missingMemo.count != stacks.count { memory.missingMemo = Array(repeating: ProgressKeyTable<String>(), count: stacks.count) }
         if visiting && memory.worked.count != portfolio.stacks.count { memory.worked = Array(repeating: nil, count: portfolio.stacks.count) }
         for entry in learners {
-            let learner = entry.learner, facts = entry.facts
+            let learner = entry.learner
+            let facts = try portfolio.facts(entry.awards)
             let serial = entry.serial
             let held = catalog.holdings(facts, on: day)
             let projected = catalog.holdings(facts, on: day, projected: true)
@@ -172,9 +173,10 @@ public final class CohortRows {
             // worked out here, once for the rows and the visitor; otherwise each row works out its own.
             let keys = visiting && learnerGoals.isEmpty
                 ? portfolio.stacks.map { $0.progressKey(held: heldMembers, projected: projectedMembers, catalog: catalog) } : []
-            if visiting, let details = entry.details {
+            if visiting {
                 for i in memory.worked.indices where memory.worked[i] != nil { memory.worked[i] = nil }
-                try visit(entry, details, Holdings(held: held, projected: projected, keys: keys), &memory.worked)
+                let details = portfolio.details(of: learner, entry.awards, facts: facts)
+                try visit(entry, facts, details, Holdings(held: held, projected: projected, keys: keys), &memory.worked)
             }
             let last = catalog.lastEarned(facts, on: day)
             // One row a learner, its stack's fields set for each stack: the learner's strings are retained

@@ -1,4 +1,3 @@
-import CredfolioSQLite
 public import CredfolioStore
 public import CredfolioCore
 public import CredfolioEngine
@@ -104,78 +103,80 @@ public struct Portfolio: Sendable {
     }
 }
 
-/// A learner with their awards, as a parallel command's chunks carry them
-/// from the one thread that reads to the threads that render.
+/// A learner with their awards as the store keeps them, as a parallel
+/// command's chunks carry them from the one thread that reads to the
+/// threads that render (which make the engine's facts of them).
 public struct LearnerAwards: Sendable {
     /// The learner's place in the reading, from 0: the same on every thread.
     public let serial: Int
     public let learner: Learner
-    /// What decides holding.
-    public let facts: [AwardFact]
-    /// As a portfolio page lists them, when asked for.
-    public let details: LearnerReader.AwardDetails?
+    public let awards: [StoredAward]
     /// Badge verification, by award id, when asked for (a portfolio page shows it).
     public var verifications: [Int64: String] = [:]
 
-    public init(serial: Int, learner: Learner, facts: [AwardFact], details: LearnerReader.AwardDetails?) {
+    public init(serial: Int, learner: Learner, awards: [StoredAward]) {
         self.serial = serial
         self.learner = learner
-        self.facts = facts
-        self.details = details
+        self.awards = awards
+    }
+}
+
+extension Portfolio {
+    /// The engine's facts of a learner's awards.
+    public func facts(_ awards: [StoredAward]) throws -> [AwardFact] {
+        try awards.map { award in
+            guard let credential = indexByID[award.credentialID] else {
+                throw CredfolioError(
+                    .database, "an award refers to credential id \(award.credentialID), which does not exist; run credfolio doctor")
+            }
+            return AwardFact(credential: credential, status: award.status, earnedOn: award.earnedOn, expiresOn: award.expiresOn)
+        }
+    }
+
+    /// A learner's awards as a portfolio page lists them, from awards read
+    /// with their details and their `facts`.
+    public func details(of learner: Learner, _ awards: [StoredAward], facts: [AwardFact]) -> LearnerReader.AwardDetails {
+        // Each with its place in award list's order: the code's rank, the earned-on key, the id. The
+        // catalog is read `ORDER BY code`, SQLite's byte order, so a credential's index is its code's rank.
+        var records: [(order: (Int, Int64, Int64), record: AwardRecord)] = []
+        var startedOn: [Int: Day] = [:]
+        for (award, fact) in zip(awards, facts) {
+            let c = fact.credential
+            if let started = award.startedOn, fact.status == .inProgress || fact.status == .planned { startedOn[c] = started }
+            let record = Award(id: award.id, learner: learner.handle, credential: catalog.codes[c], status: fact.status,
+                               startedOn: award.startedOn, earnedOn: fact.earnedOn, expiresOn: fact.expiresOn,
+                               evidenceURL: award.evidenceURL, notes: award.notes)
+            let order = (c, fact.earnedOn.map { Int64($0.daysSinceEpoch) * 2 } ?? LearnerReader.unfinishedKey, award.id)
+            records.append((order, AwardRecord(award: record, credentialTitle: catalog.credentials[c].title,
+                                               validityMonths: catalog.validityMonths[c])))
+        }
+        records.sort { $0.order < $1.order }
+        return LearnerReader.AwardDetails(records: records.map(\.record), startedOn: startedOn)
     }
 }
 
 /// Reads learners and their awards in terms of a portfolio's catalog: the
-/// one place the engine's facts come from the database.
+/// one place the engine's facts are made from what the store keeps.
 public struct LearnerReader {
-    let db: Database
+    let learners: LearnerRepository
     public let portfolio: Portfolio
     var catalog: Catalog { portfolio.catalog }
-    var indexByID: [Int64: Int] { portfolio.indexByID }
 
     public init(_ store: Store, _ portfolio: Portfolio) {
-        db = store.database
+        learners = store.learners
         self.portfolio = portfolio
     }
 
     /// One learner's awards, reduced to what decides holding.
     public func facts(of learner: Learner) throws -> [AwardFact] {
-        try db.fetch(
-            "SELECT credential_id, status, earned_on, expires_on FROM award WHERE learner_id = ?",
-            [.integer(learner.id!)]
-        ) { row in try fact(row, offset: 0) }
+        try portfolio.facts(learners.awards(of: learner.id!, details: false))
     }
 
     /// The day work started on each credential the learner has under way
     /// (an in-progress or planned award with a started-on date).
     public func startedOn(of learner: Learner) throws -> [Int: Day] {
-        var started: [Int: Day] = [:]
-        try db.cachedStatement(
-            "SELECT credential_id, started_on FROM award WHERE learner_id = ? AND status IN ('in-progress', 'planned') AND started_on IS NOT NULL"
-        ).forEachRow([.integer(learner.id!)]) { row in
-            if let i = indexByID[row.int64(0)], let day = row.optionalDay(1) { started[i] = day }
-        }
-        return started
-    }
-
-    private func fact(_ row: Statement, offset: Int32) throws -> AwardFact {
-        // The schema's CHECK allows exactly these four statuses, and their
-        // first letters differ: no String per award row.
-        let status: AwardStatus
-        switch row.firstByte(offset + 1) {
-        case UInt8(ascii: "e"): status = .earned
-        case UInt8(ascii: "i"): status = .inProgress
-        case UInt8(ascii: "r"): status = .revoked
-        case UInt8(ascii: "p"): status = .planned
-        default:
-            throw CredfolioError(.database, "an award has the unknown status \(Field.quoted(row.string(offset + 1))); run credfolio doctor")
-        }
-        guard let credential = indexByID[row.int64(offset)] else {
-            throw CredfolioError(
-                .database, "an award refers to credential id \(row.int64(offset)), which does not exist; run credfolio doctor")
-        }
-        return AwardFact(credential: credential, status: status,
-                         earnedOn: row.optionalDay(offset + 2), expiresOn: row.optionalDay(offset + 3))
+        let awards = try learners.awards(of: learner.id!, details: true)
+        return portfolio.details(of: learner, awards, facts: try portfolio.facts(awards)).startedOn
     }
 
     /// A learner's awards as a portfolio page lists them, read in the same
@@ -189,79 +190,32 @@ public struct LearnerReader {
         public var startedOn: [Int: Day]
     }
 
-    /// Calls `body` once per learner (of `cohort`, when given; with a handle
-    /// from `from` on and before `before`, when given) in handle order, with
-    /// their awards, streaming: one query, one learner in memory.
-    public func forEachLearner(cohort: String? = nil, from: String? = nil, before: String? = nil,
-                               _ body: (Learner, [AwardFact]) throws -> Void) throws {
-        try forEachLearner(cohort: cohort, from: from, before: before, details: false) { learner, facts, _ in try body(learner, facts) }
+    /// Calls `body` once per learner (of `cohort`, when given) in handle
+    /// order, with their awards, streaming: one query, one learner in memory.
+    public func forEachLearner(cohort: String? = nil, _ body: (Learner, [AwardFact]) throws -> Void) throws {
+        try forEachLearner(cohort: cohort, details: false) { learner, facts, _ in try body(learner, facts) }
     }
 
     /// The same; with `details`, each learner's awards also come as
     /// ``AwardDetails``, from the same rows.
-    public func forEachLearner(cohort: String? = nil, from: String? = nil, before: String? = nil, details: Bool,
+    public func forEachLearner(cohort: String? = nil, details: Bool,
                                _ body: (Learner, [AwardFact], AwardDetails?) throws -> Void) throws {
-        var clauses: [String] = [], values: [DatabaseValue] = []
-        if let cohort { clauses.append("l.cohort = ?"); values.append(.text(cohort)) }
-        if let from { clauses.append("l.handle >= ?"); values.append(.text(from)) }
-        if let before { clauses.append("l.handle < ?"); values.append(.text(before)) }
-        let sql = """
-            SELECT l.id, l.handle, l.name, l.email, l.cohort, l.notes, l.created_on, l.pace,
-                   a.credential_id, a.status, a.earned_on, a.expires_on\(details ? ", a.id, a.started_on, a.evidence_url, a.notes" : "")
-            FROM learner l LEFT JOIN award a ON a.learner_id = l.id
-            \(clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "))
-            ORDER BY l.handle
-            """
-        var current: Learner?
-        var facts: [AwardFact] = []
-        // Each with its place in award list's order: the code's rank, the earned-on key, the id. The
-        // catalog is read `ORDER BY code`, SQLite's byte order, so a credential's index is its code's rank.
-        var records: [(order: (Int, Int64, Int64), record: AwardRecord)] = []
-        var startedOn: [Int: Day] = [:]
-        // Given what it works on, not capturing it: a local function that captures the variables the row
-        // closure changes makes every access to them a check for exclusive access at run time.
-        func finish(_ learner: Learner, _ facts: [AwardFact], _ records: inout [(order: (Int, Int64, Int64), record: AwardRecord)],
-                    _ startedOn: [Int: Day]) throws {
-            guard details else { return try body(learner, facts, nil) }
-            records.sort { $0.order < $1.order }
-            try body(learner, facts, AwardDetails(records: records.map(\.record), startedOn: startedOn))
+        try learners.forEachWithAwards(cohort: cohort, details: details) { learner, awards in
+            let facts = try portfolio.facts(awards)
+            try body(learner, facts, details ? portfolio.details(of: learner, awards, facts: facts) : nil)
         }
-        try db.cachedStatement(sql).forEachRow(values) { row in
-            let id = row.int64(0)
-            if current?.id != id {
-                if let current { try finish(current, facts, &records, startedOn) }
-                current = try LearnerRepository.read(row)
-                facts.removeAll(keepingCapacity: true)
-                records.removeAll(keepingCapacity: true)
-                startedOn.removeAll(keepingCapacity: true)
-            }
-            guard !row.isNull(8) else { return }
-            let fact = try fact(row, offset: 8)
-            facts.append(fact)
-            guard details, let learner = current else { return }
-            let started = row.optionalDay(13)
-            if let started, fact.status == .inProgress || fact.status == .planned { startedOn[fact.credential] = started }
-            let c = fact.credential, awardID = row.int64(12)
-            // The credential's fields are read in place: a copy of it would retain each of its strings.
-            let award = Award(id: awardID, learner: learner.handle, credential: catalog.codes[c], status: fact.status,
-                              startedOn: started, earnedOn: fact.earnedOn, expiresOn: fact.expiresOn,
-                              evidenceURL: row.optionalString(14), notes: row.string(15))
-            let order = (c, fact.earnedOn.map { Int64($0.daysSinceEpoch) * 2 } ?? Self.unfinishedKey, awardID)
-            records.append((order, AwardRecord(award: award, credentialTitle: catalog.credentials[c].title,
-                                               validityMonths: catalog.validityMonths[c])))
-        }
-        if let current { try finish(current, facts, &records, startedOn) }
     }
 
     /// Reads the learners (of `cohort`, when given) with their awards, in
     /// handle order, and hands them to `body` in chunks of `size`: what
-    /// a parallel command's one reader produces.
+    /// a parallel command's one reader produces. The awards come as the
+    /// store keeps them: the threads that render make the facts of them.
     public func forEachChunk(cohort: String?, details: Bool, size: Int, _ body: ([LearnerAwards]) throws -> Void) throws {
         var chunk: [LearnerAwards] = []
         chunk.reserveCapacity(size)
         var serial = 0
-        try forEachLearner(cohort: cohort, details: details) { learner, facts, details in
-            chunk.append(LearnerAwards(serial: serial, learner: learner, facts: facts, details: details))
+        try learners.forEachWithAwards(cohort: cohort, details: details) { learner, awards in
+            chunk.append(LearnerAwards(serial: serial, learner: learner, awards: awards))
             serial += 1
             if chunk.count == size {
                 try body(chunk)

@@ -69,11 +69,11 @@ struct SiteRenderer {
         }
         let (portfolio, settings, folder, solver, cache, cells, learnersFolder) = (portfolio, settings, folder, solver, cache, cells,
                                                                                    learnersFolder)
-        try rows.forEach(chunk, learner: { entry, details, holdings, worked in
+        try rows.forEach(chunk, learner: { entry, facts, details, holdings, worked in
             let learner = entry.learner
             tally.learners += 1
             learnerStarts.append(overview.count)
-            let context = try LearnerPortfolio(portfolio: portfolio, learner: learner, facts: entry.facts, day: day,
+            let context = try LearnerPortfolio(portfolio: portfolio, learner: learner, facts: facts, day: day,
                                                goals: settings.allStacks ? [] : settings.goals[learner.id!] ?? [],
                                                startedOn: details.startedOn)
             let page = try PortfolioPage(context: context, stacks: [], solver: solver, inSite: true, cache: cache, cells: cells,

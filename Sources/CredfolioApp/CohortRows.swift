@@ -175,7 +175,7 @@ public final class CohortRows {
                 ? portfolio.stacks.map { $0.progressKey(held: heldMembers, projected: projectedMembers, catalog: catalog) } : []
             if visiting {
                 for i in memory.worked.indices where memory.worked[i] != nil { memory.worked[i] = nil }
-                let details = portfolio.details(of: learner, entry.awards, facts: facts)
+                let details = portfolio.details(of: learner, entry.details, facts: facts)
                 try visit(entry, facts, details, Holdings(held: held, projected: projected, keys: keys), &memory.worked)
             }
             let last = catalog.lastEarned(facts, on: day)

@@ -111,13 +111,16 @@ public struct LearnerAwards: Sendable {
     public let serial: Int
     public let learner: Learner
     public let awards: [StoredAward]
+    /// The awards' details, in the same order, when they were read (else empty).
+    public let details: [StoredAwardDetails]
     /// Badge verification, by award id, when asked for (a portfolio page shows it).
     public var verifications: [Int64: String] = [:]
 
-    public init(serial: Int, learner: Learner, awards: [StoredAward]) {
+    public init(serial: Int, learner: Learner, awards: [StoredAward], details: [StoredAwardDetails]) {
         self.serial = serial
         self.learner = learner
         self.awards = awards
+        self.details = details
     }
 }
 
@@ -133,14 +136,14 @@ extension Portfolio {
         }
     }
 
-    /// A learner's awards as a portfolio page lists them, from awards read
-    /// with their details and their `facts`.
-    public func details(of learner: Learner, _ awards: [StoredAward], facts: [AwardFact]) -> LearnerReader.AwardDetails {
+    /// A learner's awards as a portfolio page lists them, from the awards'
+    /// `details` and `facts`, in the same order.
+    public func details(of learner: Learner, _ details: [StoredAwardDetails], facts: [AwardFact]) -> LearnerReader.AwardDetails {
         // Each with its place in award list's order: the code's rank, the earned-on key, the id. The
         // catalog is read `ORDER BY code`, SQLite's byte order, so a credential's index is its code's rank.
         var records: [(order: (Int, Int64, Int64), record: AwardRecord)] = []
         var startedOn: [Int: Day] = [:]
-        for (award, fact) in zip(awards, facts) {
+        for (award, fact) in zip(details, facts) {
             let c = fact.credential
             if let started = award.startedOn, fact.status == .inProgress || fact.status == .planned { startedOn[c] = started }
             let record = Award(id: award.id, learner: learner.handle, credential: catalog.codes[c], status: fact.status,
@@ -169,14 +172,14 @@ public struct LearnerReader {
 
     /// One learner's awards, reduced to what decides holding.
     public func facts(of learner: Learner) throws -> [AwardFact] {
-        try portfolio.facts(learners.awards(of: learner.id!, details: false))
+        try portfolio.facts(learners.awards(of: learner.id!).map(\.award))
     }
 
     /// The day work started on each credential the learner has under way
     /// (an in-progress or planned award with a started-on date).
     public func startedOn(of learner: Learner) throws -> [Int: Day] {
-        let awards = try learners.awards(of: learner.id!, details: true)
-        return portfolio.details(of: learner, awards, facts: try portfolio.facts(awards)).startedOn
+        let awards = try learners.awards(of: learner.id!)
+        return portfolio.details(of: learner, awards.map(\.details), facts: try portfolio.facts(awards.map(\.award))).startedOn
     }
 
     /// A learner's awards as a portfolio page lists them, read in the same
@@ -200,9 +203,9 @@ public struct LearnerReader {
     /// ``AwardDetails``, from the same rows.
     public func forEachLearner(cohort: String? = nil, details: Bool,
                                _ body: (Learner, [AwardFact], AwardDetails?) throws -> Void) throws {
-        try learners.forEachWithAwards(cohort: cohort, details: details) { learner, awards in
+        try learners.forEachWithAwards(cohort: cohort, details: details) { learner, awards, more in
             let facts = try portfolio.facts(awards)
-            try body(learner, facts, details ? portfolio.details(of: learner, awards, facts: facts) : nil)
+            try body(learner, facts, details ? portfolio.details(of: learner, more, facts: facts) : nil)
         }
     }
 
@@ -210,14 +213,19 @@ public struct LearnerReader {
     /// handle order, and hands them to `body` in chunks of `size`: what
     /// a parallel command's one reader produces. The awards come as the
     /// store keeps them: the threads that render make the facts of them.
-    public func forEachChunk(cohort: String?, details: Bool, size: Int, _ body: ([LearnerAwards]) throws -> Void) throws {
+    /// Told how many learners there are (`total`), it cuts the last two
+    /// chunks' worth in quarters, so that no thread waits long for another's
+    /// last chunk.
+    public func forEachChunk(cohort: String?, details: Bool, size: Int, total: Int? = nil,
+                             _ body: ([LearnerAwards]) throws -> Void) throws {
+        let size = max(1, size)
         var chunk: [LearnerAwards] = []
-        chunk.reserveCapacity(size)
         var serial = 0
-        try learners.forEachWithAwards(cohort: cohort, details: details) { learner, awards in
-            chunk.append(LearnerAwards(serial: serial, learner: learner, awards: awards))
+        try learners.forEachWithAwards(cohort: cohort, details: details) { learner, awards, more in
+            chunk.append(LearnerAwards(serial: serial, learner: learner, awards: awards, details: more))
             serial += 1
-            if chunk.count == size {
+            let nearTheEnd = total.map { $0 - serial < 2 * size } ?? false
+            if chunk.count >= (nearTheEnd ? max(1, size / 4) : size) {
                 try body(chunk)
                 chunk.removeAll(keepingCapacity: true)
             }

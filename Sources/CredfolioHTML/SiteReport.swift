@@ -85,7 +85,7 @@ public struct SiteReport {
                                    day: day)
         let threads = learners >= parallelThreshold ? OrderedChunks.workers : 0
         var tally = SiteTally(stacks: stacks.count)
-        tally.sharedSections = try writeRows(portfolio: portfolio, threads: threads) { rows in
+        tally.sharedSections = try writeRows(portfolio: portfolio, threads: threads, learners: learners) { rows in
             try rows.withPart(0) { try table.place($0, learnerStarts: rows.learnerStarts) }
             for (s, sink) in stackPages.enumerated() { rows.withPart(1 + s) { sink.write(bytes: $0) } }
             tally.merge(rows.tally)
@@ -115,7 +115,7 @@ public struct SiteReport {
     /// pages, and its rows) on the worker threads, and hands each chunk's
     /// rows to `place`, in order. Returns how many stack sections of
     /// learner pages were copied from another learner's page.
-    private func writeRows(portfolio: Portfolio, threads: Int, place: (SiteRows) throws -> Void) throws -> Int {
+    private func writeRows(portfolio: Portfolio, threads: Int, learners: Int, place: (SiteRows) throws -> Void) throws -> Int {
         let cache = sectionCacheBytes > 0 ? SectionCache(byteLimit: sectionCacheBytes) : nil
         let buffers = ChunkBuffers()
         // If no award came from a badge, no page asks for its learner's verifications.
@@ -131,7 +131,7 @@ public struct SiteReport {
                 return { try renderer.render($0) }
             },
             produce: { submit in
-                try reader.forEachChunk(cohort: settings.cohort, details: true, size: chunkLearners) { chunk in
+                try reader.forEachChunk(cohort: settings.cohort, details: true, size: chunkLearners, total: learners) { chunk in
                     guard badges else { return try submit(chunk) }
                     var chunk = chunk
                     for i in chunk.indices { chunk[i].verifications = try store.awards.verifications(learner: chunk[i].learner.handle) }

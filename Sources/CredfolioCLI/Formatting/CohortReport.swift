@@ -99,7 +99,9 @@ struct CohortReport {
         try OrderedChunks.run(
             threads: threads, window: 2 * max(1, threads) + 2,
             worker: renderer(threads: threads),
-            produce: { submit in try reader.forEachChunk(cohort: settings.cohort, details: false, size: chunkLearners, submit) },
+            produce: { submit in
+                try reader.forEachChunk(cohort: settings.cohort, details: false, size: chunkLearners, total: learners, submit)
+            },
             consume: { try consumer.take($0) })
         return try consumer.finish(emptyMessage: emptyMessage)
     }

@@ -64,7 +64,7 @@ let package = Package(
         ),
         // The application: portfolios and their rules (standing, lapses, goals, cohort rows), badges and the
         // CLR, stack imports, doctor's checks of the rules; plans take their solver from the caller.
-        .target(name: "CredfolioApp", dependencies: ["CredfolioCore", "CredfolioSystem", "CredfolioEngine", "CredfolioSQLite", "CredfolioStore",
+        .target(name: "CredfolioApp", dependencies: ["CredfolioCore", "CredfolioSystem", "CredfolioEngine", "CredfolioStore",
                                                      "CredfolioBadges"],
                 swiftSettings: strict),
         // HTML: the writer around one escaping function, the portfolio page, the cohort's site.
@@ -75,7 +75,7 @@ let package = Package(
             name: "CredfolioCLI",
             dependencies: [
                 "CredfolioCore", "CredfolioStore", "CredfolioEngine", "CredfolioCBC", "CredfolioBadges", "CredfolioApp",
-                "CredfolioSystem", "CredfolioSQLite", "CredfolioHTML",
+                "CredfolioSystem", "CredfolioHTML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

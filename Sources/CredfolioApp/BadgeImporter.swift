@@ -1,4 +1,3 @@
-import CredfolioSQLite
 public import CredfolioStore
 import CredfolioBadges
 public import CredfolioCore
@@ -39,11 +38,10 @@ public struct BadgeImporter {
     }
 
     public func run(learner handle: String, files: [(name: String, bytes: [UInt8])]) throws -> [BadgeImportRow] {
-        let db = store.database
         let learner = try store.learners.get(handle)
         let addresses = try recipient.map { [$0] } ?? store.learners.emails(of: learner)
         let reader = BadgeReader(linked: linked)
-        return try db.transaction {
+        return try store.transaction {
             var rows: [BadgeImportRow] = []
             for file in files {
                 let badges: [ImportedBadge]
@@ -78,7 +76,6 @@ public struct BadgeImporter {
     }
 
     private func store(_ badge: ImportedBadge, learner: Learner, recipient: String, file: String) throws -> BadgeImportRow {
-        let db = store.database
         let credential = try credential(for: badge)
         let sha = Fingerprint.sha256(badge.original)
         var award = Award(learner: learner.handle, credential: credential.code, status: badge.revoked ? .revoked : .earned,
@@ -88,23 +85,16 @@ public struct BadgeImporter {
         // the same learner, credential and day.
         var existingID: Int64?
         if let assertion = badge.assertionID {
-            existingID = try db.scalar(
-                Int64.self,
-                """
-                SELECT a.id FROM badge_source s JOIN award a ON a.id = s.award_id
-                WHERE s.assertion_id = ? AND a.learner_id = ? ORDER BY s.id DESC LIMIT 1
-                """, assertion, learner.id!)
+            existingID = try store.awards.awardID(assertion: assertion, learner: learner.id!)
         }
         if existingID == nil {
-            existingID = try db.scalar(
-                Int64.self, "SELECT id FROM award WHERE learner_id = ? AND credential_id = ? AND ifnull(earned_on, '') = ?",
-                learner.id!, credential.id!, badge.earnedOn?.description ?? "")
+            existingID = try store.awards.awardID(learner: learner.id!, credential: credential.id!, earnedOn: badge.earnedOn)
         }
         var outcome = "new"
         let awardID: Int64
         if let existingID {
             awardID = existingID
-            if try db.scalar(Int.self, "SELECT count(*) FROM badge_source WHERE award_id = ? AND sha256 = ?", awardID, sha) ?? 0 > 0 {
+            if try store.awards.hasSource(award: awardID, sha256: sha) {
                 return BadgeImportRow(file: file, format: badge.format, credential: credential.code, title: credential.title,
                                       earnedOn: badge.earnedOn, outcome: "unchanged", verification: badge.verification,
                                       recipient: recipient)
@@ -119,12 +109,9 @@ public struct BadgeImporter {
         } else {
             awardID = try store.awards.add(award).award.id!
         }
-        try db.execute(
-            """
-            INSERT INTO badge_source (award_id, format, sha256, imported_at, verification, recipient, assertion_id, original)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, awardID, badge.format, sha, importedAt, badge.verification, recipient, badge.assertionID,
-            DatabaseValue.blob(badge.original))
+        try store.awards.addSource(award: awardID, format: badge.format, sha256: sha, importedAt: importedAt,
+                                   verification: badge.verification, recipient: recipient, assertionID: badge.assertionID,
+                                   original: badge.original)
         return BadgeImportRow(file: file, format: badge.format, credential: credential.code, title: credential.title,
                               earnedOn: badge.earnedOn, outcome: outcome, verification: badge.verification, recipient: recipient)
     }
@@ -132,9 +119,7 @@ public struct BadgeImporter {
     /// The catalog credential of the badge's achievement: found by its id,
     /// else created (with a code of its own, its alignments as skills).
     private func credential(for badge: ImportedBadge) throws -> Credential {
-        let db = store.database
-        if let id = badge.achievementID,
-           let code = try db.scalar(String.self, "SELECT code FROM credential WHERE achievement_id = ?", id) {
+        if let id = badge.achievementID, let code = try store.credentials.code(achievement: id) {
             return try store.credentials.get(code)
         }
         var code = badge.code
@@ -170,7 +155,7 @@ public struct BadgeImporter {
             url: text(badge.criteriaURL, 2000), skills: skills)
         credential = try store.credentials.add(credential)
         if let id = badge.achievementID {
-            try db.execute("UPDATE credential SET achievement_id = ? WHERE id = ?", id, credential.id!)
+            try store.credentials.setAchievement(id, of: credential.id!)
         }
         return credential
     }

@@ -8,14 +8,14 @@ extension StackRepository {
     /// complete) before any is stored; a stack whose code is already
     /// stored is replaced.
     public func importFile(_ bytes: [UInt8], file: String) throws -> ImportSummary {
-        try database.transaction {
+        try transaction {
             let stacks: [StackDefinition]
             do {
                 stacks = try StackParser.parse(bytes)
                 var stored: [String: StackDefinition] = [:]
                 for stack in try list() { stored[stack.code] = stack }
-                let credentials = try CredentialRepository(database).list()
-                let skills = try SkillRepository(database).idsByCode()
+                let credentials = try credentials.list()
+                let skills = try skills.idsByCode()
                 let catalog = Catalog(credentials)
                 try StackValidator.validate(stacks, stored: stored, credentialExists: { catalog.index[$0] != nil },
                                             skillExists: { skills[$0] != nil })

@@ -1,4 +1,3 @@
-import CredfolioSQLite
 public import CredfolioStore
 import CredfolioBadges
 public import CredfolioCore
@@ -8,8 +7,7 @@ extension Store {
     /// The id of the achievement a catalog credential stands for: its linked
     /// Open Badges achievement, else a URN of its code.
     func achievementID(of credential: Credential) throws -> String {
-        try database.scalar(String.self, "SELECT achievement_id FROM credential WHERE id = ?", credential.id!)
-            ?? "urn:credfolio:credential:" + credential.code
+        try credentials.achievementID(of: credential.id!) ?? "urn:credfolio:credential:" + credential.code
     }
 
     /// A learner's portfolio as a CLR 2.0 `ClrCredential` (VCDM 2.0), unsigned:

@@ -2,7 +2,6 @@ public import ArgumentParser
 import CredfolioApp
 import CredfolioCore
 import CredfolioSystem
-import CredfolioSQLite
 import CredfolioStore
 #if canImport(Glibc)
 import Glibc
@@ -38,14 +37,8 @@ public struct Credfolio: ParsableCommand {
             try command.run()
         } catch let error as CredfolioError {
             fail(error.message, status: error.kind == .busy ? 75 : 1)
-        } catch let error as DatabaseError {
-            switch error.resultCode {
-            case DatabaseError.SQLITE_BUSY, DatabaseError.SQLITE_LOCKED:
-                fail("database is busy: another credfolio is using it; try again", status: 75)
-            default:
-                fail(error.description, status: 1)
-            }
         } catch {
+            if let failure = Store.failure(error) { fail(failure.message, status: failure.busy ? 75 : 1) }
             let code = exitCode(for: error)
             if code.isSuccess {
                 let sink = OutputSink.standardOutput()

@@ -1,5 +1,5 @@
 import CredfolioSQLite
-import CredfolioCore
+public import CredfolioCore
 
 public struct BadgeSource: Sendable {
     public var format: String
@@ -41,5 +41,37 @@ extension AwardRepository {
             return BadgeSource(format: row.string(0), sha256: row.string(1), importedAt: row.string(2),
                                verification: row.string(3), recipient: row.string(4), original: original)
         }
+    }
+
+    /// The award a badge with this assertion id was last imported into for the learner (row id `learner`).
+    public func awardID(assertion: String, learner: Int64) throws -> Int64? {
+        try db.scalar(
+            Int64.self,
+            """
+            SELECT a.id FROM badge_source s JOIN award a ON a.id = s.award_id
+            WHERE s.assertion_id = ? AND a.learner_id = ? ORDER BY s.id DESC LIMIT 1
+            """, assertion, learner)
+    }
+
+    /// The learner's award of the credential earned on `earnedOn` (nil: the one not earned), by row ids.
+    public func awardID(learner: Int64, credential: Int64, earnedOn: Day?) throws -> Int64? {
+        try db.scalar(
+            Int64.self, "SELECT id FROM award WHERE learner_id = ? AND credential_id = ? AND ifnull(earned_on, '') = ?",
+            learner, credential, earnedOn?.description ?? "")
+    }
+
+    /// Whether the award already keeps an original with this SHA-256.
+    public func hasSource(award: Int64, sha256: String) throws -> Bool {
+        try db.scalar(Int.self, "SELECT count(*) FROM badge_source WHERE award_id = ? AND sha256 = ?", award, sha256) ?? 0 > 0
+    }
+
+    /// Keeps a badge's original file, and what was checked, beside the award it became.
+    public func addSource(award: Int64, format: String, sha256: String, importedAt: String, verification: String,
+                          recipient: String, assertionID: String?, original: [UInt8]) throws {
+        try db.execute(
+            """
+            INSERT INTO badge_source (award_id, format, sha256, imported_at, verification, recipient, assertion_id, original)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, award, format, sha256, importedAt, verification, recipient, assertionID, DatabaseValue.blob(original))
     }
 }

@@ -11,4 +11,19 @@ extension CredentialRepository {
         }
         try db.execute("UPDATE credential SET achievement_id = ? WHERE id = ?", achievement, credential.id!)
     }
+
+    /// The code of the credential linked to the achievement `id`, if any.
+    public func code(achievement id: String) throws -> String? {
+        try db.scalar(String.self, "SELECT code FROM credential WHERE achievement_id = ?", id)
+    }
+
+    /// The achievement id linked to the credential (row id `credential`), if any.
+    public func achievementID(of credential: Int64) throws -> String? {
+        try db.scalar(String.self, "SELECT achievement_id FROM credential WHERE id = ?", credential)
+    }
+
+    /// Links the credential (row id `credential`) to the achievement `id`.
+    public func setAchievement(_ id: String, of credential: Int64) throws {
+        try db.execute("UPDATE credential SET achievement_id = ? WHERE id = ?", id, credential)
+    }
 }

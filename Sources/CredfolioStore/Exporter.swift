@@ -8,6 +8,8 @@ public struct Exporter {
     let db: Database
     public init(_ db: Database) { self.db = db }
 
+    public init(_ store: Store) { self.init(store.database) }
+
     public func run(_ kind: Importer.Kind, to csv: CSVWriter) throws {
         csv.row(kind.columns)
         switch kind {

@@ -14,6 +14,11 @@ public struct Importer {
     /// how to load; 0 when unknown.
     let expectedRows: Int
 
+    /// An importer into `store`; `expectedRows` sizes its lookups.
+    public init(_ store: Store, expectedRows: Int = 0) {
+        self.init(store.database, expectedRows: expectedRows)
+    }
+
     public init(_ db: Database, expectedRows: Int = 0) {
         self.db = db
         self.expectedRows = expectedRows

@@ -115,3 +115,10 @@ public struct LearnerRepository {
         return awards
     }
 }
+
+extension LearnerRepository {
+    /// The cohorts learners are in, sorted: what a filter that matched nothing could have named.
+    public func cohorts() throws -> [String] {
+        try db.distinctValues("learner", "cohort")
+    }
+}

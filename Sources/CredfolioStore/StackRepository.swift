@@ -44,8 +44,14 @@ public struct StackRepository {
         return stack
     }
 
-    /// The connection, for what reads stacks with other tables in one transaction.
-    public var database: Database { db }
+    /// The credentials and skills of the same database: what stacks name.
+    public var credentials: CredentialRepository { CredentialRepository(db) }
+    public var skills: SkillRepository { SkillRepository(db) }
+
+    /// Runs `body` in one write transaction on the stacks' database.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try db.transaction(body)
+    }
 
     /// Stores `stacks`, already checked, in one transaction: a stack whose
     /// code is already stored is replaced; one stored the same is counted

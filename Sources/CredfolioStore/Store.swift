@@ -82,6 +82,31 @@ public final class Store {
         return Glibc.access(folder, W_OK) == 0
     }
 
+    /// Runs `body` in one write transaction: all of it is stored, or
+    /// nothing (savepoints when nested).
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try database.transaction(body)
+    }
+
+    /// Runs `body` in one read transaction: every query sees one state of
+    /// the database, and no writer waits for it.
+    public func read<T>(_ body: () throws -> T) throws -> T {
+        try database.read(body)
+    }
+
+    /// What an error of the storage means to a user: a one-line message,
+    /// and whether the database was busy (another process held it too
+    /// long). Nil for an error that did not come from the storage.
+    public static func failure(_ error: any Error) -> (message: String, busy: Bool)? {
+        guard let error = error as? DatabaseError else { return nil }
+        switch error.resultCode {
+        case DatabaseError.SQLITE_BUSY, DatabaseError.SQLITE_LOCKED:
+            return ("database is busy: another credfolio is using it; try again", true)
+        default:
+            return (error.description, false)
+        }
+    }
+
     /// A fresh private in-memory database, migrated.
     public static func inMemory() throws -> Store {
         try Store(path: ":memory:")

@@ -43,7 +43,7 @@ struct SiteReportTests {
             report.chunkLearners = chunk
             report.sectionCacheBytes = cache
             report.pageLearners = page
-            let tally = try store.database.read { try report.write() }
+            let tally = try store.read { try report.write() }
             return (tally, try files(dir.file(name)))
         }
         let (reference, expected) = try site("reference", threshold: .max, chunk: 1_000, cache: 0)
@@ -86,7 +86,7 @@ struct SiteReportTests {
             var report = SiteReport(store: store, folder: dir.file("site"), settings: settings, stack: nil, solver: CBCSolver())
             report.parallelThreshold = 1
             report.chunkLearners = 20
-            return try store.database.read { try report.write() }
+            return try store.read { try report.write() }
         }
         _ = try site()
         #expect(FileManager.default.fileExists(atPath: dir.file("site/learners/l1007.html")))

@@ -33,7 +33,7 @@ struct PortfolioCommand: ParsableCommand {
     func run() throws {
         let day = try asOfDay(asOf)
         let store = try database.openForReading()
-        let bytes = try store.database.read {
+        let bytes = try store.read {
             let context = try LearnerPortfolio(store: store, learner: learner, stack: nil, day: day, solver: CBCSolver())
             for code in stack where !context.portfolio.stacks.contains(where: { $0.definition.code == code }) {
                 throw CredfolioError.notFound("no stack \(Field.quoted(code))")

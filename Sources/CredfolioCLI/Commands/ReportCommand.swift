@@ -40,7 +40,7 @@ extension ReportCommand {
             try noteUnknownCohort(cohort, in: store)
             let cohortQuery = try query.query()
             // One read transaction: every row from one state, and no writer waits for it.
-            let count = try store.database.read { try write(store, day: day, query: cohortQuery) }
+            let count = try store.read { try write(store, day: day, query: cohortQuery) }
             if count == 0 && cohortQuery.isFiltered { note("no learner and stack match the filters") }
         }
 
@@ -120,7 +120,7 @@ extension ReportCommand {
                 cohort: cohort, day: day, goals: stack != nil ? [:] : try store.learners.goalsByLearner(), allStacks: stack != nil,
                 pace: pace, stalledAfter: Stall.defaultDays, shortMissing: false)
             // One read transaction: every page from one state, and no writer waits for it.
-            let learners = try store.database.read {
+            let learners = try store.read {
                 try SiteReport(store: store, folder: output, settings: settings, stack: stack, solver: CBCSolver()).write().learners
             }
             note("wrote \(output)/index.html and \(learners) learner page\(learners == 1 ? "" : "s")")

@@ -64,7 +64,7 @@ struct ImportCommand: ParsableCommand {
         }
         let input = try InputFile(path: file)
         let store = try database.open()
-        let summary = try Importer(store.database, expectedRows: input.size / 40)
+        let summary = try Importer(store, expectedRows: input.size / 40)
             .run(csvKind, reader: CSVReader(fileDescriptor: input.fd), file: file)
         OutputSink.standardOutput().write(summary.description + "\n")
     }
@@ -173,7 +173,7 @@ struct ExportCommand: ParsableCommand {
             try noteUnknownCohort(cohort, in: store)
             let cohortQuery = try query.query()
             // One read transaction: every row from one state, and no writer waits for it.
-            try store.database.read {
+            try store.read {
                 let portfolio = try Portfolio(store, only: stack)
                 var settings = CohortRows.Settings(
                     cohort: cohort, day: day, goals: allStacks || stack != nil ? [:] : try store.learners.goalsByLearner(),
@@ -193,7 +193,7 @@ struct ExportCommand: ParsableCommand {
         }
         let store = try database.openForReading()
         try writeOutput(to: output) { sink in
-            try Exporter(store.database).run(csvKind, to: CSVWriter(sink: sink))
+            try Exporter(store).run(csvKind, to: CSVWriter(sink: sink))
         }
     }
 }

@@ -78,7 +78,7 @@ func note(_ message: String) {
 /// Notes when `cohort` names no learner's cohort, listing those there are.
 func noteUnknownCohort(_ cohort: String?, in store: Store) throws {
     guard let cohort else { return }
-    let cohorts = try store.database.distinctValues("learner", "cohort")
+    let cohorts = try store.learners.cohorts()
     guard !cohorts.contains(cohort) else { return }
     let similar = cohorts.first { $0.lowercased() == cohort.lowercased() }
     note("no learner is in cohort \(Field.quoted(cohort))"
@@ -138,6 +138,6 @@ extension LearnerPortfolio {
     init(_ database: DatabaseOptions, learner handle: String, stack: String?, asOf: String?) throws {
         let day = try asOfDay(asOf)
         let store = try database.openForReading()
-        self = try store.database.read { try LearnerPortfolio(store: store, learner: handle, stack: stack, day: day, solver: CBCSolver()) }
+        self = try store.read { try LearnerPortfolio(store: store, learner: handle, stack: stack, day: day, solver: CBCSolver()) }
     }
 }

@@ -3,6 +3,7 @@ import CredfolioEngine
 import CredfolioApp
 import CredfolioStore
 import CredfolioSystem
+import Synchronization
 
 /// The rows of `report cohort` and `export progress`: one ``CohortRows``
 /// rule for both, filtered, tallied for the summary, and written in one
@@ -86,8 +87,15 @@ struct CohortReport {
         return .csv
     }
 
-    /// Whether workers write the rows as bytes: in learner order, every row, in CSV or JSON.
+    /// Whether workers write the rows as bytes: in learner order, every row, in CSV or JSON (a table once
+    /// its columns are measured).
     private var streamsBytes: Bool { format != .table && query.sort == nil && query.limit == nil }
+
+    /// A streamed table's measure, once the writing thread has taken it from the table's first rows: from
+    /// then on workers write the table's rows as bytes too.
+    final class SharedMeasure: Sendable {
+        let value = Mutex<TableMeasure?>(nil)
+    }
 
     /// Writes the rows (the table's header line included, or its empty
     /// message), and returns their tally.
@@ -95,10 +103,12 @@ struct CohortReport {
         let learners = try store.learners.count(cohort: settings.cohort)
         let threads = learners >= parallelThreshold ? OrderedChunks.workers : 0
         let reader = LearnerReader(store, portfolio)
-        var consumer = Consumer(style: style, query: query, tableSample: tableSample, sink: sink)
+        let measure = SharedMeasure()
+        var consumer = Consumer(style: style, query: query, tableSample: tableSample, sink: sink,
+                                measured: format == .table && query.sort == nil && query.limit == nil ? measure : nil)
         try OrderedChunks.run(
             threads: threads, window: 2 * max(1, threads) + 2,
-            worker: renderer(threads: threads),
+            worker: renderer(threads: threads, measure: measure),
             produce: { submit in
                 try reader.forEachChunk(cohort: settings.cohort, details: false, size: chunkLearners, total: learners, submit)
             },
@@ -107,7 +117,7 @@ struct CohortReport {
     }
 
     /// What each worker runs: its own rows (and memo) and writer.
-    private func renderer(threads: Int) -> @Sendable () throws -> ([LearnerAwards]) throws -> Rendered {
+    private func renderer(threads: Int, measure: SharedMeasure) -> @Sendable () throws -> ([LearnerAwards]) throws -> Rendered {
         let (portfolio, settings, query, style, solver, streamsBytes) = (portfolio, settings, query, style, solver, streamsBytes)
         return {
             let rows = CohortRows(portfolio: try portfolio.ownCopy(), settings: settings, solver: solver)
@@ -115,12 +125,17 @@ struct CohortReport {
             // fast as half each, in 63 MiB instead of 90 MiB.
             rows.memoCapacity = threads == 0 ? CohortRows.memoLimit : CohortRows.memoLimit / (2 * (threads + 1))
             var writer = RowWriter(style)
+            var measured = false
             return { chunk in
                 var out = Rendered()
+                if !streamsBytes && !measured, let table = measure.value.withLock({ $0 }) {
+                    writer = RowWriter(.cohort(.table, jsonIndent: ""), table: table)
+                    measured = true
+                }
                 try rows.forEach(chunk) { row, outlook, place in
                     guard query.admits(row) else { return }
                     out.tally.add(row, at: place)
-                    if streamsBytes {
+                    if streamsBytes || measured {
                         writer.append(row, outlook, place, to: &out.bytes)
                         out.rows += 1
                     } else {
@@ -152,10 +167,14 @@ struct CohortReport {
         /// Whether rows are written as they come (a table: once measured).
         var streaming: Bool
 
-        init(style: Style, query: CohortQuery, tableSample: Int, sink: OutputSink) {
+        /// Where a streamed table's measure goes, once taken, for the workers.
+        let measured: SharedMeasure?
+
+        init(style: Style, query: CohortQuery, tableSample: Int, sink: OutputSink, measured: SharedMeasure?) {
             self.style = style
             self.query = query
             self.sink = sink
+            self.measured = measured
             // Sorted rows are measured whole; a streamed table on its first rows.
             sample = TableSample(limit: query.sort == nil ? tableSample : Int.max)
             writer = RowWriter(style)
@@ -165,6 +184,9 @@ struct CohortReport {
         mutating func take(_ chunk: Rendered) throws {
             tally.merge(chunk.tally)
             if chunk.rows > 0 {
+                // What this thread wrote of earlier chunks goes first.
+                buffer.withUnsafeBufferPointer { sink.write(bytes: $0) }
+                buffer.removeAll(keepingCapacity: true)
                 // A worker's rows each begin with the comma JSON puts between rows, which the first row goes without.
                 let skip = written == 0 && style.isJSON ? 1 : 0
                 chunk.bytes.withUnsafeBufferPointer { sink.write(bytes: UnsafeBufferPointer(rebasing: $0[skip...])) }
@@ -212,6 +234,7 @@ struct CohortReport {
             buffer += measure.headerLine()
             writer = RowWriter(.cohort(.table, jsonIndent: ""), table: measure)
             streaming = true
+            measured?.value.withLock { $0 = measure }
         }
 
         private mutating func write(_ entry: Entry) {

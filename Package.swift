@@ -82,13 +82,75 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(name: "credfolio", dependencies: ["CredfolioCLI"], swiftSettings: strict),
+        // What the test targets share: temporary folders, the command-line runner, seeded random worlds and
+        // the engine's brute-force reference, badge fixtures. A test target, so only `swift test` builds it.
         .testTarget(
-            name: "CredfolioTests",
+            name: "CredfolioTestSupport",
             dependencies: [
-                "CredfolioCore", "CredfolioStore", "CredfolioEngine", "CredfolioCBC", "CredfolioBadges", "CredfolioApp",
-                "CredfolioCLI", "CSQLite", "CredfolioSQLite", "CredfolioSystem", "CredfolioHTML",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                "CredfolioCore", "CredfolioSystem", "CredfolioSQLite", "CredfolioStore", "CredfolioEngine", "CredfolioCBC",
+                "CredfolioBadges", "CredfolioApp", "CredfolioHTML", "CredfolioCLI", "CSQLite",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        // Values, days, money, CSV and JSON.
+        .testTarget(
+            name: "CredfolioCoreTests",
+            dependencies: [
+                "CredfolioTestSupport", "CredfolioCore", "CredfolioSystem"
+            ],
+            swiftSettings: strict
+        ),
+        // The wrapper, migrations, repositories, imports and exports.
+        .testTarget(
+            name: "CredfolioStoreTests",
+            dependencies: [
+                "CredfolioTestSupport", "CredfolioCore", "CredfolioSystem", "CredfolioSQLite", "CredfolioStore", "CredfolioApp", "CSQLite"
+            ],
+            swiftSettings: strict
+        ),
+        // The engine against a brute-force reference on random worlds, with CBC.
+        .testTarget(
+            name: "CredfolioEngineTests",
+            dependencies: [
+                "CredfolioTestSupport", "CredfolioCore", "CredfolioEngine", "CredfolioCBC"
+            ],
+            swiftSettings: strict
+        ),
+        // Open Badges and CLR: reading, verifying, keeping, and the published examples.
+        .testTarget(
+            name: "CredfolioBadgesTests",
+            dependencies: [
+                "CredfolioTestSupport", "CredfolioCore", "CredfolioSystem", "CredfolioStore", "CredfolioBadges", "CredfolioApp",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        // The HTML writer, the pages and the site.
+        .testTarget(
+            name: "CredfolioHTMLTests",
+            dependencies: [
+                "CredfolioTestSupport", "CredfolioCore", "CredfolioSystem", "CredfolioStore", "CredfolioEngine", "CredfolioCBC", "CredfolioBadges",
+                "CredfolioApp", "CredfolioHTML", "CredfolioCLI",
+            ],
+            swiftSettings: strict
+        ),
+        // The command line's row writers and its parallel report, in process.
+        .testTarget(
+            name: "CredfolioCLITests",
+            dependencies: [
+                "CredfolioTestSupport", "CredfolioCore", "CredfolioSystem", "CredfolioStore", "CredfolioEngine", "CredfolioCBC", "CredfolioApp",
+                "CredfolioCLI",
+            ],
+            swiftSettings: strict
+        ),
+        // The executable, run as a user runs it: commands, golden files, concurrency, crashes, a browser.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "CredfolioTestSupport", "CredfolioCore", "CredfolioSystem", "CredfolioSQLite", "CredfolioStore", "CredfolioEngine", "CredfolioCBC",
+                "CredfolioBadges", "CredfolioApp", "CredfolioHTML", "CredfolioCLI", "CSQLite",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import CredfolioTestSupport
 @testable import CredfolioApp
 @testable import CredfolioHTML
 @testable import CredfolioSQLite

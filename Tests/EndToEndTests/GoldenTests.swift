@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Testing
+@testable import CredfolioTestSupport
 @testable import CredfolioApp
 @testable import CredfolioHTML
 @testable import CredfolioSQLite
@@ -155,8 +156,4 @@ import Testing
         for file in try Self.files(under: cli.directory.file("site")) { lines.append(Self.digest(file.data) + "  site/" + file.name) }
         try Self.check("population.sha256", lines.joined(separator: "\n") + "\n")
     }
-}
-
-extension SeededRandom {
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }

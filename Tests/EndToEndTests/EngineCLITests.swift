@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import CredfolioTestSupport
 @testable import CredfolioHTML
 @testable import CredfolioApp
 @testable import CredfolioSQLite
@@ -202,7 +203,7 @@ struct EngineCLITests {
         var rng = SeededRandom(seed: 7_2026)
         let asOf = day("2026-06-15")
         for _ in 0..<4 {
-            let (credentials, generated) = EnginePropertyTests.randomWorld(&rng)
+            let (credentials, generated) = randomEngineWorld(&rng)
             // Import refuses a stack that can never be complete (one credential
             // required twice, not shared); the generator makes some: share them.
             let generatedByCode = Dictionary(uniqueKeysWithValues: generated.map { ($0.code, $0) })

@@ -1,4 +1,5 @@
 import Testing
+@testable import CredfolioTestSupport
 @testable import CredfolioApp
 @testable import CredfolioHTML
 @testable import CredfolioSQLite

@@ -1,27 +1,27 @@
 import Foundation
 import Testing
 @testable import CredfolioHTML
-@testable import CredfolioSQLite
-@testable import CredfolioSystem
-@testable import CredfolioCore
-@testable import CredfolioStore
-@testable import CredfolioApp
+@testable public import CredfolioSQLite
+@testable public import CredfolioSystem
+@testable public import CredfolioCore
+@testable public import CredfolioStore
+@testable public import CredfolioApp
 @testable import CredfolioCLI
 import CredfolioCBC
 
 /// A folder under the system's temporary directory, removed when released.
-final class TemporaryDirectory {
-    let path: String
+public final class TemporaryDirectory {
+    public let path: String
 
-    init() throws {
+    public init() throws {
         path = NSTemporaryDirectory() + "credfolio-tests-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 
-    func file(_ name: String) -> String { path + "/" + name }
+    public func file(_ name: String) -> String { path + "/" + name }
 
     @discardableResult
-    func write(_ name: String, _ text: String) throws -> String {
+    public func write(_ name: String, _ text: String) throws -> String {
         let file = file(name)
         try Data(text.utf8).write(to: URL(fileURLWithPath: file))
         return file
@@ -30,10 +30,10 @@ final class TemporaryDirectory {
     deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
-func day(_ text: String) -> Day { Day(iso: text)! }
+public func day(_ text: String) -> Day { Day(iso: text)! }
 
 /// A store with a small catalog: two skills, three credentials, two learners.
-func sampleStore() throws -> Store {
+public func sampleStore() throws -> Store {
     let store = try Store.inMemory()
     try store.skills.add(Skill(code: "cloud", name: "Cloud computing", category: "Technology"))
     try store.skills.add(Skill(code: "python", name: "Python", category: "Technology", framework: "ESCO", frameworkID: "S1.2.3"))
@@ -49,7 +49,7 @@ func sampleStore() throws -> Store {
 }
 
 /// Every row of every table, in a stable order: equal dumps mean equal data.
-func dump(_ db: Database) throws -> [String] {
+public func dump(_ db: Database) throws -> [String] {
     var lines: [String] = []
     let tables = try db.fetch("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name") { $0.string(0) }
     for table in tables {
@@ -62,7 +62,7 @@ func dump(_ db: Database) throws -> [String] {
 }
 
 /// The rows of a table without their ids, for comparing two databases.
-func contents(_ store: Store) throws -> [String] {
+public func contents(_ store: Store) throws -> [String] {
     let db = store.database
     var lines: [String] = []
     lines += try db.fetch("SELECT handle, name, email, cohort, notes, created_on FROM learner ORDER BY handle") { row in
@@ -85,7 +85,7 @@ func contents(_ store: Store) throws -> [String] {
 }
 
 /// What `body` writes to a sink, read back from a file in `dir`.
-func captureOutput(in dir: TemporaryDirectory, _ body: (OutputSink) throws -> Void) throws -> String {
+public func captureOutput(in dir: TemporaryDirectory, _ body: (OutputSink) throws -> Void) throws -> String {
     let path = dir.file("out-\(UUID().uuidString)")
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
     let sink = OutputSink(fileDescriptor: fd, name: path, closeWhenDone: true)
@@ -96,7 +96,7 @@ func captureOutput(in dir: TemporaryDirectory, _ body: (OutputSink) throws -> Vo
 
 /// Every learner of `store` with their awards, as the one reader of a
 /// parallel command hands them on.
-func everyLearner(_ store: Store, _ portfolio: Portfolio, details: Bool = false) throws -> [LearnerAwards] {
+public func everyLearner(_ store: Store, _ portfolio: Portfolio, details: Bool = false) throws -> [LearnerAwards] {
     var all: [LearnerAwards] = []
     try LearnerReader(store, portfolio).forEachChunk(cohort: nil, details: details, size: 100) { all += $0 }
     return all
@@ -104,7 +104,7 @@ func everyLearner(_ store: Store, _ portfolio: Portfolio, details: Bool = false)
 
 /// `export progress` of `store`'s learners (of `cohort`) as of `asOf`, as
 /// the command writes it, with worker threads from `threshold` learners.
-func exportProgress(_ store: Store, cohort: String? = nil, asOf: Day, threshold: Int = 1_000, in dir: TemporaryDirectory) throws -> String {
+public func exportProgress(_ store: Store, cohort: String? = nil, asOf: Day, threshold: Int = 1_000, in dir: TemporaryDirectory) throws -> String {
     try captureOutput(in: dir) { sink in
         var settings = CohortRows.Settings(cohort: cohort, day: asOf, goals: try store.learners.goalsByLearner(), allStacks: false,
                                            pace: nil, stalledAfter: Stall.defaultDays, shortMissing: false)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import CredfolioTestSupport
 @testable import CredfolioHTML
 @testable import CredfolioSQLite
 @testable import CredfolioSystem
@@ -28,7 +29,7 @@ struct SiteReportTests {
         // 301 learners, two stacks (one counts any credential's hours, the other holds it), goals, lapsed and
         // unfinished awards, hostile names; a third stack with a credential that lapses (c4), and a
         // fourth whose cannot: learners past its 10 hours share a key, but not the credentials that make them.
-        let store = try CohortReportTests().world(dir)
+        let store = try cohortWorld(dir)
         _ = try store.stacks.importFile(Array("""
             {"code": "c", "title": "Shared <sections>", "requires": {"all": [{"credential": "c7"},
              {"choose": 1, "of": [{"credential": "c8"}, {"credential": "c4"}]}, {"hours": 20, "from": ["c10", "c11"]}]}}
@@ -79,7 +80,7 @@ struct SiteReportTests {
     @Test("a site written again removes the pages of learners no longer there, and keeps every other file")
     func stalePagesRemoved() throws {
         let dir = try TemporaryDirectory()
-        let store = try CohortReportTests().world(dir)
+        let store = try cohortWorld(dir)
         let settings = CohortRows.Settings(cohort: nil, day: day("2026-06-01"), goals: try store.learners.goalsByLearner(), allStacks: false,
                                            pace: nil, stalledAfter: 90, shortMissing: false)
         func site() throws -> SiteTally {
@@ -103,10 +104,10 @@ struct SiteReportTests {
     @Test("the row writer writes what the plain row renderers write, for rows with and without a memo slot")
     func rowWriter() throws {
         let dir = try TemporaryDirectory()
-        let store = try CohortReportTests().world(dir)
+        let store = try cohortWorld(dir)
         let settings = CohortRows.Settings(cohort: nil, day: day("2026-06-01"), goals: try store.learners.goalsByLearner(), allStacks: false,
                                            pace: nil, stalledAfter: 90, shortMissing: false)
-        let portfolio = try CohortReportTests().portfolio(store)
+        let portfolio = try Portfolio(store, only: nil, fallback: CBCSolver())
         let rows = CohortRows(portfolio: portfolio, settings: settings, solver: CBCSolver())
         rows.memoCapacity = 9  // most rows have no slot
         var writer = SiteRowWriter()

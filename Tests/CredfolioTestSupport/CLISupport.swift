@@ -1,27 +1,27 @@
-import Foundation
-import Testing
+public import Foundation
+public import Testing
 @testable import CredfolioApp
 @testable import CredfolioHTML
 @testable import CredfolioSQLite
 @testable import CredfolioSystem
 
 /// The result of running the credfolio executable once.
-struct CommandResult {
-    let status: Int32
+public struct CommandResult {
+    public let status: Int32
     /// True when the process was killed by a signal (`status` is then its number).
-    var signalled = false
-    let stdout: String
-    let stderr: String
+    public var signalled = false
+    public let stdout: String
+    public let stderr: String
 }
 
 /// Runs the built `credfolio` executable against a temporary database.
-struct CLI {
-    let directory: TemporaryDirectory
-    var database: String { directory.file("credfolio.db") }
+public struct CLI {
+    public let directory: TemporaryDirectory
+    public var database: String { directory.file("credfolio.db") }
 
-    init() throws { directory = try TemporaryDirectory() }
+    public init() throws { directory = try TemporaryDirectory() }
 
-    static let executable: String = {
+    public static let executable: String = {
         if let path = ProcessInfo.processInfo.environment["CREDFOLIO_BIN"], !path.isEmpty { return path }
         // Beside the test bundle in the build folder.
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -29,7 +29,7 @@ struct CLI {
     }()
 
     @discardableResult
-    func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+    public func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
              useDatabase: Bool = true) throws -> CommandResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLI.executable)
@@ -60,30 +60,30 @@ struct CLI {
 
     /// Runs and expects success; returns standard output.
     @discardableResult
-    func ok(_ arguments: String..., stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+    public func ok(_ arguments: String..., stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
         try ok(arguments, stdin: stdin, sourceLocation: sourceLocation)
     }
 
     @discardableResult
-    func ok(_ arguments: [String], stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+    public func ok(_ arguments: [String], stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
         let result = try run(arguments, stdin: stdin)
         #expect(result.status == 0, "credfolio \(arguments.joined(separator: " ")) failed: \(result.stderr)", sourceLocation: sourceLocation)
         return result.stdout
     }
 
     /// Runs and expects failure; returns standard error.
-    func fails(_ arguments: String..., status: Int32 = 1, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+    public func fails(_ arguments: String..., status: Int32 = 1, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
         try fails(arguments, status: status, sourceLocation: sourceLocation)
     }
 
-    func fails(_ arguments: [String], status: Int32 = 1, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+    public func fails(_ arguments: [String], status: Int32 = 1, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
         let result = try run(arguments)
         #expect(result.status == status, "credfolio \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)", sourceLocation: sourceLocation)
         return result.stderr
     }
 
     /// A checksum of every row of the database, to prove a failure changed nothing.
-    func fingerprint() throws -> String {
+    public func fingerprint() throws -> String {
         try run(["export", "learners"]).stdout + run(["export", "skills"]).stdout
             + run(["export", "credentials"]).stdout + run(["export", "awards"]).stdout
     }
@@ -91,25 +91,25 @@ struct CLI {
 
 extension Array where Element == String {
     /// Puts `--db PATH` after the subcommand words, where ArgumentParser reads it.
-    func withDatabase(_ path: String) -> [String] {
+    public func withDatabase(_ path: String) -> [String] {
         guard !contains("--db") else { return self }
         return self + ["--db", path]
     }
 }
 
 /// How a shell script with credfolio in it ended.
-struct ShellResult {
-    let status: Int32
+public struct ShellResult {
+    public let status: Int32
     /// True when the shell itself was killed by a signal (`status` is then its number).
-    let signalled: Bool
-    let stdout: String
-    let stderr: String
+    public let signalled: Bool
+    public let stdout: String
+    public let stderr: String
 }
 
 extension CLI {
     /// Runs `script` with `/bin/sh` in the test's folder, with `credfolio`
     /// on `PATH` and the test database as `$CREDFOLIO_DB`.
-    func shell(_ script: String, timeout: TimeInterval = 60) throws -> ShellResult {
+    public func shell(_ script: String, timeout: TimeInterval = 60) throws -> ShellResult {
         // GNU timeout runs the script in a process group of its own and
         // kills the whole group when time is up: a credfolio that hangs
         // cannot outlive the test.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import CredfolioTestSupport
 @testable import CredfolioApp
 @testable import CredfolioHTML
 @testable import CredfolioSQLite
@@ -351,7 +352,7 @@ struct FuzzTests {
         ])
         // A zTXt chunk holding the credential, deflated with dynamic Huffman blocks.
         var zTXt = PNGChunks.signature + PNGChunks.chunk(type: "IHDR", data: [0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0])
-        zTXt += PNGChunks.chunk(type: "zTXt", data: Array("openbadgecredential".utf8) + [0, 0] + InflateTests.bytes(InflateTests.dynamic))
+        zTXt += PNGChunks.chunk(type: "zTXt", data: Array("openbadgecredential".utf8) + [0, 0] + DeflateSamples.bytes(DeflateSamples.dynamic))
         zTXt += PNGChunks.chunk(type: "IEND", data: [])
         let seeds: [[UInt8]] = [
             Array(ob3Text.utf8),
@@ -376,7 +377,7 @@ struct FuzzTests {
         }
         #expect(refused > 0)
         // Deflate streams, mutated: refused or inflated within the limit, never a trap.
-        let streams = [InflateTests.dynamic, InflateTests.stored, "78dacb48cdc9c957c800910019910449"].map(InflateTests.bytes)
+        let streams = [DeflateSamples.dynamic, DeflateSamples.stored, "78dacb48cdc9c957c800910019910449"].map(DeflateSamples.bytes)
         for _ in 0..<(Self.iterations * 5) {
             let input = Self.mutate(streams.randomElement(using: &rng)!, &rng)
             if let out = try? Inflate.zlib(input, limit: 1 << 12) { #expect(out.count <= 1 << 12) }

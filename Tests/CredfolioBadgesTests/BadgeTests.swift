@@ -2,6 +2,7 @@ import Crypto
 import _CryptoExtras
 import Foundation
 import Testing
+@testable import CredfolioTestSupport
 @testable import CredfolioApp
 @testable import CredfolioHTML
 @testable import CredfolioSQLite
@@ -9,126 +10,6 @@ import Testing
 @testable import CredfolioBadges
 @testable import CredfolioCore
 import CredfolioStore
-
-/// Badge fixtures the tests make themselves: documents, signatures with
-/// test keys, baked PNGs and SVGs.
-enum BadgeFixtures {
-    static func json(_ value: JSONValue) -> [UInt8] { Array(value.serialized(pretty: false).utf8) }
-
-    static func sha256Identity(_ email: String, salt: String) -> String {
-        "sha256$" + SHA256.hash(data: Array((email + salt).utf8)).map { String(format: "%02x", $0) }.joined()
-    }
-
-    static func md5Identity(_ email: String, salt: String) -> String {
-        "md5$" + Insecure.MD5.hash(data: Array((email + salt).utf8)).map { String(format: "%02x", $0) }.joined()
-    }
-
-    static let badgeClass: JSONValue = .object([
-        ("@context", .string("https://w3id.org/openbadges/v2")), ("type", .string("BadgeClass")),
-        ("id", .string("https://issuer.test/badges/sql.json")), ("name", .string("SQL Fundamentals")),
-        ("description", .string("Writes joins")), ("criteria", .string("https://issuer.test/criteria/sql")),
-        ("issuer", .string("https://issuer.test/issuer.json")),
-        ("alignment", .array([.object([("targetName", .string("Query databases")), ("targetFramework", .string("ESCO")),
-                                       ("targetCode", .string("S1.2.3"))])])),
-    ])
-
-    static func issuer(key: String? = nil) -> JSONValue {
-        var members: [(String, JSONValue)] = [("@context", .string("https://w3id.org/openbadges/v2")), ("type", .string("Issuer")),
-                                              ("id", .string("https://issuer.test/issuer.json")), ("name", .string("Test College"))]
-        if let key { members.append(("publicKey", .string(key))) }
-        return .object(members)
-    }
-
-    static func cryptographicKey(pem: String) -> JSONValue {
-        .object([("@context", .string("https://w3id.org/openbadges/v2")), ("type", .string("CryptographicKey")),
-                 ("id", .string("https://issuer.test/key.json")), ("owner", .string("https://issuer.test/issuer.json")),
-                 ("publicKeyPem", .string(pem))])
-    }
-
-    static func assertion(identity: String, hashed: Bool = true, id: String = "https://issuer.test/assertions/1",
-                          issuedOn: String = "2026-03-14T09:00:00-05:00", expires: String? = nil, embedded: Bool = false,
-                          signed: Bool = false) -> JSONValue {
-        var members: [(String, JSONValue)] = [
-            ("@context", .string("https://w3id.org/openbadges/v2")), ("type", .string("Assertion")), ("id", .string(id)),
-            ("recipient", .object([("type", .string("email")), ("hashed", .bool(hashed)), ("salt", .string("pepper")),
-                                   ("identity", .string(identity))])),
-            ("badge", embedded ? .object(Array(badgeClassMembers) + [("issuer", issuer())]) : .string("https://issuer.test/badges/sql.json")),
-            ("issuedOn", .string(issuedOn)),
-            ("evidence", .string("https://portfolio.test/sql")),
-            ("verification", signed ? .object([("type", .string("signed")), ("creator", .string("https://issuer.test/key.json"))])
-                : .object([("type", .string("hosted"))])),
-        ]
-        if let expires { members.append(("expires", .string(expires))) }
-        return .object(members)
-    }
-
-    static var badgeClassMembers: [(String, JSONValue)] {
-        guard case .object(let members) = badgeClass else { return [] }
-        return members.filter { $0.0 != "issuer" }
-    }
-
-    /// An OB 3.0 credential; `vcdm11` uses issuanceDate/expirationDate.
-    static func credential(email: String?, vcdm11: Bool = false, name: String = "Cloud Essentials",
-                           achievementID: String = "https://issuer.test/achievements/cloud") -> JSONValue {
-        var subject: [(String, JSONValue)] = [("type", .array([.string("AchievementSubject")]))]
-        if let email {
-            subject.append(("identifier", .array([.object([
-                ("type", .string("IdentityObject")), ("identityHash", .string(sha256Identity(email, salt: "salt3"))),
-                ("identityType", .string("emailAddress")), ("hashed", .bool(true)), ("salt", .string("salt3"))])])))
-        } else {
-            subject.append(("id", .string("did:example:learner")))
-        }
-        subject.append(("achievement", .object([
-            ("id", .string(achievementID)), ("type", .array([.string("Achievement")])), ("name", .string(name)),
-            ("humanCode", .string("cloud-ess")), ("achievementType", .string("Certificate")), ("creditsAvailable", .integer(3)),
-            ("criteria", .object([("id", .string("https://issuer.test/criteria/cloud"))])),
-        ])))
-        return .object([
-            ("@context", .array([.string(vcdm11 ? "https://www.w3.org/2018/credentials/v1" : "https://www.w3.org/ns/credentials/v2")])),
-            ("id", .string("urn:uuid:cloud-1")), ("type", .array([.string("VerifiableCredential"), .string("OpenBadgeCredential")])),
-            ("issuer", .object([("id", .string("https://issuer.test")), ("name", .string("Cloud Academy"))])),
-            (vcdm11 ? "issuanceDate" : "validFrom", .string("2026-05-01T00:00:00Z")),
-            (vcdm11 ? "expirationDate" : "validUntil", .string("2029-05-01T00:00:00Z")),
-            ("credentialSubject", .object(subject)),
-        ])
-    }
-
-    static func jws(header: JSONValue, payload: [UInt8], sign: ([UInt8]) throws -> [UInt8]) rethrows -> String {
-        let input = Base64.urlEncode(json(header)) + "." + Base64.urlEncode(payload)
-        return input + "." + Base64.urlEncode(try sign(Array(input.utf8)))
-    }
-
-    static func rs256(_ payload: [UInt8], key: _RSA.Signing.PrivateKey, embedKey: Bool) throws -> String {
-        var header: [(String, JSONValue)] = [("alg", .string("RS256"))]
-        if embedKey {
-            let primitives = try key.publicKey.getKeyPrimitives()
-            header.append(("jwk", .object([("kty", .string("RSA")), ("n", .string(Base64.urlEncode(Array(primitives.modulus)))),
-                                           ("e", .string(Base64.urlEncode(Array(primitives.publicExponent))))])))
-        }
-        return try jws(header: .object(header), payload: payload) {
-            Array(try key.signature(for: $0, padding: .insecurePKCS1v1_5).rawRepresentation)
-        }
-    }
-
-    static func es256(_ payload: [UInt8], key: P256.Signing.PrivateKey) throws -> String {
-        let raw = Array(key.publicKey.rawRepresentation)
-        let header: JSONValue = .object([("alg", .string("ES256")), ("jwk", .object([
-            ("kty", .string("EC")), ("crv", .string("P-256")), ("x", .string(Base64.urlEncode(raw[0..<32]))),
-            ("y", .string(Base64.urlEncode(raw[32..<64])))]))])
-        return try jws(header: header, payload: payload) { Array(try key.signature(for: $0).rawRepresentation) }
-    }
-
-    /// A 1×1 grey PNG, valid to any viewer.
-    static let png: [UInt8] = {
-        var bytes = PNGChunks.signature
-        bytes += PNGChunks.chunk(type: "IHDR", data: [0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0])
-        bytes += PNGChunks.chunk(type: "IDAT", data: [0x78, 0x01, 0x01, 0x02, 0x00, 0xFD, 0xFF, 0x00, 0x80, 0x00, 0x81, 0x00, 0x81])
-        bytes += PNGChunks.chunk(type: "IEND", data: [])
-        return bytes
-    }()
-
-    static let svg = #"<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>"#
-}
 
 @Suite("Badges: reading, checking and keeping Open Badges and CLR", .serialized)
 struct BadgeTests {
@@ -460,44 +341,28 @@ struct InteropTests {
 
 @Suite("Badges: compressed PNG text chunks, read defensively")
 struct InflateTests {
-    static func bytes(_ hex: String) -> [UInt8] {
-        var out: [UInt8] = []
-        var i = hex.startIndex
-        while i < hex.endIndex {
-            let j = hex.index(i, offsetBy: 2)
-            out.append(UInt8(hex[i..<j], radix: 16)!)
-            i = j
-        }
-        return out
-    }
-
-    /// `credential` compressed by zlib at levels 0 (stored) and 9 (dynamic
-    /// Huffman); "hello hello" at level 9 (fixed Huffman).
-    static let credential = #"{"@context":["https://www.w3.org/ns/credentials/v2"],"id":"urn:uuid:z-1","type":["VerifiableCredential","OpenBadgeCredential"],"issuer":{"id":"https://issuer.test","name":"Zip Academy"},"validFrom":"2026-02-02T00:00:00Z","credentialSubject":{"id":"did:example:z","type":["AchievementSubject"],"achievement":{"id":"https://issuer.test/achievements/zip","type":["Achievement"],"name":"Compression Basics","humanCode":"zip-basics"}}}"#
-    static let stored = "780101ae0151fe" + credential.utf8.map { String(format: "%02x", $0) }.joined() + "e63791ec"
-    static let dynamic = "78da7d8f3d4fc3301086ff4a75731287203178a28dc4ca0062286270eca3318a3fe48fa44d95ff8e43689b0121ddf4debd8f1f9fe1911b1df01880be431b82f5949061188ae1be30ee40b427dca1401d24eb3ce92bf8c8400aa0109da6314a41c7fc0e3208278b33e30d9dfc94ace9b0bef6d2fad9a2de317158a733c9fb880ee879615e0496b808e843ea6aa6121af6d26eb69c0954279832e85927c593332aadaab27ac8cb2acd6b59d29fd9a7e2cdfc25365fc8c3f52191bcf1c894ed908e2bfb2d6f25f6a852eb524996ec96fea74a56779e8cd2fe0d9e89bf5faa8db20ebd97466f76cc4bee53a58d8ae9da88f92041f266594cd3f40de63791ec"
 
     @Test("stored, fixed and dynamic Huffman blocks inflate exactly; damage and a bad Adler-32 are refused")
     func inflate() throws {
-        #expect(try Inflate.zlib(Self.bytes(Self.stored), limit: 1 << 20) == Array(Self.credential.utf8))
-        #expect(try Inflate.zlib(Self.bytes(Self.dynamic), limit: 1 << 20) == Array(Self.credential.utf8))
-        #expect(try Inflate.zlib(Self.bytes("78dacb48cdc9c957c800910019910449"), limit: 100) == Array("hello hello".utf8))
-        var damaged = Self.bytes(Self.dynamic)
+        #expect(try Inflate.zlib(DeflateSamples.bytes(DeflateSamples.stored), limit: 1 << 20) == Array(DeflateSamples.credential.utf8))
+        #expect(try Inflate.zlib(DeflateSamples.bytes(DeflateSamples.dynamic), limit: 1 << 20) == Array(DeflateSamples.credential.utf8))
+        #expect(try Inflate.zlib(DeflateSamples.bytes("78dacb48cdc9c957c800910019910449"), limit: 100) == Array("hello hello".utf8))
+        var damaged = DeflateSamples.bytes(DeflateSamples.dynamic)
         damaged[damaged.count - 1] ^= 1
         #expect(throws: CredfolioError.self) { try Inflate.zlib(damaged, limit: 1 << 20) }
         #expect(throws: CredfolioError.invalid("the compressed chunk inflates to more than 10 bytes")) {
-            try Inflate.zlib(Self.bytes(Self.dynamic), limit: 10)
+            try Inflate.zlib(DeflateSamples.bytes(DeflateSamples.dynamic), limit: 10)
         }
     }
 
     @Test("a badge in a zTXt chunk, or a compressed iTXt, is read like an uncompressed one")
     func compressedChunks() throws {
-        let data = Array("openbadgecredential".utf8) + [0, 0] + Self.bytes(Self.dynamic)
+        let data = Array("openbadgecredential".utf8) + [0, 0] + DeflateSamples.bytes(DeflateSamples.dynamic)
         var png = PNGChunks.signature + PNGChunks.chunk(type: "IHDR", data: [0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0])
         png += PNGChunks.chunk(type: "zTXt", data: data) + PNGChunks.chunk(type: "IEND", data: [])
         let badges = try BadgeReader().read(png)
         #expect(badges.first?.name == "Compression Basics" && badges.first?.format == "ob3-png")
-        let itxt = Array("openbadgecredential".utf8) + [0, 1, 0, 0, 0] + Self.bytes(Self.stored)
+        let itxt = Array("openbadgecredential".utf8) + [0, 1, 0, 0, 0] + DeflateSamples.bytes(DeflateSamples.stored)
         var png2 = PNGChunks.signature + PNGChunks.chunk(type: "iTXt", data: itxt)
         png2 += PNGChunks.chunk(type: "IEND", data: [])
         #expect(try BadgeReader().read(png2).first?.code == "zip-basics")

@@ -1,37 +1,37 @@
 import CredfolioCBC
-@testable import CredfolioCore
-@testable import CredfolioEngine
+@testable public import CredfolioCore
+@testable public import CredfolioEngine
 
 /// A catalog entry for engine tests, with the fields the engine reads.
-func cred(_ code: String, hours: Int64 = 10, cost: Int64 = 100, weeks: Int64 = 2, skills: [String] = [],
+public func cred(_ code: String, hours: Int64 = 10, cost: Int64 = 100, weeks: Int64 = 2, skills: [String] = [],
           credits: Double? = nil, unit: String? = nil, validity: Int64? = nil) -> Credential {
     Credential(code: code, title: code.uppercased(), hours: hours, credits: credits, creditUnit: unit,
                costCents: cost * 100, weeks: weeks, validityMonths: validity, skills: skills)
 }
 
 /// A catalog and some stacks, written as JSON, compiled on demand.
-struct World {
-    let catalog: Catalog
-    var stacks: [String: StackDefinition] = [:]
+public struct World {
+    public let catalog: Catalog
+    public var stacks: [String: StackDefinition] = [:]
 
-    init(_ credentials: [Credential], stacks json: String = "[]") throws {
+    public init(_ credentials: [Credential], stacks json: String = "[]") throws {
         catalog = Catalog(credentials)
         for s in try json == "[]" ? [] : StackParser.parse(Array(json.utf8)) { stacks[s.code] = s }
     }
 
-    func compile(_ code: String) throws -> CompiledStack {
+    public func compile(_ code: String) throws -> CompiledStack {
         try CompiledStack(stacks[code]!, catalog: catalog, stacks: { stacks[$0] })
     }
 
-    func held(_ codes: [String]) -> HeldSet {
+    public func held(_ codes: [String]) -> HeldSet {
         HeldSet(capacity: catalog.count, codes.map { catalog.index[$0]! })
     }
 
-    func value(_ stack: String, holding codes: [String]) throws -> Double {
+    public func value(_ stack: String, holding codes: [String]) throws -> Double {
         try compile(stack).evaluate(held(codes), catalog: catalog).value
     }
 
-    func plan(_ stack: String, holding codes: [String] = [], by: Measure = .hours,
+    public func plan(_ stack: String, holding codes: [String] = [], by: Measure = .hours,
               options configure: (inout PlanOptions) -> Void = { _ in }) throws -> (codes: [String], plan: Plan) {
         var options = PlanOptions(measure: by)
         configure(&options)
@@ -41,10 +41,10 @@ struct World {
 }
 
 /// A small deterministic generator (SplitMix64) for reproducible random worlds.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+public struct SeededRandom: RandomNumberGenerator {
+    public var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -55,9 +55,9 @@ struct SeededRandom: RandomNumberGenerator {
 
 /// An independent statement of the rules, written for clarity, not speed:
 /// try every assignment of held credentials to credential leaves.
-enum Reference {
+public enum Reference {
     /// The flattened tree with credential leaves numbered in order.
-    indirect enum Tree {
+    public indirect enum Tree {
         case credential(String, slot: Int)
         case skill(String)
         case hours(Double, from: [String]?)
@@ -66,7 +66,7 @@ enum Reference {
         case choose(Int, [Tree])
     }
 
-    static func flatten(_ r: Requirement, stacks: [String: StackDefinition], slots: inout [String]) -> Tree {
+    public static func flatten(_ r: Requirement, stacks: [String: StackDefinition], slots: inout [String]) -> Tree {
         switch r {
         case .credential(let c): slots.append(c); return .credential(c, slot: slots.count - 1)
         case .skill(let s): return .skill(s)
@@ -78,7 +78,7 @@ enum Reference {
         }
     }
 
-    static func value(_ t: Tree, held: Set<String>, catalog: [String: Credential], assigned: [Bool]) -> Double {
+    public static func value(_ t: Tree, held: Set<String>, catalog: [String: Credential], assigned: [Bool]) -> Double {
         switch t {
         case .credential(_, let slot): return assigned[slot] ? 1 : 0
         case .skill(let s): return held.contains { catalog[$0]!.skills.contains(s) } ? 1 : 0
@@ -98,7 +98,7 @@ enum Reference {
     }
 
     /// The best root value over every valid assignment.
-    static func evaluate(_ stack: StackDefinition, stacks: [String: StackDefinition], catalog: [String: Credential],
+    public static func evaluate(_ stack: StackDefinition, stacks: [String: StackDefinition], catalog: [String: Credential],
                          held: Set<String>) -> Double {
         var slots: [String] = []
         let tree = flatten(stack.requires, stacks: stacks, slots: &slots)
@@ -133,7 +133,7 @@ enum Reference {
 
     /// The least total `measure` over every subset of not-held credentials
     /// that completes the stack; nil when none does.
-    static func plan(_ stack: StackDefinition, stacks: [String: StackDefinition], catalog: [Credential],
+    public static func plan(_ stack: StackDefinition, stacks: [String: StackDefinition], catalog: [Credential],
                      held: Set<String>, by measure: (Credential) -> Int64) -> Int64? {
         best(stack, stacks: stacks, catalog: catalog, held: held, allowed: { _ in true }, keeps: { _ in true },
              by: measure)?.total
@@ -144,7 +144,7 @@ enum Reference {
     /// least total, then fewest credentials (then, here, least sum of
     /// positions in code order: the planner leaves that last tie to its
     /// solver). Every subset is tried.
-    static func best(_ stack: StackDefinition, stacks: [String: StackDefinition], catalog: [Credential],
+    public static func best(_ stack: StackDefinition, stacks: [String: StackDefinition], catalog: [Credential],
                      held: Set<String>, allowed: (Credential) -> Bool, keeps: ([Credential]) -> Bool,
                      by measure: (Credential) -> Int64) -> (total: Int64, codes: [String])? {
         let byCode = Dictionary(uniqueKeysWithValues: catalog.map { ($0.code, $0) })
@@ -164,7 +164,11 @@ enum Reference {
     }
 
     /// How many credentials the best subset has (see ``best``).
-    static func count(_ best: (total: Int64, codes: [String])?) -> Int? {
+    public static func count(_ best: (total: Int64, codes: [String])?) -> Int? {
         best?.codes.count
     }
+}
+
+extension SeededRandom {
+    public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }

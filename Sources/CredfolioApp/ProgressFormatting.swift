@@ -22,26 +22,37 @@ public enum ProgressFormatting {
 
     /// The learner's cells of a row (`learner,name,cohort,`), separator included.
     public static func learnerCells(_ learner: Learner, into bytes: inout [UInt8]) {
-        CSVCell.appendText(learner.handle, to: &bytes)
+        learnerCells(handle: learner.handle, name: learner.name, cohort: learner.cohort, into: &bytes)
+    }
+
+    public static func learnerCells(handle: String, name: String, cohort: String?, into bytes: inout [UInt8]) {
+        CSVCell.appendText(handle, to: &bytes)
         bytes.append(0x2C)
-        CSVCell.appendText(learner.name, to: &bytes)
+        CSVCell.appendText(name, to: &bytes)
         bytes.append(0x2C)
-        CSVCell.appendText(learner.cohort ?? "", to: &bytes)
+        CSVCell.appendText(cohort ?? "", to: &bytes)
         bytes.append(0x2C)
     }
 
-    /// The cells from `stack` to `as_of`: kept as bytes, so that a memo can
-    /// write them again for every learner with the same progress key.
-    public static func progressCells(_ p: StackProgress, catalog: Catalog, asOf: Day) -> [UInt8] {
-        var bytes: [UInt8] = []
-        CSVCell.appendText(p.code, to: &bytes)
-        for number in [percent(p.percent), percent(p.projectedPercent), p.complete ? "true" : "false",
-                       String(p.requirementsMet), String(p.requirementsTotal)] {
+    /// The cells from `stack` to `missing` (no separator after them): the
+    /// same for every learner with the same progress on the stack.
+    public static func progressCells(stack: String, percent: String, projected: String, complete: Bool, met: Int, total: Int,
+                                     missing: String, into bytes: inout [UInt8]) {
+        CSVCell.appendText(stack, to: &bytes)
+        for number in [percent, projected, complete ? "true" : "false", String(met), String(total)] {
             bytes.append(0x2C)
             bytes.append(contentsOf: number.utf8)
         }
         bytes.append(0x2C)
-        CSVCell.appendText(p.missing(catalog: catalog).joined(separator: ";"), to: &bytes)
+        CSVCell.appendText(missing, to: &bytes)
+    }
+
+    /// The cells from `stack` to `as_of` of `p`.
+    public static func progressCells(_ p: StackProgress, catalog: Catalog, asOf: Day) -> [UInt8] {
+        var bytes: [UInt8] = []
+        progressCells(stack: p.code, percent: percent(p.percent), projected: percent(p.projectedPercent), complete: p.complete,
+                      met: p.requirementsMet, total: p.requirementsTotal, missing: p.missing(catalog: catalog).joined(separator: ";"),
+                      into: &bytes)
         bytes.append(0x2C)
         bytes.append(contentsOf: asOf.description.utf8)
         return bytes

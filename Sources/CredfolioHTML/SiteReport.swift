@@ -125,7 +125,9 @@ public struct SiteReport {
         try OrderedChunks.run(
             threads: threads, window: 2 * max(1, threads) + 2,
             worker: {
-                var renderer = try SiteRenderer(portfolio: try portfolio.ownCopy(), settings: settings, folder: folder, threads: threads,
+                // A worker's own copy: the reference counts it touches at every row are then its own.
+                var renderer = try SiteRenderer(portfolio: threads == 0 ? portfolio : try portfolio.ownCopy(), settings: settings,
+                                                folder: folder, threads: threads,
                                                 cache: cache, buffers: buffers,
                                                 solver: solver)
                 return { try renderer.render($0) }

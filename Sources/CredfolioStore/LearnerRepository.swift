@@ -32,22 +32,6 @@ public struct LearnerRepository {
         return try db.scalar(Int.self, "SELECT count(*) FROM learner WHERE cohort = ?", cohort) ?? 0
     }
 
-    /// The handle `offset` places into `cohort`'s learners (nil: all), in
-    /// handle order; nil past the end. A cohort is read through its index.
-    public func handle(at offset: Int, cohort: String? = nil) throws -> String? {
-        guard let cohort else {
-            return try db.scalar(String.self, "SELECT handle FROM learner ORDER BY handle LIMIT 1 OFFSET ?", offset)
-        }
-        return try db.scalar(String.self, "SELECT handle FROM learner WHERE cohort = ? ORDER BY handle LIMIT 1 OFFSET ?", cohort, offset)
-    }
-
-    /// Calls `body` with the handle of every learner of `cohort` (nil: all),
-    /// one at a time. A cohort is read through its index.
-    public func forEachHandle(cohort: String? = nil, _ body: (String) throws -> Void) throws {
-        let statement = try db.cachedStatement("SELECT handle FROM learner" + (cohort == nil ? "" : " WHERE cohort = ?"))
-        try statement.forEachRow(cohort.map { [DatabaseValue.text($0)] } ?? []) { try body($0.string(0)) }
-    }
-
     /// Learners by handle, optionally of one cohort.
     public func list(cohort: String? = nil) throws -> [Learner] {
         if let cohort {

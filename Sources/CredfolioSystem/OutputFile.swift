@@ -145,22 +145,4 @@ public final class TemporaryFile {
             close(directory)
         }
     }
-
-    /// Appends the whole file to `sink`.
-    public func copy(to sink: OutputSink) throws {
-        guard lseek(fd, 0, SEEK_SET) == 0 else {
-            throw CredfolioError.invalid("cannot read back a temporary file: \(String(cString: strerror(errno)))")
-        }
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count == 0 { break }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw CredfolioError.invalid("cannot read back a temporary file: \(String(cString: strerror(errno)))")
-            }
-            chunk.withUnsafeBufferPointer { sink.write(bytes: UnsafeBufferPointer(rebasing: $0[0..<count])) }
-        }
-        try sink.flush()
-    }
 }

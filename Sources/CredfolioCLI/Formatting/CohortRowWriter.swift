@@ -194,26 +194,16 @@ struct ProgressRowWriter {
         if place.learner != learner {
             learner = place.learner
             learnerBytes.removeAll(keepingCapacity: true)
-            CSVCell.appendText(row.handle, to: &learnerBytes)
-            learnerBytes.append(0x2C)
-            CSVCell.appendText(row.name, to: &learnerBytes)
-            learnerBytes.append(0x2C)
-            CSVCell.appendText(row.cohort ?? "", to: &learnerBytes)
-            learnerBytes.append(0x2C)
+            ProgressFormatting.learnerCells(handle: row.handle, name: row.name, cohort: row.cohort, into: &learnerBytes)
         }
         bytes += learnerBytes
         if let slot = place.slot, slot < bySlot.count, let known = bySlot[slot] {
             bytes += known
         } else {
             var cells: [UInt8] = []
-            CSVCell.appendText(row.stack, to: &cells)
-            for number in [row.percentText, row.projectedText, row.complete ? "true" : "false",
-                           String(row.requirementsMet), String(row.requirementsTotal)] {
-                cells.append(0x2C)
-                cells += number.utf8
-            }
-            cells.append(0x2C)
-            CSVCell.appendText(row.missing, to: &cells)
+            ProgressFormatting.progressCells(stack: row.stack, percent: row.percentText, projected: row.projectedText,
+                                             complete: row.complete, met: row.requirementsMet, total: row.requirementsTotal,
+                                             missing: row.missing, into: &cells)
             bytes += cells
             if let slot = place.slot {
                 if slot >= bySlot.count { bySlot += repeatElement(nil, count: slot + 1 - bySlot.count) }

@@ -5,9 +5,10 @@ extension Database {
     /// value that differs only in case when there is one:
     /// `no learner "ANA"; did you mean ana?`.
     public func notFound(_ what: String, _ value: String, table: String, column: String) -> CredfolioError {
-        let match = try? scalar(
-            String.self, "SELECT \(column) FROM \(table) WHERE \(column) = ? COLLATE NOCASE ORDER BY \(column) LIMIT 1", value)
-        return CredfolioError.notFound("no \(what) \(Field.quoted(value))" + (match.map { "; did you mean \($0)?" } ?? ""))
+        // The stored values equal but for ASCII case (SQLite's NOCASE), found through the index; the
+        // message and the choice among them are Field.notFound's, as for codes already in memory.
+        let candidates = (try? fetch("SELECT \(column) FROM \(table) WHERE \(column) = ? COLLATE NOCASE", [.text(value)]) { $0.string(0) }) ?? []
+        return Field.notFound(what, value, among: candidates)
     }
 
     /// The distinct non-empty values of `table.column`, sorted: what a

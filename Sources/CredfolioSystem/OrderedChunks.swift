@@ -127,9 +127,8 @@ public enum OrderedChunks {
 /// What the threads of one ``OrderedChunks/run(threads:window:worker:produce:consume:)``
 /// share, under its monitor.
 struct Exchange<Input: Sendable, Output: Sendable>: Sendable {
-    /// Chunks produced and not yet taken by a worker, oldest first, with their numbers.
+    /// Chunks produced and not yet taken by a worker, oldest first, with their numbers: at most a window's.
     var pending: [(index: Int, input: Input)] = []
-    private var nextPending = 0
     /// Outputs not yet consumed, by chunk number.
     var done: [Int: Output] = [:]
     /// Chunks produced so far, and consumed so far (the next one to consume).
@@ -148,14 +147,7 @@ struct Exchange<Input: Sendable, Output: Sendable>: Sendable {
     }
 
     mutating func takePending() -> (index: Int, input: Input)? {
-        guard nextPending < pending.count else { return nil }
-        let job = pending[nextPending]
-        nextPending += 1
-        if nextPending == pending.count {
-            pending.removeAll(keepingCapacity: true)
-            nextPending = 0
-        }
-        return job
+        pending.isEmpty ? nil : pending.removeFirst()
     }
 
     /// The next output in order, when it is ready; throws the failure.

@@ -3,10 +3,7 @@ import _CryptoExtras
 import Foundation
 import Testing
 @testable import CredfolioTestSupport
-@testable import CredfolioApp
-@testable import CredfolioHTML
 @testable import CredfolioSQLite
-@testable import CredfolioSystem
 @testable import CredfolioBadges
 @testable import CredfolioCore
 import CredfolioStore

@@ -1,8 +1,5 @@
 import Testing
 @testable import CredfolioTestSupport
-@testable import CredfolioApp
-@testable import CredfolioHTML
-@testable import CredfolioSQLite
 @testable import CredfolioSystem
 @testable import CredfolioCore
 

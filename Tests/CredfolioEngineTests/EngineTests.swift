@@ -1,10 +1,6 @@
 import CredfolioCBC
 import Testing
 @testable import CredfolioTestSupport
-@testable import CredfolioApp
-@testable import CredfolioHTML
-@testable import CredfolioSQLite
-@testable import CredfolioSystem
 @testable import CredfolioCore
 @testable import CredfolioEngine
 

@@ -2,7 +2,6 @@ import Foundation
 import Testing
 @testable import CredfolioTestSupport
 @testable import CredfolioHTML
-@testable import CredfolioSQLite
 @testable import CredfolioSystem
 @testable import CredfolioCore
 @testable import CredfolioApp

@@ -1,9 +1,6 @@
 import Testing
 @testable import CredfolioTestSupport
-@testable import CredfolioApp
-@testable import CredfolioHTML
 @testable import CredfolioSQLite
-@testable import CredfolioSystem
 import CSQLite
 @testable import CredfolioStore
 
@@ -249,13 +246,19 @@ struct StoreTests {
         CREATE INDEX learner_by_cohort ON learner (cohort, handle);
         """
 
-    @Test("a migration may rebuild a table others refer to: foreign keys are off during it, checked before it commits, on after")
-    func tableRebuildingMigration() throws {
-        let dir = try TemporaryDirectory()
+    /// A database file with one learner, one credential and one award of it: references to migrate.
+    static func storeWithAnAward(_ dir: TemporaryDirectory) throws -> Store {
         let store = try Store(path: dir.file("c.db"))
         try store.learners.add(Learner(handle: "ann", name: "Ann"))
         try store.credentials.add(Credential(code: "c1", title: "C1"))
         try store.awards.add(Award(learner: "ann", credential: "c1", status: .earned, earnedOn: day("2026-01-02")))
+        return store
+    }
+
+    @Test("a migration may rebuild a table others refer to: foreign keys are off during it, checked before it commits, on after")
+    func tableRebuildingMigration() throws {
+        let dir = try TemporaryDirectory()
+        let store = try Self.storeWithAnAward(dir)
         let before = try dump(store.database)
         let latest = Migrator().latestVersion
         let rebuild = Migrator(migrations: Migrator().migrations + [(latest + 1, "vNEXT_rebuild", Array(Self.rebuildLearner.utf8))])
@@ -276,10 +279,7 @@ struct StoreTests {
     @Test("a migration that leaves a reference broken is rolled back whole, and foreign keys are on again")
     func migrationBreakingAReference() throws {
         let dir = try TemporaryDirectory()
-        let store = try Store(path: dir.file("c.db"))
-        try store.learners.add(Learner(handle: "ann", name: "Ann"))
-        try store.credentials.add(Credential(code: "c1", title: "C1"))
-        try store.awards.add(Award(learner: "ann", credential: "c1", status: .earned, earnedOn: day("2026-01-02")))
+        let store = try Self.storeWithAnAward(dir)
         let before = try dump(store.database)
         let latest = Migrator().latestVersion
         let breaking = Migrator(migrations: Migrator().migrations + [(latest + 1, "vNEXT_break", Array("DELETE FROM learner;".utf8))])

@@ -1,9 +1,6 @@
 import Foundation
 import Testing
 @testable import CredfolioTestSupport
-@testable import CredfolioApp
-@testable import CredfolioHTML
-@testable import CredfolioSQLite
 @testable import CredfolioSystem
 @testable import CredfolioCore
 @testable import CredfolioStore

@@ -1,9 +1,6 @@
 import Testing
 @testable import CredfolioTestSupport
-@testable import CredfolioHTML
 @testable import CredfolioApp
-@testable import CredfolioSQLite
-@testable import CredfolioSystem
 @testable import CredfolioCore
 @testable import CredfolioStore
 

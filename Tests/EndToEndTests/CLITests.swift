@@ -1,10 +1,6 @@
 import Foundation
 import Testing
 @testable import CredfolioTestSupport
-@testable import CredfolioApp
-@testable import CredfolioHTML
-@testable import CredfolioSQLite
-@testable import CredfolioSystem
 
 @Suite("Command line, end to end", .serialized)
 struct CLITests {

@@ -2,10 +2,6 @@ import Crypto
 import Foundation
 import Testing
 @testable import CredfolioTestSupport
-@testable import CredfolioApp
-@testable import CredfolioHTML
-@testable import CredfolioSQLite
-@testable import CredfolioSystem
 
 /// Outputs for programs and pages, pinned byte for byte against files in
 /// `Tests/Golden`. A change to any of them shows as a diff of those files,

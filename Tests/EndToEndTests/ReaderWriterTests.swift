@@ -1,10 +1,6 @@
 import Foundation
 import Testing
 @testable import CredfolioTestSupport
-@testable import CredfolioApp
-@testable import CredfolioHTML
-@testable import CredfolioSQLite
-@testable import CredfolioSystem
 
 /// Readers never block writers: a command that only reads runs in one read
 /// transaction (a WAL snapshot), so a writer goes ahead at once, and the

@@ -1,10 +1,7 @@
 import Foundation
 import Testing
 @testable import CredfolioTestSupport
-@testable import CredfolioApp
-@testable import CredfolioHTML
 @testable import CredfolioSQLite
-@testable import CredfolioSystem
 @testable import CredfolioCore
 @testable import CredfolioEngine
 @testable import CredfolioStore

@@ -239,7 +239,7 @@ struct CohortReport {
         }
 
         private mutating func write(_ entry: Entry) {
-            writer.separate = written > 0
+            writer.separate(written > 0)
             writer.append(entry.row, entry.outlook, entry.place, to: &buffer)
             written += 1
             if buffer.count >= 1 << 16 {
@@ -250,6 +250,7 @@ struct CohortReport {
     }
 
     /// A row writer of either style.
+    /// A row writer of either style: one of the two is set. Optional chaining mutates it in place.
     private struct RowWriter {
         private var cohort: CohortRowWriter?
         private var progress: ProgressRowWriter?
@@ -264,17 +265,14 @@ struct CohortReport {
             }
         }
 
-        var separate: Bool {
-            get { cohort?.separate ?? false }
-            set { cohort?.separate = newValue }
+        /// JSON: whether the next row needs a comma before it (the export's CSV has no such thing).
+        mutating func separate(_ separate: Bool) {
+            cohort?.separate = separate
         }
 
         mutating func append(_ row: CohortRow, _ outlook: CohortRows.Outlook?, _ place: CohortRows.Place, to bytes: inout [UInt8]) {
-            if cohort != nil {
-                cohort!.append(row, outlook, place, to: &bytes)
-            } else {
-                progress!.append(row, place, to: &bytes)
-            }
+            cohort?.append(row, outlook, place, to: &bytes)
+            progress?.append(row, place, to: &bytes)
         }
     }
 }

@@ -102,7 +102,7 @@ public enum ProgressFormatting {
     /// The credential whose mark leaf `id` carries, given which credentials
     /// have one: the leaf's own, or for a skill the first teacher with one;
     /// nil when there is none.
-    @inline(__always)
+    @inlinable
     public static func leafMarked(_ stack: CompiledStack, _ id: Int, where hasMark: (Int) -> Bool) -> Int? {
         switch stack.nodes[id].kind {
         case .credential(let i):

@@ -86,17 +86,27 @@ final class SectionCache: Sendable {
     /// rendered for its learner alone, not as a template first.
     var isFull: Bool { state.withLock { $0.isFull } }
 
+    /// What ``lookUp(_:)`` finds for one stack of a page.
+    ///
+    /// A struct, not a tuple: an array of tuples of optionals is destroyed
+    /// through the runtime's generic tuple witness, element by element
+    /// (callgrind: 53 million instructions fewer a site of 20,000 learners).
+    struct Kept {
+        let section: Section?
+        let body: Body?
+    }
+
     /// What is kept for a page's stacks, under one lock: for each
     /// `(position, key)`, the section of the stack at `position` for a
     /// learner whose key is `key`, and its body (kept by the key's current
     /// part).
-    func lookUp(_ requests: [(position: Int, key: ProgressKey)]) -> [(section: Section?, body: Body?)] {
+    func lookUp(_ requests: [(position: Int, key: ProgressKey)]) -> [Kept] {
         state.withLock { state in
             requests.map { position, key in
-                guard position < state.sections.count, position < state.bodies.count else { return (nil, nil) }
+                guard position < state.sections.count, position < state.bodies.count else { return Kept(section: nil, body: nil) }
                 let section = state.sections[position][key]
                 if section != nil { state.hits += 1 }
-                return (section, state.bodies[position][key.current])
+                return Kept(section: section, body: state.bodies[position][key.current])
             }
         }
     }

@@ -28,13 +28,14 @@ struct SiteRenderer {
     private var rowWriter = SiteRowWriter()
     /// Each learner's page in turn, emptied in between (its capacity kept).
     private var pageBuffer = HTML()
-    /// The floor of the rows closest to done this renderer has seen: rows below it cannot be among them.
-    private var closestFloor: (UInt16, UInt16)?
+    /// The floor of the rows closest to done, shared by every thread: rows below it cannot be among them.
+    private let closestFloor: ClosestFloor
     /// Buffers of chunks already written, for this chunk's parts.
     private let buffers: ChunkBuffers
 
     init(portfolio: Portfolio, settings: CohortRows.Settings, folder: String, threads: Int, cache: SectionCache?,
-         buffers: ChunkBuffers, solver: any MILPSolver) throws {
+         buffers: ChunkBuffers, closestFloor: ClosestFloor, solver: any MILPSolver) throws {
+        self.closestFloor = closestFloor
         self.solver = solver
         self.buffers = buffers
         self.cache = cache
@@ -54,8 +55,7 @@ struct SiteRenderer {
         var overview = buffers.take(part: 0)
         var stackParts = (0..<stackCount).map { buffers.take(part: 1 + $0) }
         var learnerStarts: [Int] = []
-        var learnerPages: [String] = []
-        var tally = SiteTally(stacks: stackCount, closestFloor: closestFloor)
+        var tally = SiteTally(stacks: stackCount, closestFloor: closestFloor.value)
         let day = settings.day
         let horizon = day.adding(days: SiteReport.expiringDays) ?? Day.last
         // Both closures write to these, and both are handed over at once, so neither can reach `self` mutably:
@@ -79,7 +79,6 @@ struct SiteRenderer {
             let page = try PortfolioPage(context: context, stacks: [], solver: solver, inSite: true, cache: cache, cells: cells,
                                          awards: details.records, verifications: entry.verifications, holdings: holdings)
             let name = SitePath.fileName(learner.handle) + ".html"
-            learnerPages.append(name)
             let sink = try SiteReport.create(at: learnersFolder, name, path: folder + "/learners/" + name, buffered: false)
             html.removeAll()
             page.render(into: &html)
@@ -101,8 +100,8 @@ struct SiteRenderer {
                                     bytes: overview.copy(from: start))
             }
         }
-        if let floor = tally.closest.floor, closestFloor.map({ floor > $0 }) ?? true { closestFloor = floor }
-        return SiteRows(parts: [overview] + stackParts, learnerStarts: learnerStarts, learnerPages: learnerPages, tally: tally)
+        closestFloor.raise(to: tally.closest.floor)
+        return SiteRows(parts: [overview] + stackParts, learnerStarts: learnerStarts, tally: tally)
     }
 
     /// A row of the learners table: the same values as `report cohort`'s row.
@@ -245,8 +244,6 @@ struct SiteRows: Sendable {
     var parts: [ByteBuffer]
     /// Where each learner's rows begin in part 0.
     var learnerStarts: [Int] = []
-    /// The file names of the learner pages written, in `learners/`.
-    var learnerPages: [String] = []
     var tally: SiteTally
 
     /// Part `i`'s content.
@@ -268,13 +265,15 @@ final class ChunkBuffers: Sendable {
         free.withLock { $0[part]?.popLast() } ?? ByteBuffer()
     }
 
-    /// Takes back the buffers of a chunk that has been placed.
-    func giveBack(_ parts: [ByteBuffer]) {
+    /// Takes back the buffers of a chunk that has been placed. Each is moved
+    /// into the pool under its lock: when `parts` held the only references, a
+    /// thread that takes one holds the only reference, and writes into it
+    /// in place (another reference would make its first write a copy).
+    func giveBack(_ parts: consuming [ByteBuffer]) {
         free.withLock { free in
-            for (part, buffer) in parts.enumerated() {
-                var buffer = buffer
+            while var buffer = parts.popLast() {
                 buffer.removeAll()
-                free[part, default: []].append(buffer)
+                free[parts.count, default: []].append(buffer)
             }
         }
     }
@@ -315,6 +314,31 @@ public struct SiteTally: Sendable {
         closest.merge(other.closest)
         learners += other.learners
         sharedSections += other.sharedSections
+    }
+}
+
+/// The floor of the rows closest to done (``ClosestRows/floor``) that any
+/// thread of a site has found: a row below it cannot be among them, so no
+/// thread renders a copy of it for the list, or hands it on to be merged.
+final class ClosestFloor: Sendable {
+    /// 0 for none; else the percent plus one, then the projected percent, in tenths, 16 bits each.
+    private let packed = Atomic<UInt32>(0)
+
+    var value: (UInt16, UInt16)? {
+        let bits = packed.load(ordering: .relaxed)
+        return bits == 0 ? nil : (UInt16(bits >> 16) - 1, UInt16(truncatingIfNeeded: bits))
+    }
+
+    /// Raises the floor to `floor`, when it is higher.
+    func raise(to floor: (UInt16, UInt16)?) {
+        guard let floor else { return }
+        let bits = (UInt32(floor.0) + 1) << 16 | UInt32(floor.1)
+        var current = packed.load(ordering: .relaxed)
+        while bits > current {
+            let (exchanged, original) = packed.compareExchange(expected: current, desired: bits, ordering: .relaxed)
+            if exchanged { return }
+            current = original
+        }
     }
 }
 
@@ -364,14 +388,18 @@ struct ClosestRows: Sendable {
         if entries.count >= 2 * limit { prune() }
     }
 
+    /// Takes `other`'s rows too. Like ``offer(percent:projected:handle:stack:bytes:)``,
+    /// it sorts only when twice the limit has gathered, not at every merge.
     mutating func merge(_ other: ClosestRows) {
         entries += other.entries
-        if entries.count > limit { prune() }
+        if entries.count >= 2 * limit { prune() }
     }
 
     private mutating func prune() {
-        entries.sort(by: Self.precedes)
-        if entries.count > limit { entries.removeSubrange(limit...) }
+        // Sorts the positions, then keeps the first `limit` entries: a sort of the entries themselves
+        // copies them about, each copy a retain and release of the handle and the bytes.
+        let order = entries.indices.sorted { Self.precedes(entries[$0], entries[$1]) }
+        entries = order.prefix(limit).map { entries[$0] }
         if let last = entries.last, entries.count == limit { floor = (last.percent, last.projected) }
     }
 

@@ -85,11 +85,13 @@ public struct SiteReport {
                                    day: day)
         let threads = learners >= parallelThreshold ? OrderedChunks.workers : 0
         var tally = SiteTally(stacks: stacks.count)
-        tally.sharedSections = try writeRows(portfolio: portfolio, threads: threads, learners: learners) { rows in
+        let closestFloor = ClosestFloor()
+        tally.sharedSections = try writeRows(portfolio: portfolio, threads: threads, learners: learners, earlier: &earlier,
+                                                 closestFloor: closestFloor) { rows in
             try rows.withPart(0) { try table.place($0, learnerStarts: rows.learnerStarts) }
             for (s, sink) in stackPages.enumerated() { rows.withPart(1 + s) { sink.write(bytes: $0) } }
             tally.merge(rows.tally)
-            for page in rows.learnerPages { earlier.remove("learners/" + page) }
+            closestFloor.raise(to: tally.closest.floor)
         }
         try table.finish()
         for name in table.written { earlier.remove(name) }
@@ -113,9 +115,11 @@ public struct SiteReport {
 
     /// Reads the learners in chunks, renders each chunk (its learners'
     /// pages, and its rows) on the worker threads, and hands each chunk's
-    /// rows to `place`, in order. Returns how many stack sections of
+    /// rows to `place`, in order, and strikes each learner's page off
+    /// `earlier` as the learner is read. Returns how many stack sections of
     /// learner pages were copied from another learner's page.
-    private func writeRows(portfolio: Portfolio, threads: Int, learners: Int, place: (SiteRows) throws -> Void) throws -> Int {
+    private func writeRows(portfolio: Portfolio, threads: Int, learners: Int, earlier: inout Set<String>, closestFloor: ClosestFloor,
+                           place: (SiteRows) throws -> Void) throws -> Int {
         let cache = sectionCacheBytes > 0 ? SectionCache(byteLimit: sectionCacheBytes) : nil
         let buffers = ChunkBuffers()
         // If no award came from a badge, no page asks for its learner's verifications.
@@ -128,21 +132,23 @@ public struct SiteReport {
                 // A worker's own copy: the reference counts it touches at every row are then its own.
                 var renderer = try SiteRenderer(portfolio: threads == 0 ? portfolio : try portfolio.ownCopy(), settings: settings,
                                                 folder: folder, threads: threads,
-                                                cache: cache, buffers: buffers,
+                                                cache: cache, buffers: buffers, closestFloor: closestFloor,
                                                 solver: solver)
                 return { try renderer.render($0) }
             },
             produce: { submit in
                 try reader.forEachChunk(cohort: settings.cohort, details: true, size: chunkLearners, total: learners) { chunk in
+                    for entry in chunk { earlier.remove("learners/" + SitePath.fileName(entry.learner.handle) + ".html") }
                     guard badges else { return try submit(chunk) }
                     var chunk = chunk
                     for i in chunk.indices { chunk[i].verifications = try store.awards.verifications(learner: chunk[i].learner.handle) }
                     try submit(chunk)
                 }
             },
-            consume: { rows in
+            consume: { (rows: consuming SiteRows) in
                 try place(rows)
-                buffers.giveBack(rows.parts)
+                // Taken apart, so that the buffers' only references go back: the next chunks write into them in place.
+                buffers.giveBack((consume rows).parts)
             })
         return cache?.hits ?? 0
     }

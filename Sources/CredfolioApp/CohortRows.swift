@@ -1,6 +1,6 @@
 public import CredfolioCore
 public import CredfolioEngine
-import CredfolioStore
+public import CredfolioStore
 
 /// The rows of `report cohort`, produced one learner at a time, as `export
 /// progress` produces its own: each stack compiled once, each learner's
@@ -33,6 +33,17 @@ public final class CohortRows {
             self.pace = pace
             self.stalledAfter = stalledAfter
             self.shortMissing = shortMissing
+        }
+
+        /// The rows of a cohort in `store`: each learner against their goal
+        /// stacks (every stack, for a learner without goals), or with
+        /// `allStacks` every learner against every stack. A report narrowed
+        /// to one stack narrows its portfolio (``Portfolio/init(_:only:fallback:)``),
+        /// not these rules: `--stack` never switches from one to the other.
+        public init(store: Store, cohort: String?, day: Day, allStacks: Bool, pace: Double?, stalledAfter: Int,
+                    shortMissing: Bool) throws {
+            self.init(cohort: cohort, day: day, goals: allStacks ? [:] : try store.learners.goalsByLearner(), allStacks: allStacks,
+                      pace: pace, stalledAfter: stalledAfter, shortMissing: shortMissing)
         }
     }
 

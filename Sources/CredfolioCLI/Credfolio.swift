@@ -32,6 +32,7 @@ public struct Credfolio: ParsableCommand {
         // command says so, instead of dying silently of SIGXFSZ.
         signal(SIGXFSZ, SIG_IGN)
         let arguments = Credfolio.hoistingDatabaseOption(Array(CommandLine.arguments.dropFirst()))
+        if let unknown = unknownCommand(in: arguments) { fail(unknown, status: ExitCode.validationFailure.rawValue) }
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
@@ -69,6 +70,30 @@ public struct Credfolio: ParsableCommand {
             }
         }
         return Array(rest)
+    }
+
+    /// A word where a subcommand's name belongs (after `credfolio`, a
+    /// group such as `learner`, or `help`) that names none: the usage
+    /// error for it, with the nearest name. ArgumentParser alone says only
+    /// "unexpected argument", and takes `help nosuch` for `help`.
+    static func unknownCommand(in arguments: [String]) -> String? {
+        var words = arguments[...]
+        if words.first == "help" { words = words.dropFirst() }
+        var command: any ParsableCommand.Type = Credfolio.self
+        var path = "credfolio"
+        while let word = words.first, !word.hasPrefix("-") {
+            let subcommands = command.configuration.subcommands
+            guard !subcommands.isEmpty, command.configuration.defaultSubcommand == nil else { return nil }
+            guard let next = subcommands.first(where: { $0._commandName == word || $0.configuration.aliases.contains(word) }) else {
+                let names = subcommands.map { $0._commandName }
+                return "\(path) has no command \(Field.quoted(word))"
+                    + (Field.nearest(to: word, among: names).map { "; did you mean \($0)?" } ?? "") + " (see \(path == "credfolio" ? "credfolio help" : "credfolio help " + path.dropFirst("credfolio ".count)))"
+            }
+            command = next
+            path += " " + next._commandName
+            words = words.dropFirst()
+        }
+        return nil
     }
 
     static func fail(_ message: String, status: Int32) -> Never {

@@ -2,14 +2,62 @@
 /// `name "value" reason`, so that the command line prints it as it is and an
 /// import prefixes it with `file:line: `.
 public enum Field {
-    /// The "not found" error for `value` among `known`, with the known value
-    /// that differs only in ASCII case when there is one (the first, in
-    /// byte order, as SQLite's `NOCASE` would find it):
+    /// The "not found" error for `value` among `known`, with the nearest
+    /// known value when one is near (``nearest(to:among:)``):
     /// `no stack "DATA"; did you mean data?`.
     public static func notFound(_ what: String, _ value: String, among known: some Sequence<String>) -> CredfolioError {
+        CredfolioError.notFound("no \(what) \(quoted(value))" + (nearest(to: value, among: known).map { "; did you mean \($0)?" } ?? ""))
+    }
+
+    /// The known value a user most likely meant by `value`: one that
+    /// differs only in ASCII case (the first in byte order, as SQLite's
+    /// `NOCASE` finds it); else the nearest by edits of characters (a
+    /// character added, dropped, changed, or two swapped), at most one edit
+    /// for a value of up to four characters and two for a longer one, the
+    /// first in byte order among the nearest; nil when none is that near.
+    public static func nearest(to value: String, among known: some Sequence<String>) -> String? {
         let folded = asciiLowercased(value)
-        let match = known.filter { asciiLowercased($0) == folded }.min { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        return CredfolioError.notFound("no \(what) \(quoted(value))" + (match.map { "; did you mean \($0)?" } ?? ""))
+        let target = Array(value.lowercased().unicodeScalars)
+        let limit = target.count <= 4 ? 1 : 2
+        var caseMatch: String?, best: (distance: Int, value: String)?
+        for candidate in known {
+            func precedes(_ a: String, _ b: String?) -> Bool { b.map { a.utf8.lexicographicallyPrecedes($0.utf8) } ?? true }
+            if asciiLowercased(candidate) == folded {
+                if precedes(candidate, caseMatch) { caseMatch = candidate }
+                continue
+            }
+            guard caseMatch == nil else { continue }
+            let scalars = Array(candidate.lowercased().unicodeScalars)
+            guard abs(scalars.count - target.count) <= limit,
+                  let distance = editDistance(target, scalars, limit: best.map { min($0.distance, limit) } ?? limit) else { continue }
+            if best.map({ distance < $0.distance || (distance == $0.distance && precedes(candidate, $0.value)) }) ?? true {
+                best = (distance, candidate)
+            }
+        }
+        return caseMatch ?? best?.value
+    }
+
+    /// The optimal string alignment distance (insertions, deletions,
+    /// substitutions and swaps of neighbours) between `a` and `b`, or nil
+    /// when it is over `limit`.
+    static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar], limit: Int) -> Int? {
+        if a.isEmpty || b.isEmpty { return max(a.count, b.count) <= limit ? max(a.count, b.count) : nil }
+        var before = [Int](repeating: 0, count: b.count + 1), previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            var rowMinimum = i
+            for j in 1...b.count {
+                var cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { cost = min(cost, before[j - 2] + 1) }
+                current[j] = cost
+                rowMinimum = min(rowMinimum, cost)
+            }
+            // Every later row is at least this row's least: stop once it is over the limit.
+            if rowMinimum > limit { return nil }
+            (before, previous, current) = (previous, current, before)
+        }
+        return previous[b.count] <= limit ? previous[b.count] : nil
     }
 
     private static func asciiLowercased(_ text: String) -> [UInt8] {

@@ -1,13 +1,15 @@
 public import CredfolioCore
 
 extension Database {
-    /// The "not found" error for `value` in `table.column`, with the stored
-    /// value that differs only in case when there is one:
-    /// `no learner "ANA"; did you mean ana?`.
+    /// The "not found" error for `value` in `table.column`, with the
+    /// nearest stored value (``Field/nearest(to:among:)``):
+    /// `no learner "ANA"; did you mean ana?`, `no stack "cyy"; did you mean cy?`.
     public func notFound(_ what: String, _ value: String, table: String, column: String) -> CredfolioError {
-        // The stored values equal but for ASCII case (SQLite's NOCASE), found through the index; the
-        // message and the choice among them are Field.notFound's, as for codes already in memory.
-        let candidates = (try? fetch("SELECT \(column) FROM \(table) WHERE \(column) = ? COLLATE NOCASE", [.text(value)]) { $0.string(0) }) ?? []
+        // Only values whose length is near enough to be near are read (on a path that already failed);
+        // the message and the choice among them are Field.notFound's, as for codes already in memory.
+        let length = value.unicodeScalars.count
+        let candidates = (try? fetch("SELECT \(column) FROM \(table) WHERE length(\(column)) BETWEEN ? AND ?",
+                                     [.integer(Int64(length - 2)), .integer(Int64(length + 2))]) { $0.string(0) }) ?? []
         return Field.notFound(what, value, among: candidates)
     }
 

@@ -187,6 +187,19 @@ public struct CredentialRepository {
         return awards
     }
 
+    /// The codes of the stacks that name credential `code` in their
+    /// requirements, directly or through a stack they nest, in code order.
+    public func namingStacks(_ code: String) throws -> [String] {
+        let id = try get(code).id!
+        return try db.fetch(
+            """
+            WITH RECURSIVE naming (id) AS (
+                SELECT stack_id FROM stack_credential WHERE credential_id = ?
+                UNION SELECT x.stack_id FROM stack_child x JOIN naming n ON x.child_stack_id = n.id)
+            SELECT code FROM stack WHERE id IN naming ORDER BY code
+            """, [.integer(id)]) { $0.string(0) }
+    }
+
     /// Every credential's id and validity by code.
     public func catalogIndex() throws -> [String: (id: Int64, validityMonths: Int64?)] {
         var map: [String: (id: Int64, validityMonths: Int64?)] = [:]

@@ -101,8 +101,15 @@ public struct StackRepository {
     }
 
     /// Removes a stack; refused while another stack nests it.
-    public func remove(_ code: String) throws {
+    /// Removes the stack. Refused while another stack nests it, or while
+    /// learners aim at it, unless `force`, which removes those goals too.
+    /// Returns how many goals went.
+    @discardableResult
+    public func remove(_ code: String, force: Bool) throws -> Int {
         _ = try get(code)
+        guard let id = try db.scalar(Int64.self, "SELECT id FROM stack WHERE code = ?", code) else {
+            throw CredfolioError.notFound("no stack \(code)")
+        }
         let parents = try db.fetch(
             """
             SELECT p.code FROM stack_child x JOIN stack p ON p.id = x.stack_id JOIN stack c ON c.id = x.child_stack_id
@@ -112,7 +119,16 @@ public struct StackRepository {
             throw CredfolioError.conflict(
                 "stack \(code) is nested in stack \(parents.joined(separator: ", ")); change or remove that stack first")
         }
-        try db.execute("DELETE FROM stack WHERE code = ?", code)
+        return try db.transaction {
+            let goals = try db.scalar(Int.self, "SELECT count(*) FROM learner_goal WHERE stack_id = ?", id) ?? 0
+            if goals > 0 && !force {
+                throw CredfolioError.conflict(
+                    "stack \(code) is the goal of \(NumberText.grouped(goals)) learner\(goals == 1 ? "" : "s"); use --force to remove those goals too")
+            }
+            // The goals go with the stack (ON DELETE CASCADE).
+            try db.execute("DELETE FROM stack WHERE id = ?", id)
+            return goals
+        }
     }
 }
 

@@ -76,7 +76,8 @@ struct EngineCLITests {
         let json = try cli.ok("next", "sarah", "analyst", "--by", "cost", "--pace", "10", "--as-of", "2026-06-15", "--format", "json")
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
         #expect(Set(object.keys) == ["learner", "stack", "by", "completable", "credentials", "total_hours", "total_cost",
-                                     "total_weeks", "estimated_weeks", "fits_six_months", "optimal", "bound", "limits_met"])
+                                     "total_weeks", "estimated_weeks", "pace", "pace_source", "fits_six_months", "optimal", "bound",
+                                     "limits_met"])
         #expect(object["bound"] as? Double == 379)
         #expect(object["limits_met"] as? Bool == true)
         #expect(Set((object["credentials"] as! [[String: Any]])[0].keys)

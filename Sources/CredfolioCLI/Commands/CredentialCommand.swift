@@ -123,7 +123,7 @@ extension CredentialCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "show",abstract: "Show one credential.")
+            commandName: "show", abstract: "Show one credential, and the stacks that name it (directly or through a stack they nest).")
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
         @Argument(help: "The credential's code.") var code: String
@@ -131,9 +131,10 @@ extension CredentialCommand {
         func run() throws {
             let store = try database.openForReading()
             let credential = try store.credentials.get(code)
-            var report = Report(columns: CredentialCommand.columns)
-            report.append(CredentialCommand.row(credential))
-            report.renderRecord(output.format, to: OutputSink.standardOutput(), listing: credential.skills)
+            let stacks = try store.credentials.namingStacks(code)
+            var report = Report(columns: CredentialCommand.columns + ["stacks"])
+            report.append(CredentialCommand.row(credential) + [.text(stacks.joined(separator: ";"))])
+            report.renderRecord(output.format, to: OutputSink.standardOutput(), listing: ["skills": credential.skills, "stacks": stacks])
         }
     }
 

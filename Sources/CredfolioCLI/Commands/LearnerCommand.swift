@@ -1,4 +1,5 @@
 import ArgumentParser
+import CredfolioCBC
 import CredfolioApp
 import CredfolioCore
 import CredfolioSystem
@@ -61,7 +62,8 @@ extension LearnerCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "show",abstract: "Show a learner and their awards.")
+            commandName: "show", abstract: "Show a learner: details, pace, every email address, goals with their status, and awards.",
+            discussion: "A goal's percent, estimated finish and status are report cohort's, on --as-of.")
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
         @Argument(help: "The learner's handle.") var handle: String
@@ -72,17 +74,29 @@ extension LearnerCommand {
             let store = try database.openForReading()
             let learner = try store.learners.get(handle)
             let awards = AwardCommand.report(try store.awards.list(learner: handle), on: day)
-            let details = LearnerCommand.report([learner])
+            let emails = try store.learners.emails(of: learner)
+            var details = Report(columns: ["handle", "name", "email", "cohort", "notes", "created_on", "pace", "emails"])
+            details.append([.text(learner.handle), .text(learner.name), .text(learner.email), .text(learner.cohort), .text(learner.notes),
+                            .day(learner.createdOn), .decimal(learner.pace.map(NumberText.plain)), .text(emails.joined(separator: ";"))])
+            var goals = Report(columns: ["stack", "target_date", "percent", "estimated_finish", "goal_status"])
+            for goal in try store.goalStandings(of: learner, on: day, solver: CBCSolver()) {
+                goals.append([.text(goal.stack), .day(goal.target), .decimal(ProgressFormatting.percent(goal.percent)), .day(goal.finish),
+                              .text(goal.status.rawValue)])
+            }
             let out = OutputSink.standardOutput()
             switch output.format {
             case .table:
                 details.renderRecord(.table, to: out)
+                out.write("\n")
+                goals.render(.table, to: out, emptyMessage: "no goals")
                 out.write("\n")
                 awards.render(.table, to: out, emptyMessage: "no awards")
             case .csv:
                 details.renderRecord(.csv, to: out)
             case .json:
                 guard case .object(var members) = details.jsonObjects()[0] else { return }
+                members[members.count - 1] = ("emails", .array(emails.map(JSONValue.string)))
+                members.append(("goals", .array(goals.jsonObjects())))
                 members.append(("awards", .array(awards.jsonObjects())))
                 out.write(JSONValue.object(members).serialized() + "\n")
             }

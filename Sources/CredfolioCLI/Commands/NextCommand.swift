@@ -14,15 +14,16 @@ struct NextCommand: ParsableCommand {
             With a stack: the set of catalog credentials, not yet held, with the least total hours (or cost, \
             or weeks) whose addition completes it, found by COIN-OR CBC as a 0-1 program. Without one: every \
             stack ranked by the least remaining effort, to answer "which qualification am I closest to?". \
-            estimated_weeks is ceil(total_hours / pace) with --pace, else the credentials' weeks taken one \
-            after another. optimal is true only when the solver proved that no cheaper plan exists; otherwise \
+            estimated_weeks is ceil(total_hours / pace) at the learner's own pace (learner edit --pace), or \
+            --pace, which overrides it; with neither, the credentials' weeks taken one after another. The \
+            output says which pace it used. optimal is true only when the solver proved that no cheaper plan exists; otherwise \
             bound is the proven least total any plan can have.
             """)
     @OptionGroup var database: DatabaseOptions
     @Argument(help: "The learner's handle.") var learner: String
     @Argument(help: "The stack to finish (default: rank them all).") var stack: String?
     @Option(help: "What to minimise: hours, cost or weeks.") var by: Measure = .hours
-    @Option(parsing: .unconditional, help: "Study hours per week (0.01 to 168), to estimate the weeks from the hours.",
+    @Option(parsing: .unconditional, help: "Study hours per week (0.01 to 168), to estimate the weeks from the hours (default: the learner's pace).",
             transform: { try Field.pace($0) })
     var pace: Double?
     @Option(name: .customLong("max-cost"), parsing: .unconditional, help: "Spend at most this much (currency units).",
@@ -32,7 +33,7 @@ struct NextCommand: ParsableCommand {
             transform: { try Field.wholeNumber($0, "max-hours", max: Int64(Limits.maxHours) * 1_000) })
     var maxHours: Int64?
     @Option(name: .customLong("within-weeks"), parsing: .unconditional,
-            help: "Finish within this many weeks (with --pace: ceil(hours / pace); without: the weeks one after another).",
+            help: "Finish within this many weeks (with a pace: ceil(hours / pace); without: the weeks one after another).",
             transform: { try Field.wholeNumber($0, "within-weeks", max: Limits.maxWeeks * 100) })
     var withinWeeks: Int64?
     @Option(parsing: .upToNextOption, help: "Never suggest these credentials.") var exclude: [String] = []
@@ -52,10 +53,15 @@ struct NextCommand: ParsableCommand {
         if writeModel != nil && stack == nil { throw ValidationError("--write-model needs a stack: one model per stack") }
     }
 
+    /// Where the pace came from, in words: `--pace`, or the learner's own.
+    var paceSource: String { pace != nil ? "--pace" : "the learner's pace" }
+
     func run() throws {
         let context = try LearnerPortfolio(database, learner: self.learner, stack: stack, asOf: asOf)
         let (day, learner, catalog) = (context.day, context.learner, context.catalog)
         let held = context.held()
+        // The learner's own pace unless --pace overrides it: as report cohort and the portfolio estimate.
+        let pace = self.pace ?? learner.pace
         var options = PlanOptions(measure: by)
         options.pace = pace
         options.maxCostCents = maxCost
@@ -85,12 +91,12 @@ struct NextCommand: ParsableCommand {
         let out = OutputSink.standardOutput()
         switch output.format {
         case .json:
-            let objects = results.map { $0.json(learner: learner.handle, by: by) }
+            let objects = results.map { $0.json(learner: learner.handle, by: by, paceSource: paceSource) }
             out.write((stack == nil ? JSONValue.array(objects) : objects[0]).serialized() + "\n")
         case .csv:
             var report = Report(columns: [
                 "learner", "stack", "by", "completable", "credentials", "total_hours", "total_cost", "total_weeks",
-                "estimated_weeks", "fits_six_months", "optimal", "bound", "limits_met",
+                "estimated_weeks", "pace", "fits_six_months", "optimal", "bound", "limits_met",
             ])
             for r in results {
                 report.append([
@@ -98,7 +104,7 @@ struct NextCommand: ParsableCommand {
                     r.plan.completable.map(Cell.bool) ?? .text(nil),
                     .text(r.codes.joined(separator: ";")), .integer(r.totalHours),
                     .decimal(Money.format(cents: r.totalCents)), .integer(r.totalWeeks), .integer(r.estimatedWeeks),
-                    .bool(r.fitsSixMonths), .bool(r.plan.optimal), r.boundCell, .bool(r.plan.limitsMet),
+                    .decimal(r.pace.map(NumberText.plain)), .bool(r.fitsSixMonths), .bool(r.plan.optimal), r.boundCell, .bool(r.plan.limitsMet),
                 ])
             }
             report.render(.csv, to: out)
@@ -118,13 +124,14 @@ struct NextCommand: ParsableCommand {
                         .text(done ? (r.plan.optimal ? "yes" : "not proven") : ""),
                     ])
                 }
-                out.write("\(learner.name) (\(learner.handle)), as of \(day): stacks by least remaining \(by.rawValue)\n\n")
+                out.write("\(learner.name) (\(learner.handle)), as of \(day): stacks by least remaining \(by.rawValue); "
+                          + "weeks \(PlanResult.paceWords(pace, source: paceSource))\n\n")
                 report.render(.table, to: out)
                 if results.contains(where: { $0.plan.completable == true && !$0.plan.optimal }) {
                     out.write("\nnot proven: the solver's time limit ran out first; a cheaper plan may exist (see --time-limit)\n")
                 }
             } else if let r = results.first {
-                r.writeTable(to: out, learner: learner, by: by, day: day)
+                r.writeTable(to: out, learner: learner, by: by, day: day, paceSource: paceSource)
             }
         }
         try out.flush()

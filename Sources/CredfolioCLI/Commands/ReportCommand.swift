@@ -17,7 +17,7 @@ extension ReportCommand {
     struct Cohort: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "cohort",
-            abstract: "One row per learner and stack, closest to done first, with a summary per stack.",
+            abstract: "One row per learner and stack, in learner then stack order (--sort for another), with a summary per stack.",
             discussion: """
                 last_earned_on is the learner's latest earned award; stalled is true when no award was earned in \
                 the last --stalled-after days (the as-of date and the days before it) while the stack is incomplete. \
@@ -26,7 +26,7 @@ extension ReportCommand {
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
         @Option(help: "Only learners of this cohort.") var cohort: String?
-        @Option(help: "Only this stack.") var stack: String?
+        @Option(help: "Only this stack (of the rows the rest choose: with --all-stacks, every learner on it).") var stack: String?
         @Option(name: .customLong("as-of"), help: "The date to evaluate on (default: today).") var asOf: String?
         @Flag(name: .customLong("all-stacks"), help: "Every stack, not only each learner's goals.") var allStacks = false
         @Option(parsing: .unconditional, help: "Study hours a week for every learner (default: each learner's own pace).",
@@ -49,9 +49,9 @@ extension ReportCommand {
             let portfolio = try Portfolio(store, only: stack, fallback: CBCSolver())
             // The summary lists every stack shown, even one no row reaches.
             let stacks = portfolio.stacks.map(\.definition.code)
-            let settings = CohortRows.Settings(
-                cohort: cohort, day: day, goals: allStacks || stack != nil ? [:] : try store.learners.goalsByLearner(),
-                allStacks: allStacks || stack != nil, pace: pace, stalledAfter: query.stalledAfter, shortMissing: output.format == .table)
+            let settings = try CohortRows.Settings(
+                store: store, cohort: cohort, day: day, allStacks: allStacks, pace: pace, stalledAfter: query.stalledAfter,
+                shortMissing: output.format == .table)
             let report = CohortReport(store: store, portfolio: portfolio, settings: settings, query: cohortQuery,
                                       style: .cohort(output.format, jsonIndent: output.format == .json ? "  " : ""), solver: CBCSolver())
             func summary(_ tally: CohortReport.Tally) -> Report {
@@ -106,8 +106,9 @@ extension ReportCommand {
         @Option(name: .shortAndLong, help: "The folder to write the site into.", completion: .directory)
         var output: String
         @Option(help: "Only learners of this cohort.") var cohort: String?
-        @Option(help: "Only this stack.") var stack: String?
+        @Option(help: "Only this stack (of the rows the rest choose).") var stack: String?
         @Option(name: .customLong("as-of"), help: "The date to evaluate on (default: today).") var asOf: String?
+        @Flag(name: .customLong("all-stacks"), help: "Every stack, not only each learner's goals.") var allStacks = false
         @Option(parsing: .unconditional, help: "Study hours a week for every learner (default: each learner's own pace).",
                 transform: { try Field.pace($0) })
         var pace: Double?
@@ -116,9 +117,9 @@ extension ReportCommand {
             let day = try asOfDay(asOf)
             let store = try database.openForReading()
             try noteUnknownCohort(cohort, in: store)
-            let settings = CohortRows.Settings(
-                cohort: cohort, day: day, goals: stack != nil ? [:] : try store.learners.goalsByLearner(), allStacks: stack != nil,
-                pace: pace, stalledAfter: Stall.defaultDays, shortMissing: false)
+            let settings = try CohortRows.Settings(
+                store: store, cohort: cohort, day: day, allStacks: allStacks, pace: pace, stalledAfter: Stall.defaultDays,
+                shortMissing: false)
             // One read transaction: every page from one state, and no writer waits for it.
             let learners = try store.read {
                 try SiteReport(store: store, folder: output, settings: settings, stack: stack, solver: CBCSolver()).write().learners

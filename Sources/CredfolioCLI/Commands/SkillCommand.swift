@@ -65,7 +65,7 @@ extension SkillCommand {
             var report = Report(columns: ["code", "name", "category", "framework", "framework_id", "credentials"])
             report.append([.text(skill.code), .text(skill.name), .text(skill.category), .text(skill.framework),
                            .text(skill.frameworkID), .text(teaching.joined(separator: ";"))])
-            report.renderRecord(output.format, to: OutputSink.standardOutput(), listing: teaching)
+            report.renderRecord(output.format, to: OutputSink.standardOutput(), listing: ["credentials": teaching])
         }
     }
 

@@ -75,14 +75,16 @@ extension StackCommand {
 
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "remove",abstract: "Remove a stack (refused while another stack nests it).")
+            commandName: "remove", abstract: "Remove a stack.",
+            discussion: "Refused while another stack nests it; a stack that learners aim at is kept unless --force, which removes those goals too.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "The stack's code.") var code: String
+        @Flag(help: "Also remove every learner's goal of it.") var force = false
 
         func run() throws {
-            let store = try database.open()
-            try store.stacks.remove(code)
-            OutputSink.standardOutput().write("removed stack \(code)\n")
+            let goals = try database.open().stacks.remove(code, force: force)
+            OutputSink.standardOutput().write(
+                "removed stack \(code)" + (goals > 0 ? " and \(NumberText.grouped(goals)) learner goal\(goals == 1 ? "" : "s")" : "") + "\n")
         }
     }
 

@@ -23,7 +23,13 @@ struct ImportCommand: ParsableCommand {
             one command is one transaction. See the README's "Badges and CLR".
             """)
     @OptionGroup var database: DatabaseOptions
-    @Argument(help: "learners, skills, credentials, awards (CSV), stacks (JSON) or badges.") var kind: String
+    /// What a file holds.
+    enum Kind: String, CaseIterable, ExpressibleByArgument {
+        case learners, skills, credentials, awards, stacks, badges
+    }
+    @Argument(help: "learners, skills, credentials, awards (CSV), stacks (JSON) or badges.",
+              transform: { try Kind.parse($0, command: "import") })
+    var kind: Kind
     @Argument(help: "The file (- for standard input); several for badges.", completion: .file()) var files: [String]
     @Option(help: "badges: the learner they were issued to.") var learner: String?
     @Option(parsing: .upToNextOption, help: "badges: BadgeClass, Issuer or CryptographicKey documents that the badges name by IRI.",
@@ -36,7 +42,7 @@ struct ImportCommand: ParsableCommand {
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("give the file to import") }
-        if kind == "badges" {
+        if kind == .badges {
             if learner == nil { throw ValidationError("import badges needs --learner HANDLE") }
         } else {
             if files.count > 1 { throw ValidationError("import \(kind) reads one file") }
@@ -48,20 +54,18 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         let file = files[0]
-        if kind == "badges" {
+        if kind == .badges {
             try importBadges()
             return
         }
-        if kind == "stacks" {
+        if kind == .stacks {
             let bytes = try InputFile(path: file).readAll(limit: 16 << 20)
             let store = try database.open()
             let summary = try store.stacks.importFile(bytes, file: file)
             OutputSink.standardOutput().write(summary.description + "\n")
             return
         }
-        guard let csvKind = Importer.Kind(rawValue: kind) else {
-            throw CredfolioError.invalid("cannot import \(Field.quoted(kind)): choose learners, skills, credentials, awards, stacks or badges")
-        }
+        guard let csvKind = Importer.Kind(rawValue: kind.rawValue) else { preconditionFailure("every other kind is a CSV file") }
         let input = try InputFile(path: file)
         let store = try database.open()
         let summary = try Importer(store, expectedRows: input.size / 40)
@@ -109,14 +113,19 @@ enum Timestamp {
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export learners, skills, credentials, awards or progress as CSV (stacks as JSON), in the form import reads.",
+        abstract: "Export learners, skills, credentials, awards or progress as CSV (stacks as JSON), in the form import reads; a badge or a CLR.",
         discussion: """
             Text cells that a spreadsheet would run as a formula (starting with =, +, -, @, tab or carriage \
             return) are written with a leading ' ; import removes exactly that, so export then import is lossless.
             """)
     @OptionGroup var database: DatabaseOptions
-    @Argument(help: "learners, skills, credentials, awards, progress (CSV), stacks (JSON), or badge LEARNER CREDENTIAL.")
-    var kind: String
+    /// What to write.
+    enum Kind: String, CaseIterable, ExpressibleByArgument {
+        case learners, skills, credentials, awards, progress, stacks, badge, clr
+    }
+    @Argument(help: "learners, skills, credentials, awards, progress (CSV), stacks (JSON), badge LEARNER CREDENTIAL (the imported file), or clr LEARNER (CLR 2.0 JSON, or a VC-JWT with --sign-key).",
+              transform: { try Kind.parse($0, command: "export") })
+    var kind: Kind
     @Argument(help: "badge: the learner's handle and the credential's code; clr: the learner's handle.") var names: [String] = []
     @Option(name: .customLong("sign-key"), help: "clr: sign the portfolio as a VC-JWT with this key (from credfolio key generate).",
             completion: .file())
@@ -124,15 +133,15 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .customLong("earned"), help: "badge: the earned-on date that picks one of several awards.") var earned: String?
     @Option(name: .shortAndLong, help: "Write to this file instead of standard output.", completion: .file()) var output: String?
     @Option(name: .customLong("as-of"), help: "progress: the date to evaluate on (default: today).") var asOf: String?
-    @Option(help: "progress: only this stack.") var stack: String?
+    @Option(help: "progress: only this stack (of the rows the rest choose: with --all-stacks, every learner on it).") var stack: String?
     @Option(help: "progress: only learners of this cohort.") var cohort: String?
     @OptionGroup(title: "progress: filters, order and limit") var query: CohortQueryOptions
     @Flag(name: .customLong("all-stacks"), help: "progress: every stack, not only each learner's goals.") var allStacks = false
 
     func validate() throws {
-        if kind == "badge" {
+        if kind == .badge {
             if names.count != 2 { throw ValidationError("export badge needs LEARNER CREDENTIAL") }
-        } else if kind == "clr" {
+        } else if kind == .clr {
             if names.count != 1 { throw ValidationError("export clr needs LEARNER") }
         } else if !names.isEmpty {
             throw ValidationError("export \(kind) takes no more arguments")
@@ -140,11 +149,11 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
-        if kind == "stacks" {
+        if kind == .stacks {
             try StackCommand.Export.write(try database.openForReading(), code: stack, to: output)
             return
         }
-        if kind == "clr" {
+        if kind == .clr {
             let day = try asOfDay(asOf)
             let key = try signKey.map(KeyCommand.read)
             let store = try database.openForReading()
@@ -154,7 +163,7 @@ struct ExportCommand: ParsableCommand {
             try writeOutput(to: output) { $0.write(text + "\n") }
             return
         }
-        if kind == "badge" {
+        if kind == .badge {
             // The original file of an imported badge, byte for byte, so that it
             // can still be verified elsewhere.
             let store = try database.openForReading()
@@ -167,7 +176,7 @@ struct ExportCommand: ParsableCommand {
             }
             return
         }
-        if kind == "progress" {
+        if kind == .progress {
             let day = try asOfDay(asOf)
             let store = try database.openForReading()
             try noteUnknownCohort(cohort, in: store)
@@ -175,9 +184,9 @@ struct ExportCommand: ParsableCommand {
             // One read transaction: every row from one state, and no writer waits for it.
             try store.read {
                 let portfolio = try Portfolio(store, only: stack)
-                var settings = CohortRows.Settings(
-                    cohort: cohort, day: day, goals: allStacks || stack != nil ? [:] : try store.learners.goalsByLearner(),
-                    allStacks: allStacks || stack != nil, pace: nil, stalledAfter: query.stalledAfter, shortMissing: false)
+                var settings = try CohortRows.Settings(
+                    store: store, cohort: cohort, day: day, allStacks: allStacks, pace: nil, stalledAfter: query.stalledAfter,
+                    shortMissing: false)
                 settings.outlooks = false
                 let report = CohortReport(store: store, portfolio: portfolio, settings: settings, query: cohortQuery,
                                           style: .progress(asOf: day), solver: CBCSolver())
@@ -188,12 +197,20 @@ struct ExportCommand: ParsableCommand {
             }
             return
         }
-        guard let csvKind = Importer.Kind(rawValue: kind) else {
-            throw CredfolioError.invalid("cannot export \(Field.quoted(kind)): choose learners, skills, credentials, awards, progress or stacks")
-        }
+        guard let csvKind = Importer.Kind(rawValue: kind.rawValue) else { preconditionFailure("every other kind is a CSV file") }
         let store = try database.openForReading()
         try writeOutput(to: output) { sink in
             try Exporter(store).run(csvKind, to: CSVWriter(sink: sink))
         }
+    }
+}
+
+extension CaseIterable where Self: RawRepresentable<String> {
+    /// The kind `text` names; else a usage error that lists the kinds, with the nearest.
+    static func parse(_ text: String, command: String) throws -> Self {
+        if let kind = allCases.first(where: { $0.rawValue == text }) { return kind }
+        let names = allCases.map(\.rawValue)
+        throw ValidationError((Field.nearest(to: text, among: names).map { "did you mean \($0)? " } ?? "")
+                              + "\(command) reads " + names.joined(separator: ", "))
     }
 }

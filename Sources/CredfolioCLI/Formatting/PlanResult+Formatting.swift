@@ -10,7 +10,12 @@ extension PlanResult {
         return measure == .cost ? .decimal(Money.format(cents: bound)) : .integer(bound)
     }
 
-    func json(learner: String, by: Measure) -> JSONValue {
+    /// How the weeks were estimated, in words: "at 10 hours a week (the learner's pace)".
+    static func paceWords(_ pace: Double?, source: String) -> String {
+        pace.map { "at \(NumberText.plain($0)) hours a week (\(source))" } ?? "one after another (no pace: see learner edit --pace)"
+    }
+
+    func json(learner: String, by: Measure, paceSource: String) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("learner", .string(learner)), ("stack", .string(stack.definition.code)), ("by", .string(by.rawValue)),
             ("completable", plan.completable.map(JSONValue.bool) ?? .null),
@@ -23,6 +28,7 @@ extension PlanResult {
             })),
             ("total_hours", .integer(totalHours)), ("total_cost", .number(Double(totalCents) / 100)),
             ("total_weeks", .integer(totalWeeks)), ("estimated_weeks", estimatedWeeks.map(JSONValue.integer) ?? .null),
+            ("pace", pace.map(JSONValue.number) ?? .null), ("pace_source", pace == nil ? .null : .string(paceSource)),
             ("fits_six_months", .bool(fitsSixMonths)), ("optimal", .bool(plan.optimal)),
             ("bound", plan.bound.map { by == .cost ? JSONValue.number(Double($0) / 100) : .integer($0) } ?? .null),
             ("limits_met", .bool(plan.limitsMet)),
@@ -31,7 +37,7 @@ extension PlanResult {
         return .object(members)
     }
 
-    func writeTable(to out: OutputSink, learner: Learner, by: Measure, day: Day) {
+    func writeTable(to out: OutputSink, learner: Learner, by: Measure, day: Day, paceSource: String) {
         let title = stack.definition.title.map { " (\($0))" } ?? ""
         out.write("\(learner.name) (\(learner.handle)) toward \(stack.definition.code)\(title), as of \(day)\n")
         out.write("now \(ProgressFormatting.percent(progress.percent))%; least \(by.rawValue) to finish:\n\n")
@@ -59,7 +65,7 @@ extension PlanResult {
         report.append([.text("total"), .text(""), .integer(totalHours), .decimal(Money.format(cents: totalCents)),
                        .integer(totalWeeks), .text("")])
         report.render(.table, to: out)
-        let how = pace.map { "at \(NumberText.plain($0)) hours a week" } ?? "one after another"
+        let how = Self.paceWords(pace, source: paceSource)
         let weeks = estimatedWeeks ?? 0
         out.write("\nabout \(weeks) week\(weeks == 1 ? "" : "s") \(how): "
                   + (fitsSixMonths ? "fits in six months" : "longer than six months (26 weeks)") + "\n")

@@ -133,13 +133,13 @@ struct Report {
     }
 
     /// Renders the one row as a record, as ``renderRecord(_:to:)`` does; in
-    /// JSON, its last column is the list `list` instead of its joined text.
-    func renderRecord(_ format: OutputFormat, to out: OutputSink, listing list: [String]) {
-        guard format == .json, let first = jsonObjects().first, case .object(var members) = first, let last = members.last else {
+    /// JSON, each column named in `lists` is that list instead of its joined text.
+    func renderRecord(_ format: OutputFormat, to out: OutputSink, listing lists: [String: [String]]) {
+        guard format == .json, let first = jsonObjects().first, case .object(let members) = first else {
             return renderRecord(format, to: out)
         }
-        members[members.count - 1] = (last.0, .array(list.map(JSONValue.string)))
-        out.write(JSONValue.object(members).serialized() + "\n")
+        let listed = members.map { name, value in (name, lists[name].map { .array($0.map(JSONValue.string)) } ?? value) }
+        out.write(JSONValue.object(listed).serialized() + "\n")
     }
 
     /// Renders the one row of a `show` command: `field: value` lines for a

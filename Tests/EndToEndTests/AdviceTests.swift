@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+@testable import CredfolioTestSupport
+
+/// The findings of a coach's trial and a line-by-line review: each test
+/// pins the corrected behaviour, and failed on the release before it.
+@Suite("Advice a coach can trust", .serialized)
+struct AdviceTests {
+    /// Setup S of the trial: ann aims at `cy` (sec and net) by 2027-01-31
+    /// at 10 hours a week, and holds sec, which lapses on 2026-12-10; bob
+    /// aims at `other` (net).
+    func setupS() throws -> CLI {
+        let cli = try CLI()
+        try cli.ok("learner", "add", "ann", "--name", "Ann", "--pace", "10")
+        try cli.ok("learner", "add", "bob", "--name", "Bob")
+        try cli.ok("credential", "add", "sec", "--title", "Sec", "--hours", "90", "--weeks", "10", "--validity-months", "36")
+        try cli.ok("credential", "add", "net", "--title", "Net", "--hours", "45", "--weeks", "16")
+        try cli.ok("import", "stacks", try cli.directory.write("s.json", """
+            [{"code":"cy","title":"Cy","requires":{"all":[{"credential":"sec"},{"credential":"net"}]}},
+             {"code":"other","title":"O","requires":{"credential":"net"}}]
+            """))
+        try cli.ok("learner", "goal", "add", "ann", "cy", "--by", "2027-01-31")
+        try cli.ok("learner", "goal", "add", "bob", "other")
+        try cli.ok("award", "add", "ann", "sec", "--earned", "2023-12-10")
+        return cli
+    }
+
+    @Test("4: stack remove refuses a stack that learners aim at, saying how many goals; --force says what it removed")
+    func stackRemoveKeepsGoals() throws {
+        let cli = try setupS()
+        let refused = try cli.fails("stack", "remove", "cy")
+        #expect(refused == "error: stack cy is the goal of 1 learner; use --force to remove those goals too\n")
+        #expect(try cli.ok("learner", "goal", "list", "ann", "--format", "csv") == "stack,target_date\ncy,2027-01-31\n")
+        #expect(try cli.ok("stack", "remove", "cy", "--force") == "removed stack cy and 1 learner goal\n")
+        #expect(try cli.ok("learner", "goal", "list", "ann", "--format", "csv") == "stack,target_date\n")
+        #expect(try cli.ok("learner", "goal", "list", "bob", "--format", "csv") == "stack,target_date\nother,\n")
+    }
+
+    @Test("3: next estimates at the learner's own pace unless --pace is given, and says which pace it used")
+    func nextTakesThePace() throws {
+        let cli = try setupS()
+        // Before sec lapses: ann needs net alone, 45 hours; at her 10 hours a week, 5 weeks (not net's 16 one after another).
+        let own = try cli.ok("next", "ann", "cy", "--as-of", "2026-06-01", "--format", "json")
+        #expect(own.contains("\"estimated_weeks\": 5,"))
+        #expect(own.contains("\"pace\": 10,\n  \"pace_source\": \"the learner's pace\""))
+        let table = try cli.ok("next", "ann", "cy", "--as-of", "2026-06-01")
+        #expect(table.contains("about 5 weeks at 10 hours a week (the learner's pace): fits in six months"))
+        let given = try cli.ok("next", "ann", "cy", "--as-of", "2026-06-01", "--pace", "3", "--format", "csv")
+        #expect(given.split(separator: "\n")[1].hasPrefix("ann,cy,hours,true,net,45,0.00,16,15,3,true,"))
+        // bob has no pace: the weeks one after another, and the table says so.
+        #expect(try cli.ok("next", "bob", "other", "--as-of", "2026-06-01").contains("about 16 weeks one after another (no pace"))
+    }
+
+    @Test("2: --stack narrows the default rows to one stack, goal columns kept; --all-stacks --stack shows every learner on it")
+    func stackNarrows() throws {
+        let cli = try setupS()
+        let header = "learner,name,cohort,stack,percent,projected_percent,complete,missing,last_earned_on,stalled,target_date,estimated_finish,goal_status"
+        let ann = "ann,Ann,,cy,50.0,50.0,false,net,2023-12-10,true,2027-01-31,2026-07-06,on-track"
+        #expect(try cli.ok("report", "cohort", "--stack", "cy", "--as-of", "2026-06-01", "--format", "csv") == header + "\n" + ann + "\n")
+        let every = try cli.ok("report", "cohort", "--all-stacks", "--stack", "cy", "--as-of", "2026-06-01", "--format", "csv")
+        #expect(every.split(separator: "\n").map { $0.prefix(4) } == ["lear", "ann,", "bob,"])
+        // The per-stack summary counts the rows shown: ann alone.
+        #expect(try cli.ok("report", "cohort", "--stack", "cy", "--as-of", "2026-06-01").hasSuffix("cy            1         0            50.0\n"))
+        let export = try cli.ok("export", "progress", "--stack", "cy", "--as-of", "2026-06-01").split(separator: "\n")
+        #expect(export.count == 2 && export[1] == "ann,Ann,,cy,50.0,50.0,false,1,2,net,2026-06-01")
+        #expect(try cli.ok("export", "progress", "--all-stacks", "--stack", "cy", "--as-of", "2026-06-01").split(separator: "\n").count == 3)
+    }
+
+    @Test("17: an unknown command word, help topic, or import or export kind is a usage error (64) naming the nearest")
+    func unknownWords() throws {
+        let cli = try CLI()
+        #expect(try cli.fails("help", "nosuch", status: 64) == "error: credfolio has no command \"nosuch\" (see credfolio help)\n")
+        #expect(try cli.fails("learner", "shwo", "ann", status: 64)
+                == "error: credfolio learner has no command \"shwo\"; did you mean show? (see credfolio help learner)\n")
+        #expect(try cli.fails("help", "learner", "goal", "lst", status: 64).contains("has no command \"lst\"; did you mean list?"))
+        let kind = try cli.fails("import", "credentails", "x.csv", status: 64)
+        #expect(kind.contains("did you mean credentials? import reads learners, skills, credentials, awards, stacks, badges"))
+        #expect(try cli.fails("export", "clrr", status: 64).contains("did you mean clr?"))
+        #expect(try cli.run(["help", "learner"], useDatabase: false).stdout.contains("USAGE: credfolio learner <subcommand>"))
+    }
+
+    @Test("17: a stack, credential, skill or learner not found suggests the nearest code, not only one that differs in case")
+    func nearestCodes() throws {
+        let cli = try setupS()
+        try cli.ok("skill", "add", "python", "--name", "Python")
+        #expect(try cli.fails("next", "ann", "cyy") == "error: no stack \"cyy\"; did you mean cy?\n")
+        #expect(try cli.fails("credential", "show", "se") == "error: no credential \"se\"; did you mean sec?\n")
+        #expect(try cli.fails("skill", "show", "pyhton") == "error: no skill \"pyhton\"; did you mean python?\n")
+        #expect(try cli.fails("learner", "show", "an") == "error: no learner \"an\"; did you mean ann?\n")
+        #expect(try cli.fails("learner", "show", "ANN") == "error: no learner \"ANN\"; did you mean ann?\n")
+        // Nothing near: no guess.
+        #expect(try cli.fails("stack", "show", "zzzz") == "error: no stack \"zzzz\"\n")
+    }
+
+    @Test("17: report cohort --help gives the real default order; export --help lists clr")
+    func helpTexts() throws {
+        let cli = try CLI()
+        let cohort = try cli.ok("report", "cohort", "--help")
+        #expect(cohort.contains("in learner then stack order"))
+        #expect(!cohort.contains("closest to done first"))
+        #expect(try cli.ok("export", "--help").contains("clr LEARNER"))
+    }
+
+    @Test("17: learner show gives the pace, every email address, and each goal with its status")
+    func learnerShow() throws {
+        let cli = try setupS()
+        try cli.ok("learner", "edit", "ann", "--email", "ann@example.org")
+        try cli.ok("learner", "email", "add", "ann", "ann@work.example")
+        let table = try cli.ok("learner", "show", "ann", "--as-of", "2026-06-01")
+        #expect(table.contains("pace:       10\nemails:     ann@example.org;ann@work.example\n"))
+        #expect(table.contains("STACK  TARGET_DATE  PERCENT  ESTIMATED_FINISH  GOAL_STATUS\ncy     2027-01-31      50.0  2026-07-06        on-track\n"))
+        let json = try cli.ok("learner", "show", "ann", "--as-of", "2026-06-01", "--format", "json")
+        #expect(json.contains("\"emails\": [\n    \"ann@example.org\",\n    \"ann@work.example\"\n  ],"))
+        #expect(json.contains("\"goal_status\": \"on-track\""))
+        #expect(try cli.ok("learner", "show", "bob", "--as-of", "2026-06-01", "--format", "csv")
+                == "handle,name,email,cohort,notes,created_on,pace,emails\nbob,Bob,,,,\(Self.today),,\n")
+    }
+
+    @Test("17: credential show lists the stacks that name it, directly or through a nested stack")
+    func credentialShowStacks() throws {
+        let cli = try setupS()
+        try cli.ok("import", "stacks", try cli.directory.write("big.json", #"[{"code":"big","requires":{"stack":"cy"}}]"#))
+        #expect(try cli.ok("credential", "show", "net").hasSuffix("stacks:             big;cy;other\n"))
+        #expect(try cli.ok("credential", "show", "sec", "--format", "json").contains("\"stacks\": [\n    \"big\",\n    \"cy\"\n  ]"))
+    }
+
+    /// Today, as the command line writes it (a learner added without --created-on joins today).
+    static var today: String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: Date())
+    }
+}

@@ -7,14 +7,14 @@
 /// Errors read `stack CODE: at PATH: reason`, where PATH is like
 /// `requires.all[1].of[0]`.
 public enum StackParser {
-    /// Parses a file's text: one stack object, or an array of them.
+    /// Parses a file's text: one stack object, or an array of them (empty
+    /// too: what `export stacks` writes when there are none).
     /// Throws ``JSONSyntaxError`` for malformed JSON, ``CredfolioError``
     /// for a malformed stack.
     public static func parse(_ bytes: [UInt8]) throws -> [StackDefinition] {
         let value = try JSONParser.parse(bytes)
         switch value {
         case .array(let items):
-            guard !items.isEmpty else { throw CredfolioError.invalid("the file holds an empty list; expected stacks") }
             return try items.enumerated().map { try stack($1, position: "[\($0)]") }
         case .object:
             return [try stack(value, position: nil)]

@@ -108,6 +108,30 @@ public struct AwardRepository {
         return try get(id: db.lastInsertRowID)
     }
 
+    /// Records an award as a person types it: an earned award of a
+    /// credential the learner has in progress or planned finishes that
+    /// award (it becomes the earned one, keeping its start and whatever
+    /// `award` leaves out) instead of standing beside it. Returns the award
+    /// recorded, and the unfinished award as it was, when one was finished.
+    public func record(_ award: Award) throws -> (record: AwardRecord, finished: AwardRecord?) {
+        try db.transaction {
+            guard award.status == .earned, award.earnedOn != nil,
+                  let open = try list(learner: award.learner, credential: award.credential)
+                    .first(where: { $0.award.status == .inProgress || $0.award.status == .planned }) else {
+                return (try add(award), nil)
+            }
+            var earned = open.award
+            earned.status = .earned
+            earned.earnedOn = award.earnedOn
+            earned.expiresOn = award.expiresOn
+            if let started = award.startedOn { earned.startedOn = started }
+            if let evidence = award.evidenceURL { earned.evidenceURL = evidence }
+            if !award.notes.isEmpty { earned.notes = award.notes }
+            try update(earned)
+            return (try get(id: open.award.id!), open)
+        }
+    }
+
     /// The one award of `credential` that `learner` holds (or, with
     /// `earnedOn`, the one earned that day). Throws when there is none, or
     /// when there are several and the date would tell them apart.

@@ -21,14 +21,19 @@ extension LearnerRepository {
     }
 
     /// Adds (or re-dates) a goal.
-    public func addGoal(_ handle: String, _ goal: LearnerGoal) throws {
+    /// Sets the learner's goal on the stack; returns the goal it replaced, if any.
+    @discardableResult
+    public func addGoal(_ handle: String, _ goal: LearnerGoal) throws -> LearnerGoal? {
         let learner = try get(handle)
         let stackID = try StackRepository(db).id(of: goal.stack)
+        let previous = try db.fetch("SELECT target_date FROM learner_goal WHERE learner_id = ? AND stack_id = ?",
+                                    [.integer(learner.id!), .integer(stackID)]) { LearnerGoal(stack: goal.stack, target: $0.optionalDay(0)) }
         try db.execute(
             """
             INSERT INTO learner_goal (learner_id, stack_id, target_date) VALUES (?, ?, ?)
             ON CONFLICT (learner_id, stack_id) DO UPDATE SET target_date = excluded.target_date
             """, learner.id!, stackID, goal.target)
+        return previous.first
     }
 
     public func removeGoal(_ handle: String, _ stack: String) throws {

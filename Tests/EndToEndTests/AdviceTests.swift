@@ -124,6 +124,48 @@ struct AdviceTests {
         #expect(try cli.ok("credential", "show", "sec", "--format", "json").contains("\"stacks\": [\n    \"big\",\n    \"cy\"\n  ]"))
     }
 
+    @Test("16: export stacks of no stacks writes a file that import stacks reads")
+    func emptyStacksRoundTrip() throws {
+        let cli = try CLI()
+        try cli.ok("learner", "add", "ann", "--name", "Ann")
+        let file = cli.directory.file("none.json")
+        try cli.ok("export", "stacks", "-o", file)
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "[]\n")
+        #expect(try cli.ok("import", "stacks", file) == "imported 0 stacks: 0 new, 0 updated, 0 unchanged\n")
+    }
+
+    @Test("16: award add --earned of a credential in progress turns that award into the earned one, and says so")
+    func earnedFinishesUnderWay() throws {
+        let cli = try setupS()
+        try cli.ok("award", "add", "bob", "net", "--status", "in-progress", "--started", "2026-10-01")
+        #expect(try cli.ok("award", "add", "bob", "net", "--earned", "2026-11-20")
+                == "recorded earned award of net to bob on 2026-11-20; it was in progress since 2026-10-01, and that award is now earned\n")
+        #expect(try cli.ok("award", "list", "--learner", "bob", "--as-of", "2026-12-01", "--format", "csv")
+                == "id,learner,credential,title,status,effective_status,started_on,earned_on,expires_on,evidence_url,notes\n"
+                    + "2,bob,net,Net,earned,earned,2026-10-01,2026-11-20,,,\n")
+    }
+
+    @Test("16: award edit --earned D where no award was earned on D points to --earned-on")
+    func editEarnedHint() throws {
+        let cli = try setupS()
+        try cli.ok("award", "add", "bob", "net", "--status", "planned")
+        #expect(try cli.fails("award", "edit", "bob", "net", "--earned", "2026-11-20", "--status", "earned")
+                == "error: learner bob has no award of net earned on 2026-11-20 (--earned picks the award earned that day; "
+                    + "to set the day it was earned, use --earned-on 2026-11-20)\n")
+    }
+
+    @Test("16: learner goal add warns of a past target date, and says which target it replaced")
+    func goalDates() throws {
+        let cli = try setupS()
+        let past = try cli.run(["learner", "goal", "add", "bob", "other", "--by", "2020-01-31"])
+        #expect(past.status == 0 && past.stdout == "learner bob aims at other by 2020-01-31 (replacing no target date)\n")
+        #expect(past.stderr.hasPrefix("note: the target date 2020-01-31 is already past (today is "))
+        #expect(try cli.ok("learner", "goal", "add", "ann", "cy", "--by", "2027-03-31")
+                == "learner ann aims at cy by 2027-03-31 (replacing the target date 2027-01-31)\n")
+        #expect(try cli.ok("learner", "goal", "add", "ann", "cy") == "learner ann aims at cy (replacing the target date 2027-03-31)\n")
+        #expect(try cli.ok("learner", "goal", "add", "ann", "cy") == "learner ann aims at cy\n")
+    }
+
     /// Today, as the command line writes it (a learner added without --created-on joins today).
     static var today: String {
         let formatter = DateFormatter()

@@ -46,7 +46,10 @@ extension AwardCommand {
         static let configuration = CommandConfiguration(
             commandName: "add",
             abstract: "Record an award: earned (with --earned), in progress or planned.",
-            discussion: "The expiry is derived from the credential's validity unless --expires gives it.")
+            discussion: """
+                The expiry is derived from the credential's validity unless --expires gives it. An earned award of a \
+                credential the learner has in progress or planned finishes that award: it becomes the earned one.
+                """)
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "The learner's handle.") var learner: String
         @Argument(help: "The credential's code.") var credential: String
@@ -70,10 +73,15 @@ extension AwardCommand {
                 startedOn: try parseDay(started, "started_on"), earnedOn: earnedOn,
                 expiresOn: try parseDay(expires, "expires_on"), evidenceURL: evidence, notes: notes)
             let store = try database.open()
-            let record = try store.awards.add(award)
+            let (record, finished) = try store.awards.record(award)
             var line = "recorded \(record.award.status.rawValue) award of \(credential) to \(learner)"
             if let on = record.award.earnedOn { line += " on \(on)" }
             if let expires = record.expires { line += ", expires \(expires)" }
+            if let finished {
+                line += "; it was " + (finished.award.status == .planned ? "planned" : "in progress")
+                    + (finished.award.startedOn.map { " since \($0)" } ?? "")
+                    + ", and that award is now earned"
+            }
             OutputSink.standardOutput().write(line + "\n")
         }
     }
@@ -139,9 +147,16 @@ extension AwardCommand {
 
         func run() throws {
             let store = try database.open()
-            let record = try store.awards.locate(
-                learner: selector.learner, credential: selector.credential,
-                earnedOn: try parseDay(selector.earnedOn, "earned_on"))
+            let selected = try parseDay(selector.earnedOn, "earned_on")
+            let record: AwardRecord
+            do {
+                record = try store.awards.locate(learner: selector.learner, credential: selector.credential, earnedOn: selected)
+            } catch let error as CredfolioError where error.kind == .notFound && earnedOn == nil {
+                // --earned picks the award earned that day; setting the day is --earned-on.
+                guard let selected else { throw error }
+                throw CredfolioError.notFound(
+                    error.message + " (--earned picks the award earned that day; to set the day it was earned, use --earned-on \(selected))")
+            }
             var award = record.award
             if let status { award.status = status }
             if let earnedOn { award.earnedOn = try Field.optionalDay(earnedOn, "earned_on") }

@@ -22,8 +22,16 @@ extension LearnerCommand {
             func run() throws {
                 let goal = LearnerGoal(stack: stack, target: try parseDay(by, "by"))
                 let store = try database.open()
-                try store.learners.addGoal(handle, goal)
-                OutputSink.standardOutput().write("learner \(handle) aims at \(stack)" + (goal.target.map { " by \($0)" } ?? "") + "\n")
+                let previous = try store.learners.addGoal(handle, goal)
+                var line = "learner \(handle) aims at \(stack)" + (goal.target.map { " by \($0)" } ?? "")
+                if let previous, previous.target != goal.target {
+                    line += " (replacing " + (previous.target.map { "the target date \($0)" } ?? "no target date") + ")"
+                }
+                OutputSink.standardOutput().write(line + "\n")
+                let today = Day.today()
+                if let target = goal.target, target < today {
+                    note("the target date \(target) is already past (today is \(today))")
+                }
             }
         }
 

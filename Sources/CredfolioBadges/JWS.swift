@@ -11,32 +11,49 @@ public struct JWS: Sendable {
     let signature: [UInt8]
 
     /// True for three base64url parts separated by dots, nothing else.
+    /// Text that is a compact JWS, or what is left of one (a JWT cut short
+    /// has fewer parts): base64url parts joined by dots, the first a JSON
+    /// header (`eyJ…`, the encoding of `{"`).
     public static func looksLikeJWS(_ text: String) -> Bool {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 3 && parts[0].hasPrefix("ey") && parts.allSatisfy { part in
+        return (2...3).contains(parts.count) && parts[0].hasPrefix("eyJ") && parts.allSatisfy { part in
             part.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 45 || $0 == 95 }
         }
     }
 
     public init(_ text: String) throws(CredfolioError) {
         let parts = text.trimmingBlanks().split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let header = Base64.decode(parts[0]), let payload = Base64.decode(parts[1]),
-              let signature = Base64.decode(parts[2])
-        else { throw .invalid("not a compact JWS (three base64url parts)") }
+        if parts.count < 3 && parts.first?.hasPrefix("eyJ") == true {
+            throw .invalid("a truncated JWT: it has \(parts.count) of the 3 parts of a signed one (header.payload.signature)")
+        }
+        guard parts.count == 3, let header = Base64.decode(parts[0]), let payload = Base64.decode(parts[1]) else {
+            throw .invalid("not a compact JWS (three base64url parts)")
+        }
+        // A base64url part cannot be one character over a multiple of four: the file was cut there.
+        guard let signature = Base64.decode(parts[2]) else { throw .invalid("a truncated JWT: its signature is cut short") }
         do {
             self.header = try JSONParser.parse(header)
         } catch {
             throw .invalid("the JWS header is not JSON: \(error)")
+        }
+        if let alg = Self.algorithmName(self.header), let expected = Self.signatureBytes[alg], signature.count < expected {
+            throw .invalid("a truncated JWT: its signature is \(signature.count) bytes, and \(alg) signatures are \(expected)")
         }
         self.payload = payload
         self.signature = signature
         signingInput = Array(parts[0].utf8) + [UInt8(ascii: ".")] + Array(parts[1].utf8)
     }
 
-    public var algorithm: String? {
+    public var algorithm: String? { Self.algorithmName(header) }
+
+    private static func algorithmName(_ header: JSONValue) -> String? {
         if case .string(let alg)? = header["alg"] { return alg }
         return nil
     }
+
+    /// The length of a signature, for algorithms whose signatures have one
+    /// length: a shorter one was cut short.
+    private static let signatureBytes = ["EdDSA": 64, "ES256": 64, "ES384": 96]
 
     /// The payload as JSON.
     public func payloadJSON() throws(CredfolioError) -> JSONValue {

@@ -59,15 +59,19 @@ public struct Credfolio: ParsableCommand {
     static func hoistingDatabaseOption(_ arguments: [String]) -> [String] {
         var rest = arguments[...]
         while let first = rest.first, first.hasPrefix("--db") {
+            let path: String
             if first == "--db", rest.count >= 2 {
-                setenv("CREDFOLIO_DB", rest[rest.startIndex + 1], 1)
+                path = rest[rest.startIndex + 1]
                 rest = rest.dropFirst(2)
             } else if first.hasPrefix("--db=") {
-                setenv("CREDFOLIO_DB", String(first.dropFirst("--db=".count)), 1)
+                path = String(first.dropFirst("--db=".count))
                 rest = rest.dropFirst()
             } else {
                 break
             }
+            // An empty value would read as no value: the default database.
+            if path.isEmpty { fail("--db is empty: give the database file's path (see credfolio help)", status: ExitCode.validationFailure.rawValue) }
+            setenv("CREDFOLIO_DB", path, 1)
         }
         return Array(rest)
     }
@@ -97,6 +101,7 @@ public struct Credfolio: ParsableCommand {
     }
 
     static func fail(_ message: String, status: Int32) -> Never {
+        NewDatabase.removeAfterFailure()
         let line = "error: " + message.asOneLine() + "\n"
         var bytes = Array(line.utf8)
         _ = bytes.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }

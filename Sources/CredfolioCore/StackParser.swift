@@ -110,7 +110,17 @@ public enum StackParser {
         if keys.contains("choose") {
             try only(["choose", "of"])
             let list = try children("of")
-            guard case .integer(let n)? = value["choose"] else { throw fail("\"choose\" must be a whole number") }
+            let n: Int64
+            switch value["choose"] {
+            case .integer(let whole)?: n = whole
+            // 1e23 is whole, but no count of requirements: out of range, not "not whole".
+            case .number(let number)? where number == number.rounded() && abs(number) >= 9.2e18:
+                throw fail("choose \(NumberText.plain(number)) is out of range: it has \(list.count) requirement\(list.count == 1 ? "" : "s") to choose from")
+            case .number(let number)? where number == number.rounded():
+                n = Int64(number)
+            default:
+                throw fail("\"choose\" must be a whole number")
+            }
             guard n >= 1 else { throw fail("choose \(n) must be at least 1") }
             guard n <= list.count else { throw fail("choose \(n) is more than its \(list.count) requirements") }
             return .choose(Int(n), list)

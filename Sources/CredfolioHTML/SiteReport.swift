@@ -173,8 +173,8 @@ public struct SiteReport {
                 for name in try Self.entries(folder + "/" + sub) where name.hasSuffix(".html") { earlier.insert(sub + "/" + name) }
             }
             for name in entries where SiteTablePages.isPage(name) { earlier.insert(name) }
-        } else if mkdir(folder, 0o755) != 0 {
-            throw CredfolioError.invalid("cannot make the folder \(folder): \(String(cString: strerror(errno)))")
+        } else {
+            try OutputTarget.makeFolders(folder, mode: 0o755)
         }
         for sub in ["learners", "stacks"] where mkdir(folder + "/" + sub, 0o755) != 0 && errno != EEXIST {
             throw CredfolioError.invalid("cannot make the folder \(folder)/\(sub): \(String(cString: strerror(errno)))")

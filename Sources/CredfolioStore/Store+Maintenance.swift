@@ -36,7 +36,7 @@ extension Store {
         if access(path, F_OK) == 0 {
             throw CredfolioError.conflict("\(path) already exists; choose a new file for the backup")
         }
-        try Store.createPrivately(path)
+        try Store.createPrivately(path, makingFolders: false)
         do {
             let destination = try Database(path: path)
             try database.backup(to: destination)

@@ -1,6 +1,7 @@
 public import CredfolioSQLite
 import CSQLite
 import CredfolioCore
+import CredfolioSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,6 +17,9 @@ public final class Store {
     /// True when this process can only read the file: it, or its folder,
     /// is read-only.
     public let isReadOnly: Bool
+    /// True when this open created the file: a command that then fails
+    /// removes it, so that a mistyped path leaves nothing behind.
+    public let created: Bool
 
     /// What a command does with the database.
     public enum Access: Sendable {
@@ -28,16 +32,25 @@ public final class Store {
     }
 
     /// Opens the database at `path`. For `.write`, creates it (readable by
-    /// its owner only) and its folder when they do not exist.
+    /// its owner only) when it does not exist, and its folders when
+    /// `makingFolders` (the default location); a path someone typed must
+    /// name a folder that exists.
     ///   - busyTimeoutMilliseconds: how long a write waits for another
     ///     process's lock before the command fails as busy.
-    public init(path: String, access: Access = .write, busyTimeoutMilliseconds: Int32 = 10_000,
+    public init(path: String, access: Access = .write, makingFolders: Bool = true, busyTimeoutMilliseconds: Int32 = 10_000,
                 migrator: Migrator = Migrator()) throws {
         self.path = path
         let inMemory = path == ":memory:"
-        if !inMemory && Glibc.access(path, F_OK) != 0 {
+        var info = stat()
+        if !inMemory && stat(path, &info) == 0 {
+            // SQLite's own messages for these are "disk I/O error" and "unable to open database file".
+            if (info.st_mode & S_IFMT) == S_IFDIR { throw CredfolioError(.database, "\(path) is a folder, not a database file") }
+            if (info.st_mode & S_IFMT) != S_IFREG { throw CredfolioError(.database, "\(path) is not a regular file, so not a database") }
+        }
+        created = !inMemory && Glibc.access(path, F_OK) != 0
+        if created {
             guard access == .write else { throw CredfolioError.notFound("no database at \(path)") }
-            try Store.createPrivately(path)
+            try Store.createPrivately(path, makingFolders: makingFolders)
         }
         let writable = inMemory || Store.canWrite(path)
         if access == .write && !writable {
@@ -152,26 +165,18 @@ public final class Store {
     /// Creates the file with mode 0600, and its missing folders with 0700,
     /// before SQLite opens it: the database holds personal data. SQLite
     /// gives the -wal and -shm files the same mode as the database.
-    static func createPrivately(_ path: String) throws {
+    static func createPrivately(_ path: String, makingFolders: Bool) throws {
         if access(path, F_OK) == 0 { return }
-        var folder = path
-        if let slash = folder.lastIndex(of: "/") {
-            folder = String(folder[..<slash])
-            try makeFolders(folder)
+        if makingFolders, let slash = path.lastIndex(of: "/") {
+            try OutputTarget.makeFolders(String(path[..<slash]), mode: 0o700)
+        } else {
+            try OutputTarget.requireFolder(of: path)
         }
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         if fd < 0 && errno != EEXIST {
             throw CredfolioError(.database, "cannot create \(path): \(String(cString: strerror(errno)))")
         }
         if fd >= 0 { close(fd) }
-    }
-
-    private static func makeFolders(_ folder: String) throws {
-        guard !folder.isEmpty, access(folder, F_OK) != 0 else { return }
-        if let slash = folder.lastIndex(of: "/") { try makeFolders(String(folder[..<slash])) }
-        if mkdir(folder, 0o700) != 0 && errno != EEXIST {
-            throw CredfolioError(.database, "cannot create folder \(folder): \(String(cString: strerror(errno)))")
-        }
     }
 }
 

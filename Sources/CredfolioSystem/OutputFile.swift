@@ -17,7 +17,11 @@ import Glibc
 ///   names and email addresses, like the database.
 /// - A path that is a device or a pipe (`/dev/stdout`) is written in place;
 ///   a symbolic link is followed, and the file it names is replaced.
-public func writeOutput(to path: String?, _ body: (OutputSink) throws -> Void) throws {
+///
+/// With `replacing: false`, an existing file at `path` is never replaced,
+/// even one made while the output was written: the name is given with an
+/// exclusive link, which fails when the name is taken.
+public func writeOutput(to path: String?, replacing: Bool = true, _ body: (OutputSink) throws -> Void) throws {
     guard let path, path != "-" else {
         let sink = OutputSink.standardOutput()
         try body(sink)
@@ -33,12 +37,13 @@ public func writeOutput(to path: String?, _ body: (OutputSink) throws -> Void) t
         try sink.flush()
         return
     }
+    try OutputTarget.requireFolder(of: target.path)
     let file = try TemporaryFile(folder: target.folder, named: true)
     let sink = OutputSink(fileDescriptor: file.fd, name: path)
     try body(sink)
     try sink.flush()
     guard fsync(file.fd) == 0 else { throw target.failure("cannot write") }
-    try file.publish(as: target.path)
+    try file.publish(as: target.path, replacing: replacing)
 }
 
 /// Where `-o` writes: the file a symbolic link names, its folder, and
@@ -66,6 +71,37 @@ public struct OutputTarget {
 
     public func failure(_ what: String) -> CredfolioError {
         .invalid("\(what) \(path): \(String(cString: strerror(errno)))")
+    }
+
+    /// The folder that would hold `path`: `.` for a bare name.
+    public static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    /// Makes `folder` and any of its parents that are missing, as
+    /// `mkdir -p` does, each with `mode`.
+    public static func makeFolders(_ folder: String, mode: UInt32) throws {
+        guard !folder.isEmpty, access(folder, F_OK) != 0 else { return }
+        if let slash = folder.lastIndex(of: "/"), slash != folder.startIndex { try makeFolders(String(folder[..<slash]), mode: mode) }
+        if mkdir(folder, mode_t(mode)) != 0 && errno != EEXIST {
+            throw CredfolioError.invalid("cannot make the folder \(folder): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Refuses to write `path` when its folder does not exist: every file
+    /// credfolio writes (`-o`, `--write-model`, `backup`, `key generate`,
+    /// `--db`) goes into a folder that is there, never into one that a
+    /// mistyped path would make.
+    public static func requireFolder(of path: String) throws {
+        let folder = folder(of: path)
+        var info = stat()
+        guard stat(folder, &info) == 0 else {
+            throw CredfolioError.invalid("cannot write \(path): there is no folder \(folder)")
+        }
+        guard (info.st_mode & S_IFMT) == S_IFDIR else {
+            throw CredfolioError.invalid("cannot write \(path): \(folder) is not a folder")
+        }
     }
 }
 
@@ -119,22 +155,30 @@ public final class TemporaryFile {
 
     /// Gives the file the name `path`, replacing what was there in one
     /// rename, with SIGINT, SIGTERM and SIGHUP held meanwhile so that no
-    /// temporary name is ever left behind.
-    public func publish(as path: String) throws {
+    /// temporary name is ever left behind. With `replacing: false`, the name
+    /// is given by an exclusive link instead: a file already at `path`,
+    /// even one made a moment ago by another process, is kept, and the
+    /// write fails.
+    public func publish(as path: String, replacing: Bool = true) throws {
         credfolio_hold_signals(1)
         defer { credfolio_hold_signals(0) }
-        var name = fallbackName
-        if name == nil {
-            let temporary = folder + "/.credfolio-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-            guard credfolio_link_unnamed(fd, temporary) == 0 else {
-                throw CredfolioError.invalid("cannot write \(path): \(String(cString: strerror(errno)))")
+        if !replacing && fallbackName == nil {
+            // The unnamed file gets its one name directly; linkat never replaces.
+            guard credfolio_link_unnamed(fd, path) == 0 else { throw Self.cannotWrite(path) }
+        } else {
+            let name: String
+            if let fallbackName {
+                name = fallbackName
+            } else {
+                name = folder + "/.credfolio-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+                guard credfolio_link_unnamed(fd, name) == 0 else { throw Self.cannotWrite(path) }
             }
-            name = temporary
-        }
-        guard rename(name!, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(name!)
-            throw CredfolioError.invalid("cannot write \(path): \(reason)")
+            guard (replacing ? rename(name, path) : link(name, path)) == 0 else {
+                let error = Self.cannotWrite(path)
+                unlink(name)
+                throw error
+            }
+            if !replacing { unlink(name) }
         }
         fallbackName = nil
         credfolio_forget_on_signal()
@@ -144,5 +188,10 @@ public final class TemporaryFile {
             fsync(directory)
             close(directory)
         }
+    }
+
+    private static func cannotWrite(_ path: String) -> CredfolioError {
+        errno == EEXIST ? .conflict("\(path) already exists; choose a new file")
+            : .invalid("cannot write \(path): \(String(cString: strerror(errno)))")
     }
 }

@@ -282,6 +282,26 @@ struct RewriteTests {
     }
 }
 
+@Suite("Files written whole")
+struct WriteOutputTests {
+    @Test("without replacing, a file made at the path while the output was written is kept, and the write fails")
+    func exclusiveName() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("key.jwk")
+        #expect(throws: CredfolioError.conflict("\(path) already exists; choose a new file")) {
+            try writeOutput(to: path, replacing: false) { sink in
+                // Another process takes the name between credfolio's check and its write.
+                try "theirs\n".write(toFile: path, atomically: false, encoding: .utf8)
+                sink.write("ours\n")
+            }
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "theirs\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["key.jwk"])
+        try writeOutput(to: dir.file("new.jwk"), replacing: false) { $0.write("ours\n") }
+        #expect(try String(contentsOfFile: dir.file("new.jwk"), encoding: .utf8) == "ours\n")
+    }
+}
+
 @Suite("JSON")
 struct JSONTests {
     @Test("parses values and keeps object keys in order")

@@ -166,6 +166,78 @@ struct AdviceTests {
         #expect(try cli.ok("learner", "goal", "add", "ann", "cy") == "learner ann aims at cy\n")
     }
 
+    @Test("15: --db \"\" is refused; with no HOME and no XDG_DATA_HOME there is no default, and nothing is made")
+    func noDefaultDatabase() throws {
+        let cli = try CLI()
+        for arguments in [["--db", "", "learner", "list"], ["learner", "list", "--db", ""], ["--db=", "learner", "list"]] {
+            let result = try cli.run(arguments, useDatabase: false)
+            #expect(result.status == 64 && result.stderr == "error: --db is empty: give the database file's path (see credfolio help)\n")
+        }
+        let env = ["HOME": "", "XDG_DATA_HOME": "", "CREDFOLIO_DB": ""]
+        let result = try cli.run(["learner", "add", "x", "--name", "X"], environment: env, useDatabase: false)
+        #expect(result.status == 1)
+        #expect(result.stderr == "error: no database given, and no default one: HOME and XDG_DATA_HOME are not set "
+                + "(give --db FILE, or set CREDFOLIO_DB)\n")
+        #expect(!FileManager.default.fileExists(atPath: cli.directory.file(".local")))
+    }
+
+    @Test("15: a mistyped --db folder leaves no file or folder; a failed first command leaves no new database")
+    func mistypedDatabase() throws {
+        let cli = try CLI()
+        let typo = cli.directory.file("typo/c.db")
+        #expect(try cli.fails("learner", "add", "x", "--name", "X", "--db", typo)
+                == "error: cannot write \(typo): there is no folder \(cli.directory.file("typo"))\n")
+        #expect(!FileManager.default.fileExists(atPath: cli.directory.file("typo")))
+        let fresh = cli.directory.file("fresh.db")
+        #expect(try cli.fails("learner", "add", "x", "--name", "", "--db", fresh) == "error: name is empty\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cli.directory.path).filter { $0.hasPrefix("fresh") }.isEmpty)
+    }
+
+    @Test("15: -o, --write-model, backup and key generate refuse a missing folder alike, naming it; report html -o makes it")
+    func missingFolders() throws {
+        let cli = try setupS()
+        let folder = cli.directory.file("nodir")
+        for (arguments, file) in [(["export", "learners", "-o"], "x.csv"), (["next", "ann", "cy", "--write-model"], "m.lp"),
+                                  (["backup"], "b.db")] {
+            #expect(try cli.fails(arguments + [folder + "/" + file]) == "error: cannot write \(folder)/\(file): there is no folder \(folder)\n")
+        }
+        let key = try cli.run(["key", "generate", folder + "/k.jwk"], useDatabase: false)
+        #expect(key.status == 1 && key.stderr == "error: cannot write \(folder)/k.jwk: there is no folder \(folder)\n")
+        #expect(!FileManager.default.fileExists(atPath: folder))
+        try cli.ok("report", "html", "-o", cli.directory.file("a/b/site"), "--as-of", "2026-06-01")
+        #expect(FileManager.default.fileExists(atPath: cli.directory.file("a/b/site/index.html")))
+    }
+
+    @Test("14: key generate never replaces a file: the key gets its name by an exclusive link")
+    func keyGenerateExclusive() throws {
+        let cli = try CLI()
+        let key = cli.directory.file("k.jwk")
+        try "keep me\n".write(toFile: key, atomically: false, encoding: .utf8)
+        let refused = try cli.run(["key", "generate", key], useDatabase: false)
+        #expect(refused.status == 1 && refused.stderr == "error: \(key) already exists; choose a new file for the key\n")
+        #expect(try String(contentsOfFile: key, encoding: .utf8) == "keep me\n")
+        #expect(try cli.run(["key", "generate", cli.directory.file("new.jwk")], useDatabase: false).status == 0)
+        #expect(try String(contentsOfFile: cli.directory.file("new.jwk"), encoding: .utf8).contains("\"crv\": \"Ed25519\""))
+    }
+
+    @Test("18: --db /dev/null, a folder, a truncated JWT and choose 1e23 each say what they are")
+    func explainingMessages() throws {
+        let cli = try setupS()
+        #expect(try cli.fails("learner", "list", "--db", "/dev/null") == "error: /dev/null is not a regular file, so not a database\n")
+        #expect(try cli.fails("learner", "list", "--db", cli.directory.path)
+                == "error: \(cli.directory.path) is a folder, not a database file\n")
+        let twoParts = try cli.directory.write("cut.jwt", "eyJhbGciOiJFZERTQSJ9.eyJpc3MiOiJ4In0")
+        #expect(try cli.fails("import", "badges", twoParts, "--learner", "ann")
+                == "error: \(twoParts): a truncated JWT: it has 2 of the 3 parts of a signed one (header.payload.signature)\n")
+        // A signature cut to 43 characters: 32 of EdDSA's 64 bytes.
+        let shortSignature = try cli.directory.write("short.jwt", "eyJhbGciOiJFZERTQSJ9.eyJpc3MiOiJ4In0." + String(repeating: "A", count: 43))
+        #expect(try cli.fails("import", "badges", shortSignature, "--learner", "ann")
+                == "error: \(shortSignature): a truncated JWT: its signature is 32 bytes, and EdDSA signatures are 64\n")
+        let huge = try cli.directory.write("huge.json", #"[{"code":"q","requires":{"choose":1e23,"of":[{"credential":"sec"}]}}]"#)
+        #expect(try cli.fails("import", "stacks", huge)
+                == "error: \(huge): stack q: at requires: choose 1e+23 is out of range: it has 1 requirement to choose from\n")
+    }
+
     /// Today, as the command line writes it (a learner added without --created-on joins today).
     static var today: String {
         let formatter = DateFormatter()

@@ -236,6 +236,8 @@ struct MisreadNumberTests {
     @Test("a comma in a number is an error naming the field and the value, with a hint to use a dot")
     func comma() throws {
         let cli = try CLI()
+        // The database exists first: a failing first command would leave none at all.
+        try cli.ok("learner", "add", "x", "--name", "X")
         for value in ["49,99", "1,2,3", "0,001", "1,299.00"] {
             #expect(try cli.fails("credential", "add", "c", "--title", "C", "--cost", value)
                     == "error: cost \"\(value)\" has a comma: write decimals with a dot and no thousands separators (such as 1299.99)\n")
@@ -375,7 +377,11 @@ struct SurpriseFileTests {
             #expect(result.stderr == "error: no database at typo.db\n", "\(command)")
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: cli.directory.path).isEmpty)
-        // A command that writes creates it, folders and all.
+        // A command that writes creates it, in a folder that exists: a path someone typed never makes folders.
+        #expect(try cli.run(["learner", "add", "ana", "--name", "Ana", "--db", missing], useDatabase: false).stderr
+                == "error: cannot write \(missing): there is no folder \(cli.directory.file("nonexistent/dir"))\n")
+        #expect(!FileManager.default.fileExists(atPath: cli.directory.file("nonexistent")))
+        try FileManager.default.createDirectory(atPath: cli.directory.file("nonexistent/dir"), withIntermediateDirectories: true)
         try cli.ok("learner", "add", "ana", "--name", "Ana", "--db", missing)
         #expect(FileManager.default.fileExists(atPath: missing))
     }
@@ -399,6 +405,7 @@ struct SurpriseFileTests {
         let cli = try CLI()
         let folder = cli.directory.file("ro")
         let path = folder + "/x.db"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
         try cli.ok("learner", "add", "ana", "--name", "Ana", "--db", path)
         try cli.ok("credential", "add", "c", "--title", "C", "--db", path)
         try cli.ok("import", "stacks", try cli.directory.write("s.json", #"{"code":"s","requires":{"credential":"c"}}"#), "--db", path)

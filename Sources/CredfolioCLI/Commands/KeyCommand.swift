@@ -27,7 +27,8 @@ struct KeyCommand: ParsableCommand {
                 ("x", .string(Base64.urlEncode(key.publicKey.rawRepresentation))),
                 ("d", .string(Base64.urlEncode(key.rawRepresentation))),
             ])
-            try writeOutput(to: file) { $0.write(jwk.serialized() + "\n") }
+            // Never over a file made meanwhile: the key file gets its name by an exclusive link.
+            try writeOutput(to: file, replacing: false) { $0.write(jwk.serialized() + "\n") }
             OutputSink.standardOutput().write("wrote an Ed25519 signing key to \(file) (keep it private)\n")
         }
     }

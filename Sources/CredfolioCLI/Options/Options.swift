@@ -3,6 +3,7 @@ import CredfolioCBC
 public import CredfolioCore
 public import CredfolioEngine
 import CredfolioStore
+import Synchronization
 public import CredfolioApp
 #if canImport(Glibc)
 import Glibc
@@ -16,25 +17,39 @@ extension Measure: ExpressibleByArgument {}
 extension EffectiveStatus: ExpressibleByArgument {}
 
 /// Where the database is: `--db`, else `$CREDFOLIO_DB`, else
-/// `$XDG_DATA_HOME/credfolio/credfolio.db` (`~/.local/share/…` by default).
+/// `$XDG_DATA_HOME/credfolio/credfolio.db` (`$HOME/.local/share/…` when
+/// `XDG_DATA_HOME` is not set; with neither, there is no default).
 struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "The database file (default: $CREDFOLIO_DB, else $XDG_DATA_HOME/credfolio/credfolio.db).",
         valueName: "path"))
     var db: String?
 
-    var resolvedPath: String {
-        if let db { return db }
-        if let env = environment("CREDFOLIO_DB"), !env.isEmpty { return env }
-        if let data = environment("XDG_DATA_HOME"), data.hasPrefix("/") { return data + "/credfolio/credfolio.db" }
-        let home = environment("HOME") ?? "."
-        return home + "/.local/share/credfolio/credfolio.db"
+    func validate() throws {
+        if db?.isEmpty == true { throw ValidationError("--db is empty: give the database file's path") }
+    }
+
+    /// The database's path, and whether it is the default location (whose
+    /// folders a first write makes; a path someone gave must name a folder
+    /// that exists).
+    func location() throws -> (path: String, isDefault: Bool) {
+        if let db { return (db, false) }
+        if let env = environment("CREDFOLIO_DB"), !env.isEmpty { return (env, false) }
+        if let data = environment("XDG_DATA_HOME"), data.hasPrefix("/") { return (data + "/credfolio/credfolio.db", true) }
+        guard let home = environment("HOME"), home.hasPrefix("/") else {
+            throw CredfolioError.invalid("no database given, and no default one: HOME and XDG_DATA_HOME are not set (give --db FILE, or set CREDFOLIO_DB)")
+        }
+        return (home + "/.local/share/credfolio/credfolio.db", true)
     }
 
     /// Opens the database for a command that writes: created and migrated
-    /// on first use.
+    /// on first use. A database this opening created is removed again if
+    /// the command then fails (``NewDatabase``).
     func open() throws -> Store {
-        try Store(path: resolvedPath, access: .write, busyTimeoutMilliseconds: try busyTimeout())
+        let (path, isDefault) = try location()
+        let store = try Store(path: path, access: .write, makingFolders: isDefault, busyTimeoutMilliseconds: try busyTimeout())
+        if store.created { NewDatabase.path.withLock { $0 = path } }
+        return store
     }
 
     /// `$CREDFOLIO_BUSY_TIMEOUT`: milliseconds a write waits for another
@@ -48,7 +63,19 @@ struct DatabaseOptions: ParsableArguments {
     /// an error (a typo must not leave a new database behind), and a
     /// read-only file or folder is fine.
     func openForReading() throws -> Store {
-        try Store(path: resolvedPath, access: .read, busyTimeoutMilliseconds: try busyTimeout())
+        try Store(path: try location().path, access: .read, busyTimeoutMilliseconds: try busyTimeout())
+    }
+}
+
+/// The database file this process created, if any: removed, with its
+/// `-wal` and `-shm`, when the command fails, so that a failed first
+/// command (a mistyped `--db`) leaves no new file behind.
+enum NewDatabase {
+    static let path = Mutex<String?>(nil)
+
+    static func removeAfterFailure() {
+        guard let path = path.withLock({ $0 }) else { return }
+        for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
     }
 }
 

@@ -104,7 +104,7 @@ public final class CSVReader {
         var state = State.fieldStart
         var quoteLine = line
         var fieldStart = 0
-        if atStartOfInput { try skipByteOrderMark() }
+        if atStartOfInput { try skipByteOrderMark(keepingOthersIn: &bytes) }
 
         while true {
             if position == limit {
@@ -257,7 +257,10 @@ public final class CSVReader {
     /// Skips a UTF-8 byte-order mark (EF BB BF) at the very start, and
     /// refuses a UTF-16 one (FF FE or FE FF: Excel's "Unicode text"), which
     /// would otherwise surface as NUL bytes.
-    private func skipByteOrderMark() throws {
+    /// Skips a UTF-8 byte-order mark at the start of the input. Bytes read
+    /// that turn out not to be one go back to the scanner, or, when they
+    /// straddle a refill, into `record`: the record being built.
+    private func skipByteOrderMark(keepingOthersIn record: inout [UInt8]) throws {
         atStartOfInput = false
         var mark: [UInt8] = []
         while mark.count < 3 {
@@ -275,8 +278,11 @@ public final class CSVReader {
         if position >= mark.count && Array(chunk[(position - mark.count)..<position]) == mark {
             position -= mark.count
         } else {
-            // The mark straddled a refill: keep what was read as field data.
-            bytes.append(contentsOf: mark)
+            // It straddled a refill. Its last byte is in this chunk: back to the scanner, which
+            // may see a quote, a comma or a line break in it. The bytes before it, from earlier
+            // chunks, began a mark (never a quote, comma or line break): field data.
+            position -= 1
+            record.append(contentsOf: mark.dropLast())
         }
     }
 

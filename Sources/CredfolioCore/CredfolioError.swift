@@ -53,8 +53,13 @@ extension String {
 }
 
 extension Unicode.Scalar {
-    /// C0, DEL or C1: a control character a terminal may act on.
-    var isTerminalControl: Bool { value < 0x20 || (0x7F...0x9F).contains(value) }
+    /// C0, DEL or C1: a control character a terminal may act on; or a
+    /// bidirectional control (U+200E, U+200F, U+202A to U+202E, U+2066 to
+    /// U+2069), which reorders what a terminal shows after it.
+    var isTerminalControl: Bool {
+        value < 0x20 || (0x7F...0x9F).contains(value) || value == 0x200E || value == 0x200F
+            || (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value)
+    }
 
     /// How a message shows such a character: `\u{1b}`.
     var escapedCode: String { "\\u{\(String(value, radix: 16))}" }

@@ -74,7 +74,8 @@ public enum Field {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             // C0 and C1 controls, and DEL: none reaches a terminal as it is.
-            case _ where scalar.isTerminalControl: out += scalar.escapedCode
+            // Format characters (zero-width ones among them) would show as nothing: written as codes too.
+            case _ where scalar.isTerminalControl || scalar.properties.generalCategory == .format: out += scalar.escapedCode
             default: out.unicodeScalars.append(scalar)
             }
         }
@@ -85,8 +86,20 @@ public enum Field {
         .invalid("\(name) \(quoted(text)) \(reason)")
     }
 
+    /// A code or handle: valid (``Slug/isValid(_:)``), and in its composed form (``Slug/composed(_:)``).
     public static func slug(_ text: String, _ name: String) throws(CredfolioError) -> String {
         guard Slug.isValid(text) else { throw fail(name, text, "is not a valid code (\(Slug.rule))") }
+        return Slug.composed(text)
+    }
+
+    /// A name or a title: required text on one line (no tab or line break either).
+    public static func line(_ text: String, _ name: String, maxBytes: Int = 1000) throws(CredfolioError) -> String {
+        let text = try self.text(text, name, maxBytes: maxBytes)
+        guard !text.unicodeScalars.contains(where: { $0 == "\t" || $0.properties.generalCategory == .lineSeparator
+                                                   || $0.properties.generalCategory == .paragraphSeparator || $0 == "\n" || $0 == "\r"
+                                                   || $0 == "\u{85}" }) else {
+            throw fail(name, text, "holds a tab or a line break: a \(name) is one line")
+        }
         return text
     }
 
@@ -102,8 +115,15 @@ public enum Field {
         guard text.utf8.count <= maxBytes else {
             throw fail(name, text, "is longer than \(NumberText.grouped(maxBytes)) bytes")
         }
-        // Control characters are single ASCII bytes in UTF-8: scan bytes.
+        // C0 controls and DEL are single ASCII bytes in UTF-8: scan bytes; the rest only when there are non-ASCII bytes.
         guard !text.withUTF8Bytes({ $0.contains { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A) || $0 == 0x7F } }) else {
+            throw fail(name, text, "holds a control character")
+        }
+        let nonASCII = text.withUTF8Bytes { $0.contains { $0 >= 0x80 } }
+        // C1 controls, and the bidirectional overrides, embeddings and isolates, which reorder how a
+        // terminal or a page shows what follows them (Trojan Source): refused as controls are.
+        if nonASCII, text.unicodeScalars.contains(where: { (0x80...0x9F).contains($0.value) || (0x202A...0x202E).contains($0.value)
+                                                         || (0x2066...0x2069).contains($0.value) }) {
             throw fail(name, text, "holds a control character")
         }
         return text
@@ -294,7 +314,7 @@ extension Learner {
     public func validated() throws(CredfolioError) -> Learner {
         var copy = self
         copy.handle = try Field.slug(handle, "handle")
-        copy.name = try Field.text(name, "name")
+        copy.name = try Field.line(name, "name")
         copy.email = try Field.email(email)
         copy.cohort = try Field.optionalText(cohort, "cohort", maxBytes: 100)
         copy.notes = try Field.optionalText(notes, "notes", maxBytes: 100_000) ?? ""
@@ -309,7 +329,7 @@ extension Skill {
     public func validated() throws(CredfolioError) -> Skill {
         var copy = self
         copy.code = try Field.slug(code, "code")
-        copy.name = try Field.text(name, "name")
+        copy.name = try Field.line(name, "name")
         copy.category = try Field.optionalText(category, "category")
         copy.framework = try Field.optionalText(framework, "framework")
         copy.frameworkID = try Field.optionalText(frameworkID, "framework_id")
@@ -324,7 +344,7 @@ extension Credential {
     public func validated() throws(CredfolioError) -> Credential {
         var copy = self
         copy.code = try Field.slug(code, "code")
-        copy.title = try Field.text(title, "title")
+        copy.title = try Field.line(title, "title")
         copy.issuer = try Field.optionalText(issuer, "issuer")
         copy.level = try Field.optionalText(level, "level")
         copy.accreditation = try Field.optionalText(accreditation, "accreditation")
@@ -337,8 +357,7 @@ extension Credential {
                 : "credits \(NumberText.plain(copy.credits!)) need a credit_unit (such as ECTS or CEU)")
         }
         try copy.checkRanges()
-        for skill in skills { _ = try Field.slug(skill, "skill") }
-        copy.skills = Array(Set(skills)).sorted()
+        copy.skills = Array(Set(try skills.map { skill throws(CredfolioError) in try Field.slug(skill, "skill") })).sorted()
         return copy
     }
 }

@@ -183,19 +183,44 @@ public enum Expiry {
 /// Codes and handles: the identifiers users type on the command line.
 public enum Slug {
     /// What a valid code looks like, for error messages.
-    public static let rule = "1 to 64 characters, no spaces, control characters or \";\""
+    public static let rule = "1 to 64 characters, no spaces, no control, format or zero-width characters, no \";\""
 
     /// True for 1 to 64 UTF-8 bytes with no white space, no control
-    /// character and no `;` (the separator of code lists in CSV cells).
+    /// character, no format or zero-width character (which make codes that
+    /// look alike but differ: `jose` and `jose` followed by U+200B), and no
+    /// `;` (the separator of code lists in CSV cells).
     public static func isValid(_ text: String) -> Bool {
-        // ASCII white space is excluded byte by byte; Unicode's is looked up only when there are non-ASCII bytes.
+        // ASCII is checked byte by byte; Unicode's properties are looked up only when there are non-ASCII bytes.
         let ascii: Bool? = text.withUTF8Bytes { bytes in
             guard (1...64).contains(bytes.count), bytes.allSatisfy({ $0 > 0x20 && $0 != 0x7F && $0 != UInt8(ascii: ";") }) else {
                 return false
             }
             return bytes.allSatisfy { $0 < 0x80 } ? true : nil
         }
-        return ascii ?? !text.unicodeScalars.contains { $0.properties.isWhitespace }
+        return ascii ?? !text.unicodeScalars.contains { $0.isInvisibleInCode }
+    }
+
+    /// The code in Unicode's composed form (NFC), the one form it is stored
+    /// and compared in: SQLite compares bytes, Swift canonical equivalents,
+    /// so `é` typed as one character and as `e` and an accent would be one
+    /// code to the engine and two rows to the database.
+    public static func composed(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 >= 0x80 }) else { return text }
+        // The standard library's own normalizer (public, underscored: there is no other without Foundation).
+        return String(decoding: text._nfcCodeUnits, as: UTF8.self)
+    }
+}
+
+extension Unicode.Scalar {
+    /// White space, a control (C0, DEL, C1), a format character (zero-width
+    /// joiners and spaces, bidirectional controls, the byte-order mark), or
+    /// one that shows nothing (U+034F, the Hangul fillers): none belongs in
+    /// a code or a handle.
+    var isInvisibleInCode: Bool {
+        switch properties.generalCategory {
+        case .control, .format, .spaceSeparator, .lineSeparator, .paragraphSeparator: return true
+        default: return properties.isWhitespace || properties.isDefaultIgnorableCodePoint
+        }
     }
 }
 

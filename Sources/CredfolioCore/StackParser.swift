@@ -28,11 +28,12 @@ public enum StackParser {
     public static func stack(_ value: JSONValue, position: String?) throws -> StackDefinition {
         let whereText = position.map { "stack \($0)" } ?? "the stack"
         guard case .object(let members) = value else { throw CredfolioError.invalid("\(whereText) is not an object") }
-        guard case .string(let code)? = value["code"] else {
+        guard case .string(let given)? = value["code"] else {
             throw CredfolioError.invalid("\(whereText) has no \"code\" string")
         }
-        func fail(_ reason: String) -> CredfolioError { .invalid("stack \(code): \(reason)") }
-        guard Slug.isValid(code) else { throw fail("code is not valid (\(Slug.rule))") }
+        func fail(_ reason: String) -> CredfolioError { .invalid("stack \(given): \(reason)") }
+        guard Slug.isValid(given) else { throw fail("code is not valid (\(Slug.rule))") }
+        let code = Slug.composed(given)
         for (key, _) in members where !stackKeys.contains(key) {
             throw fail("unknown key \"\(key)\" (keys are \(stackKeys.sorted().joined(separator: ", ")))")
         }
@@ -52,7 +53,7 @@ public enum StackParser {
         guard let requires = value["requires"] else { throw fail("has no \"requires\"") }
         return StackDefinition(
             code: code, title: try text("title"), issuer: try text("issuer"), description: try text("description"),
-            grants: try text("grants"), shared: shared, requires: try requirement(requires, path: "requires", stack: code))
+            grants: try text("grants").map(Slug.composed), shared: shared, requires: try requirement(requires, path: "requires", stack: code))
     }
 
     public static func requirement(_ value: JSONValue, path: String, stack: String) throws -> Requirement {
@@ -66,7 +67,7 @@ public enum StackParser {
         }
         func code(_ key: String) throws -> String {
             guard case .string(let c)? = value[key], Slug.isValid(c) else { throw fail("\"\(key)\" must be a code") }
-            return c
+            return Slug.composed(c)
         }
         func positive(_ key: String) throws -> Double {
             let number: Double
@@ -86,7 +87,7 @@ public enum StackParser {
             guard case .array(let items) = list, !items.isEmpty else { throw fail("\"from\" must be a non-empty list of credential codes") }
             return try items.map {
                 guard case .string(let c) = $0, Slug.isValid(c) else { throw fail("\"from\" must list credential codes") }
-                return c
+                return Slug.composed(c)
             }
         }
         func children(_ key: String) throws -> [Requirement] {

@@ -25,7 +25,7 @@ public struct CredentialRepository {
     }
 
     public func find(_ code: String) throws -> Credential? {
-        guard var credential = try db.cachedStatement(Self.select + " WHERE code = ?").first([.text(code)], Self.read)
+        guard var credential = try db.cachedStatement(Self.select + " WHERE code = ?").first([.text(Slug.composed(code))], Self.read)
         else { return nil }
         credential.skills = try skills(of: credential.id!)
         return credential

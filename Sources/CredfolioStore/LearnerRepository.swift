@@ -17,7 +17,7 @@ public struct LearnerRepository {
     }
 
     public func find(_ handle: String) throws -> Learner? {
-        try db.cachedStatement(Self.select + " WHERE handle = ?").first([.text(handle)], Self.read)
+        try db.cachedStatement(Self.select + " WHERE handle = ?").first([.text(Slug.composed(handle))], Self.read)
     }
 
     public func get(_ handle: String) throws -> Learner {

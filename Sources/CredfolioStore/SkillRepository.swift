@@ -14,7 +14,7 @@ public struct SkillRepository {
     }
 
     public func find(_ code: String) throws -> Skill? {
-        try db.cachedStatement(Self.select + " WHERE code = ?").first([.text(code)], Self.read)
+        try db.cachedStatement(Self.select + " WHERE code = ?").first([.text(Slug.composed(code))], Self.read)
     }
 
     public func get(_ code: String) throws -> Skill {

@@ -36,7 +36,7 @@ public struct StackRepository {
     }
 
     public func find(_ code: String) throws -> StackDefinition? {
-        try db.cachedStatement(Self.select + " WHERE s.code = ?").first([.text(code)], Self.read)
+        try db.cachedStatement(Self.select + " WHERE s.code = ?").first([.text(Slug.composed(code))], Self.read)
     }
 
     public func get(_ code: String) throws -> StackDefinition {

@@ -106,12 +106,22 @@ struct CohortReportTests {
                 _ = try report.write(to: sink, emptyMessage: "empty")
             }
             let lines = table.split(separator: "\n")
-            // The header and the first three rows agree on where STACK starts; the hostile name of l1011 is wider.
+            // The header and the first three rows agree on the column where STACK starts (in display columns: the
+            // cohort 日本-0 is six wide); the hostile name of l1011 is wider.
             let stackColumn = lines[0].range(of: "STACK")!.lowerBound.utf16Offset(in: lines[0])
-            for line in lines[1...3] { #expect(line.dropFirst(stackColumn).hasPrefix("a ") || line.dropFirst(stackColumn).hasPrefix("b ")) }
+            /// What a line shows from display column `column` on.
+            func from(_ column: Int, _ line: Substring) -> Substring {
+                var width = 0, start = line.startIndex
+                while width < column, start < line.endIndex {
+                    width += DisplayWidth.of(line[start])
+                    start = line.index(after: start)
+                }
+                return line[start...]
+            }
+            for line in lines[1...3] { #expect(from(stackColumn, line).hasPrefix("a ") || from(stackColumn, line).hasPrefix("b ")) }
             let wide = try #require(lines.first { $0.hasPrefix("l1011") })
             #expect(wide.contains("Zoë \"=SUM\", 11"))
-            #expect(!wide.dropFirst(stackColumn).hasPrefix("a ") && !wide.dropFirst(stackColumn).hasPrefix("b "))
+            #expect(!from(stackColumn, wide).hasPrefix("a ") && !from(stackColumn, wide).hasPrefix("b "))
             tables.append(table)
         }
         // Worker threads write the rows after the sample as bytes, with the sample's measure: the same table.

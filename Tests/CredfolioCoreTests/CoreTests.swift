@@ -219,6 +219,33 @@ struct CSVReaderTests {
         #expect(out == (try records(text)))
         #expect(out == [["a", "b"], ["x,\r\ny", "q\"q"], ["3", "4"]])
     }
+
+    /// A reader of `bytes` that hands them over one byte a read.
+    func oneByteReader(_ bytes: [UInt8]) -> CSVReader {
+        var offset = 0
+        return CSVReader(chunkSize: 1) { buffer in
+            guard offset < bytes.count else { return 0 }
+            buffer[0] = bytes[offset]
+            offset += 1
+            return 1
+        }
+    }
+
+    @Test("one byte a read: a byte-order mark is skipped, and bytes that only began one are kept, none lost")
+    func byteOrderMarkOneByteAtATime() throws {
+        let marked = oneByteReader([0xEF, 0xBB, 0xBF] + Array("code,title\nc,C\n".utf8))
+        #expect(try marked.next() && marked.record() == ["code", "title"])
+        #expect(try marked.next() && marked.record() == ["c", "C"])
+        // 0xEF then a comma: not a mark. The first field is the byte 0xEF (not UTF-8), the comma still separates.
+        let begun = oneByteReader([0xEF] + Array(",b\n".utf8))
+        #expect(try begun.next())
+        #expect(begun.fieldCount == 2 && !begun.fieldIsEmpty(0))
+        #expect(try begun.field(1) == "b")
+        #expect(throws: CSVError.self) { try begun.field(0) }
+        // 0xEF 0xBB at the very end of the input: two bytes of one field.
+        let cut = oneByteReader([0xEF, 0xBB])
+        #expect(try cut.next() && cut.fieldCount == 1 && !cut.fieldIsEmpty(0))
+    }
 }
 
 @Suite("CSV writer")
@@ -279,6 +306,41 @@ struct RewriteTests {
         #expect(try rewrite(path, with: "SHORT") == "SHORT")
         #expect(try rewrite(path, with: "longer than before") == "longer than before")
         #expect(try rewrite(path, with: "") == "")
+    }
+}
+
+@Suite("Ordered chunks: one way to work in parallel")
+struct OrderedChunksTests {
+    /// Squares 0..<count in chunks of `size` on `threads` workers; returns what was consumed, in order.
+    func squares(count: Int, size: Int, threads: Int, failAt: Int? = nil, error: CredfolioError? = nil) throws -> [Int] {
+        var out: [Int] = []
+        try OrderedChunks.run(
+            threads: threads, window: 3,
+            worker: {
+                { (chunk: [Int]) throws -> [Int] in
+                    if let failAt, let error, chunk.contains(failAt) { throw error }
+                    return chunk.map { $0 * $0 }
+                }
+            },
+            produce: { submit in
+                for start in stride(from: 0, to: count, by: size) { try submit(Array(start..<min(count, start + size))) }
+            },
+            consume: { out += $0 })
+        return out
+    }
+
+    @Test("outputs come back in the order the inputs were produced, with or without workers")
+    func order() throws {
+        let expected = (0..<5_000).map { $0 * $0 }
+        for threads in [0, 1, 3] { #expect(try squares(count: 5_000, size: 7, threads: threads) == expected) }
+    }
+
+    @Test("a worker's error comes back as it was thrown: a busy database stays busy (exit 75), not a generic failure")
+    func workerErrorKeepsItsKind() throws {
+        let busy = CredfolioError(.busy, "database is busy")
+        for threads in [0, 1, 3] {
+            #expect(throws: busy) { try squares(count: 5_000, size: 7, threads: threads, failAt: 3_001, error: busy) }
+        }
     }
 }
 

@@ -30,7 +30,7 @@ struct RepositoryTests {
         #expect(throws: CredfolioError.conflict("email sarah@example.org is already used by learner sarah")) {
             try store.learners.add(Learner(handle: "s2", name: "Other", email: "sarah@example.org"))
         }
-        #expect(throws: CredfolioError.invalid(#"handle "two words" is not a valid code (1 to 64 characters, no spaces, control characters or ";")"#)) {
+        #expect(throws: CredfolioError.invalid(#"handle "two words" is not a valid code (1 to 64 characters, no spaces, no control, format or zero-width characters, no ";")"#)) {
             try store.learners.add(Learner(handle: "two words", name: "X"))
         }
         #expect(throws: CredfolioError.invalid(#"email "nope" is not an email address"#)) {

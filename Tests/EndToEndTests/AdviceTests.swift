@@ -238,6 +238,46 @@ struct AdviceTests {
                 == "error: \(huge): stack q: at requires: choose 1e+23 is out of range: it has 1 requirement to choose from\n")
     }
 
+    @Test("14: handles and codes refuse format and zero-width characters, and are stored composed (NFC), one code however typed")
+    func codesAndHandles() throws {
+        let cli = try CLI()
+        #expect(try cli.fails("learner", "add", "jose\u{200B}", "--name", "Jose")
+                == "error: handle \"jose\\u{200b}\" is not a valid code (1 to 64 characters, no spaces, no control, format or zero-width characters, no \";\")\n")
+        try cli.ok("learner", "add", "jos\u{E9}", "--name", "José")
+        // The same handle typed decomposed: the same learner, found and refused as a duplicate.
+        #expect(try cli.fails("learner", "add", "jose\u{301}", "--name", "José") == "error: learner jos\u{E9} already exists\n")
+        #expect(try cli.ok("learner", "show", "jose\u{301}", "--format", "csv").contains("\njos\u{E9},José,"))
+        try cli.ok("credential", "add", "caf\u{E9}", "--title", "Café")
+        try cli.ok("import", "stacks", try cli.directory.write("s.json", "{\"code\":\"s\",\"requires\":{\"credential\":\"cafe\u{301}\"}}"))
+        #expect(try cli.ok("export", "credentials").split(separator: "\n").count == 2)
+        #expect(try cli.ok("stack", "show", "s", "--format", "json").contains("\"credential\": \"caf\u{E9}\""))
+    }
+
+    @Test("14: names and titles are one line; bidirectional overrides are refused and shown escaped")
+    func namesOnOneLine() throws {
+        let cli = try CLI()
+        #expect(try cli.fails("learner", "add", "x", "--name", "a\tb") == "error: name \"a\\tb\" holds a tab or a line break: a name is one line\n")
+        #expect(try cli.fails("credential", "add", "c", "--title", "T\nU") == "error: title \"T\\nU\" holds a tab or a line break: a title is one line\n")
+        #expect(try cli.fails("learner", "add", "y", "--name", "evil\u{202E}txt.exe")
+                == "error: name \"evil\\u{202e}txt.exe\" holds a control character\n")
+    }
+
+    @Test("14: tables align by display width (wide characters two columns, combining marks none) and cut cells past 80 columns")
+    func tableWidths() throws {
+        let cli = try CLI()
+        try cli.ok("learner", "add", "a", "--name", "山田太郎", "--created-on", "2026-01-01")
+        try cli.ok("learner", "add", "b", "--name", "Rene\u{301}", "--created-on", "2026-01-01")
+        try cli.ok("learner", "add", "c", "--name", "Emo 🎉", "--created-on", "2026-01-01")
+        try cli.ok("learner", "add", "d", "--name", String(repeating: "x", count: 100), "--created-on", "2026-01-01")
+        let lines = try cli.ok("learner", "list").split(separator: "\n").map(String.init)
+        #expect(lines[1] == "a       山田太郎" + String(repeating: " ", count: 72) + "                        2026-01-01")
+        #expect(lines[2] == "b       Rene\u{301}" + String(repeating: " ", count: 76) + "                        2026-01-01")
+        #expect(lines[3] == "c       Emo 🎉" + String(repeating: " ", count: 74) + "                        2026-01-01")
+        #expect(lines[4] == "d       " + String(repeating: "x", count: 79) + "…" + "                        2026-01-01")
+        // CSV and JSON keep the cell whole.
+        #expect(try cli.ok("learner", "list", "--format", "csv").contains(String(repeating: "x", count: 100) + ","))
+    }
+
     /// Today, as the command line writes it (a learner added without --created-on joins today).
     static var today: String {
         let formatter = DateFormatter()

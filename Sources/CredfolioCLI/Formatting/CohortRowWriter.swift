@@ -168,7 +168,7 @@ extension CohortRowWriter {
                 if case .day(let day?) = cell {
                     table.appendCell(column, width: 10, to: &bytes) { day.appendISO(to: &$0) }
                 } else {
-                    table.appendCell(column, cell.display, to: &bytes)
+                    table.appendCell(column, cell.tableText, to: &bytes)
                 }
             }
         }

@@ -51,9 +51,15 @@ enum Cell {
 
     /// The columns `text` takes in a table: its bytes when it is ASCII
     /// (the common case, without walking grapheme clusters), else its characters.
+    /// How many terminal columns `text` takes (``DisplayWidth``).
     static func width(_ text: String) -> Int {
-        let utf8 = text.utf8
-        return utf8.allSatisfy { $0 < 0x80 } ? utf8.count : text.count
+        DisplayWidth.of(text)
+    }
+
+    /// What a table shows: ``display``, cut to ``DisplayWidth/tableCell``
+    /// columns with `…` when it is wider (CSV and JSON keep every cell whole).
+    var tableText: String {
+        DisplayWidth.cut(display, to: DisplayWidth.tableCell)
     }
 
     /// The cell as a JSON value, appended as bytes: what `json` serialises to.
@@ -247,7 +253,7 @@ struct TableMeasure {
 
     /// Measures one cell of the current row.
     mutating func note(_ column: Int, _ cell: Cell) {
-        note(column, width: Cell.width(cell.display), numeric: cell.isNumeric)
+        note(column, width: Cell.width(cell.tableText), numeric: cell.isNumeric)
     }
 
     /// Measures one cell of the current row by its width in columns and
@@ -270,7 +276,7 @@ struct TableMeasure {
 
     /// One row of the table.
     func appendLine(_ row: [Cell], to bytes: inout [UInt8]) {
-        appendLine(row.map(\.display), to: &bytes)
+        appendLine(row.map(\.tableText), to: &bytes)
     }
 
     /// One line: cells padded to their column's width, two spaces apart,

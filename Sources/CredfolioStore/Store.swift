@@ -61,10 +61,7 @@ public final class Store {
             var options = Database.Options()
             options.readOnly = !writable
             options.busyTimeoutMilliseconds = busyTimeoutMilliseconds
-            // In a read-only folder SQLite cannot make the -shm file a WAL
-            // database needs; with no -wal file left (every credfolio
-            // checkpoints on close) the file alone is the whole database.
-            options.immutable = !writable && !Store.folderWritable(path) && Glibc.access(path + "-wal", F_OK) != 0
+            options.immutable = try Store.readsAsImmutable(path, writable: writable)
             database = try Database(path: path, options: options)
             try Store.checkOwnership(database, path: path, migrator: migrator)
             if writable && !inMemory {
@@ -83,6 +80,26 @@ public final class Store {
         } catch let error as DatabaseError {
             throw Store.explain(error, path: path)
         }
+    }
+
+    /// Whether `path` must be read as an immutable file. In a folder this
+    /// process cannot write, SQLite cannot make the `-shm` file through
+    /// which a WAL reader and writers share their locks; with no `-wal` or
+    /// `-shm` there (every credfolio checkpoints on close) it can still
+    /// read the file alone, as immutable, but only safely if nobody can
+    /// change the file meanwhile: a file no one may write (no write
+    /// permission at all). Any other such file is refused with the reason,
+    /// rather than read while its owner may be writing it (wrong answers,
+    /// or SQLITE_CORRUPT).
+    static func readsAsImmutable(_ path: String, writable: Bool) throws -> Bool {
+        guard !writable, !folderWritable(path), Glibc.access(path + "-wal", F_OK) != 0, Glibc.access(path + "-shm", F_OK) != 0 else {
+            return false
+        }
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & 0o222 != 0 else { return true }
+        throw CredfolioError(.database, "cannot read \(path) safely: its folder is read-only to you, so SQLite cannot share "
+                             + "locks with a process that writes it (make the folder writable, read a copy from credfolio backup, "
+                             + "or, if no one writes it any more, chmod a-w the file)")
     }
 
     static func canWrite(_ path: String) -> Bool {

@@ -428,6 +428,26 @@ struct SurpriseFileTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["x.db"])
     }
 
+    @Test("a database its owner may still write, in a folder the reader cannot write, is refused with the reason, never read as immutable",
+          .enabled(if: OtherUser.available, "runs the command as nobody with setpriv, which needs root"))
+    func notImmutableWhileWritable() throws {
+        let cli = try CLI()
+        let folder = cli.directory.file("shared")
+        let path = folder + "/x.db"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        try cli.ok("learner", "add", "ana", "--name", "Ana", "--db", path)
+        // The owner (root here) keeps writing; nobody may read the file and list the folder, not write them.
+        chmod(cli.directory.path, 0o755)
+        chmod(folder, 0o755)
+        chmod(path, 0o644)
+        let read = try cli.shell("setpriv --reuid=65534 --regid=65534 --clear-groups credfolio learner list --db '\(path)'")
+        #expect(read.status == 1)
+        #expect(read.stderr == "error: cannot read \(path) safely: its folder is read-only to you, so SQLite cannot share locks with a "
+                + "process that writes it (make the folder writable, read a copy from credfolio backup, or, if no one writes it any "
+                + "more, chmod a-w the file)\n")
+        try cli.ok("learner", "add", "bo", "--name", "Bo", "--db", path)
+    }
+
     @Test("restore twice within a second keeps both replaced copies; restore of the database onto itself is refused")
     func restore() throws {
         let cli = try CLI()

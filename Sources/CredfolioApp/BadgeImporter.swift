@@ -17,6 +17,8 @@ public struct BadgeImportRow: Sendable {
     public var verification: String
     /// `match`, `forced` or `not checked`.
     public var recipient: String
+    /// Something the person importing should know (one line), if anything.
+    public var note: String?
 }
 
 /// Imports badge files for one learner, in one transaction: a refused file
@@ -76,7 +78,14 @@ public struct BadgeImporter {
     }
 
     private func store(_ badge: ImportedBadge, learner: Learner, recipient: String, file: String) throws -> BadgeImportRow {
-        let credential = try credential(for: badge)
+        let (credential, note) = try credential(for: badge)
+        var row = try store(badge, credential: credential, learner: learner, recipient: recipient, file: file)
+        row.note = note
+        return row
+    }
+
+    private func store(_ badge: ImportedBadge, credential: Credential, learner: Learner, recipient: String, file: String) throws
+        -> BadgeImportRow {
         let sha = Fingerprint.sha256(badge.original)
         var award = Award(learner: learner.handle, credential: credential.code, status: badge.revoked ? .revoked : .earned,
                           earnedOn: badge.earnedOn, expiresOn: badge.expiresOn, evidenceURL: badge.evidenceURL)
@@ -85,7 +94,7 @@ public struct BadgeImporter {
         // the same learner, credential and day.
         var existingID: Int64?
         if let assertion = badge.assertionID {
-            existingID = try store.awards.awardID(assertion: assertion, learner: learner.id!)
+            existingID = try store.awards.awardID(assertion: assertion, learner: learner.id!, credential: credential.id!)
         }
         if existingID == nil {
             existingID = try store.awards.awardID(learner: learner.id!, credential: credential.id!, earnedOn: badge.earnedOn)
@@ -118,10 +127,27 @@ public struct BadgeImporter {
 
     /// The catalog credential of the badge's achievement: found by its id,
     /// else created (with a code of its own, its alignments as skills).
-    private func credential(for badge: ImportedBadge) throws -> Credential {
-        if let id = badge.achievementID, let code = try store.credentials.code(achievement: id) {
-            return try store.credentials.get(code)
+    ///
+    /// Achievements that share one id but have different names (some
+    /// issuers reuse an id) are different achievements: the first keeps the
+    /// id, each other is kept under the id qualified by its name
+    /// (`ID#name=NAME`), and the note says so. Nothing is merged or lost.
+    private func credential(for badge: ImportedBadge) throws -> (Credential, note: String?) {
+        guard let id = badge.achievementID else { return (try create(badge, achievement: nil), nil) }
+        if let code = try store.credentials.code(achievement: id) {
+            let known = try store.credentials.get(code)
+            let name = badge.name
+            guard !name.isEmpty, name != known.title else { return (known, nil) }
+            let qualified = id + "#name=" + name
+            let note = "achievement \(id) is named both \(Field.quoted(known.title)) and \(Field.quoted(name)): kept as two credentials"
+            if let other = try store.credentials.code(achievement: qualified) { return (try store.credentials.get(other), note) }
+            return (try create(badge, achievement: qualified), note)
         }
+        return (try create(badge, achievement: id), nil)
+    }
+
+    /// A new catalog credential for the badge's achievement, linked to `achievement` when given.
+    private func create(_ badge: ImportedBadge, achievement: String?) throws -> Credential {
         var code = badge.code
         var n = 1
         while try store.credentials.find(code) != nil {
@@ -154,8 +180,8 @@ public struct BadgeImporter {
             credits: badge.credits.map { min($0, Limits.maxCredits) }, creditUnit: badge.credits == nil ? nil : "credits",
             url: text(badge.criteriaURL, 2000), skills: skills)
         credential = try store.credentials.add(credential)
-        if let id = badge.achievementID {
-            try store.credentials.setAchievement(id, of: credential.id!)
+        if let achievement {
+            try store.credentials.setAchievement(achievement, of: credential.id!)
         }
         return credential
     }

@@ -72,11 +72,15 @@ public struct BadgeReader: Sendable {
     public func read(_ bytes: [UInt8]) throws(CredfolioError) -> [ImportedBadge] {
         guard !bytes.isEmpty else { throw .invalid("the file is empty") }
         if PNGChunks.isPNG(bytes) {
-            let texts = try PNGChunks.texts(bytes)
-            guard let baked = texts.first(where: { BadgeKeyword(rawValue: $0.keyword) != nil }) else {
+            let baked = try PNGChunks.texts(bytes).filter { BadgeKeyword(rawValue: $0.keyword) != nil }
+            guard let first = baked.first else {
                 throw .invalid("the PNG image has no baked-in badge (no openbadges, openbadgecredential or clrcredential chunk)")
             }
-            return try readText(baked.text, container: "png", original: bytes)
+            // Two different badges in one image: which one the image stands for cannot be told.
+            if baked.contains(where: { $0.text != first.text }) {
+                throw .invalid("the PNG image is ambiguous: it holds \(baked.count) baked-in badge chunks that differ; a baked badge holds one")
+            }
+            return try readText(first.text, container: "png", original: bytes)
         }
         guard let text = bytes.withUnsafeBufferPointer({ UTF8Check.isValid($0) }) ? String(decoding: bytes, as: UTF8.self) : nil else {
             throw .invalid("not a badge: neither a PNG image nor UTF-8 text")
@@ -148,9 +152,17 @@ public struct BadgeReader: Sendable {
             return "ob3"
         }
         if types.contains("Assertion") { return "ob2" }
-        if case .string(let badge)? = json["badge"], json["recipient"] != nil {
-            // Open Badges 1.0: an assertion whose badge is a URL, with no type.
+        // Open Badges 1.0 (and 0.5): an assertion with no type, whose badge is a URL. It is known by its badge
+        // URL beside a recipient, or by its own marks: a uid, an identity, hosted verification.
+        let legacyMarks = json["uid"] != nil || json["identity"] != nil || json["recipient"]?["identity"] != nil
+            || strings(json["verify"]?["type"]).contains("hosted")
+        if case .string(let badge)? = json["badge"], json["recipient"] != nil || legacyMarks {
             throw .invalid("an Open Badges 1.0 assertion whose badge is only the URL \(badge): it cannot be read offline")
+        }
+        if legacyMarks {
+            let url = strings(json["verify"]?["url"]).first ?? strings(json["badge"]?["id"]).first
+            throw .invalid("an Open Badges 1.0 assertion" + (url.map { " whose badge is only the URL \($0)" } ?? " without its badge")
+                           + ": it cannot be read offline")
         }
         throw .invalid("not an Open Badges or CLR document (its type is neither Assertion, OpenBadgeCredential, AchievementCredential nor ClrCredential)")
     }

@@ -7,8 +7,9 @@ import CredfolioCore
 enum Inflate {
     struct Failure: Error {}
 
-    /// The decompressed bytes; throws on damaged data or more than `limit` bytes.
-    static func zlib(_ data: [UInt8], limit: Int) throws(CredfolioError) -> [UInt8] {
+    /// The decompressed bytes; throws on damaged data or more than `limit`
+    /// bytes (`tooLarge`, when given, says which of the two to say then).
+    static func zlib(_ data: [UInt8], limit: Int, tooLarge: String? = nil) throws(CredfolioError) -> [UInt8] {
         guard data.count >= 6, data[0] & 0x0F == 8, (UInt16(data[0]) << 8 | UInt16(data[1])) % 31 == 0, data[1] & 0x20 == 0 else {
             throw .invalid("the compressed chunk is not zlib data")
         }
@@ -16,7 +17,7 @@ enum Inflate {
         do {
             try state.run()
         } catch {
-            throw .invalid(state.tooLarge ? "the compressed chunk inflates to more than \(NumberText.grouped(limit)) bytes"
+            throw .invalid(state.tooLarge ? tooLarge ?? "the compressed chunk inflates to more than \(NumberText.grouped(limit)) bytes"
                                           : "the compressed chunk is damaged")
         }
         // Adler-32, big-endian, after the DEFLATE data (byte-aligned).

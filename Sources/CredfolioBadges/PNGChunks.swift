@@ -15,10 +15,22 @@ public enum PNGChunks {
         bytes.count >= 8 && Array(bytes[0..<8]) == signature
     }
 
-    /// Keyword → text of every text chunk, in file order.
+    /// Keyword → text of every text chunk, in file order. Compressed badge
+    /// chunks are inflated within one budget for the whole file,
+    /// ``maxChunkBytes``: thousands of small chunks that each inflate to
+    /// the limit are refused at the limit, not held in memory.
     public static func texts(_ bytes: [UInt8]) throws(CredfolioError) -> [(keyword: String, text: String)] {
         guard isPNG(bytes) else { throw .invalid("not a PNG file") }
         var texts: [(keyword: String, text: String)] = []
+        var inflateBudget = maxChunkBytes
+        func inflate(_ compressed: [UInt8]) throws(CredfolioError) -> [UInt8] {
+            let overBudget = "the PNG file's compressed badge chunks inflate to more than \(NumberText.grouped(maxChunkBytes)) bytes in all"
+            guard inflateBudget > 0 else { throw .invalid(overBudget) }
+            // The first chunk over the limit is over it alone; a later one, with the chunks before it.
+            let inflated = try Inflate.zlib(compressed, limit: inflateBudget, tooLarge: inflateBudget < maxChunkBytes ? overBudget : nil)
+            inflateBudget -= inflated.count
+            return inflated
+        }
         var offset = 8
         var sawEnd = false
         while offset < bytes.count {
@@ -61,7 +73,7 @@ public enum PNGChunks {
                 // Open Badges bake uncompressed; a compressed one is read defensively.
                 if compressed {
                     guard BadgeKeyword(rawValue: keyword) != nil else { break }
-                    text = try Inflate.zlib(text, limit: maxChunkBytes)
+                    text = try inflate(text)
                 }
                 texts.append((keyword, String(decoding: text, as: UTF8.self)))
             case "zTXt":
@@ -69,7 +81,7 @@ public enum PNGChunks {
                 if let zero = data.firstIndex(of: 0), zero + 1 < data.count {
                     let keyword = String(decoding: data[..<zero], as: UTF8.self)
                     if BadgeKeyword(rawValue: keyword) != nil {
-                        texts.append((keyword, String(decoding: try Inflate.zlib(Array(data[(zero + 2)...]), limit: maxChunkBytes), as: UTF8.self)))
+                        texts.append((keyword, String(decoding: try inflate(Array(data[(zero + 2)...])), as: UTF8.self)))
                     }
                 }
             case "IEND":

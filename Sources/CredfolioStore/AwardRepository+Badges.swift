@@ -44,13 +44,16 @@ extension AwardRepository {
     }
 
     /// The award a badge with this assertion id was last imported into for the learner (row id `learner`).
-    public func awardID(assertion: String, learner: Int64) throws -> Int64? {
+    /// The learner's award of `credential` imported from the assertion (or
+    /// credential) `assertion`. An id that several credentials share names
+    /// one award of each, never one award for all.
+    public func awardID(assertion: String, learner: Int64, credential: Int64) throws -> Int64? {
         try db.scalar(
             Int64.self,
             """
             SELECT a.id FROM badge_source s JOIN award a ON a.id = s.award_id
-            WHERE s.assertion_id = ? AND a.learner_id = ? ORDER BY s.id DESC LIMIT 1
-            """, assertion, learner)
+            WHERE s.assertion_id = ? AND a.learner_id = ? AND a.credential_id = ? ORDER BY s.id DESC LIMIT 1
+            """, assertion, learner, credential)
     }
 
     /// The learner's award of the credential earned on `earnedOn` (nil: the one not earned), by row ids.

@@ -169,6 +169,81 @@ struct BadgeTests {
         #expect(try db.scalar(Int.self, "SELECT count(*) FROM badge_source") == 2)
     }
 
+    /// `png` with `chunks` put just before its IEND chunk.
+    func inserting(_ chunks: [[UInt8]], into png: [UInt8]) -> [UInt8] {
+        let end = png.count - 12
+        return Array(png[..<end]) + chunks.flatMap { $0 } + Array(png[end...])
+    }
+
+    @Test("11: thousands of compressed badge chunks are inflated within one budget a file, and refused past it")
+    func decompressionBomb() throws {
+        let (zeros, inflated) = ZeroStream.zlib(runs: 4_065)
+        #expect(try Inflate.zlib(zeros, limit: 2 << 20) == [UInt8](repeating: 0, count: inflated))
+        // Seventeen chunks of a little over a MiB each: under the limit one by one, over it together.
+        let chunk = PNGChunks.chunk(type: "zTXt", data: Array("openbadges".utf8) + [0, 0] + zeros)
+        let bomb = inserting(Array(repeating: chunk, count: 17), into: BadgeFixtures.png)
+        #expect(bomb.count < 200_000)
+        #expect(throws: CredfolioError.invalid("the PNG file's compressed badge chunks inflate to more than 16,777,216 bytes in all")) {
+            try PNGChunks.texts(bomb)
+        }
+        let cli = try world()
+        let path = try write(cli, "bomb.png", bomb)
+        #expect(try cli.fails("import", "badges", path, "--learner", "ana")
+                == "error: \(path): the PNG file's compressed badge chunks inflate to more than 16,777,216 bytes in all\n")
+    }
+
+    @Test("9: a PNG with two openbadges chunks that differ is refused as ambiguous; the same badge twice is read")
+    func twoBakedBadges() throws {
+        let one = BadgeFixtures.json(BadgeFixtures.credential(email: "ana@example.org"))
+        let other = BadgeFixtures.json(BadgeFixtures.credential(email: "ana@example.org", name: "Another Badge"))
+        func iTXt(_ text: [UInt8]) -> [UInt8] { PNGChunks.chunk(type: "iTXt", data: Array("openbadges".utf8) + [0, 0, 0, 0, 0] + text) }
+        let cli = try world()
+        let ambiguous = try write(cli, "two.png", inserting([iTXt(one), iTXt(other)], into: BadgeFixtures.png))
+        #expect(try cli.fails("import", "badges", ambiguous, "--learner", "ana")
+                == "error: \(ambiguous): the PNG image is ambiguous: it holds 2 baked-in badge chunks that differ; a baked badge holds one\n")
+        let twice = try write(cli, "twice.png", inserting([iTXt(one), iTXt(one)], into: BadgeFixtures.png))
+        #expect(try importJSON(cli, [twice]).count == 1)
+    }
+
+    @Test("9: a baked SVG holding an Open Badges 1.0 assertion (uid, identity, hosted) is refused as the URL-only badge it is")
+    func legacySVG() throws {
+        let assertion = #"{"uid":"abc123","identity":{"recipient":"sha256$00","hashed":true,"type":"email"},"#
+            + #""verify":{"type":"hosted","url":"https://issuer.test/instance/1"},"badge":"https://issuer.test/badge1","issuedOn":"2014-01-01"}"#
+        let svg = #"<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org"><openbadges:assertion verify="https://issuer.test/instance/1"><![CDATA["#
+            + assertion + "]]></openbadges:assertion></svg>"
+        let cli = try world()
+        let path = try write(cli, "legacy.svg", Array(svg.utf8))
+        #expect(try cli.fails("import", "badges", path, "--learner", "ana")
+                == "error: \(path): an Open Badges 1.0 assertion whose badge is only the URL https://issuer.test/badge1: it cannot be read offline\n")
+    }
+
+    @Test("9: achievements that share one id under different names are kept apart, with a note; nothing overwrites")
+    func sharedAchievementID() throws {
+        let shared = "https://issuer.test/achievements/shared"
+        let credentials = (1...3).map { BadgeFixtures.credential(email: "ana@example.org", name: "Achievement \($0)", achievementID: shared) }
+        let clr: JSONValue = .object([
+            ("@context", .array([.string("https://www.w3.org/ns/credentials/v2")])), ("id", .string("urn:uuid:clr-shared")),
+            ("type", .array([.string("VerifiableCredential"), .string("ClrCredential")])),
+            ("issuer", .object([("id", .string("https://issuer.test")), ("name", .string("Issuer"))])),
+            ("validFrom", .string("2026-05-01T00:00:00Z")),
+            ("credentialSubject", .object([("type", .array([.string("ClrSubject")])), ("verifiableCredential", .array(credentials))])),
+        ])
+        let cli = try world()
+        let path = try write(cli, "clr.json", BadgeFixtures.json(clr))
+        let result = try cli.run(["import", "badges", path, "--learner", "ana", "--format", "csv"])
+        #expect(result.status == 0)
+        let rows = result.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(rows.map { String($0[3]) } == ["Achievement 1", "Achievement 2", "Achievement 3"])
+        #expect(rows.map { String($0[5]) } == ["new", "new", "new"])
+        #expect(Set(rows.map { String($0[2]) }).count == 3)
+        #expect(result.stderr == "note: achievement \(shared) is named both \"Achievement 1\" and \"Achievement 2\": kept as two credentials\n"
+                + "note: achievement \(shared) is named both \"Achievement 1\" and \"Achievement 3\": kept as two credentials\n")
+        #expect(try cli.ok("award", "list", "--format", "csv").split(separator: "\n").count == 4)
+        // Again: the same three, unchanged.
+        let again = try cli.run(["import", "badges", path, "--learner", "ana", "--format", "csv"])
+        #expect(again.stdout.split(separator: "\n").dropFirst().allSatisfy { $0.contains(",unchanged,") })
+    }
+
     @Test("bad badge files: one error line naming the file and the reason, and the database unchanged")
     func badFiles() throws {
         let cli = try world()

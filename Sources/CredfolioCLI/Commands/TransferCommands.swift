@@ -88,6 +88,7 @@ struct ImportCommand: ParsableCommand {
         importer.recipient = try recipient.map { try Field.email($0, "recipient") ?? $0 }
         importer.force = force
         let rows = try importer.run(learner: learner!, files: read)
+        for note in Set(rows.compactMap { $0.note.map { "\($0)" } }).sorted() { CredfolioCLI.note(note) }
         var report = Report(columns: ["file", "format", "credential", "title", "earned_on", "outcome", "verification", "recipient"])
         for r in rows {
             report.append([.text(r.file), .text(r.format), .text(r.credential), .text(r.title), .day(r.earnedOn),

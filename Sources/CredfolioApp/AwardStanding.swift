@@ -45,10 +45,17 @@ public struct Standing: Sendable {
     /// expired by the day, with no award of it held now.
     public private(set) var lapsed: [Int: Lapse] = [:]
     /// Per catalog index, the day work started (nil when not given):
-    /// in-progress or planned awards of credentials not held.
+    /// in-progress or planned awards of credentials not held, and awards
+    /// recorded as earned after the day (planned, as of the day).
     public private(set) var underWay: [Int: Day?] = [:]
+    /// Per catalog index, the day an award recorded as earned after the
+    /// standing's day says it will be earned.
+    public private(set) var earnedLater: [Int: Day] = [:]
+    /// The day the standing is of.
+    public let day: Day
 
     public init(_ facts: [AwardFact], catalog: Catalog, on day: Day, startedOn: [Int: Day] = [:]) {
+        self.day = day
         for fact in facts where catalog.isHeld(fact, on: day) {
             let candidate = Held(earned: fact.earnedOn!, expires: catalog.expiry(of: fact))
             if let known = held[fact.credential] {
@@ -66,6 +73,12 @@ public struct Standing: Sendable {
         }
         for fact in facts where (fact.status == .inProgress || fact.status == .planned) && held[fact.credential] == nil {
             underWay[fact.credential] = startedOn[fact.credential]
+        }
+        // Earned after the day: planned as of the day (award list says so too), the earliest such award.
+        for fact in facts where fact.status == .earned && held[fact.credential] == nil {
+            guard let earned = fact.earnedOn, earned > day, earnedLater[fact.credential].map({ earned < $0 }) ?? true else { continue }
+            earnedLater[fact.credential] = earned
+            if underWay[fact.credential] == nil { underWay[fact.credential] = .some(nil) }
         }
     }
 
@@ -93,7 +106,14 @@ public struct Standing: Sendable {
             return true
         }
         guard let started = underWay[i] else { return false }
-        if let started {
+        if let earned = earnedLater[i], started == nil {
+            out.write("to be earned ")
+            out.write(earned.description)
+        } else if let started, started > day {
+            // Work that starts after the day is not in progress on it.
+            out.write("planned, from ")
+            out.write(started.description)
+        } else if let started {
             out.write("in progress since ")
             out.write(started.description)
         } else {

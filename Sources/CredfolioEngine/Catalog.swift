@@ -95,6 +95,11 @@ public struct AwardFact: Equatable, Sendable {
         self.earnedOn = earnedOn
         self.expiresOn = expiresOn
     }
+
+    /// Recorded as earned, on a day after `day`: planned, as of `day`.
+    public func isEarned(after day: Day) -> Bool {
+        status == .earned && earnedOn.map { $0 > day } ?? false
+    }
 }
 
 extension Catalog {
@@ -129,7 +134,9 @@ extension Catalog {
         for fact in facts {
             if isHeld(fact, on: day) {
                 held.insert(fact.credential)
-            } else if projected && (fact.status == .inProgress || fact.status == .planned) {
+            } else if projected && (fact.status == .inProgress || fact.status == .planned || fact.isEarned(after: day)) {
+                // The projection counts what is under way, and what is recorded as earned after the day
+                // (planned, as of the day: award list's effective status).
                 held.insert(fact.credential)
             }
         }

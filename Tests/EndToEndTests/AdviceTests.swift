@@ -278,6 +278,23 @@ struct AdviceTests {
         #expect(try cli.ok("learner", "list", "--format", "csv").contains(String(repeating: "x", count: 100) + ","))
     }
 
+    @Test("6: the projection counts awards earned after the as-of date (planned, as award list says), and no tree says in progress since a later date")
+    func futureDatedAwards() throws {
+        let cli = try setupS()
+        try cli.ok("award", "add", "bob", "net", "--earned", "2027-01-01")
+        try cli.ok("award", "add", "ann", "net", "--status", "in-progress", "--started", "2026-09-01")
+        #expect(try cli.ok("award", "list", "--learner", "bob", "--as-of", "2026-06-01", "--format", "csv").contains(",earned,planned,"))
+        let bob = try cli.ok("progress", "bob", "--as-of", "2026-06-01")
+        #expect(bob.contains("0.0%   projected 100.0%"))
+        #expect(bob.contains("credential net  missing: to be earned 2027-01-01"))
+        let ann = try cli.ok("progress", "ann", "--as-of", "2026-06-01")
+        #expect(ann.contains("credential net  missing: planned, from 2026-09-01"))
+        #expect(!ann.contains("in progress since 2026-09-01"))
+        #expect(try cli.ok("progress", "ann", "--as-of", "2026-10-01").contains("credential net  missing: in progress since 2026-09-01"))
+        let export = try cli.ok("export", "progress", "--all-stacks", "--as-of", "2026-06-01").split(separator: "\n")
+        #expect(export.contains("bob,Bob,,other,0.0,100.0,false,0,1,net,2026-06-01"))
+    }
+
     /// Today, as the command line writes it (a learner added without --created-on joins today).
     static var today: String {
         let formatter = DateFormatter()

@@ -175,8 +175,8 @@ public final class CohortRows {
             let learner = entry.learner
             let facts = try portfolio.facts(entry.awards)
             let serial = entry.serial
-            let held = catalog.holdings(facts, on: day)
-            let projected = catalog.holdings(facts, on: day, projected: true)
+            let held = portfolio.holdings(facts, on: day)
+            let projected = portfolio.holdings(facts, on: day, projected: true)
             let heldMembers = held.members
             let projectedMembers = projected == held ? heldMembers : projected.members
             let learnerGoals = allStacks ? [] : goals[learner.id!] ?? []

@@ -55,6 +55,6 @@ public struct LearnerPortfolio {
     /// What the learner holds on the day; projected counts their unfinished
     /// awards; `assume` adds credentials as if earned that day.
     public func held(projected: Bool = false, assume: [Int] = []) -> HeldSet {
-        catalog.holdings(facts, on: day, projected: projected, assume: assume)
+        portfolio.holdings(facts, on: day, projected: projected, assume: assume)
     }
 }

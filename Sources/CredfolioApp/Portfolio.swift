@@ -12,6 +12,10 @@ public struct Portfolio: Sendable {
     /// Catalog index by credential row id.
     let indexByID: [Int64: Int]
     public let stacks: [CompiledStack]
+    /// Every stored stack that grants a credential of the catalog, with it:
+    /// compiled whether or not it is among `stacks`, since holding what it
+    /// grants can change any stack's progress (``holdings(_:on:projected:assume:)``).
+    let grants: [(stack: CompiledStack, credential: Int)]
     /// Every stored stack's code, compiled or not, in order: for suggestions.
     let stackCodes: [String]
     /// What it was compiled from: the catalog's credentials, and every stored stack by code.
@@ -49,6 +53,7 @@ public struct Portfolio: Sendable {
         self.indexByID = indexByID
         guard compile else {
             stacks = []
+            grants = []
             stackCodes = []
             definitions = [:]
             return
@@ -66,7 +71,36 @@ public struct Portfolio: Sendable {
             chosen = definitions
         }
         let catalog = self.catalog
-        stacks = try chosen.map { try CompiledStack($0, catalog: catalog, stacks: { byCode[$0] }, fallback: fallback) }
+        let stacks = try chosen.map { try CompiledStack($0, catalog: catalog, stacks: { byCode[$0] }, fallback: fallback) }
+        self.stacks = stacks
+        grants = try Self.granting(definitions, compiled: stacks, catalog: catalog) { byCode[$0] }
+    }
+
+    /// The stacks that grant a credential of the catalog, compiled (reusing those in `compiled`).
+    private static func granting(_ definitions: [StackDefinition], compiled: [CompiledStack], catalog: Catalog,
+                                 stacks: @escaping (String) -> StackDefinition?) throws -> [(stack: CompiledStack, credential: Int)] {
+        try definitions.compactMap { definition in
+            guard let code = definition.grants, let credential = catalog.index[code] else { return nil }
+            let stack = try compiled.first { $0.definition.code == definition.code }
+                ?? CompiledStack(definition, catalog: catalog, stacks: stacks, fallback: nil)
+            return (stack, credential)
+        }
+    }
+
+    /// What a learner holds on `day`, as ``Catalog/holdings(_:on:projected:assume:)``
+    /// gives it, and every credential granted by a stack those holdings
+    /// complete: a completed stack counts as holding what it grants, for
+    /// every other stack, for as long as it stays complete. Grants that
+    /// complete further granting stacks are followed to the end (the import
+    /// refuses cycles).
+    public func holdings(_ facts: [AwardFact], on day: Day, projected: Bool = false, assume: [Int] = []) -> HeldSet {
+        var held = catalog.holdings(facts, on: day, projected: projected, assume: assume)
+        var pending = grants
+        while let index = pending.firstIndex(where: { !held.contains($0.credential) && $0.stack.evaluate(held, catalog: catalog).complete }) {
+            held.insert(pending[index].credential)
+            pending.remove(at: index)
+        }
+        return held
     }
 
     private init(copying other: Portfolio) throws {
@@ -77,9 +111,11 @@ public struct Portfolio: Sendable {
         let catalog = Catalog(credentials)
         self.catalog = catalog
         let definitions = other.definitions
-        stacks = try other.stacks.map {
+        let stacks = try other.stacks.map {
             try CompiledStack($0.definition, catalog: catalog, stacks: { definitions[$0] }, fallback: $0.fallback)
         }
+        self.stacks = stacks
+        grants = try Self.granting(other.grants.map(\.stack.definition), compiled: stacks, catalog: catalog) { definitions[$0] }
     }
 
     /// The same portfolio, compiled again: equal in every value, sharing no object with this one.

@@ -25,7 +25,7 @@ extension Store {
         let portfolio = try Portfolio(self)
         let catalog = portfolio.catalog
         let facts = try LearnerReader(self, portfolio).facts(of: learner)
-        let held = catalog.holdings(facts, on: day)
+        let held = portfolio.holdings(facts, on: day)
         let identifier: JSONValue = .array(try learners.emails(of: learner).prefix(1).map { email in
             .object([("type", .string("IdentityObject")), ("identityHash", .string(email)),
                      ("identityType", .string("emailAddress")), ("hashed", .bool(false))])

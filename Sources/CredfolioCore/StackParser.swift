@@ -189,6 +189,44 @@ public enum StackValidator {
             }
             try visit(stack.code)
         }
+        // Grants: stack S leads to stack T when T needs (in its tree or a stack it nests) the credential S grants.
+        // A cycle of these can never start: refused, with the chain.
+        func credentialsNeeded(_ code: String, _ seen: inout Set<String>) -> Set<String> {
+            guard seen.insert(code).inserted, let definition = all[code] else { return [] }
+            var out = definition.requires.references.credentials
+            for child in definition.requires.references.stacks { out.formUnion(credentialsNeeded(child, &seen)) }
+            return out
+        }
+        let granting = all.values.filter { $0.grants != nil }
+        if !granting.isEmpty {
+            var needed: [String: Set<String>] = [:]
+            for code in all.keys {
+                var seen = Set<String>()
+                needed[code] = credentialsNeeded(code, &seen)
+            }
+            func dependents(_ code: String) -> [String] {
+                guard let granted = all[code]?.grants else { return [] }
+                return needed.keys.filter { needed[$0]?.contains(granted) == true }.sorted()
+            }
+            for stack in stacks where stack.grants != nil {
+                var path: [String] = [], onPath = Set<String>(), done = Set<String>()
+                func visit(_ code: String) throws {
+                    if onPath.contains(code) {
+                        let cycle = Array(path[(path.firstIndex(of: code) ?? 0)...]) + [code]
+                        let steps = zip(cycle, cycle.dropFirst()).map { "\($0) grants \(all[$0]?.grants ?? ""), which \($1) needs" }
+                        throw CredfolioError.invalid("stack \(stack.code): grants form a cycle (" + steps.joined(separator: "; ")
+                                                     + "): none of these stacks could ever be complete")
+                    }
+                    guard done.insert(code).inserted else { return }
+                    path.append(code)
+                    onPath.insert(code)
+                    for next in dependents(code) { try visit(next) }
+                    onPath.remove(code)
+                    path.removeLast()
+                }
+                try visit(stack.code)
+            }
+        }
         // Inlining copies a nested stack wherever it is named: a few small
         // stacks that name each other twice over can expand exponentially.
         var sizes: [String: Int] = [:]

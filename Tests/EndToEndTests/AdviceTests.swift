@@ -295,6 +295,29 @@ struct AdviceTests {
         #expect(export.contains("bob,Bob,,other,0.0,100.0,false,0,1,net,2026-06-01"))
     }
 
+    @Test("5: a completed stack that grants g counts as holding g for every other stack, from the day it completes; cycles are refused")
+    func grants() throws {
+        let cli = try CLI()
+        try cli.ok("learner", "add", "ann", "--name", "Ann")
+        for code in ["a", "b", "g", "x"] { try cli.ok("credential", "add", code, "--title", code.uppercased(), "--hours", "10") }
+        try cli.ok("import", "stacks", try cli.directory.write("s.json", """
+            [{"code":"base","requires":{"all":[{"credential":"a"},{"credential":"b"}]},"grants":"g"},
+             {"code":"top","requires":{"all":[{"credential":"g"},{"credential":"x"}]}}]
+            """))
+        try cli.ok("award", "add", "ann", "a", "--earned", "2026-01-01")
+        try cli.ok("award", "add", "ann", "b", "--earned", "2026-02-01")
+        #expect(try cli.ok("export", "progress", "--stack", "top", "--as-of", "2026-03-01").hasSuffix("ann,Ann,,top,50.0,50.0,false,1,2,x,2026-03-01\n"))
+        // Before base was complete, nothing was granted.
+        #expect(try cli.ok("export", "progress", "--stack", "top", "--as-of", "2026-01-15").hasSuffix("ann,Ann,,top,0.0,50.0,false,0,2,g;x,2026-01-15\n"))
+        let next = try cli.ok("next", "ann", "top", "--as-of", "2026-03-01", "--format", "csv").split(separator: "\n")
+        #expect(next[1].hasPrefix("ann,top,hours,true,x,10,"))
+        let cycle = try cli.directory.write("cycle.json", """
+            [{"code":"c1","requires":{"credential":"x"},"grants":"a"},{"code":"c2","requires":{"credential":"a"},"grants":"x"}]
+            """)
+        #expect(try cli.fails("import", "stacks", cycle) == "error: \(cycle): stack c1: grants form a cycle (c1 grants a, which c2 needs; "
+                + "c2 grants x, which c1 needs): none of these stacks could ever be complete\n")
+    }
+
     /// Today, as the command line writes it (a learner added without --created-on joins today).
     static var today: String {
         let formatter = DateFormatter()

@@ -64,6 +64,9 @@ public final class CohortRows {
         public var target: Day?
         public var finish: Day?
         public var status: GoalStatus
+        /// What the learner holds that lapses before the estimated finish, in words
+        /// ("sec lapses 2026-12-10: renew"): its renewal is in the finish (``LapsesBeforeFinish``).
+        public var lapses: [String] = []
     }
 
     /// The parts of a row that its progress key decides.
@@ -232,9 +235,22 @@ public final class CohortRows {
                         computed.hours = .some(plan.completable == true ? plan.total : nil)
                         if !stack.countsAnyCredential { learned = true }
                     }
-                    let assessed = GoalStatus.assess(complete: computed.complete, remainingHours: computed.hours ?? nil,
-                                                     pace: pace ?? learner.pace, target: goal.target, on: day)
-                    outlook = Outlook(target: goal.target, finish: assessed.finish, status: assessed.status)
+                    let pace = pace ?? learner.pace
+                    var assessed = GoalStatus.assess(complete: computed.complete, remainingHours: computed.hours ?? nil,
+                                                     pace: pace, target: goal.target, on: day)
+                    var lapses: [String] = []
+                    // What lapses before the finish is the learner's own, not the key's: planned again, not remembered.
+                    if !computed.complete, let finish = assessed.finish,
+                       !LapsesBeforeFinish.lapsing(facts, catalog: catalog, on: day, until: finish).isEmpty {
+                        let outcome = try LapsesBeforeFinish.plan(stack, held: held, facts: facts, catalog: catalog, on: day, pace: pace,
+                                                                  options: PlanOptions(measure: .hours), solver: solver)
+                        if !outcome.lapsing.isEmpty {
+                            assessed = GoalStatus.assess(complete: false, remainingHours: outcome.plan.completable == true ? outcome.plan.total : nil,
+                                                         pace: pace, target: goal.target, on: day)
+                            lapses = LapsesBeforeFinish.words(outcome.lapsing, catalog: catalog)
+                        }
+                    }
+                    outlook = Outlook(target: goal.target, finish: assessed.finish, status: assessed.status, lapses: lapses)
                 }
                 // A plan depends on more than the key says when a requirement counts any credential.
                 if learned, let key, computed.slot != nil || memory.remembered < capacity {

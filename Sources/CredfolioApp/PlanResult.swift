@@ -27,9 +27,13 @@ public struct PlanResult {
     public let totalHours: Int64
     public let totalCents: Int64
     public let totalWeeks: Int64
+    /// Per credential of the plan, the day it lapses when it is held now
+    /// but lapses before the plan's finish (its renewal is in the plan:
+    /// ``LapsesBeforeFinish``); nil otherwise.
+    public let lapsesOn: [Day?]
 
     public init(stack: CompiledStack, progress: Evaluation, plan: Plan, catalog: Catalog, pace: Double?, measure: Measure,
-         marks: PlanMarks) throws {
+         marks: PlanMarks, lapsing: [Int: Day] = [:]) throws {
         self.stack = stack
         self.measure = measure
         self.progress = progress
@@ -37,7 +41,8 @@ public struct PlanResult {
         let credentials = plan.credentials.map { catalog[$0] }
         self.credentials = credentials
         started = plan.credentials.map(marks.started.contains)
-        renewal = plan.credentials.map(marks.lapsed.contains)
+        renewal = plan.credentials.map { marks.lapsed.contains($0) || lapsing[$0] != nil }
+        lapsesOn = plan.credentials.map { lapsing[$0] }
         self.pace = pace
         func sum(_ name: String, _ value: (Credential) -> Int64) throws -> Int64 {
             var total: Int64 = 0

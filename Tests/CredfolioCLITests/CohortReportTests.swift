@@ -36,7 +36,7 @@ struct CohortReportTests {
                 let rows = CohortRows(portfolio: try portfolio(store), settings: try settings(store, format), solver: CBCSolver())
                 let learners = try everyLearner(store, try portfolio(store))
                 try streamReport(columns: CohortRows.columns, format: format, to: sink, jsonIndent: format == .json ? "  " : "") { emit in
-                    try rows.forEach(learners) { row, outlook, _ in emit(CohortRows.cells(row, outlook)) }
+                    try rows.forEach(learners) { row, outlook, _ in emit(CohortRows.cells(row, outlook, table: format == .table)) }
                 }
             }
             let written = try captureOutput(in: dir) { sink in

@@ -318,6 +318,20 @@ struct AdviceTests {
                 + "c2 grants x, which c1 needs): none of these stacks could ever be complete\n")
     }
 
+    @Test("1: a held credential that lapses before the estimated finish is renewed in the plan; the finish moves, and the words say so")
+    func lapseBeforeFinish() throws {
+        let cli = try setupS()
+        // sec lapses 2026-12-10; net (45 h) alone would finish 2027-01-11, on track. With sec's renewal (90 h): 14 weeks.
+        let csv = try cli.ok("report", "cohort", "--as-of", "2026-12-07", "--format", "csv").split(separator: "\n")
+        #expect(csv[1] == "ann,Ann,,cy,50.0,50.0,false,net,2023-12-10,true,2027-01-31,2027-03-15,off-track")
+        #expect(try cli.ok("report", "cohort", "--as-of", "2026-12-07").contains("off-track (sec lapses 2026-12-10: renew)"))
+        let next = try cli.ok("next", "ann", "cy", "--as-of", "2026-12-07")
+        #expect(next.contains("sec    Sec       90  0.00     10  renewal: lapses 2026-12-10, before the finish"))
+        #expect(next.contains("about 14 weeks at 10 hours a week (the learner's pace)"))
+        // Months earlier, nothing lapses before the finish: net alone.
+        #expect(try cli.ok("report", "cohort", "--as-of", "2026-06-01", "--format", "csv").contains(",2027-01-31,2026-07-06,on-track"))
+    }
+
     /// Today, as the command line writes it (a learner added without --created-on joins today).
     static var today: String {
         let formatter = DateFormatter()

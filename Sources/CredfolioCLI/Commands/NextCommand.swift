@@ -77,9 +77,11 @@ struct NextCommand: ParsableCommand {
         let marks = PlanMarks(context: context)
         let solver = CBCSolver()
         var results = try context.portfolio.stacks.map { stack in
-            try PlanResult(stack: stack, progress: stack.evaluate(held, catalog: catalog),
-                           plan: stack.plan(held: held, catalog: catalog, options: options, solver: solver),
-                           catalog: catalog, pace: pace, measure: by, marks: marks)
+            // What the learner holds but loses before the plan is done is renewed in it (one rule with report cohort's outlook).
+            let outcome = try LapsesBeforeFinish.plan(stack, held: held, facts: context.facts, catalog: catalog, on: day, pace: pace,
+                                                      options: options, solver: solver)
+            return try PlanResult(stack: stack, progress: stack.evaluate(held, catalog: catalog), plan: outcome.plan,
+                                  catalog: catalog, pace: pace, measure: by, marks: marks, lapsing: outcome.lapsing)
         }
         // Completable first, least remaining effort first; on a tie, the
         // one further along first.

@@ -74,7 +74,7 @@ struct CohortRowWriter {
             style.appendCell(9, .bool(row.stalled), to: &bytes)
             style.appendCell(10, .day(outlook.target), to: &bytes)
             style.appendCell(11, .day(outlook.finish), to: &bytes)
-            style.appendCell(12, .text(outlook.status.rawValue), to: &bytes)
+            style.appendCell(12, .text(CohortRows.statusText(outlook, table: format == .table)), to: &bytes)
         } else {
             bytes += row.stalled ? style.stalledTail : style.activeTail
         }
@@ -110,7 +110,7 @@ struct CohortRowWriter {
         m.note(9, .bool(row.stalled))
         m.note(10, width: outlook?.target == nil ? 0 : 10, numeric: false)
         m.note(11, width: outlook?.finish == nil ? 0 : 10, numeric: false)
-        m.note(12, .text(outlook?.status.rawValue))
+        m.note(12, .text(outlook.map { CohortRows.statusText($0, table: true) }))
         m.countRow()
     }
 }

@@ -58,7 +58,8 @@ extension PlanResult {
         }
         var report = Report(columns: ["code", "title", "hours", "cost", "weeks", "note"])
         for (i, c) in credentials.enumerated() {
-            let note = [started[i] ? "started" : nil, renewal[i] ? "renewal: held before, lapsed" : nil].compactMap { $0 }
+            let renewalNote = lapsesOn[i].map { "renewal: lapses \($0), before the finish" } ?? "renewal: held before, lapsed"
+            let note = [started[i] ? "started" : nil, renewal[i] ? renewalNote : nil].compactMap { $0 }
             report.append([.text(c.code), .text(c.title), .integer(c.hours), .decimal(Money.format(cents: c.costCents)),
                            .integer(c.weeks), .text(note.joined(separator: "; "))])
         }

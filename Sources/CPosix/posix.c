@@ -74,3 +74,32 @@ void credfolio_end_by_broken_pipe(void) {
     raise(SIGPIPE);
     _exit(141);
 }
+
+static volatile sig_atomic_t interrupt_signal = 0;
+
+static void note_interrupt(int signal_number) { interrupt_signal = signal_number; }
+
+void credfolio_defer_interrupts(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = note_interrupt;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, NULL);
+    sigaction(SIGTERM, &action, NULL);
+    sigaction(SIGHUP, &action, NULL);
+}
+
+int credfolio_interrupt_requested(void) { return interrupt_signal; }
+
+void credfolio_end_by_signal(int signal_number) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = SIG_DFL;
+    sigaction(signal_number, &action, NULL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, signal_number);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    raise(signal_number);
+    _exit(128 + signal_number);
+}

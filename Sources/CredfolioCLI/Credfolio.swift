@@ -36,6 +36,10 @@ public struct Credfolio: ParsableCommand {
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
+        } catch let interruption as Interruption {
+            var line = Array("note: interrupted: every file written so far is whole; run the command again to finish\n".utf8)
+            _ = line.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+            interruption.end()
         } catch let error as CredfolioError {
             fail(error.message, status: error.kind == .busy ? 75 : 1)
         } catch {

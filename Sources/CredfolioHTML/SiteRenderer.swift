@@ -70,6 +70,8 @@ struct SiteRenderer {
         let (portfolio, settings, folder, solver, cache, cells, learnersFolder) = (portfolio, settings, folder, solver, cache, cells,
                                                                                    learnersFolder)
         try rows.forEach(chunk, learner: { entry, facts, details, holdings, worked in
+            // Between pages: a Ctrl-C stops the site here, every page whole.
+            try Interruption.check()
             let learner = entry.learner
             tally.learners += 1
             learnerStarts.append(overview.count)

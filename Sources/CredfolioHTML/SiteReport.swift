@@ -65,20 +65,24 @@ public struct SiteReport {
     public func write() throws -> SiteTally {
         // The pages of an earlier site here: each one written again is struck off; the rest are removed at the end.
         var earlier = try prepareFolder()
+        // Until the end, the overview says the site is being written: if the writing stops (Ctrl-C, a kill, a
+        // crash), it says so, and links to no page that was never written. Every page is whole: learner pages
+        // are written in one piece between checks for Ctrl-C (``Interruption``), the others as new files.
+        try writeNotice()
         let portfolio = try Portfolio(store, only: stack, fallback: solver)
         let day = settings.day
         let stacks = portfolio.stacks.sorted { $0.definition.code < $1.definition.code }
 
-        // The stack pages, open for the whole pass.
-        var stackPages: [OutputSink] = []
+        // The stack pages, open for the whole pass: each a new file, named when it is whole.
+        var stackPages: [WholePage] = []
         for compiled in stacks {
             let name = "stacks/" + SitePath.fileName(compiled.definition.code) + ".html"
             earlier.remove(name)
-            let sink = try Self.create(folder + "/" + name)
+            let page = try WholePage(folder + "/" + name)
             var html = HTML()
             beginStackPage(&html, compiled, catalog: portfolio.catalog, day: day)
-            html.withUnsafeBufferPointer { sink.write(bytes: $0) }
-            stackPages.append(sink)
+            html.withUnsafeBufferPointer { page.sink.write(bytes: $0) }
+            stackPages.append(page)
         }
         let learners = try store.learners.count(cohort: settings.cohort)
         var table = SiteTablePages(folder: folder, perPage: pageLearners, learners: learners, cohort: settings.cohort ?? "(all learners)",
@@ -89,18 +93,18 @@ public struct SiteReport {
         tally.sharedSections = try writeRows(portfolio: portfolio, threads: threads, learners: learners, earlier: &earlier,
                                                  closestFloor: closestFloor) { rows in
             try rows.withPart(0) { try table.place($0, learnerStarts: rows.learnerStarts) }
-            for (s, sink) in stackPages.enumerated() { rows.withPart(1 + s) { sink.write(bytes: $0) } }
+            for (s, page) in stackPages.enumerated() { rows.withPart(1 + s) { page.sink.write(bytes: $0) } }
             tally.merge(rows.tally)
             closestFloor.raise(to: tally.closest.floor)
         }
         try table.finish()
         for name in table.written { earlier.remove(name) }
-        for sink in stackPages {
+        for page in stackPages {
             var html = HTML()
             html.raw("</tbody></table>\n</main>\n")
             HTMLPage.end(&html, asOf: day)
-            html.withUnsafeBufferPointer { sink.write(bytes: $0) }
-            try sink.finishReplacing()
+            html.withUnsafeBufferPointer { page.sink.write(bytes: $0) }
+            try page.publish()
         }
         let expiring = tally.expiring.sorted()
         try writeIndex("index.html", stacks: stacks, tally: tally, expiring: expiring, pages: table) { sink in
@@ -185,6 +189,22 @@ public struct SiteReport {
         return earlier
     }
 
+    /// `index.html` while the site is being written: what an interrupted writing leaves.
+    private func writeNotice() throws {
+        let page = try WholePage(folder + "/index.html")
+        var html = HTML()
+        HTMLPage.begin(&html, title: title)
+        html.raw("<main>\n")
+        html.element("h1", text: "Cohort " + (settings.cohort ?? "(all learners)"))
+        html.element("p", text: "This site is being written (credfolio report html, as of \(settings.day)). If this notice stays, "
+                     + "the writing was interrupted: the pages here are each whole, some from this writing and some from the one "
+                     + "before. Run credfolio report html again to finish it.")
+        html.raw("</main>\n")
+        HTMLPage.end(&html, asOf: settings.day)
+        html.withUnsafeBufferPointer { page.sink.write(bytes: $0) }
+        try page.publish()
+    }
+
     private static func entries(_ path: String) throws -> [String] {
         guard let dir = opendir(path) else { throw CredfolioError.invalid("cannot read the folder \(path): \(String(cString: strerror(errno)))") }
         defer { closedir(dir) }
@@ -234,7 +254,8 @@ public struct SiteReport {
     private func writeIndex(_ name: String, stacks: [CompiledStack], tally: SiteTally, expiring: [SiteTally.Expiring],
                             pages: SiteTablePages?, rows: (OutputSink) throws -> Void) throws {
         let learners = tally.learners
-        let sink = try Self.create(folder + "/" + name)
+        let page = try WholePage(folder + "/" + name)
+        let sink = page.sink
         var html = HTML()
         HTMLPage.begin(&html, title: title)
         html.raw("<main>\n")
@@ -318,7 +339,7 @@ public struct SiteReport {
         html.raw("</main>\n")
         HTMLPage.end(&html, asOf: settings.day)
         html.withUnsafeBufferPointer { sink.write(bytes: $0) }
-        try sink.finishReplacing()
+        try page.publish()
     }
 
     private func beginStackPage(_ html: inout HTML, _ compiled: CompiledStack, catalog: Catalog, day: Day) {
@@ -336,5 +357,26 @@ public struct SiteReport {
             <th scope="col">missing</th></tr></thead><tbody>
 
             """)
+    }
+}
+
+/// A page of the site written whole or not at all: into an unnamed file in
+/// its folder, named (replacing the earlier page in one rename) by
+/// ``publish()``. Interrupted before, it leaves the earlier page as it was.
+final class WholePage {
+    let sink: OutputSink
+    private let file: TemporaryFile
+    private let path: String
+
+    init(_ path: String) throws {
+        file = try TemporaryFile(folder: OutputTarget.folder(of: path), named: true)
+        sink = OutputSink(fileDescriptor: file.fd, name: path)
+        self.path = path
+    }
+
+    func publish() throws {
+        try sink.flush()
+        // Whole or not at all is the rename's; surviving a power cut is not asked of a page (the next run rewrites it).
+        try file.publish(as: path, syncingFolder: false)
     }
 }

@@ -26,7 +26,7 @@ struct SiteTablePages {
     private(set) var written: [String] = []
     private var placed = 0
     private var page = 1
-    private var sink: OutputSink?
+    private var file: WholePage?
 
     init(folder: String, perPage: Int, learners: Int, cohort: String, day: Day) {
         self.folder = folder
@@ -58,7 +58,7 @@ struct SiteTablePages {
             if page == 1 {
                 first.append(contentsOf: learner)
             } else {
-                sink?.write(bytes: learner)
+                file?.sink.write(bytes: learner)
             }
         }
     }
@@ -72,7 +72,8 @@ struct SiteTablePages {
         try close()
         page += 1
         let name = Self.name(page)
-        let sink = try SiteReport.create(folder + "/" + name)
+        let file = try WholePage(folder + "/" + name)
+        let sink = file.sink
         var html = HTML()
         HTMLPage.begin(&html, title: "Cohort \(cohort): learners and stacks, page \(page) of \(pages), as of \(day)")
         html.raw("<nav>")
@@ -83,20 +84,21 @@ struct SiteTablePages {
         pager(&html, page: page)
         SiteReport.tableHead(&html)
         html.withUnsafeBufferPointer { sink.write(bytes: $0) }
-        self.sink = sink
+        self.file = file
         written.append(name)
     }
 
     private mutating func close() throws {
-        guard let sink else { return }
+        guard let file else { return }
+        let sink = file.sink
         var html = HTML()
         html.raw("</tbody></table>\n")
         pager(&html, page: page)
         html.raw("</main>\n")
         HTMLPage.end(&html, asOf: day)
         html.withUnsafeBufferPointer { sink.write(bytes: $0) }
-        try sink.finishReplacing()
-        self.sink = nil
+        try file.publish()
+        self.file = nil
     }
 
     /// "Learners 251–500 of 20,000".

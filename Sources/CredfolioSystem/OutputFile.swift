@@ -159,7 +159,12 @@ public final class TemporaryFile {
     /// is given by an exclusive link instead: a file already at `path`,
     /// even one made a moment ago by another process, is kept, and the
     /// write fails.
-    public func publish(as path: String, replacing: Bool = true) throws {
+    ///
+    /// `syncingFolder: false` skips syncing the folder after the rename:
+    /// the name is still given in one step, but a power cut may undo it
+    /// (a site's pages, which are written again at the next run, and would
+    /// otherwise cost a journal commit each).
+    public func publish(as path: String, replacing: Bool = true, syncingFolder: Bool = true) throws {
         credfolio_hold_signals(1)
         defer { credfolio_hold_signals(0) }
         if !replacing && fallbackName == nil {
@@ -182,6 +187,7 @@ public final class TemporaryFile {
         }
         fallbackName = nil
         credfolio_forget_on_signal()
+        guard syncingFolder else { return }
         // The rename itself survives a power cut once the folder is synced.
         let directory = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if directory >= 0 {

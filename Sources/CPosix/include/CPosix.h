@@ -27,4 +27,13 @@ void credfolio_hold_signals(int hold);
 /// even when the parent left SIGPIPE ignored.
 void credfolio_end_by_broken_pipe(void) __attribute__((noreturn));
 
+/// From here on, SIGINT, SIGTERM and SIGHUP do not end the process: they
+/// are noted, for `credfolio_interrupt_requested` to report (the signal's
+/// number, or 0), so that work in progress can stop at a point where what
+/// it wrote is whole. `credfolio_end_by_signal` then ends the process as
+/// that signal would have.
+void credfolio_defer_interrupts(void);
+int credfolio_interrupt_requested(void);
+void credfolio_end_by_signal(int signal_number) __attribute__((noreturn));
+
 #endif

@@ -120,6 +120,8 @@ extension ReportCommand {
             let settings = try CohortRows.Settings(
                 store: store, cohort: cohort, day: day, allStacks: allStacks, pace: pace, stalledAfter: Stall.defaultDays,
                 shortMissing: false)
+            // Ctrl-C stops the site between pages, each page whole (SiteReport), then ends as Ctrl-C does.
+            Interruption.deferSignals()
             // One read transaction: every page from one state, and no writer waits for it.
             let learners = try store.read {
                 try SiteReport(store: store, folder: output, settings: settings, stack: stack, solver: CBCSolver()).write().learners

@@ -6,6 +6,35 @@ import Testing
 
 @Suite("next: plans from COIN-OR CBC on the command line", .serialized)
 struct PlannerCLITests {
+    @Test("14: --time-limit 1 stops a hard model within about a second, with optimal false and a proven bound below the plan")
+    func timeLimitOnAHardModel() throws {
+        // Two knapsack constraints at once (hours, and credits of one unit), costs their sum, thresholds half
+        // the totals plus one: a market-split-like model whose optimum CBC cannot prove in a second.
+        let cli = try CLI()
+        try cli.ok("learner", "add", "a", "--name", "A")
+        var random = SeededRandom(seed: 9)
+        var csv = "code,title,hours,credits,credit_unit,cost\n", hours = 0, credits = 0
+        for i in 0..<45 {
+            let h = Int.random(in: 100...9_999, using: &random), c = Int.random(in: 100...9_999, using: &random)
+            csv += "c\(i),C\(i),\(h),\(c),X,\(h + c).00\n"
+            hours += h
+            credits += c
+        }
+        try cli.ok("import", "credentials", try cli.directory.write("c.csv", csv))
+        try cli.ok("import", "stacks", try cli.directory.write("s.json", """
+            {"code":"hard","shared":true,"requires":{"all":[{"hours":\(hours / 2 + 1)},{"credits":\(credits / 2 + 1),"unit":"X"}]}}
+            """))
+        let start = Date()
+        let json = try cli.ok("next", "a", "hard", "--by", "cost", "--time-limit", "1", "--format", "json")
+        let elapsed = Date().timeIntervalSince(start)
+        let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
+        #expect(object["completable"] as? Bool == true)
+        #expect(object["optimal"] as? Bool == false)
+        let total = try #require(object["total_cost"] as? Double), bound = try #require(object["bound"] as? Double)
+        #expect(bound < total && bound >= Double(hours / 2 + 1 + credits / 2 + 1))
+        #expect(elapsed < 4, "the solver ran \(elapsed) s with a time limit of 1 s")
+    }
+
     /// A small catalog with a learner part-way: ana has started meta-react
     /// and let aws-ccp lapse.
     func world() throws -> CLI {

@@ -13,6 +13,15 @@ public struct Gap: Sendable {
     /// credential, or finish work under way.
     public var note: String? = nil
 
+    /// What the learner holds but loses before the stack would be finished
+    /// (``LapsesBeforeFinish``): one gap a credential, met by its renewal.
+    public static func renewals(_ lapsing: [Int: Day], catalog: Catalog) -> [Gap] {
+        lapsing.sorted { catalog.codes[$0.key] < catalog.codes[$1.key] }.map { credential, lapses in
+            Gap(requirement: "credential " + catalog.codes[credential], kind: "credential", code: catalog.codes[credential],
+                options: [catalog[credential]], note: "lapses \(lapses), before the finish: renew")
+        }
+    }
+
     /// The unmet leaves (none under a met group), with the catalog
     /// credentials not held that would meet each, cheapest first. An
     /// unfinished `choose` whose alternatives are not all needed is one

@@ -129,9 +129,11 @@ public final class PortfolioPage {
             marks = planMarks
             var options = PlanOptions(measure: .hours)
             options.pace = context.learner.pace
-            let plan = try p.stack.plan(held: held, catalog: catalog, options: options, solver: solver)
-            plans[p.code] = try PlanResult(stack: p.stack, progress: p.current, plan: plan, catalog: catalog, pace: context.learner.pace,
-                                           measure: .hours, marks: planMarks)
+            // What lapses before the finish is renewed in the plan: report cohort's and next's rule.
+            let outcome = try LapsesBeforeFinish.plan(p.stack, held: held, facts: context.facts, catalog: catalog, on: context.day,
+                                                      pace: context.learner.pace, options: options, solver: solver)
+            plans[p.code] = try PlanResult(stack: p.stack, progress: p.current, plan: outcome.plan, catalog: catalog,
+                                           pace: context.learner.pace, measure: .hours, marks: planMarks, lapsing: outcome.lapsing)
         }
         self.plans = plans
         self.awards = awards
@@ -382,6 +384,11 @@ public final class PortfolioPage {
         case .unknown: HTMLPage.flag(&html, "unknown", "on track: unknown (no pace, target or plan)")
         }
         if let finish = assessed.finish { html.text(" estimated finish " + finish.description) }
+        if let plan = plans[p.code] {
+            for (code, lapses) in zip(plan.codes, plan.lapsesOn) {
+                if let lapses { html.text(" · \(code) lapses \(lapses): renew") }
+            }
+        }
     }
 
     /// The explained requirement tree, as nested lists: each requirement

@@ -328,6 +328,11 @@ struct AdviceTests {
         let next = try cli.ok("next", "ann", "cy", "--as-of", "2026-12-07")
         #expect(next.contains("sec    Sec       90  0.00     10  renewal: lapses 2026-12-10, before the finish"))
         #expect(next.contains("about 14 weeks at 10 hours a week (the learner's pace)"))
+        #expect(try cli.ok("gap", "ann", "cy", "--as-of", "2026-12-07", "--format", "csv")
+                == "requirement,kind,code,options,note\ncredential net,credential,net,net,\ncredential sec,credential,sec,sec,\"lapses 2026-12-10, before the finish: renew\"\n")
+        let page = cli.directory.file("ann.html")
+        try cli.ok("portfolio", "ann", "--html", "-o", page, "--as-of", "2026-12-07")
+        #expect(try String(contentsOfFile: page, encoding: .utf8).contains("estimated finish 2027-03-15 · sec lapses 2026-12-10: renew"))
         // Months earlier, nothing lapses before the finish: net alone.
         #expect(try cli.ok("report", "cohort", "--as-of", "2026-06-01", "--format", "csv").contains(",2027-01-31,2026-07-06,on-track"))
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CredfolioCBC
 import CredfolioCore
 import CredfolioSystem
 import CredfolioEngine
@@ -8,7 +9,8 @@ import CredfolioStore
 struct GapCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gap",
-        abstract: "The skills and credentials a learner still lacks for a stack, each with the credentials that would meet it, cheapest first.")
+        abstract: "The skills and credentials a learner still lacks for a stack, each with the credentials that would meet it, cheapest first.",
+        discussion: "A credential held now that lapses before the stack would be finished (at the learner's pace) is a gap too, met by its renewal.")
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOptions
     @Argument(help: "The learner's handle.") var learner: String
@@ -21,7 +23,13 @@ struct GapCommand: ParsableCommand {
         let compiled = try context.portfolio.stack(stack)
         let held = context.held()
         let evaluation = compiled.evaluate(held, catalog: catalog)
-        let gaps = Gap.all(compiled, evaluation: evaluation, held: held, catalog: catalog, standing: context.standing)
+        var gaps = Gap.all(compiled, evaluation: evaluation, held: held, catalog: catalog, standing: context.standing)
+        // What is held now but lapses before the stack would be finished is a gap too (planned only when something can lapse).
+        if !evaluation.complete, !LapsesBeforeFinish.lapsing(context.facts, catalog: catalog, on: day, until: Day.last).isEmpty {
+            let outcome = try LapsesBeforeFinish.plan(compiled, held: held, facts: context.facts, catalog: catalog, on: day,
+                                                      pace: learner.pace, options: PlanOptions(measure: .hours), solver: CBCSolver())
+            gaps += Gap.renewals(outcome.lapsing, catalog: catalog)
+        }
 
         let out = OutputSink.standardOutput()
         var report = Report(columns: ["requirement", "kind", "code", "options", "note"])

@@ -8,9 +8,11 @@ import CredfolioEngine
 /// (a learner's rows are never split): the first page is part of
 /// `index.html`, whose summary above it is known only at the end, so its
 /// rows wait in memory meanwhile (one page of them); the others,
-/// `index-2.html`, `index-3.html`, …, are written as their rows come. A
-/// page of a few hundred learners opens at once in a browser, where one
-/// table of every row of a large cohort would not.
+/// `index-2.html`, `index-3.html`, …, are each gathered in memory and
+/// written in one piece (over the earlier page, in place) when the next
+/// page begins: with Ctrl-C noted between pages (``Interruption``), each is
+/// whole, old or new. A page of a few hundred learners opens at once in a
+/// browser, where one table of every row of a large cohort would not.
 struct SiteTablePages {
     let folder: String
     let perPage: Int
@@ -26,7 +28,8 @@ struct SiteTablePages {
     private(set) var written: [String] = []
     private var placed = 0
     private var page = 1
-    private var file: WholePage?
+    /// The page being gathered (after the first), and its file name.
+    private var current: (name: String, bytes: [UInt8])?
 
     init(folder: String, perPage: Int, learners: Int, cohort: String, day: Day) {
         self.folder = folder
@@ -58,7 +61,7 @@ struct SiteTablePages {
             if page == 1 {
                 first.append(contentsOf: learner)
             } else {
-                file?.sink.write(bytes: learner)
+                current?.bytes.append(contentsOf: learner)
             }
         }
     }
@@ -72,8 +75,6 @@ struct SiteTablePages {
         try close()
         page += 1
         let name = Self.name(page)
-        let file = try WholePage(folder + "/" + name)
-        let sink = file.sink
         var html = HTML()
         HTMLPage.begin(&html, title: "Cohort \(cohort): learners and stacks, page \(page) of \(pages), as of \(day)")
         html.raw("<nav>")
@@ -83,22 +84,23 @@ struct SiteTablePages {
         html.element("p", ["class": "muted"], text: range(page) + " · as of \(day)")
         pager(&html, page: page)
         SiteReport.tableHead(&html)
-        html.withUnsafeBufferPointer { sink.write(bytes: $0) }
-        self.file = file
+        current = (name, html.exactBytes)
         written.append(name)
     }
 
     private mutating func close() throws {
-        guard let file else { return }
-        let sink = file.sink
+        guard var gathered = current else { return }
         var html = HTML()
         html.raw("</tbody></table>\n")
         pager(&html, page: page)
         html.raw("</main>\n")
         HTMLPage.end(&html, asOf: day)
-        html.withUnsafeBufferPointer { sink.write(bytes: $0) }
-        try file.publish()
-        self.file = nil
+        gathered.bytes += html.exactBytes
+        // One piece, in place: rewriting a page costs the file system far less than a new file.
+        let sink = try SiteReport.create(folder + "/" + gathered.name, buffered: false)
+        gathered.bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
+        try sink.finishReplacing()
+        current = nil
     }
 
     /// "Learners 251–500 of 20,000".

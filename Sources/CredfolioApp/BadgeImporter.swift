@@ -80,7 +80,7 @@ public struct BadgeImporter {
     private func store(_ badge: ImportedBadge, learner: Learner, recipient: String, file: String) throws -> BadgeImportRow {
         let (credential, note) = try credential(for: badge)
         var row = try store(badge, credential: credential, learner: learner, recipient: recipient, file: file)
-        row.note = note
+        row.note = note ?? badge.containerVerification.map { "\(file): the CLR's own signature or proof: \($0)" }
         return row
     }
 
@@ -175,10 +175,21 @@ public struct BadgeImporter {
             let clean = String(value.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.map(Character.init))
             return clean.utf8.count > limit ? String(clean.prefix(limit / 4)) : clean
         }
+        let unit = text(badge.catalog?.creditUnit, 40) ?? "credits"
         var credential = Credential(
             code: code, title: text(badge.name, 1000) ?? code, issuer: text(badge.issuerName, 1000), kind: kind,
-            credits: badge.credits.map { min($0, Limits.maxCredits) }, creditUnit: badge.credits == nil ? nil : "credits",
+            credits: badge.credits.map { min($0, Limits.maxCredits) }, creditUnit: badge.credits == nil ? nil : unit,
             url: text(badge.criteriaURL, 2000), skills: skills)
+        // What credfolio's own export carried beyond Open Badges (``ImportedBadge/CatalogExtension``).
+        if let catalog = badge.catalog {
+            if let hours = catalog.hours { credential.hours = hours }
+            if let cost = catalog.costCents { credential.costCents = cost }
+            if let weeks = catalog.weeks { credential.weeks = weeks }
+            credential.validityMonths = catalog.validityMonths
+            if let currency = catalog.currency, let valid = try? Field.currency(currency) { credential.currency = valid }
+            if let format = catalog.format.flatMap(DeliveryFormat.init(rawValue:)) { credential.format = format }
+            credential.level = text(catalog.level, 1000)
+        }
         credential = try store.credentials.add(credential)
         if let achievement {
             try store.credentials.setAchievement(achievement, of: credential.id!)

@@ -47,9 +47,23 @@ extension Store {
             ]
             if let issuer = credential.issuer { achievement.append(("creator", .object([("type", .array([.string("Profile")])),
                                                                                         ("name", .string(issuer))]))) }
+            if let credits = credential.credits { achievement.append(("creditsAvailable", .number(credits))) }
+            // Skills as alignments, each read back as the same skill.
+            let alignments: [JSONValue] = try credential.skills.map { code in
+                let skill = try skills.get(code)
+                var alignment: [(String, JSONValue)] = [
+                    ("type", .array([.string("Alignment")])), ("targetName", .string(skill.name)),
+                    ("targetUrl", .string("urn:credfolio:skill:" + code)), ("targetCode", .string(code)),
+                ]
+                if let framework = skill.framework { alignment.append(("targetFramework", .string(framework))) }
+                return .object(alignment)
+            }
+            if !alignments.isEmpty { achievement.append(("alignment", .array(alignments))) }
+            achievement.append((ImportedBadge.CatalogExtension.term, Self.catalogExtension(credential)))
             var members: [(String, JSONValue)] = [
                 ("@context", .array([.string("https://www.w3.org/ns/credentials/v2"),
-                                     .string("https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json")])),
+                                     .string("https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"),
+                                     .object([("credfolio", .string(ImportedBadge.CatalogExtension.namespace))])])),
                 ("id", .string("urn:credfolio:award:\(learner.handle):\(credential.code):\(earned)")),
                 ("type", .array([.string("VerifiableCredential"), .string("AchievementCredential")])),
                 ("issuer", .object([("id", .string("urn:credfolio:issuer")), ("type", .array([.string("Profile")])),
@@ -118,6 +132,20 @@ extension Store {
                 ("association", .array(associations)),
             ])),
         ])
+    }
+
+    /// credfolio's extension of an achievement: the catalog fields Open
+    /// Badges 3.0 has no place for (``ImportedBadge/CatalogExtension``).
+    static func catalogExtension(_ credential: Credential) -> JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("hours", .integer(credential.hours)), ("cost", .string(Money.format(cents: credential.costCents))),
+            ("currency", .string(credential.currency)), ("weeks", .integer(credential.weeks)),
+            ("format", .string(credential.format.rawValue)),
+        ]
+        if let months = credential.validityMonths { members.append(("validityMonths", .integer(months))) }
+        if let unit = credential.creditUnit { members.append(("creditUnit", .string(unit))) }
+        if let level = credential.level { members.append(("level", .string(level))) }
+        return .object(members)
     }
 
     /// An imported Open Badges 3.0 credential as it arrived: a JSON object,

@@ -16,6 +16,12 @@ public struct ImportedBadge: Sendable {
     public var credits: Double?
     public var criteriaURL: String?
     public var alignments: [Alignment] = []
+    /// What credfolio's own extension of an exported achievement carries
+    /// (``CatalogExtension``): read back, a CLR round trip keeps the catalog.
+    public var catalog: CatalogExtension?
+    /// For a credential inside a CLR: what the CLR's own signature or proof
+    /// proves, as ``verification`` words it.
+    public var containerVerification: String?
     /// The assertion's or credential's own id: a newer version of the same
     /// one replaces the award.
     public var assertionID: String?
@@ -29,6 +35,22 @@ public struct ImportedBadge: Sendable {
     /// The bytes kept: the whole file, or for a credential inside a CLR the
     /// JWT or the JSON object as it stood there.
     public var original: [UInt8]
+
+    /// The catalog fields Open Badges 3.0 has no place for, which `export clr`
+    /// writes in an achievement under the term `credfolio:catalog` (the
+    /// prefix `credfolio` is defined in the credential's `@context`).
+    public struct CatalogExtension: Sendable, Equatable {
+        public static let term = "credfolio:catalog"
+        public static let namespace = "https://credfolio.invalid/ns/catalog#"
+        public var hours: Int64?
+        public var costCents: Int64?
+        public var currency: String?
+        public var weeks: Int64?
+        public var validityMonths: Int64?
+        public var format: String?
+        public var creditUnit: String?
+        public var level: String?
+    }
 
     public struct Alignment: Sendable, Equatable {
         public var name: String
@@ -122,8 +144,7 @@ public struct BadgeReader: Sendable {
             default:
                 // A CLR whose own signature does not match is refused whole;
                 // each credential inside keeps its own verification.
-                _ = try Self.verification(of: jws)
-                return try clr(payload, format: format, original: original)
+                return try clr(payload, format: format, original: original, verification: try Self.verification(of: jws))
             }
         }
         let json: JSONValue
@@ -252,6 +273,7 @@ public struct BadgeReader: Sendable {
             evidenceURL: Self.firstURL(json["evidence"]), revoked: false,
             recipient: Self.recipient3(subject), verification: verification, original: original)
         imported.alignments = Self.alignments(achievement["alignment"])
+        imported.catalog = Self.catalogExtension(achievement[ImportedBadge.CatalogExtension.term])
         guard imported.earnedOn != nil else { throw .invalid("the credential has no validFrom, issuanceDate or awardedDate") }
         return imported
     }
@@ -270,7 +292,15 @@ public struct BadgeReader: Sendable {
         return .unverifiable(string(subject?["id"]))
     }
 
-    func clr(_ json: JSONValue, format: String, original: [UInt8]) throws(CredfolioError) -> [ImportedBadge] {
+    func clr(_ json: JSONValue, format: String, original: [UInt8], verification container: String? = nil) throws(CredfolioError)
+        -> [ImportedBadge] {
+        var out = try clrCredentials(json, format: format, original: original)
+        let container = container ?? Self.proofVerification(json)
+        for i in out.indices { out[i].containerVerification = container }
+        return out
+    }
+
+    private func clrCredentials(_ json: JSONValue, format: String, original: [UInt8]) throws(CredfolioError) -> [ImportedBadge] {
         guard case .array(let items)? = json["credentialSubject"]?["verifiableCredential"], !items.isEmpty else {
             throw .invalid("the CLR holds no verifiableCredential")
         }
@@ -344,6 +374,25 @@ public struct BadgeReader: Sendable {
     static func firstURL(_ value: JSONValue?) -> String? {
         if case .array(let items)? = value { return items.lazy.compactMap { url($0) }.first }
         return url(value)
+    }
+
+    /// credfolio's extension, with each field kept only when it is valid (a hand-edited file is not trusted further).
+    static func catalogExtension(_ value: JSONValue?) -> ImportedBadge.CatalogExtension? {
+        guard case .object? = value, let value else { return nil }
+        func whole(_ key: String, max: Int64) -> Int64? {
+            guard case .integer(let n)? = value[key], n >= 0, n <= max else { return nil }
+            return n
+        }
+        var out = ImportedBadge.CatalogExtension()
+        out.hours = whole("hours", max: Int64(Limits.maxHours))
+        out.weeks = whole("weeks", max: Limits.maxWeeks)
+        out.validityMonths = whole("validityMonths", max: 1_200).flatMap { $0 > 0 ? $0 : nil }
+        if let cost = string(value["cost"]) { out.costCents = try? Field.cents(cost, "cost") }
+        out.currency = string(value["currency"])
+        out.format = string(value["format"])
+        out.creditUnit = string(value["creditUnit"])
+        out.level = string(value["level"])
+        return out
     }
 
     static func alignments(_ value: JSONValue?) -> [ImportedBadge.Alignment] {

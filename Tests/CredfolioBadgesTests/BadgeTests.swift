@@ -236,7 +236,8 @@ struct BadgeTests {
         #expect(rows.map { String($0[3]) } == ["Achievement 1", "Achievement 2", "Achievement 3"])
         #expect(rows.map { String($0[5]) } == ["new", "new", "new"])
         #expect(Set(rows.map { String($0[2]) }).count == 3)
-        #expect(result.stderr == "note: achievement \(shared) is named both \"Achievement 1\" and \"Achievement 2\": kept as two credentials\n"
+        #expect(result.stderr == "note: \(path): the CLR's own signature or proof: not verified: the credential is not signed\n"
+                + "note: achievement \(shared) is named both \"Achievement 1\" and \"Achievement 2\": kept as two credentials\n"
                 + "note: achievement \(shared) is named both \"Achievement 1\" and \"Achievement 3\": kept as two credentials\n")
         #expect(try cli.ok("award", "list", "--format", "csv").split(separator: "\n").count == 4)
         // Again: the same three, unchanged.

@@ -337,6 +337,40 @@ struct AdviceTests {
         #expect(try cli.ok("report", "cohort", "--as-of", "2026-06-01", "--format", "csv").contains(",2027-01-31,2026-07-06,on-track"))
     }
 
+    @Test("8: export clr then import badges into a new database keeps the catalog, and reports the CLR's own signature")
+    func clrRoundTrip() throws {
+        let cli = try CLI()
+        try cli.ok("learner", "add", "ann", "--name", "Ann", "--email", "ann@example.org")
+        try cli.ok("skill", "add", "python", "--name", "Python")
+        try cli.ok("credential", "add", "sec", "--title", "Sec", "--hours", "90", "--weeks", "10", "--validity-months", "36",
+                   "--cost", "49.99", "--credits", "3", "--credit-unit", "ECTS", "--delivery", "hybrid", "--skill", "python")
+        try cli.ok("credential", "add", "net", "--title", "Net", "--hours", "45", "--weeks", "16")
+        let stacks = try cli.directory.write("s.json", #"{"code":"cy","requires":{"all":[{"credential":"sec"},{"hours":100}]}}"#)
+        try cli.ok("import", "stacks", stacks)
+        try cli.ok("award", "add", "ann", "sec", "--earned", "2026-01-10")
+        try cli.ok("award", "add", "ann", "net", "--earned", "2026-02-10")
+        let progress = try cli.ok("export", "progress", "--as-of", "2026-06-01")
+        #expect(progress.hasSuffix("ann,Ann,,cy,100.0,100.0,true,2,2,,2026-06-01\n"))
+        let key = cli.directory.file("k.jwk")
+        #expect(try cli.run(["key", "generate", key], useDatabase: false).status == 0)
+        let clr = cli.directory.file("clr.jwt")
+        try cli.ok("export", "clr", "ann", "--as-of", "2026-06-01", "--sign-key", key, "-o", clr)
+        let fields = ["hours", "credits", "credit_unit", "cost", "currency", "weeks", "format", "validity_months", "skills"]
+        func catalog(_ cli: CLI) throws -> [String] {
+            let record = try cli.ok("credential", "show", "sec", "--format", "json")
+            let object = try JSONSerialization.jsonObject(with: Data(record.utf8)) as! [String: Any]
+            return fields.map { "\($0)=\(object[$0].map { "\($0)" } ?? "nil")" }
+        }
+        let copy = try CLI()
+        try copy.ok("learner", "add", "ann", "--name", "Ann", "--email", "ann@example.org")
+        let imported = try copy.run(["import", "badges", clr, "--learner", "ann"])
+        #expect(imported.status == 0)
+        #expect(imported.stderr == "note: \(clr): the CLR's own signature or proof: intact (key carried by the credential)\n")
+        #expect(try catalog(copy) == (try catalog(cli)))
+        try copy.ok("import", "stacks", stacks)
+        #expect(try copy.ok("export", "progress", "--as-of", "2026-06-01") == progress)
+    }
+
     /// Today, as the command line writes it (a learner added without --created-on joins today).
     static var today: String {
         let formatter = DateFormatter()

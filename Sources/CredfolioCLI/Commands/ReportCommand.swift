@@ -159,30 +159,12 @@ extension ReportCommand {
             let until = day.adding(days: within) ?? Day.last
             let store = try database.openForReading()
             try noteUnknownCohort(cohort, in: store)
-            let portfolio = try Portfolio(store, only: nil, fallback: CBCSolver())
-            let catalog = portfolio.catalog
-            let counting = portfolio.stacks.reduce(into: Set<Int>()) { $0.formUnion($1.counting(catalog)) }
-            var rows: [(learner: Learner, credential: Int, earned: Day, expires: Day)] = []
-            try LearnerReader(store, portfolio).forEachLearner(cohort: cohort) { learner, facts in
-                let standing = Standing(facts, catalog: catalog, on: day)
-                if lapsed {
-                    for (credential, lapse) in standing.lapsed where counting.contains(credential) && from.map({ lapse.expired >= $0 }) ?? true {
-                        rows.append((learner, credential, lapse.earned, lapse.expired))
-                    }
-                } else {
-                    for (credential, held) in standing.held {
-                        if let expires = held.expires, expires <= until { rows.append((learner, credential, held.earned, expires)) }
-                    }
-                }
-            }
-            func key(_ r: (learner: Learner, credential: Int, earned: Day, expires: Day)) -> (Int32, String, String) {
-                (lapsed ? -r.expires.daysSinceEpoch : r.expires.daysSinceEpoch, r.learner.handle, catalog[r.credential].code)
-            }
-            rows.sort { key($0) < key($1) }
+            let rows = try Expirations.rows(store, try Portfolio(store, only: nil, fallback: CBCSolver()), cohort: cohort, on: day,
+                                            until: until, lapsed: lapsed, since: from)
             var report = Report(columns: ["learner", "name", "cohort", "credential", "title", "earned_on",
                                           lapsed ? "expired_on" : "expires_on", lapsed ? "days_since" : "days_left"])
             for r in rows {
-                let c = catalog[r.credential]
+                let c = r.credential
                 let days = lapsed ? r.expires.days(until: day) : day.days(until: r.expires)
                 report.append([.text(r.learner.handle), .text(r.learner.name), .text(r.learner.cohort), .text(c.code),
                                .text(c.title), .day(r.earned), .day(r.expires), .integer(Int64(days))])

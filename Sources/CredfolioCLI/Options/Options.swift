@@ -3,7 +3,7 @@ import CredfolioCBC
 public import CredfolioCore
 public import CredfolioEngine
 import CredfolioStore
-import Synchronization
+import CredfolioSystem
 public import CredfolioApp
 #if canImport(Glibc)
 import Glibc
@@ -48,7 +48,7 @@ struct DatabaseOptions: ParsableArguments {
     func open() throws -> Store {
         let (path, isDefault) = try location()
         let store = try Store(path: path, access: .write, makingFolders: isDefault, busyTimeoutMilliseconds: try busyTimeout())
-        if store.created { NewDatabase.path.withLock { $0 = path } }
+        if store.created { NewDatabase.note(path) }
         return store
     }
 
@@ -64,18 +64,6 @@ struct DatabaseOptions: ParsableArguments {
     /// read-only file or folder is fine.
     func openForReading() throws -> Store {
         try Store(path: try location().path, access: .read, busyTimeoutMilliseconds: try busyTimeout())
-    }
-}
-
-/// The database file this process created, if any: removed, with its
-/// `-wal` and `-shm`, when the command fails, so that a failed first
-/// command (a mistyped `--db`) leaves no new file behind.
-enum NewDatabase {
-    static let path = Mutex<String?>(nil)
-
-    static func removeAfterFailure() {
-        guard let path = path.withLock({ $0 }) else { return }
-        for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
     }
 }
 

@@ -9,5 +9,6 @@ public enum SchemaMigrations {
         (1, "v0001_initial", PackageResources.v0001_initial_sql),
         (2, "v0002_badges", PackageResources.v0002_badges_sql),
         (3, "v0003_goals", PackageResources.v0003_goals_sql),
+        (4, "v0004_issuer_keys", PackageResources.v0004_issuer_keys_sql),
     ]
 }

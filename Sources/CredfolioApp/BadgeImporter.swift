@@ -1,5 +1,6 @@
 public import CredfolioStore
 import CredfolioBadges
+import CredfolioSystem
 public import CredfolioCore
 #if canImport(Glibc)
 import Glibc
@@ -34,6 +35,17 @@ public struct BadgeImporter {
     /// The import's moment, for `imported_at`.
     public var importedAt: String
 
+    /// The `--linked` documents (BadgeClass, Issuer, CryptographicKey), read and parsed; a syntax error names the file and place.
+    public static func readLinked(_ paths: [String]) throws -> [JSONValue] {
+        try paths.map { path in
+            do {
+                return try JSONParser.parse(try InputFile(path: path).readAll(limit: 16 << 20))
+            } catch let error as JSONSyntaxError {
+                throw CredfolioError.invalid("\(path):\(error.line):\(error.column): \(error.reason)")
+            }
+        }
+    }
+
     public init(store: Store, importedAt: String) {
         self.store = store
         self.importedAt = importedAt
@@ -42,7 +54,7 @@ public struct BadgeImporter {
     public func run(learner handle: String, files: [(name: String, bytes: [UInt8])]) throws -> [BadgeImportRow] {
         let learner = try store.learners.get(handle)
         let addresses = try recipient.map { [$0] } ?? store.learners.emails(of: learner)
-        let reader = BadgeReader(linked: linked)
+        let reader = BadgeReader(linked: linked, trusted: try store.issuerKeys.byIssuer())
         return try store.transaction {
             var rows: [BadgeImportRow] = []
             for file in files {
@@ -195,5 +207,16 @@ public struct BadgeImporter {
             try store.credentials.setAchievement(achievement, of: credential.id!)
         }
         return credential
+    }
+}
+
+extension Store {
+    /// The original file of an imported badge, byte for byte, so that it can still be verified elsewhere.
+    public func badgeOriginal(learner: String, credential: String, earnedOn: Day?) throws -> [UInt8] {
+        let record = try awards.locate(learner: learner, credential: credential, earnedOn: earnedOn)
+        guard let id = record.award.id, let source = try awards.source(of: id) else {
+            throw CredfolioError.notFound("the award of \(credential) to \(learner) was typed in, not imported from a badge")
+        }
+        return source.original
     }
 }

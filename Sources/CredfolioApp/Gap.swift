@@ -13,9 +13,19 @@ public struct Gap: Sendable {
     /// credential, or finish work under way.
     public var note: String? = nil
 
-    /// What the learner holds but loses before the stack would be finished
-    /// (``LapsesBeforeFinish``): one gap a credential, met by its renewal.
-    public static func renewals(_ lapsing: [Int: Day], catalog: Catalog) -> [Gap] {
+    /// What the learner holds but loses before `stack` would be finished,
+    /// at their pace (``LapsesBeforeFinish``): one gap a credential, met by
+    /// its renewal. Planned only when something the learner holds can lapse.
+    public static func renewals(_ stack: CompiledStack, context: LearnerPortfolio, held: HeldSet, solver: any MILPSolver) throws -> [Gap] {
+        let catalog = context.catalog
+        guard !stack.evaluate(held, catalog: catalog).complete,
+              !LapsesBeforeFinish.lapsing(context.facts, catalog: catalog, on: context.day, until: Day.last).isEmpty else { return [] }
+        let outcome = try LapsesBeforeFinish.plan(stack, held: held, facts: context.facts, catalog: catalog, on: context.day,
+                                                  pace: context.learner.pace, options: PlanOptions(measure: .hours), solver: solver)
+        return renewals(outcome.lapsing, catalog: catalog)
+    }
+
+    static func renewals(_ lapsing: [Int: Day], catalog: Catalog) -> [Gap] {
         lapsing.sorted { catalog.codes[$0.key] < catalog.codes[$1.key] }.map { credential, lapses in
             Gap(requirement: "credential " + catalog.codes[credential], kind: "credential", code: catalog.codes[credential],
                 options: [catalog[credential]], note: "lapses \(lapses), before the finish: renew")

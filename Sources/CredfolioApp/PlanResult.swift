@@ -78,3 +78,26 @@ public struct PlanResult {
 
     public var fitsSixMonths: Bool { estimatedWeeks.map(Schedule.fitsSixMonths) ?? false }
 }
+
+extension PlanResult {
+    /// `next`'s plans: one for each of the context's stacks, counting what
+    /// lapses before each finish (``LapsesBeforeFinish``), completable
+    /// first, then least remaining effort, then the one further along, then
+    /// by code.
+    public static func next(_ context: LearnerPortfolio, held: HeldSet, options: PlanOptions, measure: Measure,
+                            solver: any MILPSolver) throws -> [PlanResult] {
+        let catalog = context.catalog
+        let marks = PlanMarks(context: context)
+        let results = try context.portfolio.stacks.map { stack in
+            let outcome = try LapsesBeforeFinish.plan(stack, held: held, facts: context.facts, catalog: catalog, on: context.day,
+                                                      pace: options.pace, options: options, solver: solver)
+            return try PlanResult(stack: stack, progress: stack.evaluate(held, catalog: catalog), plan: outcome.plan,
+                                  catalog: catalog, pace: options.pace, measure: measure, marks: marks, lapsing: outcome.lapsing)
+        }
+        func order(_ r: PlanResult) -> Int { r.plan.completable == true ? 0 : r.plan.completable == nil ? 1 : 2 }
+        return results.sorted {
+            (order($0), $0.plan.total, -$0.progress.value, $0.stack.definition.code)
+                < (order($1), $1.plan.total, -$1.progress.value, $1.stack.definition.code)
+        }
+    }
+}

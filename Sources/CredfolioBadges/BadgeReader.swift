@@ -81,12 +81,19 @@ public struct BadgeReader: Sendable {
     /// Documents passed with `--linked` (BadgeClass, Issuer profile,
     /// CryptographicKey), by their `id`.
     public let linked: [String: JSONValue]
+    /// The local trust store: keys (PEM or JWK) trusted for each issuer id.
+    public let trusted: [String: [String]]
 
-    public init(linked: [JSONValue] = []) {
+    public init(linked: [JSONValue] = [], trusted: [String: [String]] = [:]) {
         var byID: [String: JSONValue] = [:]
         for document in linked { if case .string(let id)? = document["id"] { byID[id] = document } }
         self.linked = byID
+        self.trusted = trusted
     }
+
+    /// The words of a signature that checks with a key supplied beside the
+    /// file (or carried by it) but not trusted for its issuer.
+    static let suppliedKey = "signed (key supplied with the file, not confirmed with the issuer)"
 
     /// Every credential in `bytes` (one, or several for a CLR). Throws
     /// with the reason when the file cannot be read, is not a badge, needs
@@ -140,11 +147,11 @@ public struct BadgeReader: Sendable {
             case "ob2":
                 return [try assertion(payload, format: format, original: original, jws: jws)]
             case "ob3":
-                return [try credential(payload, format: format, original: original, verification: try Self.verification(of: jws))]
+                return [try credential(payload, format: format, original: original, verification: try verification(of: jws, payload: payload))]
             default:
                 // A CLR whose own signature does not match is refused whole;
                 // each credential inside keeps its own verification.
-                return try clr(payload, format: format, original: original, verification: try Self.verification(of: jws))
+                return try clr(payload, format: format, original: original, verification: try verification(of: jws, payload: payload))
             }
         }
         let json: JSONValue
@@ -209,12 +216,29 @@ public struct BadgeReader: Sendable {
         guard let name = Self.string(badge["name"]) else { throw .invalid("the BadgeClass has no name") }
         let verification: String
         if let jws {
+            let issuerID = Self.string(issuer["id"])
             let keyIRI = Self.string(json["verification"]?["creator"]) ?? Self.string(issuer["publicKey"])
-            if let keyIRI, let key = linked[keyIRI], let pem = Self.string(key["publicKeyPem"]) {
+            let trustedKeys = issuerID.flatMap { trusted[$0] } ?? []
+            if trustedKeys.contains(where: { jws.verify(trusted: $0) }) {
+                // Verified: a key trusted for this issuer; and the documents must not say otherwise: the key's owner
+                // is the issuer, and the issuer's publicKey names the key that signed.
+                let owner = keyIRI.flatMap { linked[$0] }.flatMap { Self.string($0["owner"]) }
+                let named = Self.strings(issuer["publicKey"])
+                if let owner, owner != issuerID {
+                    verification = "not verified: the key is trusted for \(issuerID ?? "the issuer"), but its document names the owner \(owner)"
+                } else if let keyIRI, !named.isEmpty, !named.contains(keyIRI) {
+                    verification = "not verified: the issuer's publicKey does not name the key \(keyIRI)"
+                } else {
+                    verification = "verified"
+                }
+            } else if !trustedKeys.isEmpty {
+                // Keys are trusted for this issuer and none signed it: whatever key came with the file, it is not the issuer's.
+                throw .invalid("the signature matches no key trusted for \(issuerID ?? "the issuer"): the file was altered or is not the issuer's")
+            } else if let keyIRI, let key = linked[keyIRI], let pem = Self.string(key["publicKeyPem"]) {
                 guard try jws.verify(pem: pem) else {
                     throw .invalid("the signature does not match the issuer's key \(keyIRI): the file was altered or is not the issuer's")
                 }
-                verification = "verified"
+                verification = Self.suppliedKey
             } else {
                 verification = "not verified: the issuer's key " + (keyIRI.map { "\($0) is not among the --linked files" } ?? "is not named")
             }
@@ -311,7 +335,7 @@ public struct BadgeReader: Sendable {
                 let jws = try JWS(jwt)
                 var payload = try jws.payloadJSON()
                 if let vc = payload["vc"] { payload = vc }
-                out.append(try credential(payload, format: format, original: Array(jwt.utf8), verification: try Self.verification(of: jws)))
+                out.append(try credential(payload, format: format, original: Array(jwt.utf8), verification: try verification(of: jws, payload: payload)))
             case .object:
                 out.append(try credential(item, format: format, original: Array(item.serialized(pretty: false).utf8),
                                           verification: Self.proofVerification(item)))
@@ -324,12 +348,15 @@ public struct BadgeReader: Sendable {
 
     /// What a VC-JWT's signature proves. A signature that does not match
     /// its own key refuses the file, whatever `--force` says.
-    static func verification(of jws: JWS) throws(CredfolioError) -> String {
+    func verification(of jws: JWS, payload: JSONValue) throws(CredfolioError) -> String {
+        // A key trusted for the credential's issuer (a did:web or any id, added by hand) verifies it.
+        let issuerID = Self.string(payload["issuer"]) ?? Self.string(payload["issuer"]?["id"])
+        if let keys = issuerID.flatMap({ trusted[$0] }), keys.contains(where: { jws.verify(trusted: $0) }) { return "verified" }
         if let valid = try jws.verifyWithEmbeddedKey() {
             guard valid else { throw .invalid("the signature does not match the key in its header: the file was altered") }
             return "intact (key carried by the credential)"
         }
-        if let kid = string(jws.header["kid"]) {
+        if let kid = Self.string(jws.header["kid"]) {
             return "not verified: the key \(kid) would have to be fetched"
         }
         return "not verified: the JWT's header carries no key"

@@ -5,7 +5,7 @@ public import CredfolioCore
 /// A compact JWS (`header.payload.signature`, base64url each), as OB 2.0
 /// signed assertions and OB 3.0 / CLR VC-JWTs arrive.
 public struct JWS: Sendable {
-    public let header: JSONValue
+    public private(set) var header: JSONValue
     public let payload: [UInt8]
     let signingInput: [UInt8]
     let signature: [UInt8]
@@ -105,6 +105,56 @@ public struct JWS: Sendable {
             throw error
         } catch {
             throw .invalid("the key in the JWS header cannot be read: \(error)")
+        }
+    }
+
+    /// A public key as `issuer key add` takes it, PEM or JWK: its kind
+    /// (`RSA`, `EC P-256`, `Ed25519`); throws when it is none of these, or
+    /// holds a private part (the trust store keeps public keys only).
+    public static func keyKind(_ text: String) throws(CredfolioError) -> String {
+        let trimmed = text.trimmingBlanks()
+        if trimmed.hasPrefix("-----BEGIN") {
+            guard !trimmed.contains("PRIVATE KEY") else { throw .invalid("the file holds a private key: give the public key") }
+            if (try? _RSA.Signing.PublicKey(pemRepresentation: trimmed)) != nil { return "RSA" }
+            if (try? P256.Signing.PublicKey(pemRepresentation: trimmed)) != nil { return "EC P-256" }
+            throw .invalid("the PEM file is not an RSA or EC P-256 public key (give an Ed25519 key as a JWK)")
+        }
+        guard let jwk = try? JSONParser.parse(Array(trimmed.utf8)), case .string(let kty)? = jwk["kty"] else {
+            throw .invalid("not a public key: give a PEM file or a JWK")
+        }
+        guard jwk["d"] == nil else { throw .invalid("the JWK holds a private key (its d): give the public key") }
+        switch (kty, jwk["crv"]) {
+        case ("RSA", _): return "RSA"
+        case ("EC", .string("P-256")?): return "EC P-256"
+        case ("OKP", .string("Ed25519")?): return "Ed25519"
+        default: throw .invalid("the JWK is not an RSA, EC P-256 or Ed25519 key")
+        }
+    }
+
+    /// Checks the signature with a trusted key (PEM or JWK, as
+    /// ``keyKind(_:)`` reads it); false when the key is of another kind
+    /// than the signature's algorithm, or the signature does not check.
+    public func verify(trusted text: String) -> Bool {
+        let trimmed = text.trimmingBlanks()
+        do {
+            if trimmed.hasPrefix("-----BEGIN") {
+                switch algorithm {
+                case "RS256":
+                    return try _RSA.Signing.PublicKey(pemRepresentation: trimmed)
+                        .isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: signature), for: signingInput, padding: .insecurePKCS1v1_5)
+                case "ES256":
+                    return try P256.Signing.PublicKey(pemRepresentation: trimmed)
+                        .isValidSignature(try P256.Signing.ECDSASignature(rawRepresentation: signature), for: signingInput)
+                default:
+                    return false
+                }
+            }
+            let jwk = try JSONParser.parse(Array(trimmed.utf8))
+            var copy = self
+            copy.header = .object([("alg", .string(algorithm ?? "")), ("jwk", jwk)])
+            return try copy.verifyWithEmbeddedKey() ?? false
+        } catch {
+            return false
         }
     }
 

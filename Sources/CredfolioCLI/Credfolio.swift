@@ -16,7 +16,7 @@ public struct Credfolio: ParsableCommand {
         subcommands: [
             LearnerCommand.self, SkillCommand.self, CredentialCommand.self, AwardCommand.self, StackCommand.self,
             ProgressCommand.self, NextCommand.self, GapCommand.self, PortfolioCommand.self, ReportCommand.self,
-            ImportCommand.self, ExportCommand.self, KeyCommand.self, BackupCommand.self, RestoreCommand.self, DoctorCommand.self,
+            ImportCommand.self, ExportCommand.self, KeyCommand.self, IssuerCommand.self, BackupCommand.self, RestoreCommand.self, DoctorCommand.self,
         ]
     )
 
@@ -37,8 +37,7 @@ public struct Credfolio: ParsableCommand {
             var command = try parseAsRoot(arguments)
             try command.run()
         } catch let interruption as Interruption {
-            var line = Array("note: interrupted: every file written so far is whole; run the command again to finish\n".utf8)
-            _ = line.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+            note("interrupted: every file written so far is whole; run the command again to finish")
             interruption.end()
         } catch let error as CredfolioError {
             fail(error.message, status: error.kind == .busy ? 75 : 1)

@@ -87,6 +87,24 @@ extension Store {
     /// Replaces the database's contents with the backup at `path`, after
     /// checking it, and keeps what it replaced as a backup beside the
     /// database. Returns that file's path.
+    /// Restores `path`, first copying the database it replaces to
+    /// `DB.before-restore-YYYYMMDD-HHMMSS` beside it (numbered when two
+    /// restores fall in one second); returns that copy's path.
+    public func restoreKeepingCopy(from path: String) throws -> String {
+        var now = time(nil)
+        var parts = tm()
+        localtime_r(&now, &parts)
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let stamp = "\(parts.tm_year + 1900)\(two(parts.tm_mon + 1))\(two(parts.tm_mday))-\(two(parts.tm_hour))\(two(parts.tm_min))\(two(parts.tm_sec))"
+        var kept = self.path + ".before-restore-" + stamp
+        var n = 1
+        while access(kept, F_OK) == 0 {
+            n += 1
+            kept = self.path + ".before-restore-" + stamp + "-\(n)"
+        }
+        return try restore(from: path, keepingAs: kept)
+    }
+
     public func restore(from path: String, keepingAs kept: String) throws -> String {
         try Store.verify(path)
         try backup(to: kept)

@@ -75,7 +75,7 @@ struct BadgeTests {
         #expect(try cli3.fails("import", "badges", try write(cli3, "p.json", plain), "--learner", "ana").contains("issued to someone else"))
     }
 
-    @Test("OB 2.0 signed (RS256): verified with the linked key; a tampered copy is refused even with --force")
+    @Test("OB 2.0 signed (RS256): signed with the linked key, verified once trusted for the issuer; a tampered copy is refused even with --force")
     func ob2Signed() throws {
         let cli = try world()
         let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
@@ -87,8 +87,10 @@ struct BadgeTests {
                       try write(cli, "k.json", BadgeFixtures.json(BadgeFixtures.cryptographicKey(pem: key.publicKey.pemRepresentation)))]
         let rows = try importJSON(cli, [try write(cli, "s.jws", Array(token.utf8)), "--linked"] + linked)
         #expect(rows.first?["format"] as? String == "ob2-jws")
-        #expect(rows.first?["verification"] as? String == "verified")
-        // Baked into a PNG, it reads the same.
+        // The key came with the file: it proves the file intact, not that the issuer signed it.
+        #expect(rows.first?["verification"] as? String == "signed (key supplied with the file, not confirmed with the issuer)")
+        try cli.ok("issuer", "key", "add", "https://issuer.test/issuer.json", try write(cli, "issuer.pem", Array(key.publicKey.pemRepresentation.utf8)))
+        // Baked into a PNG, it reads the same; now the key is trusted for the issuer: verified.
         let baked = try PNGChunks.baking(BadgeFixtures.png, keyword: "openbadges", text: token)
         let png = try importJSON(cli, [try write(cli, "s.png", baked), "--linked"] + linked)
         #expect(png.first?["format"] as? String == "ob2-png" && png.first?["verification"] as? String == "verified")
@@ -101,8 +103,48 @@ struct BadgeTests {
         let forgedFile = try write(cli, "forged.jws", Array(forged.utf8))
         let before = try cli.fingerprint()
         let stderr = try cli.fails(["import", "badges", forgedFile, "--learner", "ana", "--force", "--linked"] + linked)
-        #expect(stderr == "error: \(forgedFile): the signature does not match the issuer's key https://issuer.test/key.json: the file was altered or is not the issuer's\n")
+        #expect(stderr == "error: \(forgedFile): the signature matches no key trusted for https://issuer.test/issuer.json: the file was altered or is not the issuer's\n")
         #expect(try cli.fingerprint() == before)
+    }
+
+    @Test("10: a VC-JWT with only a kid is verified by a key (a JWK) trusted for its issuer")
+    func trustedKid() throws {
+        let cli = try world()
+        let key = P256.Signing.PrivateKey()
+        let raw = Array(key.publicKey.rawRepresentation)
+        let payload = BadgeFixtures.json(BadgeFixtures.credential(email: "ana@example.org"))
+        let token = try BadgeFixtures.jws(header: .object([("alg", .string("ES256")), ("kid", .string("did:web:issuer.test#key-1"))]),
+                                          payload: payload) { Array(try key.signature(for: $0).rawRepresentation) }
+        let file = try write(cli, "vc.jwt", Array(token.utf8))
+        #expect(try importJSON(cli, [file]).first?["verification"] as? String == "not verified: the key did:web:issuer.test#key-1 would have to be fetched")
+        let jwk = #"{"kty":"EC","crv":"P-256","x":""# + Base64.urlEncode(raw[0..<32]) + #"","y":""# + Base64.urlEncode(raw[32..<64]) + #""}"#
+        #expect(try cli.ok("issuer", "key", "add", "https://issuer.test", try write(cli, "k.jwk", Array(jwk.utf8)))
+                == "trusted EC P-256 key 1 for https://issuer.test\n")
+        #expect(try importJSON(cli, [file]).first?["verification"] as? String == "verified")
+    }
+
+    @Test("10: anyone can sign an assertion naming any issuer and ship their key beside it: never verified, only signed")
+    func impostorKey() throws {
+        let cli = try world()
+        let issuerKey = try _RSA.Signing.PrivateKey(keySize: .bits2048), impostor = try _RSA.Signing.PrivateKey(keySize: .bits2048)
+        let payload = BadgeFixtures.json(BadgeFixtures.assertion(identity: BadgeFixtures.sha256Identity("ana@example.org", salt: "pepper"),
+                                                                 embedded: false, signed: true))
+        let token = try BadgeFixtures.rs256(payload, key: impostor, embedKey: false)
+        // The impostor's own key, in a key document that claims the issuer as its owner.
+        let linked = [try write(cli, "b.json", BadgeFixtures.json(BadgeFixtures.badgeClass)),
+                      try write(cli, "i.json", BadgeFixtures.json(BadgeFixtures.issuer(key: "https://issuer.test/key.json"))),
+                      try write(cli, "k.json", BadgeFixtures.json(BadgeFixtures.cryptographicKey(pem: impostor.publicKey.pemRepresentation)))]
+        let file = try write(cli, "s.jws", Array(token.utf8))
+        #expect(try importJSON(cli, [file, "--linked"] + linked).first?["verification"] as? String
+                == "signed (key supplied with the file, not confirmed with the issuer)")
+        // Once the issuer's real key is trusted, the impostor's signature is refused.
+        try cli.ok("issuer", "key", "add", "https://issuer.test/issuer.json", try write(cli, "real.pem", Array(issuerKey.publicKey.pemRepresentation.utf8)))
+        #expect(try cli.fails(["import", "badges", file, "--learner", "ana", "--linked"] + linked)
+                == "error: \(file): the signature matches no key trusted for https://issuer.test/issuer.json: the file was altered or is not the issuer's\n")
+        #expect(try cli.ok("issuer", "key", "list", "--format", "csv").split(separator: "\n").count == 2)
+        #expect(try cli.ok("issuer", "key", "remove", "https://issuer.test/issuer.json") == "no longer trusting 1 key for https://issuer.test/issuer.json\n")
+        #expect(try cli.fails("issuer", "key", "add", "x", try write(cli, "private.jwk", Array(#"{"kty":"OKP","crv":"Ed25519","x":"AA","d":"AA"}"#.utf8)))
+                == "error: the JWK holds a private key (its d): give the public key\n")
     }
 
     @Test("OB 3.0 VC-JWTs signed with the key in their header, RS256, ES256 and EdDSA: intact; VCDM 1.1 and 2.0 dates")
@@ -379,7 +421,15 @@ struct InteropTests {
         #expect(try run(cli, ["ob2/basic-assertion.json"], email: "").stderr.contains("https://example.org/robotics-badge.json"))
         // ob2/simple_signed.jwt and the baked PNG
         r = rows(try run(cli, ["ob2/simple_signed.jwt"], email: "", linked: classAndIssuer + ["key1_cryptographickey.json"]))
-        #expect(r.first?["title"] == "Awesome Robotics Badge" && r.first?["earned_on"] == "2016-12-31" && r.first?["verification"] == "verified")
+        #expect(r.first?["title"] == "Awesome Robotics Badge" && r.first?["earned_on"] == "2016-12-31"
+                && r.first?["verification"] == "signed (key supplied with the file, not confirmed with the issuer)")
+        // Trusted for the issuer, the key verifies it (its owner is the issuer, whose publicKey names it).
+        let key1 = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(i)/ob2/key1_cryptographickey.json"))) as! [String: Any]
+        let pem = cli.directory.file("key1.pem")
+        try (key1["publicKeyPem"] as! String).write(toFile: pem, atomically: false, encoding: .utf8)
+        try cli.ok("issuer", "key", "add", "https://example.org/organization.json", pem)
+        r = rows(try run(cli, ["ob2/simple_signed.jwt"], email: "", linked: classAndIssuer + ["key1_cryptographickey.json"]))
+        #expect(r.first?["verification"] == "verified")
         r = rows(try run(cli, ["ob2/dcpv_simple-badge.png"], email: "", linked: classAndIssuer))
         #expect(r.first?["format"] == "ob2-png" && r.first?["title"] == "Awesome Robotics Badge" && r.first?["earned_on"] == "2016-12-31")
         // ob2/bakery_baked_heart.png: OB 1.0, only a URL

@@ -23,13 +23,8 @@ struct GapCommand: ParsableCommand {
         let compiled = try context.portfolio.stack(stack)
         let held = context.held()
         let evaluation = compiled.evaluate(held, catalog: catalog)
-        var gaps = Gap.all(compiled, evaluation: evaluation, held: held, catalog: catalog, standing: context.standing)
-        // What is held now but lapses before the stack would be finished is a gap too (planned only when something can lapse).
-        if !evaluation.complete, !LapsesBeforeFinish.lapsing(context.facts, catalog: catalog, on: day, until: Day.last).isEmpty {
-            let outcome = try LapsesBeforeFinish.plan(compiled, held: held, facts: context.facts, catalog: catalog, on: day,
-                                                      pace: learner.pace, options: PlanOptions(measure: .hours), solver: CBCSolver())
-            gaps += Gap.renewals(outcome.lapsing, catalog: catalog)
-        }
+        let gaps = Gap.all(compiled, evaluation: evaluation, held: held, catalog: catalog, standing: context.standing)
+            + (try Gap.renewals(compiled, context: context, held: held, solver: CBCSolver()))
 
         let out = OutputSink.standardOutput()
         var report = Report(columns: ["requirement", "kind", "code", "options", "note"])

@@ -39,19 +39,7 @@ struct RestoreCommand: ParsableCommand {
         if Store.sameFile(file, store.path) {
             throw CredfolioError.invalid("\(file) is the database itself: restore needs a backup made with credfolio backup")
         }
-        var now = time(nil)
-        var parts = tm()
-        localtime_r(&now, &parts)
-        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        let stamp = "\(parts.tm_year + 1900)\(two(parts.tm_mon + 1))\(two(parts.tm_mday))-\(two(parts.tm_hour))\(two(parts.tm_min))\(two(parts.tm_sec))"
-        // Two restores within one second must not collide: number the second.
-        var kept = store.path + ".before-restore-" + stamp
-        var n = 1
-        while access(kept, F_OK) == 0 {
-            n += 1
-            kept = store.path + ".before-restore-" + stamp + "-\(n)"
-        }
-        _ = try store.restore(from: file, keepingAs: kept)
+        let kept = try store.restoreKeepingCopy(from: file)
         OutputSink.standardOutput().write("restored \(store.path) from \(file); the replaced database is kept as \(kept)\n")
     }
 }

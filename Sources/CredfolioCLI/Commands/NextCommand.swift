@@ -74,22 +74,7 @@ struct NextCommand: ParsableCommand {
             let model = compiled.planningModel(held: held, catalog: catalog, options: options, withLimits: true)
             try writeOutput(to: writeModel) { $0.write(model.program.lpText) }
         }
-        let marks = PlanMarks(context: context)
-        let solver = CBCSolver()
-        var results = try context.portfolio.stacks.map { stack in
-            // What the learner holds but loses before the plan is done is renewed in it (one rule with report cohort's outlook).
-            let outcome = try LapsesBeforeFinish.plan(stack, held: held, facts: context.facts, catalog: catalog, on: day, pace: pace,
-                                                      options: options, solver: solver)
-            return try PlanResult(stack: stack, progress: stack.evaluate(held, catalog: catalog), plan: outcome.plan,
-                                  catalog: catalog, pace: pace, measure: by, marks: marks, lapsing: outcome.lapsing)
-        }
-        // Completable first, least remaining effort first; on a tie, the
-        // one further along first.
-        func order(_ r: PlanResult) -> Int { r.plan.completable == true ? 0 : r.plan.completable == nil ? 1 : 2 }
-        results.sort {
-            (order($0), $0.plan.total, -$0.progress.value, $0.stack.definition.code)
-                < (order($1), $1.plan.total, -$1.progress.value, $1.stack.definition.code)
-        }
+        let results = try PlanResult.next(context, held: held, options: options, measure: by, solver: CBCSolver())
         let out = OutputSink.standardOutput()
         switch output.format {
         case .json:

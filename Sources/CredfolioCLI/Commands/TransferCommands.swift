@@ -75,13 +75,7 @@ struct ImportCommand: ParsableCommand {
 
     func importBadges() throws {
         let read = try files.map { (name: $0, bytes: try InputFile(path: $0).readAll(limit: 64 << 20)) }
-        let documents = try linked.map { path -> JSONValue in
-            do {
-                return try JSONParser.parse(try InputFile(path: path).readAll(limit: 16 << 20))
-            } catch let error as JSONSyntaxError {
-                throw CredfolioError.invalid("\(path):\(error.line):\(error.column): \(error.reason)")
-            }
-        }
+        let documents = try BadgeImporter.readLinked(linked)
         let store = try database.open()
         var importer = BadgeImporter(store: store, importedAt: Timestamp.now())
         importer.linked = documents
@@ -144,26 +138,16 @@ struct ExportCommand: ParsableCommand {
             return
         }
         if kind == .clr {
-            let day = try asOfDay(asOf)
-            let key = try signKey.map(KeyCommand.read)
-            let store = try database.openForReading()
-            let clr = try store.clr(for: names[0], asOf: day)
-            let text = try key.map { try JWS.signEdDSA(payload: Array(clr.serialized(pretty: false).utf8), key: $0, type: "vc+jwt") }
+            let clr = try database.openForReading().clr(for: names[0], asOf: try asOfDay(asOf))
+            let text = try signKey.map(KeyCommand.read).map { try JWS.signEdDSA(payload: Array(clr.serialized(pretty: false).utf8), key: $0, type: "vc+jwt") }
                 ?? clr.serialized()
             try writeOutput(to: output) { $0.write(text + "\n") }
             return
         }
         if kind == .badge {
-            // The original file of an imported badge, byte for byte, so that it
-            // can still be verified elsewhere.
-            let store = try database.openForReading()
-            let record = try store.awards.locate(learner: names[0], credential: names[1], earnedOn: try parseDay(earned, "earned_on"))
-            guard let source = try store.awards.source(of: record.award.id!) else {
-                throw CredfolioError.notFound("the award of \(names[1]) to \(names[0]) was typed in, not imported from a badge")
-            }
-            try writeOutput(to: output) { sink in
-                source.original.withUnsafeBufferPointer { sink.write(bytes: $0) }
-            }
+            let original = try database.openForReading().badgeOriginal(learner: names[0], credential: names[1],
+                                                                       earnedOn: try parseDay(earned, "earned_on"))
+            try writeOutput(to: output) { sink in original.withUnsafeBufferPointer { sink.write(bytes: $0) } }
             return
         }
         if kind == .progress {

@@ -29,24 +29,11 @@ struct DatabaseOptions: ParsableArguments {
         if db?.isEmpty == true { throw ValidationError("--db is empty: give the database file's path") }
     }
 
-    /// The database's path, and whether it is the default location (whose
-    /// folders a first write makes; a path someone gave must name a folder
-    /// that exists).
-    func location() throws -> (path: String, isDefault: Bool) {
-        if let db { return (db, false) }
-        if let env = environment("CREDFOLIO_DB"), !env.isEmpty { return (env, false) }
-        if let data = environment("XDG_DATA_HOME"), data.hasPrefix("/") { return (data + "/credfolio/credfolio.db", true) }
-        guard let home = environment("HOME"), home.hasPrefix("/") else {
-            throw CredfolioError.invalid("no database given, and no default one: HOME and XDG_DATA_HOME are not set (give --db FILE, or set CREDFOLIO_DB)")
-        }
-        return (home + "/.local/share/credfolio/credfolio.db", true)
-    }
-
     /// Opens the database for a command that writes: created and migrated
     /// on first use. A database this opening created is removed again if
     /// the command then fails (``NewDatabase``).
     func open() throws -> Store {
-        let (path, isDefault) = try location()
+        let (path, isDefault) = try Store.location(given: db, environment: environment)
         let store = try Store(path: path, access: .write, makingFolders: isDefault, busyTimeoutMilliseconds: try busyTimeout())
         if store.created { NewDatabase.note(path) }
         return store
@@ -63,7 +50,7 @@ struct DatabaseOptions: ParsableArguments {
     /// an error (a typo must not leave a new database behind), and a
     /// read-only file or folder is fine.
     func openForReading() throws -> Store {
-        try Store(path: try location().path, access: .read, busyTimeoutMilliseconds: try busyTimeout())
+        try Store(path: try Store.location(given: db, environment: environment).path, access: .read, busyTimeoutMilliseconds: try busyTimeout())
     }
 }
 

@@ -36,19 +36,24 @@ static void remove_and_reraise(int signal_number) {
     raise(signal_number);
 }
 
+/* Installs `handler` for SIGINT, SIGTERM and SIGHUP. */
+static void handle_interrupts(void (*handler)(int)) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = handler;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, NULL);
+    sigaction(SIGTERM, &action, NULL);
+    sigaction(SIGHUP, &action, NULL);
+}
+
 void credfolio_remove_on_signal(const char *path) {
     size_t length = strlen(path);
     if (length >= sizeof pending_path) return;
     pending = 0;
     memcpy(pending_path, path, length + 1);
     pending = 1;
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_handler = remove_and_reraise;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, NULL);
-    sigaction(SIGTERM, &action, NULL);
-    sigaction(SIGHUP, &action, NULL);
+    handle_interrupts(remove_and_reraise);
 }
 
 void credfolio_forget_on_signal(void) { pending = 0; }
@@ -62,35 +67,6 @@ void credfolio_hold_signals(int hold) {
     pthread_sigmask(hold ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
 }
 
-void credfolio_end_by_broken_pipe(void) {
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_handler = SIG_DFL;
-    sigaction(SIGPIPE, &action, NULL);
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGPIPE);
-    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
-    raise(SIGPIPE);
-    _exit(141);
-}
-
-static volatile sig_atomic_t interrupt_signal = 0;
-
-static void note_interrupt(int signal_number) { interrupt_signal = signal_number; }
-
-void credfolio_defer_interrupts(void) {
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_handler = note_interrupt;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, NULL);
-    sigaction(SIGTERM, &action, NULL);
-    sigaction(SIGHUP, &action, NULL);
-}
-
-int credfolio_interrupt_requested(void) { return interrupt_signal; }
-
 void credfolio_end_by_signal(int signal_number) {
     struct sigaction action;
     memset(&action, 0, sizeof action);
@@ -103,3 +79,13 @@ void credfolio_end_by_signal(int signal_number) {
     raise(signal_number);
     _exit(128 + signal_number);
 }
+
+void credfolio_end_by_broken_pipe(void) { credfolio_end_by_signal(SIGPIPE); }
+
+static volatile sig_atomic_t interrupt_signal = 0;
+
+static void note_interrupt(int signal_number) { interrupt_signal = signal_number; }
+
+void credfolio_defer_interrupts(void) { handle_interrupts(note_interrupt); }
+
+int credfolio_interrupt_requested(void) { return interrupt_signal; }

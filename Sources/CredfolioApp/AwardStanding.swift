@@ -56,15 +56,7 @@ public struct Standing: Sendable {
 
     public init(_ facts: [AwardFact], catalog: Catalog, on day: Day, startedOn: [Int: Day] = [:]) {
         self.day = day
-        for fact in facts where catalog.isHeld(fact, on: day) {
-            let candidate = Held(earned: fact.earnedOn!, expires: catalog.expiry(of: fact))
-            if let known = held[fact.credential] {
-                // The award that lasts longest decides.
-                if let current = known.expires, candidate.expires == nil || candidate.expires! > current { held[fact.credential] = candidate }
-            } else {
-                held[fact.credential] = candidate
-            }
-        }
+        held = Self.held(facts, catalog: catalog, on: day)
         for fact in facts where fact.status == .earned && held[fact.credential] == nil {
             guard let earned = fact.earnedOn, earned <= day, let expiry = catalog.expiry(of: fact), expiry <= day else { continue }
             if lapsed[fact.credential].map({ expiry > $0.expired }) ?? true {
@@ -80,6 +72,23 @@ public struct Standing: Sendable {
             earnedLater[fact.credential] = earned
             if underWay[fact.credential] == nil { underWay[fact.credential] = .some(nil) }
         }
+    }
+
+    /// Per catalog index, the award held on `day` that lasts longest: the
+    /// rule of ``held``, for one who needs only that.
+    public static func held(_ facts: [AwardFact], catalog: Catalog, on day: Day) -> [Int: Held] {
+        var held: [Int: Held] = [:]
+        for fact in facts where catalog.isHeld(fact, on: day) {
+            guard let earned = fact.earnedOn else { continue }
+            let candidate = Held(earned: earned, expires: catalog.expiry(of: fact))
+            if let known = held[fact.credential] {
+                // The award that lasts longest decides.
+                if let current = known.expires, candidate.expires.map({ $0 > current }) ?? true { held[fact.credential] = candidate }
+            } else {
+                held[fact.credential] = candidate
+            }
+        }
+        return held
     }
 
     /// How a leaf of credential `i`, not met now, could be met by what the

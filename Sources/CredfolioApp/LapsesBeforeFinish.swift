@@ -21,18 +21,10 @@ public enum LapsesBeforeFinish {
     /// The credentials held on `day` whose longest-lasting award lapses on
     /// or before `until`, with the day each lapses.
     public static func lapsing(_ facts: [AwardFact], catalog: Catalog, on day: Day, until: Day) -> [Int: Day] {
-        var lasts: [Int: Day?] = [:]
-        for fact in facts where catalog.isHeld(fact, on: day) {
-            let expiry = catalog.expiry(of: fact)
-            if let known = lasts[fact.credential] {
-                // nil lasts for ever; otherwise the later day wins.
-                if let current = known, expiry.map({ $0 > current }) ?? true { lasts[fact.credential] = expiry }
-            } else {
-                lasts[fact.credential] = expiry
-            }
-        }
         var out: [Int: Day] = [:]
-        for (credential, expiry) in lasts { if let expiry = expiry, expiry <= until { out[credential] = expiry } }
+        for (credential, held) in Standing.held(facts, catalog: catalog, on: day) {
+            if let expires = held.expires, expires <= until { out[credential] = expires }
+        }
         return out
     }
 

@@ -5,7 +5,7 @@ public import CredfolioCore
 /// A compact JWS (`header.payload.signature`, base64url each), as OB 2.0
 /// signed assertions and OB 3.0 / CLR VC-JWTs arrive.
 public struct JWS: Sendable {
-    public private(set) var header: JSONValue
+    public let header: JSONValue
     public let payload: [UInt8]
     let signingInput: [UInt8]
     let signature: [UInt8]
@@ -80,6 +80,11 @@ public struct JWS: Sendable {
     /// ES256 or EdDSA); nil when the header carries no such key.
     public func verifyWithEmbeddedKey() throws(CredfolioError) -> Bool? {
         guard let jwk = header["jwk"] else { return nil }
+        return try verify(jwk: jwk)
+    }
+
+    /// Checks the signature with the public key `jwk` (RS256, ES256 or EdDSA).
+    func verify(jwk: JSONValue) throws(CredfolioError) -> Bool {
         func field(_ name: String) throws(CredfolioError) -> [UInt8] {
             guard case .string(let text)? = jwk[name], let bytes = Base64.decode(text) else {
                 throw .invalid("the JWS header's jwk has no \(name)")
@@ -149,10 +154,7 @@ public struct JWS: Sendable {
                     return false
                 }
             }
-            let jwk = try JSONParser.parse(Array(trimmed.utf8))
-            var copy = self
-            copy.header = .object([("alg", .string(algorithm ?? "")), ("jwk", jwk)])
-            return try copy.verifyWithEmbeddedKey() ?? false
+            return try verify(jwk: try JSONParser.parse(Array(trimmed.utf8)))
         } catch {
             return false
         }

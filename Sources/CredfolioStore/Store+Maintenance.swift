@@ -1,5 +1,6 @@
 import CredfolioSQLite
 import CredfolioCore
+import CredfolioSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -91,11 +92,7 @@ extension Store {
     /// `DB.before-restore-YYYYMMDD-HHMMSS` beside it (numbered when two
     /// restores fall in one second); returns that copy's path.
     public func restoreKeepingCopy(from path: String) throws -> String {
-        var now = time(nil)
-        var parts = tm()
-        localtime_r(&now, &parts)
-        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        let stamp = "\(parts.tm_year + 1900)\(two(parts.tm_mon + 1))\(two(parts.tm_mday))-\(two(parts.tm_hour))\(two(parts.tm_min))\(two(parts.tm_sec))"
+        let stamp = Timestamp.compactLocal()
         var kept = self.path + ".before-restore-" + stamp
         var n = 1
         while access(kept, F_OK) == 0 {

@@ -66,7 +66,7 @@ struct CohortReportTests {
                                                    (.json, onlyHigh), (.json, complete), (.table, stalled)]
         for (format, query) in cases {
             do {
-                var serialTally: CohortReport.Tally?
+                var serialTally: CohortTally?
                 let serial = try captureOutput(in: dir) { sink in
                     var report = try report(store, format, query)
                     report.parallelThreshold = .max
@@ -74,7 +74,7 @@ struct CohortReportTests {
                 }
                 // One learner a chunk, for one case: every chunk boundary is crossed.
                 for chunk in [7, 50] + (format == .json && query.completeOnly ? [1] : []) {
-                    var parallelTally: CohortReport.Tally?
+                    var parallelTally: CohortTally?
                     let parallel = try captureOutput(in: dir) { sink in
                         var report = try report(store, format, query)
                         report.parallelThreshold = 1

@@ -54,7 +54,7 @@ extension ReportCommand {
                 shortMissing: output.format == .table)
             let report = CohortReport(store: store, portfolio: portfolio, settings: settings, query: cohortQuery,
                                       style: .cohort(output.format, jsonIndent: output.format == .json ? "  " : ""), solver: CBCSolver())
-            func summary(_ tally: CohortReport.Tally) -> Report {
+            func summary(_ tally: CohortTally) -> Report {
                 var summary = Report(columns: ["stack", "learners", "complete", "median_percent"])
                 let inCodeOrder = stacks.sorted()
                 for code in stacks {
@@ -65,7 +65,7 @@ extension ReportCommand {
                 return summary
             }
             let out = OutputSink.standardOutput()
-            let tally: CohortReport.Tally
+            let tally: CohortTally
             switch output.format {
             case .csv:
                 CSVWriter(sink: out).row(CohortRows.columns)

@@ -28,30 +28,6 @@ struct CohortReport {
         }
     }
 
-    /// What the admitted rows add up to: the summary's histograms, and how many.
-    struct Tally: Sendable {
-        /// By the stack's position in code order (``CohortRows/Place/stack``).
-        private(set) var byStack: [PercentHistogram] = []
-        private(set) var count = 0
-
-        mutating func add(_ row: CohortRow, at place: CohortRows.Place) {
-            if place.stack >= byStack.count { byStack += repeatElement(PercentHistogram(), count: place.stack + 1 - byStack.count) }
-            byStack[place.stack].add(row.percent, complete: row.complete)
-            count += 1
-        }
-
-        mutating func merge(_ other: Tally) {
-            if other.byStack.count > byStack.count { byStack += repeatElement(PercentHistogram(), count: other.byStack.count - byStack.count) }
-            for (i, h) in other.byStack.enumerated() { byStack[i].merge(h) }
-            count += other.count
-        }
-
-        /// The histogram of the stack at `index` in code order.
-        func histogram(at index: Int) -> PercentHistogram {
-            index < byStack.count ? byStack[index] : PercentHistogram()
-        }
-    }
-
     /// One admitted row, as values.
     struct Entry: Sendable {
         let row: CohortRow
@@ -66,7 +42,7 @@ struct CohortReport {
         var bytes: [UInt8] = []
         var rows = 0
         var entries: [Entry] = []
-        var tally = Tally()
+        var tally = CohortTally()
     }
 
     let store: Store
@@ -99,7 +75,7 @@ struct CohortReport {
 
     /// Writes the rows (the table's header line included, or its empty
     /// message), and returns their tally.
-    func write(to sink: OutputSink, emptyMessage: String) throws -> Tally {
+    func write(to sink: OutputSink, emptyMessage: String) throws -> CohortTally {
         let learners = try store.learners.count(cohort: settings.cohort)
         let threads = learners >= parallelThreshold ? OrderedChunks.workers : 0
         let reader = LearnerReader(store, portfolio)
@@ -155,7 +131,7 @@ struct CohortReport {
         let style: Style
         let query: CohortQuery
         let sink: OutputSink
-        var tally = Tally()
+        var tally = CohortTally()
         /// Rows written so far (JSON puts a comma between two).
         var written = 0
         /// Rows admitted so far, for `--limit` (which cuts the rows, not the tally).
@@ -213,7 +189,7 @@ struct CohortReport {
             }
         }
 
-        mutating func finish(emptyMessage: String) throws -> Tally {
+        mutating func finish(emptyMessage: String) throws -> CohortTally {
             if query.sort != nil {
                 kept.sort { query.precedes($0.row, $1.row) }
                 if let limit = query.limit, kept.count > limit { kept.removeSubrange(limit...) }

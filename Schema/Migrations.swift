@@ -10,5 +10,6 @@ public enum SchemaMigrations {
         (2, "v0002_badges", PackageResources.v0002_badges_sql),
         (3, "v0003_goals", PackageResources.v0003_goals_sql),
         (4, "v0004_issuer_keys", PackageResources.v0004_issuer_keys_sql),
+        (5, "v0005_unknown_measures", PackageResources.v0005_unknown_measures_sql),
     ]
 }

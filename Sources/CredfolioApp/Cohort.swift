@@ -179,7 +179,7 @@ public enum GoalStatus: String, CaseIterable, Sendable {
     {
         if complete { return (day, .done) }
         guard let remainingHours, let pace, pace > 0 else { return (nil, .unknown) }
-        let weeks = Schedule.weeks(hours: remainingHours, weeks: 0, pace: pace)
+        let weeks = Int64(clampingUp: Double(remainingHours) / pace - 1e-9)
         let finish = weeks > Int64(Limits.maxDays) ? nil : day.adding(days: Int(weeks) * 7)
         guard let target else { return (finish, .unknown) }
         guard let finish else { return (nil, .offTrack) }
@@ -192,10 +192,11 @@ public enum Schedule {
     /// Six months, as the product promises it: 26 weeks.
     public static let sixMonths: Int64 = 26
 
-    /// ceil(hours / pace) with a pace; else the credentials' weeks one after another.
-    public static func weeks(hours: Int64, weeks: Int64, pace: Double?) -> Int64 {
+    /// ceil(hours / pace) with a pace; else the credentials' weeks one
+    /// after another. Nil when the total it needs is unknown.
+    public static func weeks(hours: Int64?, weeks: Int64?, pace: Double?) -> Int64? {
         guard let pace, pace > 0 else { return weeks }
-        return Int64(clampingUp: Double(hours) / pace - 1e-9)
+        return hours.map { Int64(clampingUp: Double($0) / pace - 1e-9) }
     }
 
     public static func fitsSixMonths(_ weeks: Int64) -> Bool { weeks <= sixMonths }

@@ -232,7 +232,7 @@ public final class CohortRows {
                 if let goal, settings.outlooks {
                     if computed.hours == nil && !computed.complete {
                         let plan = try stack.plan(held: held, catalog: catalog, options: PlanOptions(measure: .hours), solver: solver)
-                        computed.hours = .some(plan.completable == true ? plan.total : nil)
+                        computed.hours = .some(plan.knownTotal)
                         if !stack.countsAnyCredential { learned = true }
                     }
                     let pace = pace ?? learner.pace
@@ -245,7 +245,7 @@ public final class CohortRows {
                         let outcome = try LapsesBeforeFinish.plan(stack, held: held, facts: facts, catalog: catalog, on: day, pace: pace,
                                                                   options: PlanOptions(measure: .hours), solver: solver)
                         if !outcome.lapsing.isEmpty {
-                            assessed = GoalStatus.assess(complete: false, remainingHours: outcome.plan.completable == true ? outcome.plan.total : nil,
+                            assessed = GoalStatus.assess(complete: false, remainingHours: outcome.plan.knownTotal,
                                                          pace: pace, target: goal.target, on: day)
                             lapses = LapsesBeforeFinish.words(outcome.lapsing, catalog: catalog)
                         }

@@ -7,7 +7,7 @@ public struct Gap: Sendable {
     public let requirement: String
     public let kind: String
     public let code: String
-    /// Renewals first, then the cheapest.
+    /// Renewals first, then the cheapest (unknown cost or hours after the known).
     public let options: [Credential]
     /// What the learner's record could do for it: renew a lapsed
     /// credential, or finish work under way.
@@ -44,7 +44,7 @@ public struct Gap: Sendable {
                 .sorted {
                     let (a, b) = (catalog[$0], catalog[$1])
                     let (ra, rb) = (standing?.lapsed[$0] != nil ? 0 : 1, standing?.lapsed[$1] != nil ? 0 : 1)
-                    return (ra, a.costCents, a.hours, a.code) < (rb, b.costCents, b.hours, b.code)
+                    return (ra, a.costCents ?? .max, a.hours ?? .max, a.code) < (rb, b.costCents ?? .max, b.hours ?? .max, b.code)
                 }
                 .map { catalog[$0] }
         }
@@ -64,7 +64,7 @@ public struct Gap: Sendable {
                 let isHours: Bool
                 if case .hours = node.kind { isHours = true } else { isHours = false }
                 let candidates = (from ?? Array(0..<catalog.count)).filter { i in
-                    isHours ? catalog[i].hours > 0 : {
+                    isHours ? (catalog[i].hours ?? 0) > 0 : {
                         if case .credits(_, let unit, _) = node.kind { return catalog[i].creditUnit == unit && (catalog[i].credits ?? 0) > 0 }
                         return false
                     }()

@@ -29,12 +29,11 @@ public enum LapsesBeforeFinish {
     }
 
     /// The day a plan of `credentials` would be finished from `day`: ceil(hours / pace) weeks at a pace,
-    /// else the credentials' weeks one after another.
+    /// else the credentials' weeks one after another; nil when a total it needs is unknown.
     public static func finish(of credentials: [Int], catalog: Catalog, from day: Day, pace: Double?) -> Day? {
-        let hours = credentials.reduce(Int64(0)) { $0 + catalog[$1].hours }
-        let weeks = credentials.reduce(Int64(0)) { $0 + catalog[$1].weeks }
-        let total = Schedule.weeks(hours: hours, weeks: weeks, pace: pace)
-        guard total <= Int64(Limits.maxDays / 7) else { return nil }
+        let hours = Total(credentials.map { catalog[$0].hours })?.value
+        let weeks = Total(credentials.map { catalog[$0].weeks })?.value
+        guard let total = Schedule.weeks(hours: hours, weeks: weeks, pace: pace), total <= Int64(Limits.maxDays / 7) else { return nil }
         return day.adding(days: Int(total) * 7)
     }
 

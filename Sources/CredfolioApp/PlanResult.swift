@@ -24,9 +24,10 @@ public struct PlanResult {
     public let renewal: [Bool]
     public let pace: Double?
     public let measure: Measure
-    public let totalHours: Int64
-    public let totalCents: Int64
-    public let totalWeeks: Int64
+    /// The plan's hours, cost and weeks: known parts and unknown counts.
+    public let totalHours: Total
+    public let totalCents: Total
+    public let totalWeeks: Total
     /// Per credential of the plan, the day it lapses when it is held now
     /// but lapses before the plan's finish (its renewal is in the plan:
     /// ``LapsesBeforeFinish``); nil otherwise.
@@ -44,13 +45,9 @@ public struct PlanResult {
         renewal = plan.credentials.map { marks.lapsed.contains($0) || lapsing[$0] != nil }
         lapsesOn = plan.credentials.map { lapsing[$0] }
         self.pace = pace
-        func sum(_ name: String, _ value: (Credential) -> Int64) throws -> Int64 {
-            var total: Int64 = 0
-            for c in credentials {
-                guard let next = total.adding(checked: value(c)) else {
-                    throw CredfolioError.invalid("stack \(stack.definition.code): the plan's total \(name) is too large to add up")
-                }
-                total = next
+        func sum(_ name: String, _ value: (Credential) -> Int64?) throws -> Total {
+            guard let total = Total(credentials.map(value)) else {
+                throw CredfolioError.invalid("stack \(stack.definition.code): the plan's total \(name) is too large to add up")
             }
             return total
         }
@@ -70,10 +67,27 @@ public struct PlanResult {
     }
 
     /// ceil(hours / pace) with a pace, else the weeks one after another;
-    /// nil unless a plan was found.
+    /// nil unless a plan was found, and nil when a credential it needs
+    /// has its hours (with a pace) or weeks (without) unknown.
     public var estimatedWeeks: Int64? {
         guard plan.completable == true else { return nil }
-        return Schedule.weeks(hours: totalHours, weeks: totalWeeks, pace: pace)
+        return Schedule.weeks(hours: totalHours.value, weeks: totalWeeks.value, pace: pace)
+    }
+
+    /// Why ``estimatedWeeks`` is nil for a plan that was found: "1
+    /// credential of unknown hours"; nil when it is known.
+    public var unknownWeeksReason: String? {
+        guard plan.completable == true, estimatedWeeks == nil else { return nil }
+        return pace == nil ? totalWeeks.unknownWords("weeks") : totalHours.unknownWords("hours")
+    }
+
+    /// The total of the measure planned on, in words (``Total/words(_:unknown:)``).
+    public func totalWords(_ measure: Measure) -> String {
+        switch measure {
+        case .hours: return totalHours.words({ "\($0) hours" }, unknown: "hours")
+        case .cost: return totalCents.words({ Money.format(cents: $0) }, unknown: "cost")
+        case .weeks: return totalWeeks.words({ "\($0) weeks" }, unknown: "weeks")
+        }
     }
 
     public var fitsSixMonths: Bool { estimatedWeeks.map(Schedule.fitsSixMonths) ?? false }
@@ -82,7 +96,7 @@ public struct PlanResult {
 extension PlanResult {
     /// `next`'s plans: one for each of the context's stacks, counting what
     /// lapses before each finish (``LapsesBeforeFinish``), completable
-    /// first, then least remaining effort, then the one further along, then
+    /// first, then fewest credentials of unknown measure, then least remaining effort, then the one further along, then
     /// by code.
     public static func next(_ context: LearnerPortfolio, held: HeldSet, options: PlanOptions, measure: Measure,
                             solver: any MILPSolver) throws -> [PlanResult] {
@@ -96,8 +110,8 @@ extension PlanResult {
         }
         func order(_ r: PlanResult) -> Int { r.plan.completable == true ? 0 : r.plan.completable == nil ? 1 : 2 }
         return results.sorted {
-            (order($0), $0.plan.total, -$0.progress.value, $0.stack.definition.code)
-                < (order($1), $1.plan.total, -$1.progress.value, $1.stack.definition.code)
+            (order($0), $0.plan.unknown, $0.plan.total, -$0.progress.value, $0.stack.definition.code)
+                < (order($1), $1.plan.unknown, $1.plan.total, -$1.progress.value, $1.stack.definition.code)
         }
     }
 }

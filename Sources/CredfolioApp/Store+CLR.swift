@@ -137,11 +137,13 @@ extension Store {
     /// credfolio's extension of an achievement: the catalog fields Open
     /// Badges 3.0 has no place for (``ImportedBadge/CatalogExtension``).
     static func catalogExtension(_ credential: Credential) -> JSONValue {
-        var members: [(String, JSONValue)] = [
-            ("hours", .integer(credential.hours)), ("cost", .string(Money.format(cents: credential.costCents))),
-            ("currency", .string(credential.currency)), ("weeks", .integer(credential.weeks)),
-            ("format", .string(credential.format.rawValue)),
-        ]
+        // An unknown value is left out, and so read back as unknown.
+        var members: [(String, JSONValue)] = []
+        if let hours = credential.hours { members.append(("hours", .integer(hours))) }
+        if let cents = credential.costCents { members.append(("cost", .string(Money.format(cents: cents)))) }
+        members.append(("currency", .string(credential.currency)))
+        if let weeks = credential.weeks { members.append(("weeks", .integer(weeks))) }
+        members.append(("format", .string(credential.format.rawValue)))
         if let months = credential.validityMonths { members.append(("validityMonths", .integer(months))) }
         if let unit = credential.creditUnit { members.append(("creditUnit", .string(unit))) }
         if let level = credential.level { members.append(("level", .string(level))) }

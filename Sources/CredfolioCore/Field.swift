@@ -371,11 +371,17 @@ extension Credential {
             guard value >= 0 else { throw Field.fail(name, shown(), "is negative") }
             guard value <= max else { throw Field.fail(name, shown(), "is more than \(maxShown())") }
         }
-        try range("hours", hours, max: Limits.maxHours, shown: { String(hours) },
-                  maxShown: { NumberText.grouped(Int(Limits.maxHours)) })
-        try range("cost", costCents, max: Limits.maxCostCents, shown: { Money.format(cents: costCents) },
-                  maxShown: { NumberText.grouped(Int(Limits.maxCostCents / 100)) })
-        try range("weeks", weeks, max: Limits.maxWeeks, shown: { String(weeks) }, maxShown: { NumberText.grouped(Int(Limits.maxWeeks)) })
+        if let hours {
+            try range("hours", hours, max: Limits.maxHours, shown: { String(hours) },
+                      maxShown: { NumberText.grouped(Int(Limits.maxHours)) })
+        }
+        if let costCents {
+            try range("cost", costCents, max: Limits.maxCostCents, shown: { Money.format(cents: costCents) },
+                      maxShown: { NumberText.grouped(Int(Limits.maxCostCents / 100)) })
+        }
+        if let weeks {
+            try range("weeks", weeks, max: Limits.maxWeeks, shown: { String(weeks) }, maxShown: { NumberText.grouped(Int(Limits.maxWeeks)) })
+        }
         if let validityMonths {
             guard validityMonths >= 1 else { throw Field.fail("validity_months", String(validityMonths), "must be at least 1") }
             try range("validity_months", validityMonths, max: Limits.maxValidityMonths, shown: { String(validityMonths) },

@@ -63,16 +63,18 @@ public struct Credential: Hashable, Sendable {
     public var title: String
     public var issuer: String?
     public var kind: CredentialKind
-    /// Notional workload in whole hours.
-    public var hours: Int64
+    /// Notional workload in whole hours; nil when unknown (never 0 for
+    /// unknown: see the README's "Unknown values").
+    public var hours: Int64?
     /// Credits, meaningful only with their unit (ECTS, semester-hour, CEU…).
     public var credits: Double?
     public var creditUnit: String?
-    public var costCents: Int64
+    /// Fees in cents of `currency`; nil when unknown.
+    public var costCents: Int64?
     /// ISO 4217 code, e.g. USD.
     public var currency: String
-    /// Typical duration in weeks.
-    public var weeks: Int64
+    /// Typical duration in weeks; nil when unknown.
+    public var weeks: Int64?
     public var format: DeliveryFormat
     public var level: String?
     /// Months until an earned award lapses; nil when it never does.
@@ -85,9 +87,9 @@ public struct Credential: Hashable, Sendable {
     public var skills: [String]
 
     public init(id: Int64? = nil, code: String, title: String, issuer: String? = nil,
-                kind: CredentialKind = .certificate, hours: Int64 = 0, credits: Double? = nil,
-                creditUnit: String? = nil, costCents: Int64 = 0, currency: String = "USD",
-                weeks: Int64 = 0, format: DeliveryFormat = .online, level: String? = nil,
+                kind: CredentialKind = .certificate, hours: Int64? = nil, credits: Double? = nil,
+                creditUnit: String? = nil, costCents: Int64? = nil, currency: String = "USD",
+                weeks: Int64? = nil, format: DeliveryFormat = .online, level: String? = nil,
                 validityMonths: Int64? = nil, employerValidated: Bool = false,
                 accreditation: String? = nil, url: String? = nil, skills: [String] = []) {
         self.id = id

@@ -10,6 +10,11 @@ public final class Catalog: Sendable {
     public let teachers: [String: [Int]]
     /// Per index, the fields evaluation reads on every learner, unpacked so
     /// that the hot path never copies a whole ``Credential``.
+    ///
+    /// `hours` is what an hours requirement counts: a credential of unknown
+    /// hours counts none toward it, as one without credits counts none
+    /// toward a credits requirement (a requirement is met only by what is
+    /// known). Plans say which credentials have unknown hours.
     public let hours: [Double]
     public let credits: [Double]
     public let creditUnits: [String?]
@@ -26,7 +31,7 @@ public final class Catalog: Sendable {
         }
         self.index = index
         self.teachers = teachers
-        hours = credentials.map { Double($0.hours) }
+        hours = credentials.map { Double($0.hours ?? 0) }
         credits = credentials.map { $0.credits ?? 0 }
         creditUnits = credentials.map(\.creditUnit)
         codes = credentials.map(\.code)

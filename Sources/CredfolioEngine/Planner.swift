@@ -7,7 +7,8 @@ import Glibc
 public enum Measure: String, CaseIterable, Sendable {
     case hours, cost, weeks
 
-    public func of(_ credential: Credential) -> Int64 {
+    /// The credential's value of this measure; nil when it is unknown.
+    public func of(_ credential: Credential) -> Int64? {
         switch self {
         case .hours: return credential.hours
         case .cost: return credential.costCents
@@ -48,7 +49,8 @@ public struct Plan: Sendable, Equatable {
     public var completable: Bool?
     /// Catalog indices to earn, least measure first, then by code.
     public var credentials: [Int]
-    /// The total of the measure over `credentials`.
+    /// The total of the measure over those of `credentials` whose measure
+    /// is known.
     public var total: Int64
     /// True only when the solver proved that no plan has a smaller total.
     public var optimal: Bool
@@ -59,6 +61,13 @@ public struct Plan: Sendable, Equatable {
     public var limitsMet: Bool
     /// Why the stack cannot be completed, or why no plan was found.
     public var reason: String?
+    /// How many of `credentials` have the measure unknown: never counted
+    /// as 0, so the plan uses as few of them as it can (see ``CompiledStack/plan(held:catalog:options:solver:)``).
+    public var unknown: Int = 0
+
+    /// The total, when a plan was found and every credential in it has
+    /// the measure known; else nil (an unknown is never taken as 0).
+    public var knownTotal: Int64? { completable == true && unknown == 0 ? total : nil }
 }
 
 /// The 0-1 program behind a plan, and which column is which credential.
@@ -70,6 +79,8 @@ public struct PlanningModel: Sendable {
     public var candidates: [Int]
     /// The objective's row, as terms: what stage two keeps at its optimum.
     var measureTerms: [(column: Int, coefficient: Double)]
+    /// The columns of the candidates whose measure is unknown.
+    var unknownColumns: [Int]
 }
 
 extension CompiledStack {
@@ -84,7 +95,11 @@ extension CompiledStack {
     /// - skill leaf: a_leaf ≤ Σ x_c over the credentials that teach it.
     /// - hours leaf: H·a_leaf ≤ Σ hours_c·x_c over its scope; credits alike,
     ///   counting only its unit.
-    /// - minimise Σ measure_c·x_c over the credentials not held.
+    /// - minimise Σ measure_c·x_c over the credentials not held whose
+    ///   measure is known; those of unknown measure cost nothing here, and
+    ///   a stage before it keeps their number at its least.
+    /// - limits: a credential whose value for a limit is unknown is not
+    ///   used while that limit holds (it cannot be shown to keep it).
     public func planningModel(held: HeldSet, catalog: Catalog, options: PlanOptions, withLimits: Bool) -> PlanningModel {
         var program = LinearProgram()
         // Every credential that can change a leaf.
@@ -101,6 +116,7 @@ extension CompiledStack {
         var column: [Int: Int] = [:]
         var candidates: [Int] = []
         var measureTerms: [(column: Int, coefficient: Double)] = []
+        var unknownColumns: [Int] = []
         for i in relevant.sorted() {
             let credential = catalog[i]
             let name = "x\(i)"
@@ -109,10 +125,13 @@ extension CompiledStack {
             } else if options.excluded.contains(i) || options.formats.map({ !$0.contains(credential.format) }) == true {
                 column[i] = program.addBinary(name, meaning: "\(credential.code) (excluded)", fixed: 0)
             } else {
-                let measure = Double(options.measure.of(credential))
-                column[i] = program.addBinary(name, meaning: credential.code, objective: measure)
+                let measure = options.measure.of(credential).map(Double.init)
+                let c = program.addBinary(name, meaning: credential.code + (measure == nil ? " (\(options.measure.rawValue) unknown)" : ""),
+                                          objective: measure ?? 0)
+                column[i] = c
                 candidates.append(i)
-                if measure != 0 { measureTerms.append((column[i]!, measure)) }
+                if let measure, measure != 0 { measureTerms.append((c, measure)) }
+                if measure == nil { unknownColumns.append(c) }
             }
         }
         var met: [Int] = []
@@ -147,25 +166,34 @@ extension CompiledStack {
             }
         }
         if withLimits {
-            func limit(_ name: String, _ bound: Double, _ value: (Credential) -> Double) {
-                program.addRow(name, candidates.map { (column[$0]!, value(catalog[$0])) }.filter { $0.1 != 0 }, upper: bound)
+            func limit(_ name: String, _ bound: Double, _ value: (Credential) -> Int64?) {
+                program.addRow(name, candidates.compactMap { i in value(catalog[i]).map { (column[i]!, Double($0)) } }.filter { $0.1 != 0 },
+                               upper: bound)
+                let unknown = candidates.filter { value(catalog[$0]) == nil }
+                if !unknown.isEmpty { program.addRow(name + "_unknown", unknown.map { (column[$0]!, 1) }, upper: 0) }
             }
-            if let maxCost = options.maxCostCents { limit("max_cost", Double(maxCost)) { Double($0.costCents) } }
-            if let maxHours = options.maxHours { limit("max_hours", Double(maxHours)) { Double($0.hours) } }
+            if let maxCost = options.maxCostCents { limit("max_cost", Double(maxCost), \.costCents) }
+            if let maxHours = options.maxHours { limit("max_hours", Double(maxHours), \.hours) }
             if let weeks = options.withinWeeks {
                 // ceil(hours / pace) ≤ W exactly when hours ≤ W · pace.
                 if let pace = options.pace {
-                    limit("within_weeks", Double(weeks) * pace) { Double($0.hours) }
+                    limit("within_weeks", Double(weeks) * pace, \.hours)
                 } else {
-                    limit("within_weeks", Double(weeks)) { Double($0.weeks) }
+                    limit("within_weeks", Double(weeks), \.weeks)
                 }
             }
         }
-        return PlanningModel(program: program, column: column, candidates: candidates, measureTerms: measureTerms)
+        return PlanningModel(program: program, column: column, candidates: candidates, measureTerms: measureTerms,
+                             unknownColumns: unknownColumns)
     }
 
     /// The plan with the least total measure that completes the stack,
     /// found by `solver` on ``planningModel(held:catalog:options:withLimits:)``.
+    ///
+    /// Credentials whose measure is unknown are never taken as 0: when the
+    /// model has any, a first solve finds the fewest of them a plan needs,
+    /// and the plan keeps to that number (a plan of 45 hours and one
+    /// credential of unknown hours beats one of 10 hours and two unknown).
     ///
     /// Ties are broken by a second solve with the total held at its optimum:
     /// the fewest credentials. Plans still tied after that are told apart by
@@ -183,7 +211,16 @@ extension CompiledStack {
                                       started: started)
             if unlimited.completable == true {
                 unlimited.limitsMet = false
-                unlimited.reason = "no plan keeps every limit given; this is the best plan without them"
+                // A credential whose value for a limit is unknown cannot be shown to keep it: say which ones.
+                let unknown = unlimited.credentials.filter { i in
+                    let c = catalog[i]
+                    return (options.maxCostCents != nil && c.costCents == nil) || (options.maxHours != nil && c.hours == nil)
+                        || (options.withinWeeks != nil && (options.pace == nil ? c.weeks : c.hours) == nil)
+                }.map { catalog.codes[$0] }
+                let why = unknown.isEmpty ? ""
+                    : " (\(unknown.joined(separator: ", ")) \(unknown.count == 1 ? "has" : "have") a value a limit needs unknown, "
+                      + "so cannot be shown to keep it)"
+                unlimited.reason = "no plan keeps every limit given\(why); this is the best plan without them"
             }
             return unlimited
         }
@@ -193,19 +230,34 @@ extension CompiledStack {
     private func solve(held: HeldSet, catalog: Catalog, options: PlanOptions, withLimits: Bool, solver: any MILPSolver,
                        started: Double) throws -> Plan {
         var model = planningModel(held: held, catalog: catalog, options: options, withLimits: withLimits)
-        let first = try solver.solve(model.program, seconds: options.timeLimit - (Clock.seconds() - started))
-        switch first.status {
-        case .infeasible:
-            return Plan(completable: false, credentials: [], total: 0, optimal: true, bound: nil, limitsMet: !withLimits,
-                        reason: withLimits ? "no plan keeps every limit given" : blocker(catalog: catalog, held: held, options: options))
-        case .unknown:
-            return Plan(completable: nil, credentials: [], total: 0, optimal: false, bound: Self.integralBound(first.bound),
-                        limitsMet: false, reason: "no plan was found within the time limit of \(NumberText.plain(options.timeLimit)) s")
-        case .optimal, .feasible:
-            break
+        func unfinished(_ result: Solution, bound: Double?) -> Plan? {
+            switch result.status {
+            case .infeasible:
+                return Plan(completable: false, credentials: [], total: 0, optimal: true, bound: nil, limitsMet: !withLimits,
+                            reason: withLimits ? "no plan keeps every limit given" : blocker(catalog: catalog, held: held, options: options))
+            case .unknown:
+                return Plan(completable: nil, credentials: [], total: 0, optimal: false, bound: bound.flatMap(Self.integralBound),
+                            limitsMet: false, reason: "no plan was found within the time limit of \(NumberText.plain(options.timeLimit)) s")
+            case .optimal, .feasible:
+                return nil
+            }
         }
+        var fewestProven = true
+        if !model.unknownColumns.isEmpty {
+            // Stage zero: the fewest credentials of unknown measure.
+            var fewest = model.program
+            for c in fewest.columns.indices { fewest.columns[c].objective = 0 }
+            for c in model.unknownColumns { fewest.columns[c].objective = 1 }
+            let zero = try solver.solve(fewest, seconds: options.timeLimit - (Clock.seconds() - started))
+            if let plan = unfinished(zero, bound: nil) { return plan }
+            fewestProven = zero.status == .optimal
+            let count = (zero.objective - 0.5).rounded(.up)
+            model.program.addRow("fewest_unknown", model.unknownColumns.map { ($0, 1) }, upper: count + 0.5)
+        }
+        let first = try solver.solve(model.program, seconds: options.timeLimit - (Clock.seconds() - started))
+        if let plan = unfinished(first, bound: fewestProven ? first.bound : nil) { return plan }
         var values = first.values
-        let optimal = first.status == .optimal
+        let optimal = first.status == .optimal && fewestProven
         let total = Int64(clampingUp: first.objective - 0.5)
         let remaining = options.timeLimit - (Clock.seconds() - started)
         if optimal && remaining > 0 && model.candidates.count > 1 {
@@ -217,13 +269,14 @@ extension CompiledStack {
             if second.status == .optimal || second.status == .feasible { values = second.values }
         }
         let chosen = model.candidates.filter { values[model.column[$0]!] > 0.5 }
-        let ordered = chosen.sorted {
-            (options.measure.of(catalog[$0]), catalog.codes[$0]) < (options.measure.of(catalog[$1]), catalog.codes[$1])
-        }
+        // Least measure first, the unknown last, then by code.
+        func key(_ i: Int) -> (Int64, String) { (options.measure.of(catalog[i]) ?? .max, catalog.codes[i]) }
+        let ordered = chosen.sorted { key($0) < key($1) }
         var sum: Int64 = 0
-        for i in ordered { sum = sum.adding(saturating: options.measure.of(catalog[i])) }
+        for i in ordered { sum = sum.adding(saturating: options.measure.of(catalog[i]) ?? 0) }
         return Plan(completable: true, credentials: ordered, total: sum, optimal: optimal,
-                    bound: optimal ? sum : Self.integralBound(first.bound), limitsMet: true, reason: nil)
+                    bound: optimal ? sum : fewestProven ? Self.integralBound(first.bound) : nil, limitsMet: true, reason: nil,
+                    unknown: ordered.count { options.measure.of(catalog[$0]) == nil })
     }
 
     /// How far the tie-breaking solve may search: a node limit, not only a

@@ -373,7 +373,7 @@ public final class PortfolioPage {
 
     private func goal(_ html: inout HTML, _ goal: LearnerGoal, _ p: StackProgress) {
         html.text(" · goal" + (goal.target.map { " by " + $0.description } ?? ""))
-        let hours = plans[p.code].flatMap { $0.plan.completable == true ? $0.totalHours : nil }
+        let hours = plans[p.code].flatMap { $0.plan.completable == true ? $0.totalHours.value : nil }
         let assessed = GoalStatus.assess(complete: p.complete, remainingHours: hours, pace: context.learner.pace, target: goal.target,
                                          on: context.day)
         html.text(" ")
@@ -381,7 +381,14 @@ public final class PortfolioPage {
         case .done: HTMLPage.flag(&html, "done", "done")
         case .onTrack: HTMLPage.flag(&html, "on", "on track")
         case .offTrack: HTMLPage.flag(&html, "off", "off track")
-        case .unknown: HTMLPage.flag(&html, "unknown", "on track: unknown (no pace, target or plan)")
+        case .unknown:
+            if let plan = plans[p.code], plan.plan.completable == true, plan.totalHours.unknown > 0 {
+                html.raw("<span class=\"flag unknown\">")
+                html.text("on track: unknown (the plan has " + plan.totalHours.unknownWords("hours") + ")")
+                html.raw("</span>")
+            } else {
+                HTMLPage.flag(&html, "unknown", "on track: unknown (no pace, target or plan)")
+            }
         }
         if let finish = assessed.finish { html.text(" estimated finish " + finish.description) }
         if let plan = plans[p.code] {
@@ -447,17 +454,18 @@ public final class PortfolioPage {
             html.raw("</td><td>")
             if let url = c.url { html.link(url, c.title) } else { html.text(c.title) }
             html.raw("</td><td class=\"num\">")
-            html.number(c.hours)
+            if let hours = c.hours { html.number(hours) } else { html.text("unknown") }
             html.raw("</td><td class=\"num\">")
-            html.text(Money.format(cents: c.costCents))
+            html.text(c.costCents.map { Money.format(cents: $0) } ?? "unknown")
             html.raw("</td><td class=\"num\">")
-            html.number(c.weeks)
+            if let weeks = c.weeks { html.number(weeks) } else { html.text("unknown") }
             html.raw("</td><td>")
             html.text(r.started[i] ? "started" : r.renewal[i] ? "renewal" : "")
             html.raw("</td></tr>\n")
         }
         html.raw("</tbody></table>\n<p>")
-        html.text("Total: \(r.totalHours) hours, \(Money.format(cents: r.totalCents)) in fees")
+        html.text("Total: " + r.totalWords(.hours) + ", " + r.totalWords(.cost) + " in fees")
+        if let reason = r.unknownWeeksReason { html.text("; weeks unknown: \(reason).") }
         if let weeks = r.estimatedWeeks {
             html.text(", about \(weeks) weeks" + (r.pace.map { " at " + NumberText.plain($0) + " hours a week" } ?? " one after another") + ". ")
             if r.fitsSixMonths { HTMLPage.flag(&html, "on", "fits in six months") } else { HTMLPage.flag(&html, "off", "longer than six months") }

@@ -17,9 +17,9 @@ public struct CredentialRepository {
         }
         return Credential(
             id: row.int64(0), code: row.string(1), title: row.string(2), issuer: row.optionalString(3),
-            kind: kind, hours: row.int64(5),
-            credits: row.optionalDouble(6), creditUnit: row.optionalString(7), costCents: row.int64(8),
-            currency: row.string(9), weeks: row.int64(10), format: format,
+            kind: kind, hours: row.optionalInt64(5),
+            credits: row.optionalDouble(6), creditUnit: row.optionalString(7), costCents: row.optionalInt64(8),
+            currency: row.string(9), weeks: row.optionalInt64(10), format: format,
             level: row.optionalString(12), validityMonths: row.optionalInt64(13), employerValidated: row.bool(14),
             accreditation: row.optionalString(15), url: row.optionalString(16))
     }

@@ -39,8 +39,8 @@ public struct Exporter {
             try db.cachedStatement(CredentialRepository.select + " ORDER BY code").forEachRow { row in
                 let c = try CredentialRepository.read(row)
                 csv.text(c.code); csv.text(c.title); csv.text(c.issuer); csv.raw(c.kind.rawValue)
-                csv.raw(String(c.hours)); csv.raw(c.credits.map(NumberText.plain) ?? ""); csv.text(c.creditUnit)
-                csv.raw(Money.format(cents: c.costCents)); csv.raw(c.currency); csv.raw(String(c.weeks))
+                csv.raw(c.hours.map(String.init) ?? ""); csv.raw(c.credits.map(NumberText.plain) ?? ""); csv.text(c.creditUnit)
+                csv.raw(c.costCents.map { Money.format(cents: $0) } ?? ""); csv.raw(c.currency); csv.raw(c.weeks.map(String.init) ?? "")
                 csv.raw(c.format.rawValue); csv.text(c.level); csv.raw(c.validityMonths.map(String.init) ?? "")
                 csv.raw(c.employerValidated ? "true" : "false"); csv.text(c.accreditation); csv.text(c.url)
                 csv.text((skills[c.id!] ?? []).joined(separator: ";"))

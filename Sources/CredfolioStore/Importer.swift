@@ -217,12 +217,12 @@ public struct Importer {
                 c.title = try cell(1) ?? c.title
                 if table.has(2) { c.issuer = try cell(2) }
                 if let v = try cell(3) { c.kind = v.isEmpty ? .certificate : try Field.choice(v, "kind", as: CredentialKind.self) }
-                if let v = try cell(4) { c.hours = v.isEmpty ? 0 : try Field.hours(v) }
+                if let v = try cell(4) { c.hours = v.isEmpty ? nil : try Field.hours(v) }
                 if let v = try cell(5) { c.credits = v.isEmpty ? nil : try Field.credits(v) }
                 if table.has(6) { c.creditUnit = try cell(6).flatMap { $0.isEmpty ? nil : $0 } }
-                if let v = try cell(7) { c.costCents = v.isEmpty ? 0 : try Field.cents(v, "cost") }
+                if let v = try cell(7) { c.costCents = v.isEmpty ? nil : try Field.cents(v, "cost") }
                 if let v = try cell(8) { c.currency = v.isEmpty ? "USD" : try Field.currency(v) }
-                if let v = try cell(9) { c.weeks = v.isEmpty ? 0 : try Field.weeks(v) }
+                if let v = try cell(9) { c.weeks = v.isEmpty ? nil : try Field.weeks(v) }
                 if let v = try cell(10) { c.format = v.isEmpty ? .online : try Field.choice(v, "format", as: DeliveryFormat.self) }
                 if table.has(11) { c.level = try cell(11) }
                 if let v = try cell(12) { c.validityMonths = try Field.validityMonths(v) }

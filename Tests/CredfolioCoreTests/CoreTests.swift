@@ -81,6 +81,22 @@ struct DayTests {
     }
 }
 
+@Suite("Totals with unknown values")
+struct TotalTests {
+    @Test("an unknown value is counted apart, never as 0; the words say how many; an overflow of the known part is nil")
+    func unknownApart() throws {
+        let mixed = try #require(Total([45, nil, 10]))
+        #expect(mixed.known == 55 && mixed.knownCount == 2 && mixed.unknown == 1 && mixed.value == nil)
+        #expect(mixed.words({ "\($0) hours" }, unknown: "hours") == "55 hours + 1 credential of unknown hours")
+        let unknown = try #require(Total([nil, nil]))
+        #expect(unknown.words({ "\($0) hours" }, unknown: "hours") == "2 credentials of unknown hours")
+        let known = try #require(Total([0, 7]))
+        #expect(known.value == 7 && known.words({ "\($0) weeks" }, unknown: "weeks") == "7 weeks")
+        #expect(Total([]) == Total() && Total([])?.value == 0)
+        #expect(Total([Int64.max, 1]) == nil)
+    }
+}
+
 @Suite("White space in codes and addresses")
 struct WhitespaceTests {
     @Test("codes and emails refuse ASCII and Unicode white space alike; other non-ASCII text passes")

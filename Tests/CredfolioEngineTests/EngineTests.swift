@@ -437,11 +437,11 @@ struct StackDefinitionTests {
 
 @Suite("Engine: random worlds against the reference")
 struct EnginePropertyTests {
-    @Test("evaluation and plans match brute force on 300 random worlds")
+    @Test("evaluation and plans match brute force on 300 random worlds, half of them with unknown hours, costs and weeks")
     func matchesReference() throws {
         var rng = SeededRandom(seed: 20_261_129)
-        for _ in 0..<300 {
-            let (credentials, stacks) = randomEngineWorld(&rng)
+        for round in 0..<300 {
+            let (credentials, stacks) = randomEngineWorld(&rng, unknowns: round % 2 == 1)
             let catalog = Catalog(credentials)
             let byCode = Dictionary(uniqueKeysWithValues: stacks.map { ($0.code, $0) })
             let credentialsByCode = Dictionary(uniqueKeysWithValues: credentials.map { ($0.code, $0) })
@@ -466,7 +466,9 @@ struct EnginePropertyTests {
                     #expect(plan.credentials.count == reference.codes.count, "tie-break by \(measure): fewest credentials")
                     let chosen = Set(plan.credentials.map { catalog[$0].code })
                     #expect(chosen.isDisjoint(with: held))
-                    #expect(plan.credentials.reduce(0) { $0 + measure.of(catalog[$1]) } == plan.total)
+                    #expect(plan.credentials.reduce(0) { $0 + (measure.of(catalog[$1]) ?? 0) } == plan.total)
+                    #expect(plan.unknown == reference.unknown, "by \(measure): fewest of unknown measure")
+                    #expect(plan.knownTotal == (reference.unknown == 0 ? reference.total : nil))
                     #expect(Reference.evaluate(stack, stacks: byCode, catalog: credentialsByCode, held: held.union(chosen)) >= 1 - 1e-9)
                 }
             }
@@ -577,12 +579,12 @@ struct BudgetTests {
 
 @Suite("Engine: plans with limits, exclusions and formats against brute force")
 struct PlanOptionTests {
-    @Test("on 150 random worlds, every measure and every option gives the brute-force best, fewest credentials on a tie")
+    @Test("on 150 random worlds, every measure and every option gives the brute-force best, fewest credentials on a tie; unknown values keep no limit")
     func optionsMatchReference() throws {
         var rng = SeededRandom(seed: 9_2026)
         let formats: [DeliveryFormat] = [.online, .hybrid, .inPerson]
         for round in 0..<150 {
-            var (credentials, stacks) = randomEngineWorld(&rng)
+            var (credentials, stacks) = randomEngineWorld(&rng, unknowns: round % 2 == 1)
             for i in credentials.indices { credentials[i].format = formats.randomElement(using: &rng)! }
             let catalog = Catalog(credentials)
             let byCode = Dictionary(uniqueKeysWithValues: stacks.map { ($0.code, $0) })
@@ -603,12 +605,17 @@ struct PlanOptionTests {
                 !options.excluded.contains(catalog.index[c.code]!) && (options.formats?.contains(c.format) ?? true)
             }
             let keeps: ([Credential]) -> Bool = { taken in
-                if let max = options.maxCostCents, taken.reduce(0, { $0 + $1.costCents }) > max { return false }
-                if let max = options.maxHours, taken.reduce(0, { $0 + $1.hours }) > max { return false }
+                // An unknown value cannot be shown to keep a limit.
+                func sum(_ value: (Credential) -> Int64?) -> Int64? {
+                    taken.reduce(Int64(0)) { total, c in total.flatMap { t in value(c).map { t + $0 } } }
+                }
+                if let max = options.maxCostCents, (sum(\.costCents) ?? .max) > max { return false }
+                if let max = options.maxHours, (sum(\.hours) ?? .max) > max { return false }
                 if let weeks = options.withinWeeks {
                     if let pace = options.pace {
-                        if (Double(taken.reduce(0) { $0 + $1.hours }) / pace - 1e-9).rounded(.up) > Double(weeks) { return false }
-                    } else if taken.reduce(0, { $0 + $1.weeks }) > weeks { return false }
+                        guard let hours = sum(\.hours) else { return false }
+                        if (Double(hours) / pace - 1e-9).rounded(.up) > Double(weeks) { return false }
+                    } else if (sum(\.weeks) ?? .max) > weeks { return false }
                 }
                 return true
             }
@@ -626,6 +633,7 @@ struct PlanOptionTests {
                 guard let expected else { continue }
                 #expect(plan.optimal, "\(what)")
                 #expect(plan.total == expected.total, "\(what)")
+                #expect(plan.unknown == expected.unknown, "\(what): fewest of unknown measure")
                 #expect(plan.credentials.count == expected.codes.count, "\(what): fewest credentials")
                 // Every plan, checked by evaluating it: with its credentials added, the stack is complete.
                 var with = heldSet

@@ -331,6 +331,39 @@ struct StoreTests {
         #expect(try store.database.scalar(Int.self, "SELECT count(*) FROM sqlite_schema WHERE name IN ('badge_source', 'learner_goal')") == 2)
     }
 
+    @Test("schema 5 rebuilds the credential table: a badge's zeros become unknown, a typed 0 stays, awards and stacks keep their references")
+    func unknownMeasuresMigration() throws {
+        let dir = try TemporaryDirectory()
+        do {
+            let v4 = try Database(path: dir.file("c.db"))
+            try Migrator(migrations: Array(Migrator().migrations.prefix(4))).migrate(v4)
+            try v4.execute(script: """
+                INSERT INTO learner (handle, name, created_on) VALUES ('ana', 'Ana', '2026-01-05');
+                INSERT INTO credential (code, title, hours, cost_cents, weeks, achievement_id)
+                    VALUES ('typed', 'Typed', 0, 0, 0, NULL), ('badge', 'Badge', 0, 0, 0, 'https://issuer.test/a'),
+                           ('priced', 'Priced badge', 12, 0, 3, 'https://issuer.test/b');
+                INSERT INTO award (learner_id, credential_id, status, earned_on)
+                    SELECT 1, id, 'earned', '2026-02-01' FROM credential WHERE code = 'badge';
+                """)
+            #expect(try Migrator.version(of: v4) == 4)
+        }
+        let store = try Store(path: dir.file("c.db"))
+        #expect(try Migrator.version(of: store.database) == 5)
+        let typed = try #require(try store.credentials.find("typed"))
+        #expect(typed.hours == 0 && typed.costCents == 0 && typed.weeks == 0)
+        let badge = try #require(try store.credentials.find("badge"))
+        #expect(badge.hours == nil && badge.costCents == nil && badge.weeks == nil)
+        let priced = try #require(try store.credentials.find("priced"))
+        #expect(priced.hours == 12 && priced.costCents == nil && priced.weeks == 3)
+        #expect(try store.database.scalar(Int.self, "SELECT count(*) FROM award JOIN credential ON credential.id = award.credential_id WHERE code = 'badge'") == 1)
+        #expect(try store.database.foreignKeyProblems().isEmpty)
+        #expect(try store.database.scalar(Int.self, "PRAGMA foreign_keys") == 1)
+        // The partial unique index on achievement ids is there again.
+        #expect(throws: DatabaseError.self) {
+            try store.database.execute(script: "INSERT INTO credential (code, title, achievement_id) VALUES ('again', 'Again', 'https://issuer.test/a')")
+        }
+    }
+
     @Test("a new database file and its new folder are readable by their owner only")
     func privateFiles() throws {
         let dir = try TemporaryDirectory()

@@ -83,7 +83,7 @@ public enum Reference {
         case .credential(_, let slot): return assigned[slot] ? 1 : 0
         case .skill(let s): return held.contains { catalog[$0]!.skills.contains(s) } ? 1 : 0
         case .hours(let h, let from):
-            let total = held.filter { from?.contains($0) ?? true }.reduce(0.0) { $0 + Double(catalog[$1]!.hours) }
+            let total = held.filter { from?.contains($0) ?? true }.reduce(0.0) { $0 + Double(catalog[$1]!.hours ?? 0) }
             return min(1, total / h)
         case .credits(let c, let unit, let from):
             let total = held.filter { (from?.contains($0) ?? true) && catalog[$0]!.creditUnit == unit }
@@ -134,25 +134,27 @@ public enum Reference {
     /// The least total `measure` over every subset of not-held credentials
     /// that completes the stack; nil when none does.
     public static func plan(_ stack: StackDefinition, stacks: [String: StackDefinition], catalog: [Credential],
-                     held: Set<String>, by measure: (Credential) -> Int64) -> Int64? {
+                     held: Set<String>, by measure: (Credential) -> Int64?) -> Int64? {
         best(stack, stacks: stacks, catalog: catalog, held: held, allowed: { _ in true }, keeps: { _ in true },
              by: measure)?.total
     }
 
     /// The best subset of the `allowed` credentials not held that completes
     /// the stack and `keeps` the limits, by the planner's documented order:
-    /// least total, then fewest credentials (then, here, least sum of
-    /// positions in code order: the planner leaves that last tie to its
-    /// solver). Every subset is tried.
+    /// fewest credentials of unknown measure, then least total of the known,
+    /// then fewest credentials (then, here, least sum of positions in code
+    /// order: the planner leaves that last tie to its solver). Every subset
+    /// is tried.
     public static func best(_ stack: StackDefinition, stacks: [String: StackDefinition], catalog: [Credential],
                      held: Set<String>, allowed: (Credential) -> Bool, keeps: ([Credential]) -> Bool,
-                     by measure: (Credential) -> Int64) -> (total: Int64, codes: [String])? {
+                     by measure: (Credential) -> Int64?) -> (total: Int64, codes: [String], unknown: Int)? {
         let byCode = Dictionary(uniqueKeysWithValues: catalog.map { ($0.code, $0) })
         let candidates = catalog.filter { !held.contains($0.code) && allowed($0) }.sorted { $0.code < $1.code }
-        var best: (key: (Int64, Int, Int), codes: [String])?
+        var best: (key: (Int, Int64, Int, Int), codes: [String])?
         for mask in 0..<(1 << candidates.count) {
             let chosen = candidates.indices.filter { mask & (1 << $0) != 0 }
-            let key = (chosen.reduce(Int64(0)) { $0 + measure(candidates[$1]) }, chosen.count, chosen.reduce(0) { $0 + $1 + 1 })
+            let key = (chosen.count { measure(candidates[$0]) == nil }, chosen.reduce(Int64(0)) { $0 + (measure(candidates[$1]) ?? 0) },
+                       chosen.count, chosen.reduce(0) { $0 + $1 + 1 })
             if let best, !(key < best.key) { continue }
             let taken = chosen.map { candidates[$0] }
             guard keeps(taken) else { continue }
@@ -160,11 +162,11 @@ public enum Reference {
             for c in taken { set.insert(c.code) }
             if evaluate(stack, stacks: stacks, catalog: byCode, held: set) >= 1 - 1e-9 { best = (key, taken.map(\.code)) }
         }
-        return best.map { ($0.key.0, $0.codes.sorted()) }
+        return best.map { ($0.key.1, $0.codes.sorted(), $0.key.0) }
     }
 
     /// How many credentials the best subset has (see ``best``).
-    public static func count(_ best: (total: Int64, codes: [String])?) -> Int? {
+    public static func count(_ best: (total: Int64, codes: [String], unknown: Int)?) -> Int? {
         best?.codes.count
     }
 }

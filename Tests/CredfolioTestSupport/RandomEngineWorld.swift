@@ -1,7 +1,8 @@
 @testable public import CredfolioCore
 
 /// A small random catalog and up to three random stacks over it, for the engine's property tests.
-public func randomEngineWorld(_ rng: inout SeededRandom) -> (catalog: [Credential], stacks: [StackDefinition]) {
+/// With `unknowns`, about one value in five of hours, cost and weeks is unknown.
+public func randomEngineWorld(_ rng: inout SeededRandom, unknowns: Bool = false) -> (catalog: [Credential], stacks: [StackDefinition]) {
     let count = Int.random(in: 5...8, using: &rng)
     let skills = ["s0", "s1", "s2"]
     let catalog = (0..<count).map { i in
@@ -12,6 +13,11 @@ public func randomEngineWorld(_ rng: inout SeededRandom) -> (catalog: [Credentia
     }.map { c -> Credential in
         var c = c
         if c.credits != nil { c.creditUnit = Bool.random(using: &rng) ? "ECTS" : "CEU" }
+        if unknowns {
+            if Int.random(in: 0..<5, using: &rng) == 0 { c.hours = nil }
+            if Int.random(in: 0..<5, using: &rng) == 0 { c.costCents = nil }
+            if Int.random(in: 0..<5, using: &rng) == 0 { c.weeks = nil }
+        }
         return c
     }
     var stacks: [StackDefinition] = []

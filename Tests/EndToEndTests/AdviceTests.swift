@@ -25,6 +25,83 @@ struct AdviceTests {
         return cli
     }
 
+    @Test("7: hours, cost and weeks a badge or a person did not give stay unknown: empty in CSV, null in JSON, never 0")
+    func unknownIsKept() throws {
+        let cli = try CLI()
+        try cli.ok("learner", "add", "ana", "--name", "Ana", "--email", "ana@example.org")
+        let badge = try cli.directory.write("b.json", BadgeFixtures.credential(email: "ana@example.org").serialized(pretty: false))
+        try cli.ok("import", "badges", badge, "--learner", "ana")
+        let shown = try cli.ok("credential", "show", "cloud-ess", "--format", "json")
+        #expect(shown.contains("\"hours\": null,") && shown.contains("\"cost\": null,") && shown.contains("\"weeks\": null,"))
+        try cli.ok("credential", "add", "typed", "--title", "Typed", "--hours", "12")
+        #expect(try cli.ok("credential", "show", "typed", "--format", "csv").contains("\ntyped,Typed,,certificate,12,,,,USD,,online,"))
+        #expect(try cli.ok("credential", "list").contains("typed      Typed             certificate       12  unknown  unknown"))
+        // An empty option and an empty cell make a value unknown; export writes it back empty, and import keeps it.
+        try cli.ok("credential", "edit", "typed", "--hours", "")
+        #expect(try cli.ok("credential", "show", "typed", "--format", "csv").contains("\ntyped,Typed,,certificate,,"))
+        try cli.ok("import", "credentials", try cli.directory.write("c.csv", "code,title,hours,cost,weeks\nfree,Free,0,0,0\nvague,Vague,,,\n"))
+        let exported = try cli.ok("export", "credentials")
+        #expect(exported.contains("\nfree,Free,,certificate,0,,,0.00,USD,0,online,"))
+        #expect(exported.contains("\nvague,Vague,,certificate,,,,,USD,,online,"))
+        let other = try CLI()
+        try other.ok("import", "credentials", try other.directory.write("again.csv", exported))
+        #expect(try other.ok("export", "credentials") == exported)
+    }
+
+    /// A stack that needs `net` (45 hours, 16 weeks, 100.00) and `vague`,
+    /// whose hours, cost and weeks are unknown; and one that may take
+    /// `vague` or `long` (200 hours).
+    func unknownWorld() throws -> CLI {
+        let cli = try CLI()
+        try cli.ok("learner", "add", "ann", "--name", "Ann", "--pace", "10")
+        try cli.ok("credential", "add", "net", "--title", "Net", "--hours", "45", "--weeks", "16", "--cost", "100")
+        try cli.ok("credential", "add", "vague", "--title", "Vague")
+        try cli.ok("credential", "add", "long", "--title", "Long", "--hours", "200", "--weeks", "20", "--cost", "50")
+        try cli.ok("import", "stacks", try cli.directory.write("s.json", """
+            [{"code":"both","requires":{"all":[{"credential":"net"},{"credential":"vague"}]}},
+             {"code":"either","requires":{"choose":1,"of":[{"credential":"vague"},{"credential":"long"}]}},
+             {"code":"alone","requires":{"credential":"vague"}}]
+            """))
+        return cli
+    }
+
+    @Test("7: a plan by a measure names the credentials whose measure is unknown and counts them apart; it takes them only when needed")
+    func plansCountUnknown() throws {
+        let cli = try unknownWorld()
+        let table = try cli.ok("next", "ann", "both", "--as-of", "2026-12-07")
+        #expect(table.contains("\nvague  Vague         unknown             unknown         unknown\ntotal         45 + 1 unknown  100.00 + 1 unknown  16 + 1 unknown\n"))
+        #expect(table.contains("total: 45 hours + 1 credential of unknown hours (the plan uses as few credentials of unknown hours as it can)"))
+        let json = try cli.ok("next", "ann", "both", "--as-of", "2026-12-07", "--format", "json")
+        #expect(json.contains("\"total_hours\": null,\n  \"total_cost\": null,\n  \"total_weeks\": null,\n  \"unknown_hours\": 1,"))
+        let csv = try cli.ok("next", "ann", "both", "--as-of", "2026-12-07", "--format", "csv")
+        #expect(csv.split(separator: "\n")[1] == "ann,both,hours,true,net;vague,,,,,10,,true,45,true,1,1,1")
+        // A known 200 hours beats an unknown: unknown is not free.
+        #expect(try cli.ok("next", "ann", "either", "--as-of", "2026-12-07", "--format", "csv").split(separator: "\n")[1]
+                .hasPrefix("ann,either,hours,true,long,200,50.00,20,20,"))
+        // A limit cannot be kept by what is unknown: the note names it.
+        #expect(try cli.ok("next", "ann", "alone", "--max-cost", "1000", "--as-of", "2026-12-07").contains(
+            "note: no plan keeps every limit given (vague has a value a limit needs unknown, so cannot be shown to keep it)"))
+    }
+
+    @Test("7: weeks that depend on an unknown are unknown: never \"about 0 weeks, fits in six months\", and no goal is on track on them")
+    func unknownWeeks() throws {
+        let cli = try unknownWorld()
+        try cli.ok("learner", "goal", "add", "ann", "alone", "--by", "2027-06-01")
+        let table = try cli.ok("next", "ann", "alone", "--as-of", "2026-12-07")
+        #expect(!table.contains("about 0 weeks"))
+        #expect(table.contains("weeks unknown at 10 hours a week (the learner's pace): the plan has 1 credential of unknown hours"))
+        let json = try cli.ok("next", "ann", "alone", "--as-of", "2026-12-07", "--format", "json")
+        #expect(json.contains("\"estimated_weeks\": null,") && json.contains("\"fits_six_months\": null,"))
+        let summary = try cli.ok("next", "ann", "--as-of", "2026-12-07")
+        #expect(summary.contains("\nalone       0.0  vague            1 unknown           1 unknown  unknown  unknown        yes\n"))
+        let cohort = try cli.ok("report", "cohort", "--as-of", "2026-12-07", "--format", "csv")
+        #expect(cohort.contains("\nann,Ann,,alone,0.0,0.0,false,vague,,true,2027-06-01,,unknown\n"))
+        try cli.ok("portfolio", "ann", "--html", "--as-of", "2026-12-07", "-o", cli.directory.file("ann.html"))
+        let html = try String(contentsOfFile: cli.directory.file("ann.html"), encoding: .utf8)
+        #expect(html.contains("Total: 1 credential of unknown hours, 1 credential of unknown cost in fees; weeks unknown: 1 credential of unknown hours."))
+        #expect(html.contains("<span class=\"flag unknown\">on track: unknown (the plan has 1 credential of unknown hours)</span>"))
+    }
+
     @Test("4: stack remove refuses a stack that learners aim at, saying how many goals; --force says what it removed")
     func stackRemoveKeepsGoals() throws {
         let cli = try setupS()
@@ -46,7 +123,8 @@ struct AdviceTests {
         let table = try cli.ok("next", "ann", "cy", "--as-of", "2026-06-01")
         #expect(table.contains("about 5 weeks at 10 hours a week (the learner's pace): fits in six months"))
         let given = try cli.ok("next", "ann", "cy", "--as-of", "2026-06-01", "--pace", "3", "--format", "csv")
-        #expect(given.split(separator: "\n")[1].hasPrefix("ann,cy,hours,true,net,45,0.00,16,15,3,true,"))
+        // net was typed without a cost: unknown, an empty cell (finding 7), never 0.00.
+        #expect(given.split(separator: "\n")[1].hasPrefix("ann,cy,hours,true,net,45,,16,15,3,true,"))
         // bob has no pace: the weeks one after another, and the table says so.
         #expect(try cli.ok("next", "bob", "other", "--as-of", "2026-06-01").contains("about 16 weeks one after another (no pace"))
     }
@@ -326,7 +404,7 @@ struct AdviceTests {
         #expect(csv[1] == "ann,Ann,,cy,50.0,50.0,false,net,2023-12-10,true,2027-01-31,2027-03-15,off-track")
         #expect(try cli.ok("report", "cohort", "--as-of", "2026-12-07").contains("off-track (sec lapses 2026-12-10: renew)"))
         let next = try cli.ok("next", "ann", "cy", "--as-of", "2026-12-07")
-        #expect(next.contains("sec    Sec       90  0.00     10  renewal: lapses 2026-12-10, before the finish"))
+        #expect(next.contains("sec    Sec       90    unknown     10  renewal: lapses 2026-12-10, before the finish"))
         #expect(next.contains("about 14 weeks at 10 hours a week (the learner's pace)"))
         #expect(try cli.ok("gap", "ann", "cy", "--as-of", "2026-12-07", "--format", "csv")
                 == "requirement,kind,code,options,note\ncredential net,credential,net,net,\ncredential sec,credential,sec,sec,\"lapses 2026-12-10, before the finish: renew\"\n")

@@ -76,8 +76,8 @@ struct EngineCLITests {
         let json = try cli.ok("next", "sarah", "analyst", "--by", "cost", "--pace", "10", "--as-of", "2026-06-15", "--format", "json")
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
         #expect(Set(object.keys) == ["learner", "stack", "by", "completable", "credentials", "total_hours", "total_cost",
-                                     "total_weeks", "estimated_weeks", "pace", "pace_source", "fits_six_months", "optimal", "bound",
-                                     "limits_met"])
+                                     "total_weeks", "unknown_hours", "unknown_cost", "unknown_weeks", "estimated_weeks", "pace",
+                                     "pace_source", "fits_six_months", "optimal", "bound", "limits_met"])
         #expect(object["bound"] as? Double == 379)
         #expect(object["limits_met"] as? Bool == true)
         #expect(Set((object["credentials"] as! [[String: Any]])[0].keys)
@@ -217,7 +217,7 @@ struct EngineCLITests {
             for s in ["s0", "s1", "s2"] { skillsCSV += "\(s),Skill \(s)\n" }
             var catalogCSV = "code,title,hours,cost,weeks,validity_months,credits,credit_unit,skills\n"
             for c in credentials {
-                catalogCSV += "\(c.code),\(c.title),\(c.hours),\(c.costCents / 100),\(c.weeks),\(c.validityMonths.map(String.init) ?? ""),"
+                catalogCSV += "\(c.code),\(c.title),\(c.hours!),\(c.costCents! / 100),\(c.weeks!),\(c.validityMonths.map(String.init) ?? ""),"
                     + "\(c.credits.map(NumberText.plain) ?? ""),\(c.creditUnit ?? ""),\(c.skills.joined(separator: ";"))\n"
             }
             var learnersCSV = "handle,name\n", awardsCSV = "learner,credential,status,earned_on,expires_on\n"
@@ -267,7 +267,7 @@ struct EngineCLITests {
                     let json = try cli.ok("next", learner, stack.code, "--by", measure.rawValue, "--as-of", asOf.description, "--format", "json")
                     let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
                     let have = held(learner, projected: false)
-                    let best = Reference.plan(stack, stacks: stackByCode, catalog: credentials, held: have, by: measure.of)
+                    let best = Reference.plan(stack, stacks: stackByCode, catalog: credentials, held: have, by: { measure.of($0)! })
                     #expect(object["completable"] as? Bool == (best != nil))
                     guard let best else { continue }
                     let key = ["hours": "total_hours", "cost": "total_cost", "weeks": "total_weeks"][measure.rawValue]!
@@ -276,7 +276,7 @@ struct EngineCLITests {
                     let chosen = Set((object["credentials"] as! [[String: Any]]).map { $0["code"] as! String })
                     #expect(chosen.isDisjoint(with: have))
                     #expect(Reference.evaluate(stack, stacks: stackByCode, catalog: byCode, held: have.union(chosen)) >= 1 - 1e-9)
-                    #expect(object["total_weeks"] as? Int == Int(chosen.reduce(Int64(0)) { $0 + byCode[$1]!.weeks }))
+                    #expect(object["total_weeks"] as? Int == Int(chosen.reduce(Int64(0)) { $0 + byCode[$1]!.weeks! }))
                     #expect(object["estimated_weeks"] as? Int == object["total_weeks"] as? Int)
                     #expect(object["fits_six_months"] as? Bool == ((object["total_weeks"] as! Int) <= 26))
                 }

@@ -15,12 +15,12 @@ struct CredentialFields: ParsableArguments {
     @Option(help: "Title, e.g. \"AWS Certified Cloud Practitioner\".") var title: String?
     @Option(help: "The issuing organisation.") var issuer: String?
     @Option(help: "badge, certificate, certification or course.") var kind: CredentialKind?
-    @Option(parsing: .unconditional, help: "Notional workload in whole hours.") var hours: String?
+    @Option(parsing: .unconditional, help: "Notional workload in whole hours; empty for unknown.") var hours: String?
     @Option(parsing: .unconditional, help: "Credits (with --credit-unit); empty to clear.") var credits: String?
     @Option(help: "The credits' unit: ECTS, semester-hour, CEU, …") var creditUnit: String?
-    @Option(parsing: .unconditional, help: "Cost in the currency's units, e.g. 100 or 49.99.") var cost: String?
+    @Option(parsing: .unconditional, help: "Cost in the currency's units, e.g. 100 or 49.99; empty for unknown.") var cost: String?
     @Option(help: "ISO 4217 currency code (default USD).") var currency: String?
-    @Option(parsing: .unconditional, help: "Typical duration in weeks.") var weeks: String?
+    @Option(parsing: .unconditional, help: "Typical duration in weeks; empty for unknown.") var weeks: String?
     @Option(help: "Delivery: online, hybrid or in-person.") var delivery: DeliveryFormat?
     @Option(help: "Level, e.g. foundational, associate, professional.") var level: String?
     @Option(parsing: .unconditional, help: "Months until an earned award lapses; empty for never.") var validityMonths: String?
@@ -35,12 +35,12 @@ struct CredentialFields: ParsableArguments {
         if let title { c.title = title }
         if let v = clear(issuer) { c.issuer = v }
         if let kind { c.kind = kind }
-        if let hours { c.hours = try Field.hours(hours) }
+        if let hours { c.hours = hours.isEmpty ? nil : try Field.hours(hours) }
         if let credits { c.credits = credits.isEmpty ? nil : try Field.credits(credits) }
         if let v = clear(creditUnit) { c.creditUnit = v }
-        if let cost { c.costCents = try Field.cents(cost, "cost") }
+        if let cost { c.costCents = cost.isEmpty ? nil : try Field.cents(cost, "cost") }
         if let currency { c.currency = try Field.currency(currency) }
-        if let weeks { c.weeks = try Field.weeks(weeks) }
+        if let weeks { c.weeks = weeks.isEmpty ? nil : try Field.weeks(weeks) }
         if let delivery { c.format = delivery }
         if let v = clear(level) { c.level = v }
         if let validityMonths {
@@ -66,9 +66,9 @@ extension CredentialCommand {
     ]
 
     static func row(_ c: Credential) -> [Cell] {
-        [.text(c.code), .text(c.title), .text(c.issuer), .text(c.kind.rawValue), .integer(c.hours),
-         .decimal(c.credits.map(NumberText.plain)), .text(c.creditUnit), .decimal(Money.format(cents: c.costCents)),
-         .text(c.currency), .integer(c.weeks), .text(c.format.rawValue), .text(c.level), .integer(c.validityMonths),
+        [.text(c.code), .text(c.title), .text(c.issuer), .text(c.kind.rawValue), .known(c.hours),
+         .decimal(c.credits.map(NumberText.plain)), .text(c.creditUnit), .knownCost(c.costCents),
+         .text(c.currency), .known(c.weeks), .text(c.format.rawValue), .text(c.level), .integer(c.validityMonths),
          .bool(c.employerValidated), .text(c.accreditation), .text(c.url), .text(c.skills.joined(separator: ";"))]
     }
 
@@ -108,8 +108,8 @@ extension CredentialCommand {
                 // The full record is wide; a person's list shows what decides a choice.
                 var report = Report(columns: ["code", "title", "kind", "hours", "cost", "weeks", "validity_months", "skills"])
                 for c in credentials {
-                    report.append([.text(c.code), .text(c.title), .text(c.kind.rawValue), .integer(c.hours),
-                                   .decimal(Money.format(cents: c.costCents)), .integer(c.weeks),
+                    report.append([.text(c.code), .text(c.title), .text(c.kind.rawValue), .known(c.hours),
+                                   .knownCost(c.costCents), .known(c.weeks),
                                    .integer(c.validityMonths), .text(c.skills.joined(separator: ";"))])
                 }
                 report.render(.table, to: out, emptyMessage: "no credentials")

@@ -41,8 +41,8 @@ struct GapCommand: ParsableCommand {
                     ("note", .optional(g.note)),
                     ("options", .array(g.options.map { c in
                         .object([("code", .string(c.code)), ("title", .string(c.title)),
-                                 ("cost", .number(Double(c.costCents) / 100)), ("hours", .integer(c.hours)),
-                                 ("weeks", .integer(c.weeks))])
+                                 ("cost", c.costCents.map { .number(Double($0) / 100) } ?? .null),
+                                 ("hours", c.hours.map(JSONValue.integer) ?? .null), ("weeks", c.weeks.map(JSONValue.integer) ?? .null)])
                     })),
                 ])
             }).serialized() + "\n")
@@ -55,7 +55,9 @@ struct GapCommand: ParsableCommand {
             }
             var table = Report(columns: ["missing", "kind", "met by (renewals first, then cheapest)", "note"])
             for g in gaps {
-                let shown = g.options.prefix(5).map { "\($0.code) (\(Money.format(cents: $0.costCents)), \($0.hours) h)" }
+                let shown = g.options.prefix(5).map {
+                    "\($0.code) (\($0.costCents.map { Money.format(cents: $0) } ?? "cost unknown"), \($0.hours.map { "\($0) h" } ?? "hours unknown"))"
+                }
                 let more = g.options.count > 5 ? ", and \(g.options.count - 5) more" : ""
                 table.append([.text(g.code), .text(g.kind),
                               .text(shown.isEmpty ? "nothing in the catalog" : shown.joined(separator: ", ") + more), .text(g.note)])

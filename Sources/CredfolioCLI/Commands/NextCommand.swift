@@ -84,15 +84,14 @@ struct NextCommand: ParsableCommand {
             var report = Report(columns: [
                 "learner", "stack", "by", "completable", "credentials", "total_hours", "total_cost", "total_weeks",
                 "estimated_weeks", "pace", "fits_six_months", "optimal", "bound", "limits_met",
+                "unknown_hours", "unknown_cost", "unknown_weeks",
             ])
             for r in results {
                 report.append([
-                    .text(learner.handle), .text(r.stack.definition.code), .text(by.rawValue),
-                    r.plan.completable.map(Cell.bool) ?? .text(nil),
-                    .text(r.codes.joined(separator: ";")), .integer(r.totalHours),
-                    .decimal(Money.format(cents: r.totalCents)), .integer(r.totalWeeks), .integer(r.estimatedWeeks),
-                    .decimal(r.pace.map(NumberText.plain)), .bool(r.fitsSixMonths), .bool(r.plan.optimal), r.boundCell, .bool(r.plan.limitsMet),
-                ])
+                    .text(learner.handle), .text(r.stack.definition.code), .text(by.rawValue), r.plan.completable.map(Cell.bool) ?? .text(nil),
+                    .text(r.codes.joined(separator: ";")), .known(r.totalHours.value), .knownCost(r.totalCents.value), .known(r.totalWeeks.value),
+                    .integer(r.estimatedWeeks), .decimal(r.pace.map(NumberText.plain)), r.fitsCell, .bool(r.plan.optimal), r.boundCell,
+                    .bool(r.plan.limitsMet)] + [r.totalHours, r.totalCents, r.totalWeeks].map { .integer(Int64($0.unknown)) })
             }
             report.render(.csv, to: out)
         case .table:
@@ -105,9 +104,9 @@ struct NextCommand: ParsableCommand {
                         .text(r.stack.definition.code), .decimal(ProgressFormatting.percent(r.progress.percent)),
                         .text(done ? (r.codes.isEmpty ? "(complete)" : r.labels.joined(separator: ", "))
                                 : r.plan.completable == false ? "cannot complete" : "no plan within the time limit"),
-                        .integer(done ? r.totalHours : nil),
-                        .decimal(done ? Money.format(cents: r.totalCents) : nil),
-                        .integer(r.estimatedWeeks), .text(done ? (r.fitsSixMonths ? "yes" : "no") : ""),
+                        .decimal(done ? r.totalHours.brief() : nil), .decimal(done ? r.totalCents.brief { Money.format(cents: $0) } : nil),
+                        done && r.estimatedWeeks == nil ? .unknown : .integer(r.estimatedWeeks),
+                        .text(done ? (r.unknownWeeksReason != nil ? "unknown" : r.fitsSixMonths ? "yes" : "no") : ""),
                         .text(done ? (r.plan.optimal ? "yes" : "not proven") : ""),
                     ])
                 }

@@ -15,21 +15,29 @@ extension PlanResult {
         pace.map { "at \(NumberText.plain($0)) hours a week (\(source))" } ?? "one after another (no pace: see learner edit --pace)"
     }
 
+    /// Whether the plan fits in six months: nil when its weeks are unknown
+    /// (a plan was found, but a credential it needs has them unknown).
+    var fitsCell: Cell { unknownWeeksReason == nil ? .bool(fitsSixMonths) : .unknown }
+
+
     func json(learner: String, by: Measure, paceSource: String) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("learner", .string(learner)), ("stack", .string(stack.definition.code)), ("by", .string(by.rawValue)),
             ("completable", plan.completable.map(JSONValue.bool) ?? .null),
             ("credentials", .array(credentials.indices.map { i in
                 let c = credentials[i]
-                return .object([("code", .string(c.code)), ("title", .string(c.title)), ("hours", .integer(c.hours)),
-                                ("cost", .number(Double(c.costCents) / 100)), ("weeks", .integer(c.weeks)),
+                return .object([("code", .string(c.code)), ("title", .string(c.title)), ("hours", Cell.known(c.hours).json),
+                                ("cost", Cell.knownCost(c.costCents).json), ("weeks", Cell.known(c.weeks).json),
                                 ("format", .string(c.format.rawValue)), ("started", .bool(started[i])),
                                 ("renewal", .bool(renewal[i]))])
             })),
-            ("total_hours", .integer(totalHours)), ("total_cost", .number(Double(totalCents) / 100)),
-            ("total_weeks", .integer(totalWeeks)), ("estimated_weeks", estimatedWeeks.map(JSONValue.integer) ?? .null),
+            ("total_hours", Cell.known(totalHours.value).json), ("total_cost", Cell.knownCost(totalCents.value).json),
+            ("total_weeks", Cell.known(totalWeeks.value).json),
+            ("unknown_hours", .integer(Int64(totalHours.unknown))), ("unknown_cost", .integer(Int64(totalCents.unknown))),
+            ("unknown_weeks", .integer(Int64(totalWeeks.unknown))),
+            ("estimated_weeks", estimatedWeeks.map(JSONValue.integer) ?? .null),
             ("pace", pace.map(JSONValue.number) ?? .null), ("pace_source", pace == nil ? .null : .string(paceSource)),
-            ("fits_six_months", .bool(fitsSixMonths)), ("optimal", .bool(plan.optimal)),
+            ("fits_six_months", fitsCell.json), ("optimal", .bool(plan.optimal)),
             ("bound", plan.bound.map { by == .cost ? JSONValue.number(Double($0) / 100) : .integer($0) } ?? .null),
             ("limits_met", .bool(plan.limitsMet)),
         ]
@@ -60,16 +68,23 @@ extension PlanResult {
         for (i, c) in credentials.enumerated() {
             let renewalNote = lapsesOn[i].map { "renewal: lapses \($0), before the finish" } ?? "renewal: held before, lapsed"
             let note = [started[i] ? "started" : nil, renewal[i] ? renewalNote : nil].compactMap { $0 }
-            report.append([.text(c.code), .text(c.title), .integer(c.hours), .decimal(Money.format(cents: c.costCents)),
-                           .integer(c.weeks), .text(note.joined(separator: "; "))])
+            report.append([.text(c.code), .text(c.title), .known(c.hours), .knownCost(c.costCents),
+                           .known(c.weeks), .text(note.joined(separator: "; "))])
         }
-        report.append([.text("total"), .text(""), .integer(totalHours), .decimal(Money.format(cents: totalCents)),
-                       .integer(totalWeeks), .text("")])
+        // Aligned as numbers, for the table only (CSV and JSON count the unknown in columns of their own).
+        report.append([.text("total"), .text(""), .decimal(totalHours.brief()), .decimal(totalCents.brief { Money.format(cents: $0) }),
+                       .decimal(totalWeeks.brief()), .text("")])
         report.render(.table, to: out)
+        if plan.unknown > 0 {
+            out.write("\ntotal: \(totalWords(by)) (the plan uses as few credentials of unknown \(by.rawValue) as it can)\n")
+        }
         let how = Self.paceWords(pace, source: paceSource)
-        let weeks = estimatedWeeks ?? 0
-        out.write("\nabout \(weeks) week\(weeks == 1 ? "" : "s") \(how): "
-                  + (fitsSixMonths ? "fits in six months" : "longer than six months (26 weeks)") + "\n")
+        if let weeks = estimatedWeeks {
+            out.write("\nabout \(weeks) week\(weeks == 1 ? "" : "s") \(how): "
+                      + (fitsSixMonths ? "fits in six months" : "longer than six months (26 weeks)") + "\n")
+        } else {
+            out.write("\nweeks unknown \(how): the plan has \(unknownWeeksReason ?? "no estimate")\n")
+        }
         if plan.optimal {
             out.write("optimal: no plan has a smaller total \(by.rawValue)\n")
         } else {

@@ -21,6 +21,13 @@ enum Cell {
     case decimal(String?)
     case bool(Bool)
     case day(Day?)
+    /// A number that is not known (a credential's hours, cost or weeks):
+    /// "unknown" in a table, an empty CSV cell, JSON null. Never 0.
+    case unknown
+
+    /// A whole number, or money in cents, or ``unknown`` when it is nil.
+    static func known(_ value: Int64?) -> Cell { value.map { .integer($0) } ?? .unknown }
+    static func knownCost(_ cents: Int64?) -> Cell { cents.map { .decimal(Money.format(cents: $0)) } ?? .unknown }
 
     var display: String {
         switch self {
@@ -29,12 +36,13 @@ enum Cell {
         case .decimal(let d): return d ?? ""
         case .bool(let b): return b ? "yes" : "no"
         case .day(let d): return d?.description ?? ""
+        case .unknown: return "unknown"
         }
     }
 
     var isNumeric: Bool {
         switch self {
-        case .integer, .decimal: return true
+        case .integer, .decimal, .unknown: return true
         default: return false
         }
     }
@@ -46,6 +54,7 @@ enum Cell {
         case .decimal(let d): return d.flatMap(Double.init).map(JSONValue.number) ?? .null
         case .bool(let b): return .bool(b)
         case .day(let d): return .optional(d?.description)
+        case .unknown: return .null
         }
     }
 
@@ -71,7 +80,7 @@ enum Cell {
             if let value = Double(d), value.isFinite { bytes += NumberText.plain(value).utf8 } else { bytes += "null".utf8 }
         case .bool(let b): bytes += (b ? "true" : "false").utf8
         case .day(let d?): bytes.append(0x22); d.appendISO(to: &bytes); bytes.append(0x22)
-        case .text(nil), .integer(nil), .decimal(nil), .day(nil): bytes += "null".utf8
+        case .text(nil), .integer(nil), .decimal(nil), .day(nil), .unknown: bytes += "null".utf8
         }
     }
 
@@ -84,7 +93,7 @@ enum Cell {
         case .decimal(let d?): bytes += d.utf8
         case .bool(let b): bytes += (b ? "true" : "false").utf8
         case .day(let d?): d.appendISO(to: &bytes)
-        case .text(nil), .integer(nil), .decimal(nil), .day(nil): break
+        case .text(nil), .integer(nil), .decimal(nil), .day(nil), .unknown: break
         }
     }
 

@@ -23,6 +23,15 @@ int credfolio_link_unnamed(int fd, const char *path) {
     return linkat(AT_FDCWD, source, AT_FDCWD, path, AT_SYMLINK_FOLLOW);
 }
 
+int credfolio_exchange(const char *a, const char *b) {
+#ifdef RENAME_EXCHANGE
+    return renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE);
+#else
+    errno = EINVAL;
+    return -1;
+#endif
+}
+
 static char pending_path[4096];
 static volatile sig_atomic_t pending = 0;
 
@@ -86,6 +95,11 @@ static volatile sig_atomic_t interrupt_signal = 0;
 
 static void note_interrupt(int signal_number) { interrupt_signal = signal_number; }
 
-void credfolio_defer_interrupts(void) { handle_interrupts(note_interrupt); }
+void credfolio_defer_interrupts(void) {
+    handle_interrupts(note_interrupt);
+    /* A process may start with them blocked, inherited from the one that
+       launched it (Foundation's Process does so): noted means received. */
+    credfolio_hold_signals(0);
+}
 
 int credfolio_interrupt_requested(void) { return interrupt_signal; }

@@ -1,4 +1,3 @@
-import CPosix
 import CredfolioCore
 public import CredfolioEngine
 public import CredfolioApp
@@ -67,18 +66,21 @@ public struct SiteReport {
         var earlier = try prepareFolder()
         // Until the end, the overview says the site is being written: if the writing stops (Ctrl-C, a kill, a
         // crash), it says so, and links to no page that was never written. Every page is whole: learner pages
-        // are written in one piece between checks for Ctrl-C (``Interruption``), the others as new files.
+        // are written in one piece between checks for Ctrl-C (``Interruption``), the others put in place whole
+        // (``RewrittenFile``).
         try writeNotice()
         let portfolio = try Portfolio(store, only: stack, fallback: solver)
         let day = settings.day
         let stacks = portfolio.stacks.sorted { $0.definition.code < $1.definition.code }
 
-        // The stack pages, open for the whole pass: each a new file, named when it is whole.
-        var stackPages: [WholePage] = []
+        // The stack pages, open for the whole pass: each written over its spare, put in place when it is whole.
+        var stackPages: [RewrittenFile] = []
         for compiled in stacks {
-            let name = "stacks/" + SitePath.fileName(compiled.definition.code) + ".html"
+            let file = SitePath.fileName(compiled.definition.code) + ".html"
+            let name = "stacks/" + file
             earlier.remove(name)
-            let page = try WholePage(folder + "/" + name)
+            earlier.remove("stacks/" + RewrittenFile.spareName(of: file))
+            let page = try RewrittenFile(folder + "/" + name)
             var html = HTML()
             beginStackPage(&html, compiled, catalog: portfolio.catalog, day: day)
             html.withUnsafeBufferPointer { page.sink.write(bytes: $0) }
@@ -174,7 +176,9 @@ public struct SiteReport {
             // thousands of files costs the file system more), and the ones
             // not written again are removed at the end.
             for sub in ["learners", "stacks"] where entries.contains(sub) {
-                for name in try Self.entries(folder + "/" + sub) where name.hasSuffix(".html") { earlier.insert(sub + "/" + name) }
+                for name in try Self.entries(folder + "/" + sub) where name.hasSuffix(".html") || name.hasSuffix(".html.spare") {
+                    earlier.insert(sub + "/" + name)
+                }
             }
             for name in entries where SiteTablePages.isPage(name) { earlier.insert(name) }
         } else {
@@ -191,7 +195,7 @@ public struct SiteReport {
 
     /// `index.html` while the site is being written: what an interrupted writing leaves.
     private func writeNotice() throws {
-        let page = try WholePage(folder + "/index.html")
+        let page = try RewrittenFile(folder + "/index.html", keepingSpare: false)
         var html = HTML()
         HTMLPage.begin(&html, title: title)
         html.raw("<main>\n")
@@ -254,7 +258,7 @@ public struct SiteReport {
     private func writeIndex(_ name: String, stacks: [CompiledStack], tally: SiteTally, expiring: [SiteTally.Expiring],
                             pages: SiteTablePages?, rows: (OutputSink) throws -> Void) throws {
         let learners = tally.learners
-        let page = try WholePage(folder + "/" + name)
+        let page = try RewrittenFile(folder + "/" + name, keepingSpare: false)
         let sink = page.sink
         var html = HTML()
         HTMLPage.begin(&html, title: title)
@@ -357,26 +361,5 @@ public struct SiteReport {
             <th scope="col">missing</th></tr></thead><tbody>
 
             """)
-    }
-}
-
-/// A page of the site written whole or not at all: into an unnamed file in
-/// its folder, named (replacing the earlier page in one rename) by
-/// ``publish()``. Interrupted before, it leaves the earlier page as it was.
-final class WholePage {
-    let sink: OutputSink
-    private let file: TemporaryFile
-    private let path: String
-
-    init(_ path: String) throws {
-        file = try TemporaryFile(folder: OutputTarget.folder(of: path), named: true)
-        sink = OutputSink(fileDescriptor: file.fd, name: path)
-        self.path = path
-    }
-
-    func publish() throws {
-        try sink.flush()
-        // Whole or not at all is the rename's; surviving a power cut is not asked of a page (the next run rewrites it).
-        try file.publish(as: path, syncingFolder: false)
     }
 }

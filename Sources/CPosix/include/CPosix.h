@@ -14,6 +14,12 @@ int credfolio_open_unnamed(const char *folder, unsigned int mode);
 /// 0, or -1 with errno.
 int credfolio_link_unnamed(int fd, const char *path);
 
+/// Exchanges the files `a` and `b` in one step (Linux renameat2 with
+/// RENAME_EXCHANGE, which glibc declares only under _GNU_SOURCE): each
+/// name then holds what the other held. Both must exist. 0, or -1 with
+/// errno (EINVAL where the file system cannot).
+int credfolio_exchange(const char *a, const char *b);
+
 /// Until `credfolio_forget_on_signal`, SIGINT, SIGTERM and SIGHUP remove
 /// `path` before the process ends by that signal. At most 4,095 bytes.
 void credfolio_remove_on_signal(const char *path);
@@ -31,7 +37,9 @@ void credfolio_end_by_broken_pipe(void) __attribute__((noreturn));
 /// are noted, for `credfolio_interrupt_requested` to report (the signal's
 /// number, or 0), so that work in progress can stop at a point where what
 /// it wrote is whole. `credfolio_end_by_signal` then ends the process as
-/// that signal would have.
+/// that signal would have. The three are unblocked for the calling thread
+/// (and the threads it starts later), should the process have inherited
+/// them blocked.
 void credfolio_defer_interrupts(void);
 int credfolio_interrupt_requested(void);
 void credfolio_end_by_signal(int signal_number) __attribute__((noreturn));

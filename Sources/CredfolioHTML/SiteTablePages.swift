@@ -30,6 +30,11 @@ struct SiteTablePages {
     private var page = 1
     /// The page being gathered (after the first), and its file name.
     private var current: (name: String, bytes: [UInt8])?
+    /// The size of the page gathered before: the next one is about as
+    /// large, and is given that room at once instead of growing into it
+    /// (growing a 1.6 MB page copies it about once more: callgrind counted
+    /// 190 M instructions of copies at 20,000 learners).
+    private var previousBytes = 0
 
     init(folder: String, perPage: Int, learners: Int, cohort: String, day: Day) {
         self.folder = folder
@@ -72,6 +77,7 @@ struct SiteTablePages {
     }
 
     private mutating func turn() throws {
+        if page == 1 { previousBytes = first.count }
         try close()
         page += 1
         let name = Self.name(page)
@@ -84,12 +90,15 @@ struct SiteTablePages {
         html.element("p", ["class": "muted"], text: range(page) + " · as of \(day)")
         pager(&html, page: page)
         SiteReport.tableHead(&html)
-        current = (name, html.exactBytes)
+        var bytes = html.exactBytes
+        bytes.reserveCapacity(previousBytes + previousBytes / 8)
+        current = (name, bytes)
         written.append(name)
     }
 
     private mutating func close() throws {
         guard var gathered = current else { return }
+        current = nil  // The one reference left: the end is added in place, not to a copy.
         var html = HTML()
         html.raw("</tbody></table>\n")
         pager(&html, page: page)
@@ -100,7 +109,7 @@ struct SiteTablePages {
         let sink = try SiteReport.create(folder + "/" + gathered.name, buffered: false)
         gathered.bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
         try sink.finishReplacing()
-        current = nil
+        previousBytes = gathered.bytes.count
     }
 
     /// "Learners 251–500 of 20,000".

@@ -77,7 +77,9 @@ public struct Standing: Sendable {
     /// Per catalog index, the award held on `day` that lasts longest: the
     /// rule of ``held``, for one who needs only that.
     public static func held(_ facts: [AwardFact], catalog: Catalog, on day: Day) -> [Int: Held] {
-        var held: [Int: Held] = [:]
+        // Room for every award at once: grown one insert at a time, the table is allocated again about
+        // three times a learner (callgrind, report html at 20,000 learners: 51 M instructions, 0.6%).
+        var held = [Int: Held](minimumCapacity: facts.count)
         for fact in facts where catalog.isHeld(fact, on: day) {
             guard let earned = fact.earnedOn else { continue }
             let candidate = Held(earned: earned, expires: catalog.expiry(of: fact))

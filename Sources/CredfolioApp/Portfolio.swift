@@ -178,6 +178,7 @@ extension Portfolio {
         // Each with its place in award list's order: the code's rank, the earned-on key, the id. The
         // catalog is read `ORDER BY code`, SQLite's byte order, so a credential's index is its code's rank.
         var records: [(order: (Int, Int64, Int64), record: AwardRecord)] = []
+        records.reserveCapacity(facts.count)
         var startedOn: [Int: Day] = [:]
         for (award, fact) in zip(details, facts) {
             let c = fact.credential

@@ -71,6 +71,7 @@ public struct HeldSet: Equatable, Sendable {
     /// Members in ascending order.
     public var members: [Int] {
         var out: [Int] = []
+        out.reserveCapacity(words.reduce(0) { $0 + $1.nonzeroBitCount })
         forEachMember { out.append($0) }
         return out
     }

@@ -63,6 +63,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // CTDL: the Credential Engine Registry's JSON-LD, read as one graph; pure, like the badges.
+        .target(name: "CredfolioCTDL", dependencies: ["CredfolioCore"], swiftSettings: strict),
         // The application: portfolios and their rules (standing, lapses, goals, cohort rows), badges and the
         // CLR, stack imports, doctor's checks of the rules; plans take their solver from the caller.
         .target(name: "CredfolioApp", dependencies: ["CredfolioCore", "CredfolioSystem", "CredfolioEngine", "CredfolioStore",
@@ -127,6 +129,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // CTDL documents read as one graph, their values, and the published records.
+        .testTarget(name: "CredfolioCTDLTests", dependencies: ["CredfolioCTDL", "CredfolioCore"], swiftSettings: strict),
         // The HTML writer, the pages and the site.
         .testTarget(
             name: "CredfolioHTMLTests",

@@ -1,0 +1,146 @@
+public import CredfolioCore
+
+/// One resource of a CTDL graph as the files give it: a credential, a
+/// learning opportunity, an organization, a pathway and its components, or
+/// anything else with an `@type`. Its properties are read in place, from
+/// `value`, by the catalog's mapping.
+public struct CTDLNode: Sendable {
+    /// `@id` as written (an IRI, or a blank node `_:…`).
+    public let id: String?
+    /// `ceterms:ctid`, in lower case: CTIDs are UUIDs, and the older
+    /// records write them in upper case.
+    public let ctid: String?
+    /// `@type`, one or several (`ceterms:Certification`).
+    public let types: [String]
+    /// The whole object.
+    public let value: JSONValue
+    /// Which file of the command it came from: a blank node resolves only there.
+    public let file: Int
+
+    /// The value of a property (`ceterms:name`), nil when it is absent.
+    public subscript(_ property: String) -> JSONValue? { value[property] }
+}
+
+/// Every resource of the files of one command, read as one graph: a
+/// reference in one file may be resolved by a node in another.
+///
+/// A file may hold any form the registry serves: a graph document
+/// (`@context`, `@id`, `@graph`), a single resource object, a registry
+/// envelope (`decoded_resource`), or a JSON array of any of these, with or
+/// without a UTF-8 byte-order mark.
+public struct CTDLGraph: Sendable {
+    public private(set) var nodes: [CTDLNode] = []
+    /// The file names, in the order they were added.
+    public private(set) var files: [String] = []
+    private var byCTID: [String: Int] = [:]
+    private var byID: [String: Int] = [:]
+    private var blank: [BlankKey: Int] = [:]
+
+    private struct BlankKey: Hashable, Sendable {
+        let file: Int
+        let id: String
+    }
+
+    public init() {}
+
+    /// Reads one file's resources into the graph. Throws, naming the file,
+    /// for malformed JSON (with line and column) and for JSON that holds no
+    /// CTDL resource; the graph is then as it was.
+    public mutating func add(file bytes: [UInt8], name: String) throws(CredfolioError) {
+        var bytes = bytes
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        let document: JSONValue
+        do {
+            document = try JSONParser.parse(bytes)
+        } catch {
+            throw CredfolioError.invalid("\(name):\(error.line):\(error.column): \(error.reason)")
+        }
+        let file = files.count
+        files.append(name)
+        let before = nodes.count
+        collect(document, file: file, depth: 0)
+        guard nodes.count > before else {
+            files.removeLast()
+            throw CredfolioError.invalid("\(name): no CTDL resource in it (a graph with @graph, a resource with @type, or a registry envelope)")
+        }
+    }
+
+    /// The resources of every form, in the order they stand.
+    private mutating func collect(_ value: JSONValue, file: Int, depth: Int) {
+        guard depth < 8 else { return }
+        switch value {
+        case .array(let items):
+            for item in items { collect(item, file: file, depth: depth + 1) }
+        case .object:
+            if let decoded = value["decoded_resource"] {
+                collect(decoded, file: file, depth: depth + 1)
+            } else if let graph = value["@graph"] {
+                collect(graph, file: file, depth: depth + 1)
+            } else if value["@type"] != nil {
+                insert(value, file: file)
+            }
+        default:
+            break
+        }
+    }
+
+    private mutating func insert(_ value: JSONValue, file: Int) {
+        let id = value["@id"].flatMap(Self.string)
+        let ctid = value["ceterms:ctid"].flatMap(Self.string).map { $0.lowercased() } ?? id.flatMap(Self.ctid(in:))
+        let types: [String]
+        switch value["@type"] {
+        case .string(let type)?: types = [type]
+        case .array(let items)?: types = items.compactMap(Self.string)
+        default: types = []
+        }
+        let index = nodes.count
+        nodes.append(CTDLNode(id: id, ctid: ctid, types: types, value: value, file: file))
+        if let id, id.hasPrefix("_:") {
+            if blank[BlankKey(file: file, id: id)] == nil { blank[BlankKey(file: file, id: id)] = index }
+        } else {
+            if let id, byID[id] == nil { byID[id] = index }
+            if let ctid, byCTID[ctid] == nil { byCTID[ctid] = index }
+        }
+    }
+
+    /// The node a reference names, read from `file`: a string IRI or an
+    /// object with `@id` resolves by its `@id`, else by the CTID its last
+    /// path segment carries (`…/resources/ce-…` and `…/graph/ce-…`, on any
+    /// host, name the same record, in any case); a blank node only inside
+    /// its own file. Nil when no file of the command holds it.
+    public func resolve(_ reference: JSONValue, from file: Int) -> CTDLNode? {
+        guard let id = Self.string(reference) ?? reference["@id"].flatMap(Self.string) else { return nil }
+        if id.hasPrefix("_:") { return blank[BlankKey(file: file, id: id)].map { nodes[$0] } }
+        if let index = byID[id] ?? Self.ctid(in: id).flatMap({ byCTID[$0] }) { return nodes[index] }
+        return nil
+    }
+
+    /// The node of a CTID, in any case.
+    public func node(ctid: String) -> CTDLNode? {
+        byCTID[ctid.lowercased()].map { nodes[$0] }
+    }
+
+    /// The CTID an IRI or a bare CTID carries in its last path segment
+    /// (`ce-` and a UUID), in lower case; nil when it carries none.
+    public static func ctid(in reference: String) -> String? {
+        let last = reference.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? reference
+        let lower = last.lowercased()
+        guard lower.hasPrefix("ce-"), lower.utf8.count == 39 else { return nil }
+        let hex = lower.utf8.dropFirst(3)
+        let dashes = [8, 13, 18, 23]
+        for (i, byte) in hex.enumerated() {
+            if dashes.contains(i) {
+                guard byte == UInt8(ascii: "-") else { return nil }
+            } else {
+                guard (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f"))
+                else { return nil }
+            }
+        }
+        return lower
+    }
+
+    static func string(_ value: JSONValue) -> String? {
+        if case .string(let text) = value { return text }
+        return nil
+    }
+}

@@ -110,6 +110,13 @@ public struct CTDLDuration: Equatable, Sendable {
         return (twentyFirsts + 20) / 21
     }
 
+    /// Whole months, for a duration of years and months only (`P3Y` is 36);
+    /// nil for any other.
+    public var wholeMonths: Int64? {
+        guard weeks == 0, days == 0, hours == 0, minutes == 0, seconds == 0, years != 0 || months != 0 else { return nil }
+        return years * 12 + months
+    }
+
     /// Its time part in whole hours, rounded up, when it has only a time
     /// part (`PT160H`); nil otherwise.
     public var wholeHours: Int64? {

@@ -178,8 +178,7 @@ public enum GoalStatus: String, CaseIterable, Sendable {
         -> (finish: Day?, status: GoalStatus)
     {
         if complete { return (day, .done) }
-        guard let remainingHours, let pace, pace > 0 else { return (nil, .unknown) }
-        let weeks = Int64(clampingUp: Double(remainingHours) / pace - 1e-9)
+        guard let pace, pace > 0, let weeks = Schedule.weeks(hours: remainingHours, weeks: nil, pace: pace) else { return (nil, .unknown) }
         let finish = weeks > Int64(Limits.maxDays) ? nil : day.adding(days: Int(weeks) * 7)
         guard let target else { return (finish, .unknown) }
         guard let finish else { return (nil, .offTrack) }

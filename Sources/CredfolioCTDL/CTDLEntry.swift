@@ -113,18 +113,11 @@ extension CTDLEntry {
 
     static func issuer(_ node: CTDLNode, in graph: CTDLGraph, language: String) -> Issuer? {
         for property in ["ceterms:ownedBy", "ceterms:offeredBy"] {
-            let references: [JSONValue]
-            switch node[property] {
-            case .array(let items)?: references = items
-            case let single?: references = [single]
-            case nil: references = []
-            }
-            guard let first = references.first else { continue }
+            guard let first = CTDLValue.list(node[property]).first else { continue }
             if let organization = graph.resolve(first, from: node.file), let name = CTDLValue.text(organization["ceterms:name"], language: language) {
                 return .named(name)
             }
-            if case .string(let id) = first { return .unresolved(id) }
-            if let id = first["@id"], case .string(let text) = id { return .unresolved(text) }
+            if let id = CTDLGraph.string(first) ?? first["@id"].flatMap(CTDLGraph.string) { return .unresolved(id) }
         }
         return nil
     }
@@ -183,14 +176,8 @@ extension CTDLEntry {
     /// its maximum, else its minimum; hours from its `timeRequired`, or from
     /// a duration given in hours alone.
     static func duration(_ node: CTDLNode) -> (weeks: Int64?, hours: Int64?) {
-        let profiles: [JSONValue]
-        switch node["ceterms:estimatedDuration"] {
-        case .array(let items)?: profiles = items
-        case let single?: profiles = [single]
-        case nil: profiles = []
-        }
         var weeks: Int64?, hours: Int64?
-        for profile in profiles {
+        for profile in CTDLValue.list(node["ceterms:estimatedDuration"]) {
             let durations = ["ceterms:exactDuration", "ceterms:maximumDuration", "ceterms:minimumDuration"]
                 .compactMap { profile[$0].flatMap { CTDLValue.text($0) }.flatMap(CTDLDuration.init) }
             if weeks == nil { weeks = durations.lazy.compactMap(\.calendarWeeks).first }

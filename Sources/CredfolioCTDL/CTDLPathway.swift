@@ -37,18 +37,10 @@ public struct CTDLPathway: Equatable, Sendable {
         ctid = node.ctid
         description = CTDLValue.text(node["ceterms:description"], language: language)
         var mapper = Mapper(graph: graph, file: node.file, language: language, code: code)
-        let destinations = CTDLPathway.list(node["ceterms:hasDestinationComponent"])
+        let destinations = CTDLValue.list(node["ceterms:hasDestinationComponent"])
         guard !destinations.isEmpty else { throw Refusal(message: "pathway \(title): it has no destination component") }
         let parts = try destinations.map { (reference) throws(Refusal) in try mapper.component(reference) }
         requires = parts.count == 1 ? parts[0] : .all(parts)
-    }
-
-    static func list(_ value: JSONValue?) -> [JSONValue] {
-        switch value {
-        case .array(let items)?: return items
-        case nil, .null?: return []
-        case let single?: return [single]
-        }
     }
 
     private struct Mapper {
@@ -71,18 +63,16 @@ public struct CTDLPathway: Equatable, Sendable {
             path.append(key)
             defer { path.removeLast() }
             var parts: [Requirement] = []
-            if let target = node["ceterms:proxyFor"] ?? node["ceterms:sourceData"] {
-                guard let entry = graph.resolve(CTDLPathway.list(target).first ?? target, from: node.file), let ctid = entry.ctid,
-                      let code = code(ctid)
-                else {
-                    throw Refusal(message: "component \(name(node)) points at nothing in the files: \(CTDLGraph.string(CTDLPathway.list(target).first ?? target) ?? "a blank reference")")
+            if let target = CTDLValue.list(node["ceterms:proxyFor"] ?? node["ceterms:sourceData"]).first {
+                guard let entry = graph.resolve(target, from: node.file), let ctid = entry.ctid, let code = code(ctid) else {
+                    throw Refusal(message: "component \(name(node)) points at nothing in the files: \(CTDLGraph.string(target) ?? "a blank reference")")
                 }
                 parts.append(.credential(code))
             }
-            let conditions = CTDLPathway.list(node["ceterms:hasCondition"])
+            let conditions = CTDLValue.list(node["ceterms:hasCondition"])
             for condition in conditions { parts.append(try self.condition(condition, of: node)) }
             if conditions.isEmpty && parts.isEmpty {
-                let children = CTDLPathway.list(node["ceterms:hasChild"]) + CTDLPathway.list(node["ceasn:hasChild"])
+                let children = CTDLValue.list(node["ceterms:hasChild"]) + CTDLValue.list(node["ceasn:hasChild"])
                 var seen: [String] = []
                 for child in children {
                     let id = CTDLGraph.string(child) ?? ""
@@ -101,8 +91,8 @@ public struct CTDLPathway: Equatable, Sendable {
                 throw Refusal(message: "\(label): its constraints are not mapped (only components and numbers of them are)")
             }
             var parts: [Requirement] = []
-            for target in CTDLPathway.list(condition["ceterms:targetComponent"]) { parts.append(try component(target)) }
-            for nested in CTDLPathway.list(condition["ceterms:hasCondition"]) { parts.append(try self.condition(nested, of: owner)) }
+            for target in CTDLValue.list(condition["ceterms:targetComponent"]) { parts.append(try component(target)) }
+            for nested in CTDLValue.list(condition["ceterms:hasCondition"]) { parts.append(try self.condition(nested, of: owner)) }
             guard !parts.isEmpty else { throw Refusal(message: "\(label): it names no component") }
             var needed = parts.count
             if let operatorTerm = CTDLValue.concepts(condition["ceterms:logicalOperator"]).first {

@@ -25,6 +25,15 @@ public enum CTDLValue {
         }
     }
 
+    /// A property's values as a list: CTDL writes one value bare or in an array.
+    public static func list(_ value: JSONValue?) -> [JSONValue] {
+        switch value {
+        case .array(let items)?: return items
+        case nil, .null?: return []
+        case let single?: return [single]
+        }
+    }
+
     /// The concepts a property names, by their terms: `"deliveryType:InPerson"`
     /// and an alignment object whose `ceterms:targetNode` is
     /// `…/deliveryType:InPerson` or `…/InPerson` both give `InPerson`. A

@@ -38,7 +38,24 @@ public struct PlanOptions: Sendable {
 
     public init(measure: Measure = .hours) { self.measure = measure }
 
-    var hasLimits: Bool { maxCostCents != nil || maxHours != nil || withinWeeks != nil }
+    var hasLimits: Bool { !limits.isEmpty }
+
+    typealias Limit = (name: String, bound: Double, value: KeyPath<Credential, Int64?>)
+
+    /// Each limit given: its row's name, its bound, and the credential value
+    /// it counts. `--within-weeks` counts hours at a pace (ceil(hours /
+    /// pace) ≤ W exactly when hours ≤ W · pace), else weeks.
+    var limits: [Limit] {
+        var out: [Limit] = []
+        if let maxCostCents { out.append(("max_cost", Double(maxCostCents), \.costCents)) }
+        if let maxHours { out.append(("max_hours", Double(maxHours), \.hours)) }
+        if let withinWeeks, let pace {
+            out.append(("within_weeks", Double(withinWeeks) * pace, \.hours))
+        } else if let withinWeeks {
+            out.append(("within_weeks", Double(withinWeeks), \.weeks))
+        }
+        return out
+    }
 }
 
 /// The cheapest set of credentials whose addition completes a stack.
@@ -166,21 +183,11 @@ extension CompiledStack {
             }
         }
         if withLimits {
-            func limit(_ name: String, _ bound: Double, _ value: (Credential) -> Int64?) {
-                program.addRow(name, candidates.compactMap { i in value(catalog[i]).map { (column[i]!, Double($0)) } }.filter { $0.1 != 0 },
-                               upper: bound)
-                let unknown = candidates.filter { value(catalog[$0]) == nil }
-                if !unknown.isEmpty { program.addRow(name + "_unknown", unknown.map { (column[$0]!, 1) }, upper: 0) }
-            }
-            if let maxCost = options.maxCostCents { limit("max_cost", Double(maxCost), \.costCents) }
-            if let maxHours = options.maxHours { limit("max_hours", Double(maxHours), \.hours) }
-            if let weeks = options.withinWeeks {
-                // ceil(hours / pace) ≤ W exactly when hours ≤ W · pace.
-                if let pace = options.pace {
-                    limit("within_weeks", Double(weeks) * pace, \.hours)
-                } else {
-                    limit("within_weeks", Double(weeks), \.weeks)
-                }
+            for limit in options.limits {
+                let known = candidates.compactMap { i in catalog[i][keyPath: limit.value].map { (column[i]!, Double($0)) } }
+                program.addRow(limit.name, known.filter { $0.1 != 0 }, upper: limit.bound)
+                let unknown = candidates.filter { catalog[$0][keyPath: limit.value] == nil }
+                if !unknown.isEmpty { program.addRow(limit.name + "_unknown", unknown.map { (column[$0]!, 1) }, upper: 0) }
             }
         }
         return PlanningModel(program: program, column: column, candidates: candidates, measureTerms: measureTerms,
@@ -212,11 +219,9 @@ extension CompiledStack {
             if unlimited.completable == true {
                 unlimited.limitsMet = false
                 // A credential whose value for a limit is unknown cannot be shown to keep it: say which ones.
-                let unknown = unlimited.credentials.filter { i in
-                    let c = catalog[i]
-                    return (options.maxCostCents != nil && c.costCents == nil) || (options.maxHours != nil && c.hours == nil)
-                        || (options.withinWeeks != nil && (options.pace == nil ? c.weeks : c.hours) == nil)
-                }.map { catalog.codes[$0] }
+                let limits = options.limits
+                let unknown = unlimited.credentials.filter { i in limits.contains { catalog[i][keyPath: $0.value] == nil } }
+                    .map { catalog.codes[$0] }
                 let why = unknown.isEmpty ? ""
                     : " (\(unknown.joined(separator: ", ")) \(unknown.count == 1 ? "has" : "have") a value a limit needs unknown, "
                       + "so cannot be shown to keep it)"

@@ -383,9 +383,7 @@ public final class PortfolioPage {
         case .offTrack: HTMLPage.flag(&html, "off", "off track")
         case .unknown:
             if let plan = plans[p.code], plan.plan.completable == true, plan.totalHours.unknown > 0 {
-                html.raw("<span class=\"flag unknown\">")
-                html.text("on track: unknown (the plan has " + plan.totalHours.unknownWords("hours") + ")")
-                html.raw("</span>")
+                HTMLPage.flag(&html, "unknown", text: "on track: unknown (the plan has " + plan.totalHours.unknownWords("hours") + ")")
             } else {
                 HTMLPage.flag(&html, "unknown", "on track: unknown (no pace, target or plan)")
             }

@@ -30,11 +30,6 @@ struct SiteTablePages {
     private var page = 1
     /// The page being gathered (after the first), and its file name.
     private var current: (name: String, bytes: [UInt8])?
-    /// The size of the page gathered before: the next one is about as
-    /// large, and is given that room at once instead of growing into it
-    /// (growing a 1.6 MB page copies it about once more: callgrind counted
-    /// 190 M instructions of copies at 20,000 learners).
-    private var previousBytes = 0
 
     init(folder: String, perPage: Int, learners: Int, cohort: String, day: Day) {
         self.folder = folder
@@ -77,7 +72,6 @@ struct SiteTablePages {
     }
 
     private mutating func turn() throws {
-        if page == 1 { previousBytes = first.count }
         try close()
         page += 1
         let name = Self.name(page)
@@ -90,8 +84,10 @@ struct SiteTablePages {
         html.element("p", ["class": "muted"], text: range(page) + " · as of \(day)")
         pager(&html, page: page)
         SiteReport.tableHead(&html)
+        // As many rows as the first page's, given that room at once instead of growing into it (growing a
+        // 1.6 MB page copies it about once more: callgrind counted 190 M instructions of copies at 20,000 learners).
         var bytes = html.exactBytes
-        bytes.reserveCapacity(previousBytes + previousBytes / 8)
+        bytes.reserveCapacity(bytes.count + first.count + first.count / 8)
         current = (name, bytes)
         written.append(name)
     }
@@ -109,7 +105,6 @@ struct SiteTablePages {
         let sink = try SiteReport.create(folder + "/" + gathered.name, buffered: false)
         gathered.bytes.withUnsafeBufferPointer { sink.write(bytes: $0) }
         try sink.finishReplacing()
-        previousBytes = gathered.bytes.count
     }
 
     /// "Learners 251–500 of 20,000".

@@ -41,8 +41,8 @@ struct GapCommand: ParsableCommand {
                     ("note", .optional(g.note)),
                     ("options", .array(g.options.map { c in
                         .object([("code", .string(c.code)), ("title", .string(c.title)),
-                                 ("cost", c.costCents.map { .number(Double($0) / 100) } ?? .null),
-                                 ("hours", c.hours.map(JSONValue.integer) ?? .null), ("weeks", c.weeks.map(JSONValue.integer) ?? .null)])
+                                 ("cost", Cell.knownCost(c.costCents).json), ("hours", Cell.known(c.hours).json),
+                                 ("weeks", Cell.known(c.weeks).json)])
                     })),
                 ])
             }).serialized() + "\n")

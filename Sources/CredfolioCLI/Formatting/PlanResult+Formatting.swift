@@ -19,7 +19,6 @@ extension PlanResult {
     /// (a plan was found, but a credential it needs has them unknown).
     var fitsCell: Cell { unknownWeeksReason == nil ? .bool(fitsSixMonths) : .unknown }
 
-
     func json(learner: String, by: Measure, paceSource: String) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("learner", .string(learner)), ("stack", .string(stack.definition.code)), ("by", .string(by.rawValue)),

@@ -5,6 +5,7 @@ import Testing
 @testable import CredfolioEngine
 @testable import CredfolioApp
 @testable import CredfolioCLI
+import CredfolioSystem
 
 @Suite("Coach's workflow: effective status, lapses and work under way")
 struct EffectiveStatusTests {
@@ -313,21 +314,21 @@ struct StreamReportTests {
     @Test("a streamed report writes exactly what the in-memory report writes, in every format, hostile text included")
     func sameBytes() throws {
         let columns = ["name", "n", "amount", "ok", "day", "none"]
-        let rows: [[CredfolioCLI.Cell]] = [
+        let rows: [[CredfolioSystem.Cell]] = [
             [.text("Zoë \"quoted\", with\nnewline\ttab \u{7F} and \u{1}"), .integer(42), .decimal("66.7"), .bool(true),
              .day(day("2026-11-29")), .text(nil)],
             [.text("=SUM(A1)"), .integer(nil), .decimal("100.0"), .bool(false), .day(nil), .decimal(nil)],
             [.text("日本語"), .integer(-3), .decimal("0.0"), .bool(true), .day(day("0001-01-01")), .integer(nil)],
         ]
         let dir = try TemporaryDirectory()
-        for format in [CredfolioCLI.OutputFormat.table, .csv, .json] {
+        for format in [CredfolioSystem.OutputFormat.table, .csv, .json] {
             let kept = try captureOutput(in: dir) { sink in
-                var report = CredfolioCLI.Report(columns: columns)
+                var report = CredfolioSystem.Report(columns: columns)
                 for row in rows { report.append(row) }
                 report.render(format, to: sink)
             }
             let streamed = try captureOutput(in: dir) { sink in
-                try CredfolioCLI.streamReport(columns: columns, format: format, to: sink) { emit in rows.forEach(emit) }
+                try CredfolioSystem.streamReport(columns: columns, format: format, to: sink) { emit in rows.forEach(emit) }
             }
             #expect(streamed == kept, "\(format)")
         }

@@ -34,7 +34,8 @@ let package = Package(
             name: "CredfolioSchema",
             path: "Schema",
             resources: [.embedInCode("v0001_initial.sql"), .embedInCode("v0002_badges.sql"), .embedInCode("v0003_goals.sql"),
-                        .embedInCode("v0004_issuer_keys.sql"), .embedInCode("v0005_unknown_measures.sql")],
+                        .embedInCode("v0004_issuer_keys.sql"), .embedInCode("v0005_unknown_measures.sql"),
+                        .embedInCode("v0006_ctdl_catalog.sql")],
             swiftSettings: strict
         ),
         // Value types, dates, money, limits, stack definitions, CSV and JSON: no file descriptors, no database.

@@ -11,5 +11,6 @@ public enum SchemaMigrations {
         (3, "v0003_goals", PackageResources.v0003_goals_sql),
         (4, "v0004_issuer_keys", PackageResources.v0004_issuer_keys_sql),
         (5, "v0005_unknown_measures", PackageResources.v0005_unknown_measures_sql),
+        (6, "v0006_ctdl_catalog", PackageResources.v0006_ctdl_catalog_sql),
     ]
 }

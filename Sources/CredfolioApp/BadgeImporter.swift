@@ -175,13 +175,7 @@ public struct BadgeImporter {
             }
             skills.append(skillCode)
         }
-        let kind: CredentialKind
-        switch badge.achievementType?.lowercased() {
-        case "certificate"?, "certificateofcompletion"?: kind = .certificate
-        case "certification"?, "license"?: kind = .certification
-        case "course"?: kind = .course
-        default: kind = .badge
-        }
+        let kind = badge.achievementType.flatMap(Store.kind(ofAchievementType:)) ?? .badge
         func text(_ value: String?, _ limit: Int) -> String? {
             guard let value, !value.isEmpty else { return nil }
             let clean = String(value.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.map(Character.init))
@@ -197,9 +191,9 @@ public struct BadgeImporter {
             if let hours = catalog.hours { credential.hours = hours }
             if let cost = catalog.costCents { credential.costCents = cost }
             if let weeks = catalog.weeks { credential.weeks = weeks }
-            credential.validityMonths = catalog.validityMonths
+            credential.validity = catalog.validityMonths.map { .months($0) } ?? (catalog.neverLapses ? .never : .unknown)
             if let currency = catalog.currency, let valid = try? Field.currency(currency) { credential.currency = valid }
-            if let format = catalog.format.flatMap(DeliveryFormat.init(rawValue:)) { credential.format = format }
+            if let modes = catalog.format.flatMap({ try? Field.deliveries($0) }) { credential.deliveries = modes }
             credential.level = text(catalog.level, 1000)
         }
         credential = try store.credentials.add(credential)

@@ -20,6 +20,8 @@ public struct Portfolio: Sendable {
     let stackCodes: [String]
     /// What it was compiled from: the catalog's credentials, and every stored stack by code.
     private let credentials: [Credential]
+    /// The prerequisites the planner holds plans to, by credential code.
+    private let routes: [String: [[String]?]]
     private let definitions: [String: StackDefinition]
 
     /// Loads the catalog and compiles every stack (or only `stack`) once;
@@ -46,7 +48,8 @@ public struct Portfolio: Sendable {
                         + "correct it with credfolio credential edit (credfolio doctor lists every such value)")
             }
         }
-        catalog = Catalog(credentials)
+        routes = try store.credentials.plannedRoutes()
+        catalog = Catalog(credentials, routes: routes)
         self.credentials = credentials
         var indexByID: [Int64: Int] = [:]
         for (i, c) in credentials.enumerated() { indexByID[c.id!] = i }
@@ -108,7 +111,8 @@ public struct Portfolio: Sendable {
         definitions = other.definitions
         indexByID = other.indexByID
         stackCodes = other.stackCodes
-        let catalog = Catalog(credentials)
+        routes = other.routes
+        let catalog = Catalog(credentials, routes: routes)
         self.catalog = catalog
         let definitions = other.definitions
         let stacks = try other.stacks.map {

@@ -143,8 +143,12 @@ extension Store {
         if let cents = credential.costCents { members.append(("cost", .string(Money.format(cents: cents)))) }
         members.append(("currency", .string(credential.currency)))
         if let weeks = credential.weeks { members.append(("weeks", .integer(weeks))) }
-        members.append(("format", .string(credential.format.rawValue)))
-        if let months = credential.validityMonths { members.append(("validityMonths", .integer(months))) }
+        if !credential.deliveries.isEmpty { members.append(("format", .string(DeliveryFormat.listText(credential.deliveries)))) }
+        switch credential.validity {
+        case .months(let months): members.append(("validityMonths", .integer(months)))
+        case .never: members.append(("validity", .string("never")))
+        case .unknown: break
+        }
         if let unit = credential.creditUnit { members.append(("creditUnit", .string(unit))) }
         if let level = credential.level { members.append(("level", .string(level))) }
         return .object(members)
@@ -168,7 +172,7 @@ extension Store {
         default:
             text = String(decoding: source.original, as: UTF8.self)
         }
-        text = text.trimmingCharacters()
+        text = text.trimmingSpaces()
         if JWS.looksLikeJWS(text) { return .string(text) }
         guard let json = try? JSONParser.parse(text) else { return nil }
         let types: [JSONValue]
@@ -177,21 +181,22 @@ extension Store {
         return types.contains(.string("ClrCredential")) ? nil : json
     }
 
-    static func achievementType(_ kind: CredentialKind) -> String {
-        switch kind {
-        case .badge: return "Badge"
-        case .certificate: return "Certificate"
-        case .certification: return "Certification"
-        case .course: return "Course"
-        }
-    }
-}
+    /// Open Badges 3.0's `achievementType` for each kind, the first of a
+    /// kind's entries being the one written; the others are also read.
+    static let achievementTypes: [(kind: CredentialKind, type: String)] = [
+        (.badge, "Badge"), (.certificate, "Certificate"), (.certificate, "CertificateOfCompletion"),
+        (.certification, "Certification"), (.course, "Course"), (.microCredential, "MicroCredential"),
+        (.license, "License"), (.degree, "Degree"), (.diploma, "Diploma"), (.credential, "Achievement"),
+        (.learningOpportunity, "LearningOpportunity"), (.learningProgram, "LearningProgram"), (.assessment, "Assessment"),
+    ]
 
-extension String {
-    func trimmingCharacters() -> String {
-        var s = Substring(self)
-        while let c = s.first, c == " " || c == "\n" || c == "\r" || c == "\t" { s.removeFirst() }
-        while let c = s.last, c == " " || c == "\n" || c == "\r" || c == "\t" { s.removeLast() }
-        return String(s)
+    static func achievementType(_ kind: CredentialKind) -> String {
+        achievementTypes.first { $0.kind == kind }?.type ?? "Achievement"
+    }
+
+    /// The kind an `achievementType` names (in any case); nil when none does.
+    static func kind(ofAchievementType type: String) -> CredentialKind? {
+        let lower = type.lowercased()
+        return achievementTypes.first { $0.type.lowercased() == lower }?.kind
     }
 }

@@ -47,6 +47,9 @@ public struct ImportedBadge: Sendable {
         public var currency: String?
         public var weeks: Int64?
         public var validityMonths: Int64?
+        /// The credential never lapses (`"validity": "never"`); without it
+        /// and without `validityMonths`, how long it lasts is unknown.
+        public var neverLapses = false
         public var format: String?
         public var creditUnit: String?
         public var level: String?
@@ -114,7 +117,7 @@ public struct BadgeReader: Sendable {
         guard let text = bytes.withUnsafeBufferPointer({ UTF8Check.isValid($0) }) ? String(decoding: bytes, as: UTF8.self) : nil else {
             throw .invalid("not a badge: neither a PNG image nor UTF-8 text")
         }
-        let trimmed = text.trimmingBlanks()
+        let trimmed = text.trimmingSpaces()
         if trimmed.hasPrefix("<") {
             guard let baked = SVGBadge.baked(trimmed) else {
                 throw .invalid(SVGBadge.looksLikeSVG(trimmed) ? "the SVG image has no baked-in badge (no openbadges:assertion or openbadges:credential element)"
@@ -133,7 +136,7 @@ public struct BadgeReader: Sendable {
 
     /// A badge as text: JSON, a JWS, or a URL (which cannot be read offline).
     func readText(_ text: String, container: String?, original: [UInt8]) throws(CredfolioError) -> [ImportedBadge] {
-        let text = text.trimmingBlanks()
+        let text = text.trimmingSpaces()
         if text.hasPrefix("http://") || text.hasPrefix("https://") {
             throw .invalid("the badge carries only the URL \(text): a hosted or Open Badges 1.0 badge cannot be read offline")
         }
@@ -414,6 +417,7 @@ public struct BadgeReader: Sendable {
         out.hours = whole("hours", max: Int64(Limits.maxHours))
         out.weeks = whole("weeks", max: Limits.maxWeeks)
         out.validityMonths = whole("validityMonths", max: 1_200).flatMap { $0 > 0 ? $0 : nil }
+        out.neverLapses = out.validityMonths == nil && string(value["validity"]) == "never"
         if let cost = string(value["cost"]) { out.costCents = try? Field.cents(cost, "cost") }
         out.currency = string(value["currency"])
         out.format = string(value["format"])

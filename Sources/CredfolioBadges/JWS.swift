@@ -22,7 +22,7 @@ public struct JWS: Sendable {
     }
 
     public init(_ text: String) throws(CredfolioError) {
-        let parts = text.trimmingBlanks().split(separator: ".", omittingEmptySubsequences: false)
+        let parts = text.trimmingSpaces().split(separator: ".", omittingEmptySubsequences: false)
         if parts.count < 3 && parts.first?.hasPrefix("eyJ") == true {
             throw .invalid("a truncated JWT: it has \(parts.count) of the 3 parts of a signed one (header.payload.signature)")
         }
@@ -117,7 +117,7 @@ public struct JWS: Sendable {
     /// (`RSA`, `EC P-256`, `Ed25519`); throws when it is none of these, or
     /// holds a private part (the trust store keeps public keys only).
     public static func keyKind(_ text: String) throws(CredfolioError) -> String {
-        let trimmed = text.trimmingBlanks()
+        let trimmed = text.trimmingSpaces()
         if trimmed.hasPrefix("-----BEGIN") {
             guard !trimmed.contains("PRIVATE KEY") else { throw .invalid("the file holds a private key: give the public key") }
             if (try? _RSA.Signing.PublicKey(pemRepresentation: trimmed)) != nil { return "RSA" }
@@ -140,7 +140,7 @@ public struct JWS: Sendable {
     /// ``keyKind(_:)`` reads it); false when the key is of another kind
     /// than the signature's algorithm, or the signature does not check.
     public func verify(trusted text: String) -> Bool {
-        let trimmed = text.trimmingBlanks()
+        let trimmed = text.trimmingSpaces()
         do {
             if trimmed.hasPrefix("-----BEGIN") {
                 switch algorithm {

@@ -29,9 +29,9 @@ public enum SVGBadge {
                 var body = afterName[afterName.index(after: tagEnd)..<close.lowerBound]
                 if let cdata = body.firstRange(of: "<![CDATA["), let end = body[cdata.upperBound...].firstRange(of: "]]>") {
                     body = body[cdata.upperBound..<end.lowerBound]
-                    baked.content = String(body).trimmingBlanks()
+                    baked.content = String(body).trimmingSpaces()
                 } else {
-                    let plain = unescape(String(body)).trimmingBlanks()
+                    let plain = unescape(String(body)).trimmingSpaces()
                     baked.content = plain.isEmpty ? nil : plain
                 }
             }
@@ -79,13 +79,6 @@ public enum SVGBadge {
 }
 
 extension StringProtocol {
-    func trimmingBlanks() -> String {
-        var s = Substring(self)
-        while let c = s.first, c == " " || c == "\n" || c == "\r" || c == "\t" { s.removeFirst() }
-        while let c = s.last, c == " " || c == "\n" || c == "\r" || c == "\t" { s.removeLast() }
-        return String(s)
-    }
-
     func replacingAll(_ target: String, with replacement: String) -> String {
         var out = ""
         var rest = Substring(self)

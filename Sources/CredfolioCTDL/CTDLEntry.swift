@@ -88,7 +88,7 @@ extension CTDLEntry {
         (costCents, currency, costNote) = (cost.cents, cost.currency, cost.note)
         let duration = Self.duration(node)
         (weeks, hours) = (duration.weeks, duration.hours)
-        (credits, creditUnit) = Self.credits(node)
+        (credits, creditUnit) = (Self.credits(node)?.0, Self.credits(node)?.1)
         var deliveries: [String] = []
         for term in CTDLValue.concepts(node["ceterms:learningDeliveryType"]) + CTDLValue.concepts(node["ceterms:deliveryType"]) {
             let mode: String? = switch term {
@@ -190,15 +190,15 @@ extension CTDLEntry {
         return (weeks, hours)
     }
 
-    static func credits(_ node: CTDLNode) -> (Double?, String?) {
-        guard case .array(let values)? = node["ceterms:creditValue"], let first = values.first else { return (nil, nil) }
+    static func credits(_ node: CTDLNode) -> (Double, String)? {
+        guard let first = CTDLValue.list(node["ceterms:creditValue"]).first else { return nil }
         let amount: Double?
         switch first["schema:value"] ?? first["ceterms:value"] ?? first["value"] {
         case .integer(let whole)?: amount = Double(whole)
         case .number(let number)?: amount = number >= 0 ? number : nil
         default: amount = nil
         }
-        guard let amount, let unit = CTDLValue.concepts(first["ceterms:creditUnitType"]).first else { return (nil, nil) }
+        guard let amount, let unit = CTDLValue.concepts(first["ceterms:creditUnitType"]).first else { return nil }
         return (amount, unit)
     }
 

@@ -28,6 +28,9 @@ public struct CTDLPathway: Equatable, Sendable {
     ///   conditions, if it has any).
     /// - A component with children (`ceterms:hasChild`, `ceasn:hasChild`)
     ///   and no condition requires all of them.
+    /// - A component with a credit value (`ceterms:creditValue`) that stands
+    ///   for no entry requires that many credits of its unit from the entries
+    ///   its conditions or children name.
     /// - Refused: a constraint (`ceterms:hasConstraint`), a component that
     ///   points at nothing in the files, one that is its own ancestor, and
     ///   one that requires nothing.
@@ -63,7 +66,9 @@ public struct CTDLPathway: Equatable, Sendable {
             path.append(key)
             defer { path.removeLast() }
             var parts: [Requirement] = []
-            if let target = CTDLValue.list(node["ceterms:proxyFor"] ?? node["ceterms:sourceData"]).first {
+            let proxy = CTDLValue.list(node["ceterms:proxyFor"] ?? node["ceterms:sourceData"]).first
+            let isProxy = proxy != nil
+            if let target = proxy {
                 guard let entry = graph.resolve(target, from: node.file), let ctid = entry.ctid, let code = code(ctid) else {
                     throw Refusal(message: "component \(name(node)) points at nothing in the files: \(CTDLGraph.string(target) ?? "a blank reference")")
                 }
@@ -82,6 +87,14 @@ public struct CTDLPathway: Equatable, Sendable {
                 }
             }
             guard !parts.isEmpty else { throw Refusal(message: "component \(name(node)) requires nothing: no entry, condition or child") }
+            if !isProxy, let (amount, unit) = CTDLEntry.credits(node) {
+                // Credits earned from the entries below it, not each of them.
+                let codes = parts.reduce(into: Set<String>()) { $0.formUnion($1.references.credentials) }.sorted()
+                guard !codes.isEmpty else {
+                    throw Refusal(message: "component \(name(node)): its credit value names no entry to count credits from")
+                }
+                return .credits(amount, unit: unit, from: codes)
+            }
             return parts.count == 1 ? parts[0] : .all(parts)
         }
 

@@ -223,9 +223,47 @@ public enum Field {
         try decimal(text, "credits", max: Limits.maxCredits)
     }
 
-    /// Empty (or nil) is nil: the credential never lapses.
-    public static func validityMonths(_ text: String?) throws(CredfolioError) -> Int64? {
-        try optionalWholeNumber(text, "validity_months", max: Limits.maxValidityMonths, positive: true)
+    /// A number of months, `never`, or empty (or nil) for unknown.
+    public static func validity(_ text: String?) throws(CredfolioError) -> Validity {
+        if text?.trimmingSpaces() == "never" { return .never }
+        return try optionalWholeNumber(text, "validity_months", max: Limits.maxValidityMonths, positive: true).map { .months($0) } ?? .unknown
+    }
+
+    /// A CTID: `ce-` and a UUID (8-4-4-4-12 hexadecimal digits), in any
+    /// case; returned in lower case, the one form it is stored and compared in.
+    public static func ctid(_ text: String) throws(CredfolioError) -> String {
+        let lower = text.trimmingSpaces().lowercased()
+        let bytes = Array(lower.utf8)
+        let hyphens: Set<Int> = [11, 16, 21, 26]
+        let valid = bytes.count == 39 && lower.hasPrefix("ce-") && bytes.indices.dropFirst(3).allSatisfy { i in
+            hyphens.contains(i) ? bytes[i] == UInt8(ascii: "-")
+                : (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[i]) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(bytes[i])
+        }
+        guard valid else { throw fail("ctid", text, "is not a CTID (ce- and a UUID, such as ce-936c2eff-441e-4608-b84d-a326b054af50)") }
+        return lower
+    }
+
+    /// An O*NET-SOC occupation code: `15-1232` or `15-1232.00`.
+    public static func occupation(_ text: String) throws(CredfolioError) -> String {
+        let code = text.trimmingSpaces()
+        let bytes = Array(code.utf8)
+        func digits(_ range: Range<Int>) -> Bool { range.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[$0]) } }
+        let valid = (bytes.count == 7 || bytes.count == 10) && digits(0..<2) && bytes[2] == UInt8(ascii: "-") && digits(3..<7)
+            && (bytes.count == 7 || (bytes[7] == UInt8(ascii: ".") && digits(8..<10)))
+        guard valid else { throw fail("occupation", text, "is not an O*NET-SOC code (such as 15-1232.00)") }
+        return code
+    }
+
+    /// Delivery modes separated by `;` (`in-person;online`), in any order;
+    /// empty is unknown. Returned once each, in ``DeliveryFormat`` order.
+    public static func deliveries(_ text: String, _ name: String = "format") throws(CredfolioError) -> [DeliveryFormat] {
+        var modes = Set<DeliveryFormat>()
+        for part in text.split(separator: ";", omittingEmptySubsequences: true) {
+            let mode = String(part).trimmingSpaces()
+            if mode.isEmpty { continue }
+            modes.insert(try choice(mode, name, as: DeliveryFormat.self))
+        }
+        return modes.sorted()
     }
 
     /// A time limit in seconds, from 0.1 to 3,600.
@@ -356,8 +394,12 @@ extension Credential {
                 ? "credit_unit \(Field.quoted(copy.creditUnit!)) needs credits"
                 : "credits \(NumberText.plain(copy.credits!)) need a credit_unit (such as ECTS or CEU)")
         }
+        copy.ctid = try ctid.map { text throws(CredfolioError) in try Field.ctid(text) }
+        copy.description = try Field.optionalText(description, "description", maxBytes: 20_000)
+        copy.deliveries = Array(Set(deliveries)).sorted()
         try copy.checkRanges()
         copy.skills = Array(Set(try skills.map { skill throws(CredfolioError) in try Field.slug(skill, "skill") })).sorted()
+        copy.occupations = Array(Set(try occupations.map { code throws(CredfolioError) in try Field.occupation(code) })).sorted()
         return copy
     }
 }
@@ -382,7 +424,7 @@ extension Credential {
         if let weeks {
             try range("weeks", weeks, max: Limits.maxWeeks, shown: { String(weeks) }, maxShown: { NumberText.grouped(Int(Limits.maxWeeks)) })
         }
-        if let validityMonths {
+        if case .months(let validityMonths) = validity {
             guard validityMonths >= 1 else { throw Field.fail("validity_months", String(validityMonths), "must be at least 1") }
             try range("validity_months", validityMonths, max: Limits.maxValidityMonths, shown: { String(validityMonths) },
                       maxShown: { NumberText.grouped(Int(Limits.maxValidityMonths)) })

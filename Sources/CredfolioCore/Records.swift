@@ -47,13 +47,60 @@ public struct Skill: Hashable, Sendable {
     }
 }
 
+/// What a catalog entry is: the kinds typed by hand, and those a CTDL
+/// catalog adds (every credential class, learning opportunities, assessments).
 public enum CredentialKind: String, CaseIterable, Sendable {
     case badge, certificate, certification, course
+    case microCredential = "micro-credential"
+    case license, degree, diploma
+    /// A credential of a class without a kind of its own.
+    case credential
+    case learningOpportunity = "learning-opportunity"
+    case learningProgram = "learning-program"
+    case assessment
 }
 
-public enum DeliveryFormat: String, CaseIterable, Sendable {
-    case online, hybrid
+/// One way a credential is offered. A credential may be offered several
+/// ways; ``Credential/deliveries`` keeps them in this order.
+public enum DeliveryFormat: String, CaseIterable, Sendable, Comparable {
     case inPerson = "in-person"
+    case online, hybrid
+
+    public static func < (a: DeliveryFormat, b: DeliveryFormat) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+
+    /// The modes as CSV and the database write them: `in-person;online`,
+    /// in ``allCases`` order; empty when unknown.
+    public static func listText(_ modes: [DeliveryFormat]) -> String {
+        modes.map(\.rawValue).joined(separator: ";")
+    }
+}
+
+/// How long an earned award lasts.
+public enum Validity: Hashable, Sendable {
+    /// It lapses this many months after it is earned.
+    case months(Int64)
+    /// It never lapses.
+    case never
+    /// Nobody said: it is shown as unknown and gives no lapse date.
+    case unknown
+
+    /// The months when it has them: nil both for `never` and `unknown`, as
+    /// neither gives a lapse date.
+    public var months: Int64? {
+        if case .months(let m) = self { return m }
+        return nil
+    }
+
+    /// `36`, `never`, or empty when unknown: the CSV cell and the option.
+    public var text: String {
+        switch self {
+        case .months(let m): return String(m)
+        case .never: return "never"
+        case .unknown: return ""
+        }
+    }
 }
 
 /// A catalog entry: something one can earn.
@@ -75,23 +122,32 @@ public struct Credential: Hashable, Sendable {
     public var currency: String
     /// Typical duration in weeks; nil when unknown.
     public var weeks: Int64?
-    public var format: DeliveryFormat
+    /// Every way it is offered, in ``DeliveryFormat`` order; empty when unknown.
+    public var deliveries: [DeliveryFormat]
     public var level: String?
-    /// Months until an earned award lapses; nil when it never does.
-    public var validityMonths: Int64?
+    public var validity: Validity
+    /// Months until an earned award lapses; nil when it never does or nobody knows.
+    public var validityMonths: Int64? { validity.months }
     public var employerValidated: Bool
     /// The accrediting or endorsing body.
     public var accreditation: String?
     public var url: String?
     /// Codes of the skills it teaches, sorted.
     public var skills: [String]
+    /// Its CTID in the Credential Engine Registry (`ce-…`, lower case): the
+    /// key a CTDL import matches it by.
+    public var ctid: String?
+    public var description: String?
+    /// O*NET SOC codes of the occupations it prepares for, sorted.
+    public var occupations: [String]
 
     public init(id: Int64? = nil, code: String, title: String, issuer: String? = nil,
                 kind: CredentialKind = .certificate, hours: Int64? = nil, credits: Double? = nil,
                 creditUnit: String? = nil, costCents: Int64? = nil, currency: String = "USD",
-                weeks: Int64? = nil, format: DeliveryFormat = .online, level: String? = nil,
-                validityMonths: Int64? = nil, employerValidated: Bool = false,
-                accreditation: String? = nil, url: String? = nil, skills: [String] = []) {
+                weeks: Int64? = nil, deliveries: [DeliveryFormat] = [], level: String? = nil,
+                validity: Validity = .unknown, employerValidated: Bool = false,
+                accreditation: String? = nil, url: String? = nil, skills: [String] = [],
+                ctid: String? = nil, description: String? = nil, occupations: [String] = []) {
         self.id = id
         self.code = code
         self.title = title
@@ -103,13 +159,16 @@ public struct Credential: Hashable, Sendable {
         self.costCents = costCents
         self.currency = currency
         self.weeks = weeks
-        self.format = format
+        self.deliveries = deliveries
         self.level = level
-        self.validityMonths = validityMonths
+        self.validity = validity
         self.employerValidated = employerValidated
         self.accreditation = accreditation
         self.url = url
         self.skills = skills
+        self.ctid = ctid
+        self.description = description
+        self.occupations = occupations
     }
 }
 

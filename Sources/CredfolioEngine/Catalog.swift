@@ -20,8 +20,18 @@ public final class Catalog: Sendable {
     public let creditUnits: [String?]
     public let codes: [String]
     public let validityMonths: [Int64?]
+    /// Prerequisites the planner honours, by catalog index: each element is
+    /// one route, the credentials all needed on it. A credential without an
+    /// entry has none; one whose entry is empty has routes, none of which
+    /// can be met (each names something not in the catalog).
+    public let routes: [Int: [[Int]]]
 
-    public init(_ credentials: [Credential]) {
+    /// `routes` gives, by code, each credential's routes as the codes each
+    /// needs, or nil for a route that names something not in the catalog
+    /// (it can never be met). A credential with one route that needs
+    /// nothing (text a person checks) has no prerequisite the plan can hold
+    /// it to, so it gets no entry.
+    public init(_ credentials: [Credential], routes named: [String: [[String]?]] = [:]) {
         self.credentials = credentials
         var index: [String: Int] = [:]
         var teachers: [String: [Int]] = [:]
@@ -36,6 +46,26 @@ public final class Catalog: Sendable {
         creditUnits = credentials.map(\.creditUnit)
         codes = credentials.map(\.code)
         validityMonths = credentials.map(\.validityMonths)
+        var routes: [Int: [[Int]]] = [:]
+        for (code, list) in named {
+            guard let i = index[code] else { continue }
+            let resolved = list.compactMap { route in route.flatMap { codes in
+                codes.allSatisfy { index[$0] != nil } ? Array(Set(codes.map { index[$0]! })).sorted() : nil } }
+            if resolved.contains(where: \.isEmpty) { continue }
+            routes[i] = resolved
+        }
+        self.routes = routes
+    }
+
+    /// The credentials `i` needs directly or through their own routes,
+    /// with `i`: every column a plan that may take `i` must have.
+    public func withPrerequisites(_ start: some Sequence<Int>) -> Set<Int> {
+        var found = Set(start)
+        var pending = Array(found)
+        while let i = pending.popLast() {
+            for route in routes[i] ?? [] { for t in route where found.insert(t).inserted { pending.append(t) } }
+        }
+        return found
     }
 
     public var count: Int { credentials.count }

@@ -31,12 +31,19 @@ public struct PlanOptions: Sendable {
     public var pace: Double?
     /// Catalog indices never to suggest.
     public var excluded: Set<Int> = []
-    /// Only credentials of these delivery formats (nil: any).
+    /// Only credentials offered in one of these ways (nil: any). A
+    /// credential whose delivery is unknown cannot be shown to match.
     public var formats: Set<DeliveryFormat>?
     /// How long the solver may search, in seconds.
     public var timeLimit: Double = 10
 
     public init(measure: Measure = .hours) { self.measure = measure }
+
+    /// False when the options leave `credential` out: excluded, or not
+    /// offered in a delivery mode asked for.
+    public func allows(_ i: Int, _ credential: Credential) -> Bool {
+        !excluded.contains(i) && formats.map { credential.deliveries.contains(where: $0.contains) } != false
+    }
 
     var hasLimits: Bool { !limits.isEmpty }
 
@@ -112,6 +119,10 @@ extension CompiledStack {
     /// - skill leaf: a_leaf ≤ Σ x_c over the credentials that teach it.
     /// - hours leaf: H·a_leaf ≤ Σ hours_c·x_c over its scope; credits alike,
     ///   counting only its unit.
+    /// - prerequisites: for a credential c with routes, one binary y_r per
+    ///   route r, x_c ≤ Σ y_r and y_r ≤ x_t for each t that r needs; the
+    ///   credentials routes need are in the model and count in the measure.
+    ///   A credential none of whose routes can be met is fixed at 0.
     /// - minimise Σ measure_c·x_c over the credentials not held whose
     ///   measure is known; those of unknown measure cost nothing here, and
     ///   a stage before it keeps their number at its least.
@@ -134,13 +145,16 @@ extension CompiledStack {
         var candidates: [Int] = []
         var measureTerms: [(column: Int, coefficient: Double)] = []
         var unknownColumns: [Int] = []
+        relevant = catalog.withPrerequisites(relevant)
         for i in relevant.sorted() {
             let credential = catalog[i]
             let name = "x\(i)"
             if held.contains(i) {
                 column[i] = program.addBinary(name, meaning: "\(credential.code) (held)", fixed: 1)
-            } else if options.excluded.contains(i) || options.formats.map({ !$0.contains(credential.format) }) == true {
+            } else if !options.allows(i, credential) {
                 column[i] = program.addBinary(name, meaning: "\(credential.code) (excluded)", fixed: 0)
+            } else if catalog.routes[i]?.isEmpty == true {
+                column[i] = program.addBinary(name, meaning: "\(credential.code) (no route to it can be met)", fixed: 0)
             } else {
                 let measure = options.measure.of(credential).map(Double.init)
                 let c = program.addBinary(name, meaning: credential.code + (measure == nil ? " (\(options.measure.rawValue) unknown)" : ""),
@@ -176,6 +190,17 @@ extension CompiledStack {
                 }
                 program.addRow((unit == nil ? "hours" : "credits") + "\(id)", terms, upper: 0)
             }
+        }
+        for i in candidates {
+            guard let routes = catalog.routes[i], !routes.isEmpty else { continue }
+            var some: [(column: Int, coefficient: Double)] = [(column[i]!, 1)]
+            for (r, route) in routes.enumerated() {
+                let y = program.addBinary("y\(i)_\(r)", meaning: "\(catalog.codes[i]) by route \(r + 1): "
+                                          + route.map { catalog.codes[$0] }.joined(separator: ", "))
+                some.append((y, -1))
+                for t in route { program.addRow("route\(i)_\(r)_\(t)", [(y, 1), (column[t]!, -1)], upper: 0) }
+            }
+            program.addRow("prerequisite\(i)", some, upper: 0)
         }
         if !shared {
             for (credential, leaves) in credentialLeafGroups where leaves.count > 1 {
@@ -297,9 +322,17 @@ extension CompiledStack {
     /// described for a person.
     func blocker(catalog: Catalog, held: HeldSet, options: PlanOptions) -> String {
         var usable = HeldSet(capacity: catalog.count)
-        for i in 0..<catalog.count {
-            if held.contains(i) || (!options.excluded.contains(i) && options.formats.map({ $0.contains(catalog[i].format) }) != false) {
+        for i in 0..<catalog.count where held.contains(i) || (options.allows(i, catalog[i]) && catalog.routes[i] == nil) {
+            usable.insert(i)
+        }
+        // Those whose prerequisites can be met, until no more can.
+        var grew = true
+        while grew {
+            grew = false
+            for (i, routes) in catalog.routes where !usable.contains(i) && options.allows(i, catalog[i])
+                && routes.contains(where: { $0.allSatisfy(usable.contains) }) {
                 usable.insert(i)
+                grew = true
             }
         }
         let restricted = !options.excluded.isEmpty || options.formats != nil
@@ -308,7 +341,9 @@ extension CompiledStack {
             let node = nodes[id]
             switch node.kind {
             case .credential(let i):
-                return usable.contains(i) ? nil : "credential \(catalog.codes[i]) is excluded"
+                if usable.contains(i) { return nil }
+                return options.allows(i, catalog[i]) ? "credential \(catalog.codes[i]): no route of its prerequisites can be met"
+                    : "credential \(catalog.codes[i]) is excluded"
             case .skill(let code, let teachers):
                 if teachers.isEmpty { return "skill \(code): no credential in the catalog teaches it" }
                 return teachers.contains(where: usable.contains) ? nil : "skill \(code): every credential that teaches it is excluded"

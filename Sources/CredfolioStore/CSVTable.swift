@@ -153,12 +153,3 @@ struct TouchedRows {
         return true
     }
 }
-
-extension String {
-    func trimmingSpaces() -> String {
-        var scalars = Substring(self)
-        while scalars.first?.isWhitespace == true { scalars.removeFirst() }
-        while scalars.last?.isWhitespace == true { scalars.removeLast() }
-        return String(scalars)
-    }
-}

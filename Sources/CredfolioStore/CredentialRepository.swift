@@ -8,26 +8,31 @@ public struct CredentialRepository {
 
     static let select = """
         SELECT id, code, title, issuer, kind, hours, credits, credit_unit, cost_cents, currency, weeks, format,
-               level, validity_months, employer_validated, accreditation, url FROM credential
+               level, validity_months, employer_validated, accreditation, url, validity_unknown, ctid, description
+        FROM credential
         """
 
     static func read(_ row: Statement) throws -> Credential {
-        guard let kind = CredentialKind(rawValue: row.string(4)), let format = DeliveryFormat(rawValue: row.string(11)) else {
+        guard let kind = CredentialKind(rawValue: row.string(4)),
+              let deliveries = try? Field.deliveries(row.optionalString(11) ?? "") else {
             throw CredfolioError(.database, "credential \(row.string(1)) has an unknown kind or format; run credfolio doctor")
         }
+        let validity: Validity = row.optionalInt64(13).map { .months($0) } ?? (row.bool(17) ? .unknown : .never)
         return Credential(
             id: row.int64(0), code: row.string(1), title: row.string(2), issuer: row.optionalString(3),
             kind: kind, hours: row.optionalInt64(5),
             credits: row.optionalDouble(6), creditUnit: row.optionalString(7), costCents: row.optionalInt64(8),
-            currency: row.string(9), weeks: row.optionalInt64(10), format: format,
-            level: row.optionalString(12), validityMonths: row.optionalInt64(13), employerValidated: row.bool(14),
-            accreditation: row.optionalString(15), url: row.optionalString(16))
+            currency: row.string(9), weeks: row.optionalInt64(10), deliveries: deliveries,
+            level: row.optionalString(12), validity: validity, employerValidated: row.bool(14),
+            accreditation: row.optionalString(15), url: row.optionalString(16), ctid: row.optionalString(18),
+            description: row.optionalString(19))
     }
 
     public func find(_ code: String) throws -> Credential? {
         guard var credential = try db.cachedStatement(Self.select + " WHERE code = ?").first([.text(Slug.composed(code))], Self.read)
         else { return nil }
         credential.skills = try skills(of: credential.id!)
+        credential.occupations = try occupations(of: credential.id!)
         return credential
     }
 
@@ -38,20 +43,27 @@ public struct CredentialRepository {
         return credential
     }
 
-    /// The catalog by code, optionally only those that teach `skill`.
-    public func list(skill: String? = nil) throws -> [Credential] {
-        var credentials: [Credential]
+    /// The catalog by code, optionally only those that teach `skill`, that
+    /// prepare for `occupation`, and that are offered in one of `deliveries`.
+    public func list(skill: String? = nil, occupation: String? = nil, deliveries: [DeliveryFormat] = []) throws -> [Credential] {
+        var filters: [String] = [], arguments: [DatabaseValue] = []
         if let skill {
-            credentials = try db.fetch(
-                Self.select + """
-                     WHERE id IN (SELECT x.credential_id FROM credential_skill x JOIN skill s ON s.id = x.skill_id
-                                  WHERE s.code = ?) ORDER BY code
-                    """, [.text(skill)], row: Self.read)
-        } else {
-            credentials = try db.fetch(Self.select + " ORDER BY code", row: Self.read)
+            filters.append("id IN (SELECT x.credential_id FROM credential_skill x JOIN skill s ON s.id = x.skill_id WHERE s.code = ?)")
+            arguments.append(.text(skill))
         }
-        let skillMap = try skillsByCredential()
-        for i in credentials.indices { credentials[i].skills = skillMap[credentials[i].id!] ?? [] }
+        if let occupation {
+            filters.append("id IN (SELECT credential_id FROM credential_occupation WHERE code = ?)")
+            arguments.append(.text(occupation))
+        }
+        var credentials = try db.fetch(
+            Self.select + (filters.isEmpty ? "" : " WHERE " + filters.joined(separator: " AND ")) + " ORDER BY code",
+            arguments, row: Self.read)
+        if !deliveries.isEmpty { credentials.removeAll { !$0.deliveries.contains(where: deliveries.contains) } }
+        let skillMap = try skillsByCredential(), occupationMap = try occupationsByCredential()
+        for i in credentials.indices {
+            credentials[i].skills = skillMap[credentials[i].id!] ?? []
+            credentials[i].occupations = occupationMap[credentials[i].id!] ?? []
+        }
         return credentials
     }
 
@@ -95,12 +107,13 @@ public struct CredentialRepository {
         try db.cachedStatement(
             """
             INSERT INTO credential (code, title, issuer, kind, hours, credits, credit_unit, cost_cents, currency, weeks,
-                format, level, validity_months, employer_validated, accreditation, url)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                format, level, validity_months, employer_validated, accreditation, url, validity_unknown, ctid, description)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """
         ).execute(Self.values(credential))
         credential.id = db.lastInsertRowID
         try setSkills(skillIDs, of: credential.id!, new: true)
+        try setOccupations(credential.occupations, of: credential.id!, new: true)
         return credential
     }
 
@@ -123,19 +136,22 @@ public struct CredentialRepository {
                 """
                 UPDATE credential SET code = ?, title = ?, issuer = ?, kind = ?, hours = ?, credits = ?, credit_unit = ?,
                     cost_cents = ?, currency = ?, weeks = ?, format = ?, level = ?, validity_months = ?,
-                    employer_validated = ?, accreditation = ?, url = ? WHERE id = ?
+                    employer_validated = ?, accreditation = ?, url = ?, validity_unknown = ?, ctid = ?, description = ?
+                WHERE id = ?
                 """
             ).execute(Self.values(credential) + [.integer(id)])
             try setSkills(skillIDs, of: id)
+            try setOccupations(credential.occupations, of: id)
         }
     }
 
     static func values(_ c: Credential) -> [DatabaseValue] {
         [c.code.databaseValue, c.title.databaseValue, c.issuer.databaseValue, c.kind.rawValue.databaseValue,
          c.hours.databaseValue, c.credits.databaseValue, c.creditUnit.databaseValue, c.costCents.databaseValue,
-         c.currency.databaseValue, c.weeks.databaseValue, c.format.rawValue.databaseValue, c.level.databaseValue,
+         c.currency.databaseValue, c.weeks.databaseValue,
+         c.deliveries.isEmpty ? .null : DeliveryFormat.listText(c.deliveries).databaseValue, c.level.databaseValue,
          c.validityMonths.databaseValue, c.employerValidated.databaseValue, c.accreditation.databaseValue,
-         c.url.databaseValue]
+         c.url.databaseValue, (c.validity == .unknown).databaseValue, c.ctid.databaseValue, c.description.databaseValue]
     }
 
     func resolveSkills(_ codes: [String], known: [String: Int64]? = nil) throws -> [Int64] {
@@ -149,6 +165,24 @@ public struct CredentialRepository {
             }
             return id
         }
+    }
+
+    func occupations(of id: Int64) throws -> [String] {
+        try db.fetch("SELECT code FROM credential_occupation WHERE credential_id = ? ORDER BY code", [.integer(id)]) { $0.string(0) }
+    }
+
+    /// Occupation codes (sorted) of every credential, by credential id.
+    public func occupationsByCredential() throws -> [Int64: [String]] {
+        var map: [Int64: [String]] = [:]
+        try db.cachedStatement("SELECT credential_id, code FROM credential_occupation ORDER BY code")
+            .forEachRow { map[$0.int64(0), default: []].append($0.string(1)) }
+        return map
+    }
+
+    func setOccupations(_ codes: [String], of id: Int64, new: Bool = false) throws {
+        if !new { try db.cachedStatement("DELETE FROM credential_occupation WHERE credential_id = ?").execute([.integer(id)]) }
+        let insert = try db.cachedStatement("INSERT INTO credential_occupation (credential_id, code) VALUES (?, ?)")
+        for code in codes { try insert.execute([.integer(id), .text(code)]) }
     }
 
     func setSkills(_ skillIDs: [Int64], of id: Int64, new: Bool = false) throws {
@@ -207,5 +241,66 @@ public struct CredentialRepository {
             map[$0.string(0)] = ($0.int64(1), $0.optionalInt64(2))
         }
         return map
+    }
+}
+
+extension CredentialRepository {
+    /// The routes (prerequisites) of credential `id`, each target resolved to
+    /// the code of the entry with its CTID when the catalog has one.
+    public func routes(of id: Int64) throws -> [CredentialRoute] {
+        var routes: [Int64: CredentialRoute] = [:], order: [Int64] = []
+        try db.cachedStatement(
+            """
+            SELECT r.id, r.name, r.note, t.ctid, t.name, c.code FROM credential_route r
+            LEFT JOIN credential_route_target t ON t.route_id = r.id LEFT JOIN credential c ON c.ctid = t.ctid
+            WHERE r.credential_id = ? ORDER BY r.position, t.position
+            """
+        ).forEachRow([.integer(id)]) { row in
+            let route = row.int64(0)
+            if routes[route] == nil {
+                routes[route] = CredentialRoute(name: row.optionalString(1), note: row.optionalString(2))
+                order.append(route)
+            }
+            if row.optionalString(3) != nil || row.optionalString(4) != nil {
+                routes[route]!.targets.append(.init(ctid: row.optionalString(3), name: row.optionalString(4), code: row.optionalString(5)))
+            }
+        }
+        return order.map { routes[$0]! }
+    }
+
+    /// Every credential's routes as the planner reads them, by code: each
+    /// route's codes, or nil for a route that names what the catalog lacks.
+    public func plannedRoutes() throws -> [String: [[String]?]] {
+        var byRoute: [Int64: (credential: String, codes: [String]?)] = [:], order: [Int64] = []
+        try db.cachedStatement(
+            """
+            SELECT r.id, owner.code, t.ctid, c.code FROM credential_route r JOIN credential owner ON owner.id = r.credential_id
+            LEFT JOIN credential_route_target t ON t.route_id = r.id AND t.ctid IS NOT NULL
+            LEFT JOIN credential c ON c.ctid = t.ctid ORDER BY r.credential_id, r.position, t.position
+            """
+        ).forEachRow { row in
+            let route = row.int64(0)
+            if byRoute[route] == nil { byRoute[route] = (row.string(1), []); order.append(route) }
+            guard row.optionalString(2) != nil else { return }
+            if let code = row.optionalString(3) { byRoute[route]!.codes?.append(code) } else { byRoute[route]!.codes = nil }
+        }
+        var out: [String: [[String]?]] = [:]
+        for route in order { out[byRoute[route]!.credential, default: []].append(byRoute[route]!.codes) }
+        return out
+    }
+
+    /// Replaces the routes of credential `id`.
+    public func setRoutes(_ routes: [CredentialRoute], of id: Int64) throws {
+        try db.cachedStatement("DELETE FROM credential_route WHERE credential_id = ?").execute([.integer(id)])
+        let insertRoute = try db.cachedStatement("INSERT INTO credential_route (credential_id, position, name, note) VALUES (?, ?, ?, ?)")
+        let insertTarget = try db.cachedStatement(
+            "INSERT INTO credential_route_target (route_id, position, ctid, name) VALUES (?, ?, ?, ?)")
+        for (position, route) in routes.enumerated() {
+            try insertRoute.execute([.integer(id), .integer(Int64(position)), route.name.databaseValue, route.note.databaseValue])
+            let routeID = db.lastInsertRowID
+            for (i, target) in route.targets.enumerated() {
+                try insertTarget.execute([.integer(routeID), .integer(Int64(i)), target.ctid.databaseValue, target.name.databaseValue])
+            }
+        }
     }
 }

@@ -36,14 +36,16 @@ public struct Exporter {
             }
         case .credentials:
             let skills = try CredentialRepository(db).skillsByCredential()
+            let occupations = try CredentialRepository(db).occupationsByCredential()
             try db.cachedStatement(CredentialRepository.select + " ORDER BY code").forEachRow { row in
                 let c = try CredentialRepository.read(row)
                 csv.text(c.code); csv.text(c.title); csv.text(c.issuer); csv.raw(c.kind.rawValue)
                 csv.raw(c.hours.map(String.init) ?? ""); csv.raw(c.credits.map(NumberText.plain) ?? ""); csv.text(c.creditUnit)
                 csv.raw(c.costCents.map { Money.format(cents: $0) } ?? ""); csv.raw(c.currency); csv.raw(c.weeks.map(String.init) ?? "")
-                csv.raw(c.format.rawValue); csv.text(c.level); csv.raw(c.validityMonths.map(String.init) ?? "")
+                csv.raw(DeliveryFormat.listText(c.deliveries)); csv.text(c.level); csv.raw(c.validity.text)
                 csv.raw(c.employerValidated ? "true" : "false"); csv.text(c.accreditation); csv.text(c.url)
                 csv.text((skills[c.id!] ?? []).joined(separator: ";"))
+                csv.raw(c.ctid ?? ""); csv.text(c.description); csv.raw((occupations[c.id!] ?? []).joined(separator: ";"))
                 csv.endRow()
             }
         case .awards:

@@ -33,7 +33,8 @@ public struct Importer {
             case .skills: return ["code", "name", "category", "framework", "framework_id"]
             case .credentials:
                 return ["code", "title", "issuer", "kind", "hours", "credits", "credit_unit", "cost", "currency", "weeks",
-                        "format", "level", "validity_months", "employer_validated", "accreditation", "url", "skills"]
+                        "format", "level", "validity_months", "employer_validated", "accreditation", "url", "skills",
+                        "ctid", "description", "occupations"]
             case .awards:
                 return ["learner", "credential", "status", "earned_on", "expires_on", "evidence_url", "started_on", "notes"]
             }
@@ -223,9 +224,9 @@ public struct Importer {
                 if let v = try cell(7) { c.costCents = v.isEmpty ? nil : try Field.cents(v, "cost") }
                 if let v = try cell(8) { c.currency = v.isEmpty ? "USD" : try Field.currency(v) }
                 if let v = try cell(9) { c.weeks = v.isEmpty ? nil : try Field.weeks(v) }
-                if let v = try cell(10) { c.format = v.isEmpty ? .online : try Field.choice(v, "format", as: DeliveryFormat.self) }
+                if let v = try cell(10) { c.deliveries = try Field.deliveries(v) }
                 if table.has(11) { c.level = try cell(11) }
-                if let v = try cell(12) { c.validityMonths = try Field.validityMonths(v) }
+                if let v = try cell(12) { c.validity = try Field.validity(v) }
                 if let v = try cell(13) { c.employerValidated = try Field.bool(v, "employer_validated") }
                 if table.has(14) { c.accreditation = try cell(14) }
                 if table.has(15) { c.url = try cell(15) }
@@ -233,6 +234,9 @@ public struct Importer {
                     c.skills = v.split(separator: ";", omittingEmptySubsequences: true)
                         .map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
                 }
+                if let v = try cell(17) { c.ctid = v.isEmpty ? nil : v }
+                if table.has(18) { c.description = try cell(18) }
+                if let v = try cell(19) { c.occupations = v.split(separator: ";").map { $0.trimmingSpaces() }.filter { !$0.isEmpty } }
                 c = try c.validated()
                 if let existing {
                     try duplicate("credential \(code)", &touched, existing.id!)

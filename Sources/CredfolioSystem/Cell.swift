@@ -16,6 +16,19 @@ public enum Cell: Sendable {
     /// A whole number, or money in cents, or ``unknown`` when it is nil.
     public static func known(_ value: Int64?) -> Cell { value.map { .integer($0) } ?? .unknown }
     public static func knownCost(_ cents: Int64?) -> Cell { cents.map { .decimal(Money.format(cents: $0)) } ?? .unknown }
+    /// Every way a credential is offered (`in-person;online`), or ``unknown``.
+    public static func deliveries(_ modes: [DeliveryFormat]) -> Cell {
+        modes.isEmpty ? .unknown : .text(DeliveryFormat.listText(modes))
+    }
+    /// Months, `never`, or ``unknown``.
+    public static func validity(_ validity: Validity) -> Cell {
+        switch validity {
+        case .months(let m): return .integer(m)
+        case .never: return .text("never")
+        case .unknown: return .unknown
+        }
+    }
+
     public var display: String {
         switch self {
         case .text(let t): return t ?? ""

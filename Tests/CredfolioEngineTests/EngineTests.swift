@@ -585,7 +585,7 @@ struct PlanOptionTests {
         let formats: [DeliveryFormat] = [.online, .hybrid, .inPerson]
         for round in 0..<150 {
             var (credentials, stacks) = randomEngineWorld(&rng, unknowns: round % 2 == 1)
-            for i in credentials.indices { credentials[i].format = formats.randomElement(using: &rng)! }
+            for i in credentials.indices { credentials[i].deliveries = formats.filter { _ in Int.random(in: 0..<3, using: &rng) == 0 }.sorted() }
             let catalog = Catalog(credentials)
             let byCode = Dictionary(uniqueKeysWithValues: stacks.map { ($0.code, $0) })
             let held = Set(credentials.map(\.code).filter { _ in Int.random(in: 0..<4, using: &rng) == 0 })
@@ -602,7 +602,7 @@ struct PlanOptionTests {
             default: options.formats = Set(formats.filter { _ in Bool.random(using: &rng) })
             }
             let allowed: (Credential) -> Bool = { c in
-                !options.excluded.contains(catalog.index[c.code]!) && (options.formats?.contains(c.format) ?? true)
+                !options.excluded.contains(catalog.index[c.code]!) && (options.formats.map { f in c.deliveries.contains(where: f.contains) } ?? true)
             }
             let keeps: ([Credential]) -> Bool = { taken in
                 // An unknown value cannot be shown to keep a limit.
@@ -641,6 +641,70 @@ struct PlanOptionTests {
                 #expect(compiled.evaluate(with, catalog: catalog).complete, "\(what)")
             }
         }
+    }
+
+    @Test("on 150 random catalogs with prerequisite routes, plans take what a route needs and match brute force")
+    func routesMatchReference() throws {
+        var rng = SeededRandom(seed: 24_2026)
+        var constrained = 0
+        for round in 0..<150 {
+            let (credentials, stacks) = randomEngineWorld(&rng, unknowns: round % 2 == 1)
+            let codes = credentials.map(\.code)
+            // Up to three credentials get one to three routes each: one or two others, none (text only), or one
+            // outside the catalog (never open).
+            var routes: [String: [[String]?]] = [:]
+            for code in codes.shuffled(using: &rng).prefix(Int.random(in: 1...3, using: &rng)) {
+                routes[code] = (0..<Int.random(in: 1...3, using: &rng)).map { _ -> [String]? in
+                    switch Int.random(in: 0..<10, using: &rng) {
+                    case 0: return nil
+                    case 1: return []
+                    default: return Array(codes.filter { $0 != code }.shuffled(using: &rng).prefix(Int.random(in: 1...2, using: &rng)))
+                    }
+                }
+            }
+            let catalog = Catalog(credentials, routes: routes)
+            let byCode = Dictionary(uniqueKeysWithValues: stacks.map { ($0.code, $0) })
+            let held = Set(codes.filter { _ in Int.random(in: 0..<4, using: &rng) == 0 })
+            let heldSet = HeldSet(capacity: catalog.count, held.map { catalog.index[$0]! })
+            let options = PlanOptions(measure: Measure.allCases.randomElement(using: &rng)!)
+            for stack in stacks {
+                let compiled = try CompiledStack(stack, catalog: catalog, stacks: { byCode[$0] })
+                let plan = try compiled.plan(held: heldSet, catalog: catalog, options: options, solver: CBCSolver())
+                let expected = Reference.best(stack, stacks: byCode, catalog: credentials, held: held, allowed: { _ in true },
+                                              keeps: { _ in true }, routes: routes, by: options.measure.of)
+                let free = Reference.best(stack, stacks: byCode, catalog: credentials, held: held, allowed: { _ in true },
+                                          keeps: { _ in true }, by: options.measure.of)
+                if expected?.codes != free?.codes { constrained += 1 }
+                let what = "round \(round) \(options.measure) routes \(routes): \(stack.json.serialized(pretty: false))"
+                #expect(plan.completable == (expected != nil), "\(what)")
+                guard let expected else { continue }
+                #expect(plan.optimal && plan.total == expected.total && plan.unknown == expected.unknown, "\(what)")
+                #expect(plan.credentials.count == expected.codes.count, "\(what): fewest credentials")
+                // Each credential taken has an open route among what is held and taken.
+                let taken = Set(plan.credentials).union(heldSet.members)
+                for i in plan.credentials {
+                    guard let open = catalog.routes[i] else { continue }
+                    #expect(open.contains { $0.allSatisfy(taken.contains) }, "\(what): \(catalog.codes[i]) taken without its prerequisites")
+                }
+            }
+        }
+        // The routes changed the best plan often enough for the comparison to mean something.
+        #expect(constrained > 20)
+    }
+
+    @Test("a route's credentials are in the model as its constraints, and a credential no route can reach is fixed at 0")
+    func routeRows() throws {
+        let credentials = [cred("intro", hours: 40), cred("a-plus", hours: 120), cred("lab", hours: 10), cred("closed", hours: 1)]
+        let w = try World(credentials, stacks: #"[{"code": "p", "requires": {"choose": 1, "of": [{"credential": "a-plus"}, {"credential": "closed"}]}}]"#)
+        let catalog = Catalog(credentials, routes: ["a-plus": [["intro"], ["lab", "intro"]], "closed": [nil]])
+        let stack = try CompiledStack(w.stacks["p"]!, catalog: catalog, stacks: { _ in nil })
+        let model = stack.planningModel(held: HeldSet(capacity: 4), catalog: catalog, options: PlanOptions(), withLimits: true)
+        let text = model.program.lpText
+        #expect(text.contains("prerequisite1: x1 - y1_0 - y1_1 <= 0"), "\(text)")
+        #expect(text.contains("route1_0_0: y1_0 - x0 <= 0") && text.contains("route1_1_2: y1_1 - x2 <= 0"), "\(text)")
+        #expect(text.contains("\\ x3 = closed (no route to it can be met)"), "\(text)")
+        let plan = try stack.plan(held: HeldSet(capacity: 4), catalog: catalog, options: PlanOptions(), solver: CBCSolver())
+        #expect(plan.credentials.map { catalog.codes[$0] } == ["intro", "a-plus"] && plan.total == 160)
     }
 
     @Test("the model written for --write-model is the one solved: its optimum, by any solver, is the plan's total")

@@ -348,7 +348,7 @@ struct StoreTests {
             #expect(try Migrator.version(of: v4) == 4)
         }
         let store = try Store(path: dir.file("c.db"))
-        #expect(try Migrator.version(of: store.database) == 5)
+        #expect(try Migrator.version(of: store.database) == Migrator().latestVersion)
         let typed = try #require(try store.credentials.find("typed"))
         #expect(typed.hours == 0 && typed.costCents == 0 && typed.weeks == 0)
         let badge = try #require(try store.credentials.find("badge"))
@@ -361,6 +361,44 @@ struct StoreTests {
         // The partial unique index on achievement ids is there again.
         #expect(throws: DatabaseError.self) {
             try store.database.execute(script: "INSERT INTO credential (code, title, achievement_id) VALUES ('again', 'Again', 'https://issuer.test/a')")
+        }
+    }
+
+    @Test("schema 6 rebuilds the credential table for CTDL: a format and a never-lapsing validity are kept, references too")
+    func ctdlCatalogMigration() throws {
+        let dir = try TemporaryDirectory()
+        do {
+            let v5 = try Database(path: dir.file("c.db"))
+            try Migrator(migrations: Array(Migrator().migrations.prefix(5))).migrate(v5)
+            try v5.execute(script: """
+                INSERT INTO learner (handle, name, created_on) VALUES ('ana', 'Ana', '2026-01-05');
+                INSERT INTO skill (code, name) VALUES ('net', 'Networking');
+                INSERT INTO credential (code, title, format, validity_months) VALUES ('lasting', 'Lasting', 'hybrid', NULL),
+                    ('lapsing', 'Lapsing', 'in-person', 24);
+                INSERT INTO credential_skill SELECT id, 1 FROM credential WHERE code = 'lasting';
+                INSERT INTO award (learner_id, credential_id, status, earned_on) SELECT 1, id, 'earned', '2026-02-01' FROM credential;
+                INSERT INTO stack (code, requires) VALUES ('s', '{"credential":"lasting"}');
+                INSERT INTO stack_credential (stack_id, credential_id) SELECT 1, id FROM credential WHERE code = 'lasting';
+                """)
+        }
+        let store = try Store(path: dir.file("c.db"))
+        #expect(try Migrator.version(of: store.database) == 6)
+        let lasting = try #require(try store.credentials.find("lasting"))
+        #expect(lasting.deliveries == [.hybrid] && lasting.validity == .never && lasting.skills == ["net"] && lasting.ctid == nil)
+        let lapsing = try #require(try store.credentials.find("lapsing"))
+        #expect(lapsing.deliveries == [.inPerson] && lapsing.validity == .months(24))
+        #expect(try store.database.scalar(Int.self, "SELECT count(*) FROM award") == 2)
+        #expect(try store.credentials.namingStacks("lasting") == ["s"])
+        #expect(try store.database.foreignKeyProblems().isEmpty)
+        // The new kinds, several modes and an unknown validity are stored and read back.
+        var program = Credential(code: "prog", title: "Program", kind: .learningProgram, deliveries: [.online, .inPerson],
+                                 validity: .unknown, ctid: "ce-9882D889-B113-4DC7-B298-E7B5A179BC24", occupations: ["15-1232.00"])
+        program = try store.credentials.add(program)
+        let read = try #require(try store.credentials.find("prog"))
+        #expect(read.kind == .learningProgram && read.deliveries == [.inPerson, .online] && read.validity == .unknown)
+        #expect(read.ctid == "ce-9882d889-b113-4dc7-b298-e7b5a179bc24" && read.occupations == ["15-1232.00"])
+        #expect(throws: DatabaseError.self) {
+            try store.database.execute(script: "UPDATE credential SET format = 'online;in-person' WHERE code = 'prog'")
         }
     }
 

@@ -159,7 +159,7 @@ struct ImportExportTests {
                                        cohort: "+cohort", notes: "line1\nline2, \"quoted\"\n'-tricky", createdOn: day("2025-05-05")))
         try store.credentials.add(Credential(code: "odd", title: "@Title, with comma", issuer: "-Issuer", kind: .course,
                                              hours: 7, credits: 1.5, creditUnit: "ECTS", costCents: 1_999, currency: "GBP",
-                                             weeks: 2, format: .inPerson, level: "'=level", validityMonths: 12,
+                                             weeks: 2, deliveries: [.inPerson], level: "'=level", validity: .months(12),
                                              employerValidated: true, accreditation: "\tTabbed", url: "https://x.org/a?b=c,d",
                                              skills: ["cloud", "python"]))
         try store.awards.add(Award(learner: "eve", credential: "odd", status: .revoked, startedOn: day("2025-01-01"),

@@ -73,7 +73,7 @@ struct RepositoryTests {
         let store = try sampleStore()
         let full = Credential(code: "pmp", title: "Project Management Professional", issuer: "PMI", kind: .certification,
                               hours: 35, credits: 3.5, creditUnit: "CEU", costCents: 57_500, currency: "EUR", weeks: 12,
-                              format: .hybrid, level: "professional", validityMonths: 36, employerValidated: true,
+                              deliveries: [.hybrid], level: "professional", validity: .months(36), employerValidated: true,
                               accreditation: "ANSI", url: "https://example.org/pmp", skills: ["python", "cloud"])
         let added = try store.credentials.add(full)
         var expected = full
@@ -127,7 +127,7 @@ struct RepositoryTests {
         let store = try sampleStore()
         // Codes whose byte order differs from a case-blind or Unicode-aware order, added out of that order.
         for code in ["e-2", "é-1", "Z-1", "a-1"] {
-            try store.credentials.add(Credential(code: code, title: "Title of \(code)", hours: 5, validityMonths: code == "a-1" ? 12 : nil))
+            try store.credentials.add(Credential(code: code, title: "Title of \(code)", hours: 5, validity: code == "a-1" ? .months(12) : .never))
         }
         try store.learners.add(Learner(handle: "ann", name: "Ann", cohort: "spring-26"))
         try store.learners.add(Learner(handle: "zed", name: "Zed"))  // no awards at all

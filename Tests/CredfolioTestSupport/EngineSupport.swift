@@ -6,7 +6,7 @@ import CredfolioCBC
 public func cred(_ code: String, hours: Int64 = 10, cost: Int64 = 100, weeks: Int64 = 2, skills: [String] = [],
           credits: Double? = nil, unit: String? = nil, validity: Int64? = nil) -> Credential {
     Credential(code: code, title: code.uppercased(), hours: hours, credits: credits, creditUnit: unit,
-               costCents: cost * 100, weeks: weeks, validityMonths: validity, skills: skills)
+               costCents: cost * 100, weeks: weeks, validity: validity.map { .months($0) } ?? .never, skills: skills)
 }
 
 /// A catalog and some stacks, written as JSON, compiled on demand.
@@ -147,6 +147,7 @@ public enum Reference {
     /// is tried.
     public static func best(_ stack: StackDefinition, stacks: [String: StackDefinition], catalog: [Credential],
                      held: Set<String>, allowed: (Credential) -> Bool, keeps: ([Credential]) -> Bool,
+                     routes: [String: [[String]?]] = [:],
                      by measure: (Credential) -> Int64?) -> (total: Int64, codes: [String], unknown: Int)? {
         let byCode = Dictionary(uniqueKeysWithValues: catalog.map { ($0.code, $0) })
         let candidates = catalog.filter { !held.contains($0.code) && allowed($0) }.sorted { $0.code < $1.code }
@@ -160,7 +161,13 @@ public enum Reference {
             guard keeps(taken) else { continue }
             var set = held
             for c in taken { set.insert(c.code) }
-            if evaluate(stack, stacks: stacks, catalog: byCode, held: set) >= 1 - 1e-9 { best = (key, taken.map(\.code)) }
+            // Every credential taken has a route whose every credential is held or taken: a route that
+            // names what the catalog lacks (nil) is never open; one that names no credential always is.
+            let open = taken.allSatisfy { c in
+                guard let list = routes[c.code] else { return true }
+                return list.contains { route in route.map { $0.allSatisfy(set.contains) && $0.allSatisfy { byCode[$0] != nil } } ?? false }
+            }
+            if open, evaluate(stack, stacks: stacks, catalog: byCode, held: set) >= 1 - 1e-9 { best = (key, taken.map(\.code)) }
         }
         return best.map { ($0.key.1, $0.codes.sorted(), $0.key.0) }
     }

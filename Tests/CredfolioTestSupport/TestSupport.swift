@@ -38,11 +38,12 @@ public func sampleStore() throws -> Store {
     try store.skills.add(Skill(code: "cloud", name: "Cloud computing", category: "Technology"))
     try store.skills.add(Skill(code: "python", name: "Python", category: "Technology", framework: "ESCO", frameworkID: "S1.2.3"))
     try store.credentials.add(Credential(code: "aws-ccp", title: "AWS Certified Cloud Practitioner", issuer: "AWS",
-                                         kind: .certification, hours: 40, costCents: 10_000, weeks: 6,
-                                         validityMonths: 36, skills: ["cloud"]))
+                                         kind: .certification, hours: 40, costCents: 10_000, weeks: 6, deliveries: [.online],
+                                         validity: .months(36), skills: ["cloud"]))
     try store.credentials.add(Credential(code: "py-data", title: "Python for Data", hours: 60, costCents: 4_900,
-                                         weeks: 8, skills: ["python"]))
-    try store.credentials.add(Credential(code: "sql-basics", title: "SQL Basics", kind: .badge, hours: 20, weeks: 3))
+                                         weeks: 8, deliveries: [.online], validity: .never, skills: ["python"]))
+    try store.credentials.add(Credential(code: "sql-basics", title: "SQL Basics", kind: .badge, hours: 20, weeks: 3,
+                                         deliveries: [.online], validity: .never))
     try store.learners.add(Learner(handle: "sarah", name: "Sarah Chen", email: "sarah@example.org", cohort: "spring-26"))
     try store.learners.add(Learner(handle: "omar", name: "Omar Haddad", cohort: "spring-26"))
     return store

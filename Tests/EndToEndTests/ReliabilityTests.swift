@@ -250,7 +250,7 @@ struct ReliabilityTests {
         try bytes.write(to: URL(fileURLWithPath: damaged))
         #expect(try cli.fails("restore", damaged).hasPrefix("error: \(damaged) "))
         do { try Database(path: backup).execute(script: "PRAGMA user_version = 42") }
-        #expect(try cli.fails("restore", backup) == "error: \(backup) has schema version 42, newer than this credfolio knows (5)\n")
+        #expect(try cli.fails("restore", backup) == "error: \(backup) has schema version 42, newer than this credfolio knows (6)\n")
         #expect(try rows(of: cli.database) == before)
     }
 
@@ -264,7 +264,7 @@ struct ReliabilityTests {
             check,status,detail
             integrity,ok,the file is sound
             foreign keys,ok,every reference resolves
-            schema,ok,version 5
+            schema,ok,version 6
             awards,ok,every award names a known learner and credential
             ranges,ok,every number and derived date is within its range
             stacks,ok,1 stack resolves

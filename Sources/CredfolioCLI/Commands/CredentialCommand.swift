@@ -14,16 +14,21 @@ struct CredentialCommand: ParsableCommand {
 struct CredentialFields: ParsableArguments {
     @Option(help: "Title, e.g. \"AWS Certified Cloud Practitioner\".") var title: String?
     @Option(help: "The issuing organisation.") var issuer: String?
-    @Option(help: "badge, certificate, certification or course.") var kind: CredentialKind?
+    @Option(help: "badge, certificate, certification, course, micro-credential, license, degree, diploma, credential, learning-opportunity, learning-program or assessment.")
+    var kind: CredentialKind?
     @Option(parsing: .unconditional, help: "Notional workload in whole hours; empty for unknown.") var hours: String?
     @Option(parsing: .unconditional, help: "Credits (with --credit-unit); empty to clear.") var credits: String?
     @Option(help: "The credits' unit: ECTS, semester-hour, CEU, …") var creditUnit: String?
     @Option(parsing: .unconditional, help: "Cost in the currency's units, e.g. 100 or 49.99; empty for unknown.") var cost: String?
     @Option(help: "ISO 4217 currency code (default USD).") var currency: String?
     @Option(parsing: .unconditional, help: "Typical duration in weeks; empty for unknown.") var weeks: String?
-    @Option(help: "Delivery: online, hybrid or in-person.") var delivery: DeliveryFormat?
+    @Option(parsing: .unconditional, help: "Delivery: in-person, online or hybrid, or several as in-person;online; empty for unknown.")
+    var delivery: String?
     @Option(help: "Level, e.g. foundational, associate, professional.") var level: String?
-    @Option(parsing: .unconditional, help: "Months until an earned award lapses; empty for never.") var validityMonths: String?
+    @Option(parsing: .unconditional, help: "Months until an earned award lapses, or never; empty for unknown.") var validityMonths: String?
+    @Option(help: "What it is, in a sentence or a paragraph.") var description: String?
+    @Option(name: .customLong("occupation"), help: "An O*NET-SOC code of an occupation it prepares for (repeat for several).")
+    var occupations: [String] = []
     @Option(help: "Whether employers validated it: true or false.") var employerValidated: String?
     @Option(help: "The accrediting or endorsing body.") var accreditation: String?
     @Option(help: "Its web page.") var url: String?
@@ -41,11 +46,11 @@ struct CredentialFields: ParsableArguments {
         if let cost { c.costCents = cost.isEmpty ? nil : try Field.cents(cost, "cost") }
         if let currency { c.currency = try Field.currency(currency) }
         if let weeks { c.weeks = weeks.isEmpty ? nil : try Field.weeks(weeks) }
-        if let delivery { c.format = delivery }
+        if let delivery { c.deliveries = try Field.deliveries(delivery, "delivery") }
         if let v = clear(level) { c.level = v }
-        if let validityMonths {
-            c.validityMonths = try Field.validityMonths(validityMonths)
-        }
+        if let validityMonths { c.validity = try Field.validity(validityMonths) }
+        if let v = clear(description) { c.description = v }
+        if !occupations.isEmpty { c.occupations = occupations.filter { !$0.isEmpty } }
         if let employerValidated { c.employerValidated = try Field.bool(employerValidated, "employer_validated") }
         if let v = clear(accreditation) { c.accreditation = v }
         if let v = clear(url) { c.url = v }
@@ -56,20 +61,22 @@ struct CredentialFields: ParsableArguments {
         title == nil && issuer == nil && kind == nil && hours == nil && credits == nil && creditUnit == nil
             && cost == nil && currency == nil && weeks == nil && delivery == nil && level == nil
             && validityMonths == nil && employerValidated == nil && accreditation == nil && url == nil && skills.isEmpty
+            && description == nil && occupations.isEmpty
     }
 }
 
 extension CredentialCommand {
     static let columns = [
         "code", "title", "issuer", "kind", "hours", "credits", "credit_unit", "cost", "currency", "weeks", "format",
-        "level", "validity_months", "employer_validated", "accreditation", "url", "skills",
+        "level", "validity_months", "employer_validated", "accreditation", "url", "skills", "ctid", "description", "occupations",
     ]
 
     static func row(_ c: Credential) -> [Cell] {
         [.text(c.code), .text(c.title), .text(c.issuer), .text(c.kind.rawValue), .known(c.hours),
          .decimal(c.credits.map(NumberText.plain)), .text(c.creditUnit), .knownCost(c.costCents),
-         .text(c.currency), .known(c.weeks), .text(c.format.rawValue), .text(c.level), .integer(c.validityMonths),
-         .bool(c.employerValidated), .text(c.accreditation), .text(c.url), .text(c.skills.joined(separator: ";"))]
+         .text(c.currency), .known(c.weeks), .deliveries(c.deliveries), .text(c.level), .validity(c.validity),
+         .bool(c.employerValidated), .text(c.accreditation), .text(c.url), .text(c.skills.joined(separator: ";")),
+         .text(c.ctid), .text(c.description), .text(c.occupations.joined(separator: ";"))]
     }
 
     struct Add: ParsableCommand {
@@ -98,11 +105,15 @@ extension CredentialCommand {
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
         @Option(help: "Only credentials that teach this skill.") var skill: String?
+        @Option(help: "Only credentials that prepare for this occupation (an O*NET-SOC code, such as 15-1232.00).")
+        var occupation: String?
+        @Option(help: "Only credentials offered this way (repeat for any of several).") var delivery: [DeliveryFormat] = []
 
         func run() throws {
             let store = try database.openForReading()
             if let skill { _ = try store.skills.get(skill) }
-            let credentials = try store.credentials.list(skill: skill)
+            let credentials = try store.credentials.list(skill: skill, occupation: try occupation.map { try Field.occupation($0) },
+                                                         deliveries: delivery)
             let out = OutputSink.standardOutput()
             if output.format == .table {
                 // The full record is wide; a person's list shows what decides a choice.
@@ -110,7 +121,7 @@ extension CredentialCommand {
                 for c in credentials {
                     report.append([.text(c.code), .text(c.title), .text(c.kind.rawValue), .known(c.hours),
                                    .knownCost(c.costCents), .known(c.weeks),
-                                   .integer(c.validityMonths), .text(c.skills.joined(separator: ";"))])
+                                   .validity(c.validity), .text(c.skills.joined(separator: ";"))])
                 }
                 report.render(.table, to: out, emptyMessage: "no credentials")
             } else {
@@ -132,9 +143,12 @@ extension CredentialCommand {
             let store = try database.openForReading()
             let credential = try store.credentials.get(code)
             let stacks = try store.credentials.namingStacks(code)
-            var report = Report(columns: CredentialCommand.columns + ["stacks"])
-            report.append(CredentialCommand.row(credential) + [.text(stacks.joined(separator: ";"))])
-            report.renderRecord(output.format, to: OutputSink.standardOutput(), listing: ["skills": credential.skills, "stacks": stacks])
+            let routes = try store.credentials.routes(of: credential.id!).map(\.words)
+            var report = Report(columns: CredentialCommand.columns + ["stacks", "prerequisites"])
+            report.append(CredentialCommand.row(credential) + [.text(stacks.joined(separator: ";")), .text(routes.joined(separator: " | "))])
+            report.renderRecord(output.format, to: OutputSink.standardOutput(),
+                                listing: ["skills": credential.skills, "stacks": stacks, "occupations": credential.occupations,
+                                          "prerequisites": routes])
         }
     }
 

@@ -27,7 +27,7 @@ extension PlanResult {
                 let c = credentials[i]
                 return .object([("code", .string(c.code)), ("title", .string(c.title)), ("hours", Cell.known(c.hours).json),
                                 ("cost", Cell.knownCost(c.costCents).json), ("weeks", Cell.known(c.weeks).json),
-                                ("format", .string(c.format.rawValue)), ("started", .bool(started[i])),
+                                ("format", Cell.deliveries(c.deliveries).json), ("started", .bool(started[i])),
                                 ("renewal", .bool(renewal[i]))])
             })),
             ("total_hours", Cell.known(totalHours.value).json), ("total_cost", Cell.knownCost(totalCents.value).json),

@@ -67,9 +67,9 @@ let package = Package(
         // CTDL: the Credential Engine Registry's JSON-LD, read as one graph; pure, like the badges.
         .target(name: "CredfolioCTDL", dependencies: ["CredfolioCore"], swiftSettings: strict),
         // The application: portfolios and their rules (standing, lapses, goals, cohort rows), badges and the
-        // CLR, stack imports, doctor's checks of the rules; plans take their solver from the caller.
+        // CLR, CTDL catalogs, stack imports, doctor's checks of the rules; plans take their solver from the caller.
         .target(name: "CredfolioApp", dependencies: ["CredfolioCore", "CredfolioSystem", "CredfolioEngine", "CredfolioStore",
-                                                     "CredfolioBadges"],
+                                                     "CredfolioBadges", "CredfolioCTDL"],
                 swiftSettings: strict),
         // HTML: the writer around one escaping function, the portfolio page, the cohort's site.
         .target(name: "CredfolioHTML", dependencies: ["CredfolioCore", "CredfolioSystem", "CredfolioEngine", "CredfolioStore", "CredfolioApp"],

@@ -1,4 +1,4 @@
-import CredfolioCore
+public import CredfolioCore
 
 /// A catalog entry as one CTDL record gives it, before anything is stored:
 /// a value the record does not give is nil, unknown, never 0.
@@ -18,9 +18,8 @@ public struct CTDLEntry: Equatable, Sendable {
     }
 
     public var ctid: String?
-    /// What it is, in words: `certification`, `certificate`, `badge`,
-    /// `course`, `learning program`, `learning opportunity`, `assessment`, …
-    public var kind: String
+    /// What it is: the kind its class names.
+    public var kind: CredentialKind
     public var title: String
     public var description: String?
     public var issuer: Issuer?
@@ -35,8 +34,24 @@ public struct CTDLEntry: Equatable, Sendable {
     public var credits: Double?
     /// The credit unit's concept name (`SemesterHour`).
     public var creditUnit: String?
-    /// Every delivery mode the record gives: `in-person`, `online`, `hybrid`.
-    public var deliveries: [String]
+    /// Every delivery mode the record gives, in ``DeliveryFormat`` order.
+    public var deliveries: [DeliveryFormat]
+    /// The audience level: `beginner`, `intermediate`, `advanced`, or the
+    /// level's name (`Associates Degree Level`); several are joined by ", ".
+    public var level: String?
+    /// Each `ceterms:requires` condition: one route to it.
+    public var routes: [CredentialRoute]
+    /// The references no file of the command resolves, as written, with
+    /// the role each plays (`issuer`, `prerequisite`).
+    public var unresolved: [Unresolved] = []
+
+    /// A reference that no file of the command resolves.
+    public struct Unresolved: Equatable, Sendable {
+        /// As written.
+        public var reference: String
+        /// `issuer` or `prerequisite`.
+        public var role: String
+    }
     /// Months an award lasts; nil when the record gives no renewal frequency.
     public var validityMonths: Int64?
     public var skills: [Skill]
@@ -49,26 +64,26 @@ extension CTDLEntry {
     /// The kind a CTDL class names, when it is a catalog entry: every
     /// credential class, learning opportunities and assessments. Nil for
     /// anything else (organizations, pathways, components, profiles).
-    public static func kind(of types: [String]) -> String? {
+    public static func kind(of types: [String]) -> CredentialKind? {
         for type in types {
             let name = type.hasPrefix("ceterms:") ? String(type.dropFirst("ceterms:".count)) : type
             switch name {
-            case "Certification": return "certification"
+            case "Certification": return .certification
             case "Certificate", "CertificateOfCompletion", "ApprenticeshipCertificate", "JourneymanCertificate", "MasterCertificate",
                  "ProfessionalCertificate", "AcademicCertificate", "BasicTechnicalCertificate":
-                return "certificate"
-            case "Badge", "DigitalBadge", "OpenBadge": return "badge"
-            case "MicroCredential": return "micro-credential"
-            case "License": return "license"
+                return .certificate
+            case "Badge", "DigitalBadge", "OpenBadge": return .badge
+            case "MicroCredential": return .microCredential
+            case "License": return .license
             case "Degree", "AssociateDegree", "BachelorDegree", "MasterDegree", "DoctoralDegree", "ProfessionalDoctorate",
                  "ResearchDoctorate", "AppliedDoctorate":
-                return "degree"
-            case "Diploma", "GeneralEducationDevelopment", "SecondarySchoolDiploma", "HighSchoolDiploma": return "diploma"
-            case "Credential", "QualityAssuranceCredential", "AssociateDegreeCredential", "WorkforceCredential": return "credential"
-            case "LearningOpportunityProfile", "LearningOpportunity": return "learning opportunity"
-            case "Course": return "course"
-            case "LearningProgram": return "learning program"
-            case "AssessmentProfile", "Assessment": return "assessment"
+                return .degree
+            case "Diploma", "GeneralEducationDevelopment", "SecondarySchoolDiploma", "HighSchoolDiploma": return .diploma
+            case "Credential", "QualityAssuranceCredential", "AssociateDegreeCredential", "WorkforceCredential": return .credential
+            case "LearningOpportunityProfile", "LearningOpportunity": return .learningOpportunity
+            case "Course": return .course
+            case "LearningProgram": return .learningProgram
+            case "AssessmentProfile", "Assessment": return .assessment
             default: continue
             }
         }
@@ -89,17 +104,28 @@ extension CTDLEntry {
         let duration = Self.duration(node)
         (weeks, hours) = (duration.weeks, duration.hours)
         (credits, creditUnit) = (Self.credits(node)?.0, Self.credits(node)?.1)
-        var deliveries: [String] = []
+        var deliveries = Set<DeliveryFormat>()
         for term in CTDLValue.concepts(node["ceterms:learningDeliveryType"]) + CTDLValue.concepts(node["ceterms:deliveryType"]) {
-            let mode: String? = switch term {
-            case "InPerson": "in-person"
-            case "OnlineOnly": "online"
-            case "BlendedDelivery": "hybrid"
-            default: nil
+            switch term {
+            case "InPerson": deliveries.insert(.inPerson)
+            case "OnlineOnly": deliveries.insert(.online)
+            case "BlendedDelivery": deliveries.insert(.hybrid)
+            default: break
             }
-            if let mode, !deliveries.contains(mode) { deliveries.append(mode) }
         }
-        self.deliveries = deliveries
+        self.deliveries = deliveries.sorted()
+        level = Self.level(node, language: language)
+        routes = CTDLValue.list(node["ceterms:requires"]).map { Self.route($0, of: node, in: graph, language: language) }
+        if case .unresolved(let reference)? = issuer { unresolved.append(Unresolved(reference: reference, role: "issuer")) }
+        for profile in CTDLValue.list(node["ceterms:requires"]) {
+            for property in Self.routeTargets {
+                for reference in CTDLValue.list(profile[property]) where graph.resolve(reference, from: node.file) == nil {
+                    if let written = CTDLGraph.string(reference) ?? reference["@id"].flatMap(CTDLGraph.string) {
+                        unresolved.append(Unresolved(reference: written, role: "prerequisite"))
+                    }
+                }
+            }
+        }
         validityMonths = node["ceterms:renewalFrequency"].flatMap { CTDLValue.text($0) }.flatMap(CTDLDuration.init).flatMap(\.wholeMonths)
         skills = Self.alignments(node["ceterms:teaches"]) + Self.alignments(node["ceterms:assesses"])
         // An occupation is its code: an alignment object without one is not an occupation.
@@ -109,6 +135,47 @@ extension CTDLEntry {
             occupations = []
         }
         url = node["ceterms:subjectWebpage"].flatMap { CTDLValue.text($0) }
+    }
+
+    /// The audience levels: the three general ones as credfolio's words,
+    /// any other by its name (the alignment's, else its term in words).
+    static func level(_ node: CTDLNode, language: String) -> String? {
+        var levels: [String] = []
+        for item in CTDLValue.list(node["ceterms:audienceLevelType"]) {
+            guard let term = CTDLValue.concepts(item).first else { continue }
+            let level: String
+            switch term {
+            case "BeginnerLevel": level = "beginner"
+            case "IntermediateLevel": level = "intermediate"
+            case "AdvancedLevel": level = "advanced"
+            default: level = CTDLValue.text(item["ceterms:targetNodeName"], language: language) ?? CTDLValue.words(term)
+            }
+            if !levels.contains(level) { levels.append(level) }
+        }
+        return levels.isEmpty ? nil : levels.joined(separator: ", ")
+    }
+
+    /// The properties of a condition that name what a route needs.
+    static let routeTargets = ["ceterms:targetCredential", "ceterms:targetAssessment", "ceterms:targetLearningOpportunity"]
+
+    /// A `ceterms:requires` condition as a route: its target credentials,
+    /// assessments and learning opportunities by CTID (or by name, for a
+    /// blank node without one), and the text a person must check.
+    static func route(_ profile: JSONValue, of node: CTDLNode, in graph: CTDLGraph, language: String) -> CredentialRoute {
+        var targets: [CredentialRoute.Target] = []
+        for property in routeTargets {
+            for reference in CTDLValue.list(profile[property]) {
+                let resolved = graph.resolve(reference, from: node.file)
+                let written = CTDLGraph.string(reference) ?? reference["@id"].flatMap(CTDLGraph.string)
+                let ctid = resolved?.ctid ?? written.flatMap(CTDLGraph.ctid(in:))
+                let name = resolved.flatMap { CTDLValue.text($0["ceterms:name"], language: language) }
+                if ctid != nil || name != nil { targets.append(.init(ctid: ctid, name: name)) }
+            }
+        }
+        let text = CTDLValue.texts(profile["ceterms:condition"], language: language)
+            + CTDLValue.texts(profile["ceterms:experience"], language: language)
+        return CredentialRoute(name: CTDLValue.text(profile["ceterms:name"], language: language),
+                               note: text.isEmpty ? nil : text.joined(separator: " "), targets: targets)
     }
 
     static func issuer(_ node: CTDLNode, in graph: CTDLGraph, language: String) -> Issuer? {

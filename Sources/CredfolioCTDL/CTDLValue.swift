@@ -25,6 +25,32 @@ public enum CTDLValue {
         }
     }
 
+    /// Every text of a value in one language (chosen as ``text(_:language:)``
+    /// chooses): a language map whose value is a list gives each item.
+    public static func texts(_ value: JSONValue?, language: String = "en") -> [String] {
+        guard let value else { return [] }
+        switch value {
+        case .string(let text): return text.isEmpty ? [] : [text]
+        case .array(let items): return items.flatMap { texts($0, language: language) }
+        case .object(let members):
+            for preferred in [language, "en", "en-US"] {
+                if let found = members.first(where: { $0.0 == preferred }) { return texts(found.1, language: language) }
+            }
+            return members.first(where: { !$0.0.hasPrefix("@") }).map { texts($0.1, language: language) } ?? []
+        default: return []
+        }
+    }
+
+    /// A concept's term in words: `AssociatesDegreeLevel` → `Associates Degree Level`.
+    public static func words(_ term: String) -> String {
+        var out = ""
+        for character in term {
+            if character.isUppercase, let last = out.last, !last.isUppercase, last != " " { out.append(" ") }
+            out.append(character)
+        }
+        return out
+    }
+
     /// A property's values as a list: CTDL writes one value bare or in an array.
     public static func list(_ value: JSONValue?) -> [JSONValue] {
         switch value {

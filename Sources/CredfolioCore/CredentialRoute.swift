@@ -52,7 +52,8 @@ public struct CredentialRoute: Hashable, Sendable {
     public var words: String {
         var parts: [String] = []
         if !targets.isEmpty { parts.append("needs " + targets.map(\.words).joined(separator: ", ")) }
-        if let note { parts.append(note) }
+        // The text in one line: its own line breaks and runs of blanks as one space.
+        if let note { parts.append(note.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")) }
         return (name.map { "\($0): " } ?? "") + (parts.isEmpty ? "nothing stated" : parts.joined(separator: "; "))
     }
 }

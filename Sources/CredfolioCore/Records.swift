@@ -261,6 +261,24 @@ public enum Slug {
         return ascii ?? !text.unicodeScalars.contains { $0.isInvisibleInCode }
     }
 
+    /// A readable code made from a name, for entries that arrive without
+    /// one (a CTDL record): ASCII letters and digits in lower case, every
+    /// other run as one `-`, at most 58 characters (room for a `-2` that
+    /// makes it unique); `entry` when nothing is left.
+    public static func from(_ name: String) -> String {
+        var out: [UInt8] = []
+        for byte in name.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): out.append(byte)
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): out.append(byte + 32)
+            default: if let last = out.last, last != UInt8(ascii: "-") { out.append(UInt8(ascii: "-")) }
+            }
+            if out.count >= 58 { break }
+        }
+        while out.last == UInt8(ascii: "-") { out.removeLast() }
+        return out.isEmpty ? "entry" : String(decoding: out, as: UTF8.self)
+    }
+
     /// The code in Unicode's composed form (NFC), the one form it is stored
     /// and compared in: SQLite compares bytes, Swift canonical equivalents,
     /// so `é` typed as one character and as `e` and an accent would be one

@@ -1,5 +1,5 @@
 import CredfolioSQLite
-import CredfolioCore
+public import CredfolioCore
 
 extension CredentialRepository {
     /// Ties a catalog credential to an Open Badges achievement id, so that
@@ -25,5 +25,40 @@ extension CredentialRepository {
     /// Links the credential (row id `credential`) to the achievement `id`.
     public func setAchievement(_ id: String, of credential: Int64) throws {
         try db.execute("UPDATE credential SET achievement_id = ? WHERE id = ?", id, credential)
+    }
+}
+
+extension CredentialRepository {
+    /// Ties credential `code` to the registry record `ctid`, so that a CTDL
+    /// import updates it instead of adding another entry, and routes that
+    /// name the CTID resolve to it.
+    public func link(_ code: String, ctid: String) throws {
+        let ctid = try Field.ctid(ctid)
+        let credential = try get(code)
+        if let other = try db.scalar(String.self, "SELECT code FROM credential WHERE ctid = ? AND id <> ?", ctid, credential.id!) {
+            throw CredfolioError.conflict("CTID \(ctid) is already linked to credential \(other)")
+        }
+        try db.execute("UPDATE credential SET ctid = ? WHERE id = ?", ctid, credential.id!)
+    }
+
+    /// The credential with CTID `ctid` (lower case), with its skills and occupations.
+    public func find(ctid: String) throws -> Credential? {
+        guard var credential = try db.cachedStatement(Self.select + " WHERE ctid = ?").first([.text(ctid)], Self.read)
+        else { return nil }
+        credential.skills = try skills(of: credential.id!)
+        credential.occupations = try occupations(of: credential.id!)
+        return credential
+    }
+
+    /// Every code in the catalog.
+    public func codes() throws -> Set<String> {
+        Set(try db.fetch("SELECT code FROM credential") { $0.string(0) })
+    }
+
+    /// The code of each credential that has a CTID, by CTID.
+    public func codesByCTID() throws -> [String: String] {
+        var map: [String: String] = [:]
+        try db.cachedStatement("SELECT ctid, code FROM credential WHERE ctid IS NOT NULL").forEachRow { map[$0.string(0)] = $0.string(1) }
+        return map
     }
 }

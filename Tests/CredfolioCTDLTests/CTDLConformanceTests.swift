@@ -97,7 +97,7 @@ struct CTDLConformanceTests {
         let (_, all) = try entries(Self.files.filter { $0 != "pathway-it-support.jsonld" })
         #expect(all.count == 4, "\(all.keys.sorted())")
         let detailed = try #require(all["ce-509682bb-658e-4eb6-87f2-ebff5d5e0aec"])
-        #expect(detailed.kind == "certification" && detailed.title == "My Certification Name")
+        #expect(detailed.kind == .certification && detailed.title == "My Certification Name")
         #expect(detailed.costCents == 1_309_900 && detailed.currency == "USD" && detailed.costNote == "the sum of the required costs")
         #expect(detailed.weeks == nil && detailed.hours == nil && detailed.credits == nil && detailed.deliveries.isEmpty)
         #expect(detailed.validityMonths == nil && detailed.skills.isEmpty)
@@ -105,15 +105,15 @@ struct CTDLConformanceTests {
         #expect(detailed.occupations == ["15-1122.00", "15-1152.00", "13-2099.01", "13-2052.00", "13-2061.00", "13-2051.00"])
         #expect(detailed.issuer == .unresolved("https://sandbox.credentialengineregistry.org/resources/ce-a588a18b-2616-4c74-bdcd-6507c0693d0e"))
         let careerBridge = try #require(all["ce-343120e2-c068-4630-bb39-0a09e56d5613"])
-        #expect(careerBridge.kind == "certificate" && careerBridge.weeks == 39 && Set(careerBridge.deliveries) == ["in-person", "online"])
+        #expect(careerBridge.kind == .certificate && careerBridge.weeks == 39 && careerBridge.deliveries == [.inPerson, .online])
         #expect(careerBridge.costCents == nil && careerBridge.hours == nil && careerBridge.validityMonths == nil)
         #expect(careerBridge.url == "https://batestech.edu")
         let insurance = try #require(all["ce-0b6f0c2f-01b9-4776-b861-894b78f81eda"])
-        #expect(insurance.kind == "learning opportunity" && insurance.costCents == 840_700 && insurance.currency == "USD")
-        #expect(Set(insurance.deliveries) == ["in-person", "online"] && insurance.skills.isEmpty)
+        #expect(insurance.kind == .learningOpportunity && insurance.costCents == 840_700 && insurance.currency == "USD")
+        #expect(insurance.deliveries == [.inPerson, .online] && insurance.skills.isEmpty)
         #expect(insurance.issuer == .unresolved("https://credentialengineregistry.org/graph/ce-2198982C-EDC9-4E80-8938-D6C73B258858"))
         let cota = try #require(all["ce-1a4ab486-8212-4708-b7d5-c5167fdd2b47"])
-        #expect(cota.kind == "certification" && cota.weeks == 104 && cota.issuer == nil)
+        #expect(cota.kind == .certification && cota.weeks == 104 && cota.issuer == nil)
         #expect(cota.costCents == nil, "the only price is the renewal's")
         #expect(cota.occupations == ["29-1122.00", "31-2011.00"] && cota.url == "http://www.nbcot.org/certificants")
         #expect(cota.validityMonths == nil && cota.hours == nil && cota.credits == nil && cota.deliveries.isEmpty)
@@ -124,18 +124,18 @@ struct CTDLConformanceTests {
     func pathwayCatalog() throws {
         let (_, all) = try entries(["pathway-it-support.jsonld"])
         #expect(all.count == 5)
-        typealias Row = (ctid: String, title: String, kind: String, cents: Int64, weeks: Int64, hours: Int64, deliveries: [String],
+        typealias Row = (ctid: String, title: String, kind: CredentialKind, cents: Int64, weeks: Int64, hours: Int64, deliveries: [DeliveryFormat],
                          validity: Int64?, occupations: [String], issuer: String)
         let rows: [Row] = [
-            ("ce-936c2eff-441e-4608-b84d-a326b054af50", "CompTIA A+", "certification", 50_600, 13, 120, ["in-person", "online"], 36,
+            ("ce-936c2eff-441e-4608-b84d-a326b054af50", "CompTIA A+", .certification, 50_600, 13, 120, [.inPerson, .online], 36,
              ["15-1232.00"], "CompTIA"),
-            ("ce-5147d9d1-18c0-4f4e-90c8-5e7360d1392a", "CompTIA Network+", "certification", 36_900, 10, 90, ["in-person"], 36,
+            ("ce-5147d9d1-18c0-4f4e-90c8-5e7360d1392a", "CompTIA Network+", .certification, 36_900, 10, 90, [.inPerson], 36,
              ["15-1231.00"], "CompTIA"),
-            ("ce-6ddccd87-1f46-4bff-b026-405db2c92f17", "CompTIA Security+", "certification", 40_400, 9, 100, ["online"], 36,
+            ("ce-6ddccd87-1f46-4bff-b026-405db2c92f17", "CompTIA Security+", .certification, 40_400, 9, 100, [.online], 36,
              ["15-1212.00"], "CompTIA"),
-            ("ce-9882d889-b113-4dc7-b298-e7b5a179bc24", "Google IT Support Professional Certificate", "learning program", 29_400, 26, 240,
-             ["online"], nil, ["15-1232.00"], "Google"),
-            ("ce-7b319750-c81b-4a37-a05e-07d9709ce1ea", "Introduction to IT Support", "course", 15_000, 4, 40, ["online", "hybrid"], nil,
+            ("ce-9882d889-b113-4dc7-b298-e7b5a179bc24", "Google IT Support Professional Certificate", .learningProgram, 29_400, 26, 240,
+             [.online], nil, ["15-1232.00"], "Google"),
+            ("ce-7b319750-c81b-4a37-a05e-07d9709ce1ea", "Introduction to IT Support", .course, 15_000, 4, 40, [.online, .hybrid], nil,
              [], "Lakeside Community College"),
         ]
         for row in rows {

@@ -53,17 +53,17 @@ struct CTDLEntryTests {
     @Test("every delivery mode is kept once; renewal frequency in months; hours from timeRequired or an hours-only duration")
     func deliveryValidityHours() throws {
         let both = try entry(#""ceterms:learningDeliveryType": ["deliveryType:InPerson"], "ceterms:deliveryType": ["deliveryType:InPerson", "deliveryType:BlendedDelivery"], "ceterms:renewalFrequency": "P3Y", "ceterms:estimatedDuration": [{"ceterms:exactDuration": "PT160H"}]"#)
-        #expect(both?.deliveries == ["in-person", "hybrid"] && both?.validityMonths == 36 && both?.hours == 160 && both?.weeks == nil)
+        #expect(both?.deliveries == [.inPerson, .hybrid] && both?.validityMonths == 36 && both?.hours == 160 && both?.weeks == nil)
         let range = try entry(#""ceterms:estimatedDuration": [{"ceterms:minimumDuration": "P6W", "ceterms:maximumDuration": "P10W", "ceterms:timeRequired": "PT90H"}]"#)
         #expect(range?.weeks == 10 && range?.hours == 90)
     }
 
     @Test("credential classes, learning opportunities and assessments are entries; organizations, pathways and components are not")
     func kinds() throws {
-        #expect(try entry("", type: "ceterms:OpenBadge")?.kind == "badge")
-        #expect(try entry("", type: "ceterms:MicroCredential")?.kind == "micro-credential")
-        #expect(try entry("", type: "ceterms:BachelorDegree")?.kind == "degree")
-        #expect(try entry("", type: "ceterms:AssessmentProfile")?.kind == "assessment")
+        #expect(try entry("", type: "ceterms:OpenBadge")?.kind == .badge)
+        #expect(try entry("", type: "ceterms:MicroCredential")?.kind == .microCredential)
+        #expect(try entry("", type: "ceterms:BachelorDegree")?.kind == .degree)
+        #expect(try entry("", type: "ceterms:AssessmentProfile")?.kind == .assessment)
         #expect(try entry("", type: "ceterms:CredentialOrganization") == nil)
         #expect(try entry("", type: "ceterms:Pathway") == nil)
         #expect(try entry("", type: "ceterms:CredentialComponent") == nil)

@@ -151,8 +151,8 @@ struct AdviceTests {
         #expect(try cli.fails("learner", "shwo", "ann", status: 64)
                 == "error: credfolio learner has no command \"shwo\"; did you mean show? (see credfolio help learner)\n")
         #expect(try cli.fails("help", "learner", "goal", "lst", status: 64).contains("has no command \"lst\"; did you mean list?"))
-        let kind = try cli.fails("import", "credentails", "x.csv", status: 64)
-        #expect(kind.contains("did you mean credentials? import reads learners, skills, credentials, awards, stacks, badges"))
+        #expect(try cli.fails("import", "credentails", "x.csv", status: 64)
+                == "error: credfolio import has no command \"credentails\"; did you mean credentials? (see credfolio help import)\n")
         #expect(try cli.fails("export", "clrr", status: 64).contains("did you mean clr?"))
         #expect(try cli.run(["help", "learner"], useDatabase: false).stdout.contains("USAGE: credfolio learner <subcommand>"))
     }

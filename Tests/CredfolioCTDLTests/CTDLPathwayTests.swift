@@ -54,6 +54,17 @@ struct CTDLPathwayTests {
         #expect(try or.get() == .choose(1, [.credential("e1"), .credential("e2")]))
     }
 
+    @Test("a component's credit value is a credits requirement over the entries below it, in the value's unit")
+    func creditValue() throws {
+        let credits = #""ceterms:creditValue": [{"@type": "ceterms:ValueProfile", "schema:value": 6, "ceterms:creditUnitType": ["creditUnit:SemesterHour"]}]"#
+        let total = try pathway(["dest": Self.condition(["a", "b", "c"]) + ", " + credits, "a": Self.proxy("e1"), "b": Self.proxy("e2"),
+                                 "c": Self.proxy("e3")])
+        #expect(try total.get() == .credits(6, unit: "SemesterHour", from: ["e1", "e2", "e3"]))
+        // On a component that stands for an entry, the credit value is the entry's own: it adds no requirement.
+        let proxied = try pathway(["dest": Self.proxy("e1") + ", " + credits])
+        #expect(try proxied.get() == .credential("e1"))
+    }
+
     @Test("a condition that cannot be mapped exactly refuses the pathway, naming the condition and why")
     func refusals() throws {
         func refusal(_ components: [String: String]) throws -> String? {

@@ -98,10 +98,14 @@ public struct CTDLImport {
 
         mutating func store(_ entry: CTDLEntry, ctid: String, skills: inout SkillMatcher) throws {
             let what = Self.what(entry.kind)
+            func refuse(_ error: CredfolioError) {
+                rows.append(Row(what: what, action: .refused, code: nil, title: entry.title, ctid: ctid, detail: error.message))
+            }
+            // The entry as it will be stored; a value out of range refuses it, and the rest import.
+            let existing = try store.credentials.find(ctid: ctid)
+            var credential = existing ?? Credential(code: Self.unique(Slug.from(entry.title), among: codes), title: entry.title)
             do {
-                let existing = try store.credentials.find(ctid: ctid)
-                var credential = existing ?? Credential(code: Self.unique(Slug.from(entry.title), among: codes), title: entry.title)
-                let skillCodes = try entry.skills.map { skill in try self.skill(skill, matcher: &skills) }
+                credential.skills = try entry.skills.map { skill in try self.skill(skill, matcher: &skills) }
                 credential.title = entry.title
                 credential.description = entry.description
                 credential.kind = entry.kind
@@ -119,36 +123,42 @@ public struct CTDLImport {
                 credential.level = entry.level
                 credential.validity = entry.validityMonths.map { .months($0) } ?? .unknown
                 credential.url = entry.url
-                credential.skills = skillCodes
                 credential.occupations = entry.occupations
                 credential.ctid = ctid
                 credential = try credential.validated()
-                for reference in entry.unresolved {
-                    unresolved.append(Row(what: "reference", action: .unresolved, code: credential.code, title: entry.title,
-                                          ctid: reference.reference,
-                                          detail: "\(reference.role == "issuer" ? "the issuer" : "a prerequisite") of \(entry.title)"))
-                }
-                let id: Int64
-                var changes: [String] = []
-                if let existing {
-                    changes = Self.changes(from: existing, to: credential)
-                    id = existing.id!
-                    if !changes.isEmpty { try store.credentials.update(credential) }
-                } else {
-                    id = try store.credentials.add(credential).id!
-                    codes.insert(credential.code)
-                }
-                let storedRoutes = try store.credentials.routes(of: id).map(Self.unresolvedForm)
-                if storedRoutes != entry.routes {
-                    try store.credentials.setRoutes(entry.routes, of: id)
-                    if existing != nil { changes.append("prerequisites") }
-                }
-                let action: Row.Action = existing == nil ? .new : changes.isEmpty ? .unchanged : .updated
-                let detail = existing == nil ? Self.costWords(entry) : changes.isEmpty ? "" : "changed: " + changes.joined(separator: ", ")
-                rows.append(Row(what: what, action: action, code: credential.code, title: entry.title, ctid: ctid, detail: detail))
             } catch let error as CredfolioError {
-                rows.append(Row(what: what, action: .refused, code: nil, title: entry.title, ctid: ctid, detail: error.message))
+                return refuse(error)
             }
+            for reference in entry.unresolved {
+                unresolved.append(Row(what: "reference", action: .unresolved, code: credential.code, title: entry.title,
+                                      ctid: reference.reference,
+                                      detail: "\(reference.role == "issuer" ? "the issuer" : "a prerequisite") of \(entry.title)"))
+            }
+            let id: Int64
+            var changes: [String] = []
+            if let existing {
+                changes = Self.changes(from: existing, to: credential)
+                id = existing.id!
+                do {
+                    // In a savepoint of its own: an update the stored awards refuse leaves the rest importing.
+                    if !changes.isEmpty { try store.credentials.update(credential) }
+                } catch let error as CredfolioError {
+                    return refuse(error)
+                }
+            } else {
+                // The code is free by construction and the skills known: no lookups, and no savepoint a row.
+                // A failure here is the database's, and ends the whole import.
+                id = try store.credentials.insertRow(credential, skillIDs: credential.skills.compactMap { skillCodes[$0] }).id!
+                codes.insert(credential.code)
+            }
+            let storedRoutes = existing == nil ? [] : try store.credentials.routes(of: id).map(Self.unresolvedForm)
+            if storedRoutes != entry.routes {
+                try store.credentials.setRoutes(entry.routes, of: id)
+                if existing != nil { changes.append("prerequisites") }
+            }
+            let action: Row.Action = existing == nil ? .new : changes.isEmpty ? .unchanged : .updated
+            let detail = existing == nil ? Self.costWords(entry) : changes.isEmpty ? "" : "changed: " + changes.joined(separator: ", ")
+            rows.append(Row(what: what, action: action, code: credential.code, title: entry.title, ctid: ctid, detail: detail))
         }
 
         /// The cost and how it was found: `cost 8407.00 USD: the sum of the required costs`.
@@ -199,6 +209,7 @@ public struct CTDLImport {
         mutating func pathways() throws {
             let byCTID = try store.credentials.codesByCTID()
             var stackCodes = Set(try store.stacks.codes())
+            var checker = try StackChecker(store.stacks)
             for node in graph.nodes where node.types.contains("ceterms:Pathway") {
                 let title = CTDLValue.text(node["ceterms:name"], language: language) ?? node.ctid ?? "pathway"
                 guard let ctid = node.ctid else {
@@ -216,7 +227,7 @@ public struct CTDLImport {
                         rows.append(Row(what: "stack", action: .unchanged, code: code, title: pathway.title, ctid: ctid, detail: ""))
                         continue
                     }
-                    try store.stacks.check([definition])
+                    try checker.check([definition])
                     _ = try store.stacks.save([definition])
                     try store.stacks.setCTID(ctid, of: code)
                     stackCodes.insert(code)

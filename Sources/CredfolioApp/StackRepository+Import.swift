@@ -12,7 +12,8 @@ extension StackRepository {
             let stacks: [StackDefinition]
             do {
                 stacks = try StackParser.parse(bytes)
-                try check(stacks)
+                var checker = try StackChecker(self)
+                try checker.check(stacks)
             } catch let error as JSONSyntaxError {
                 throw CredfolioError.invalid("\(file):\(error.line):\(error.column): \(error.reason)")
             } catch let error as CredfolioError {
@@ -21,17 +22,30 @@ extension StackRepository {
             return try save(stacks)
         }
     }
+}
+
+/// Checks stacks before they are stored: they name what exists, nest
+/// without a cycle, and could be complete. The catalog is read once, so
+/// that many stacks (a CTDL import's pathways) are checked one by one
+/// without reading it again for each.
+public struct StackChecker {
+    private var stored: [String: StackDefinition] = [:]
+    private let catalog: Catalog
+    private let skills: [String: Int64]
+
+    public init(_ stacks: StackRepository) throws {
+        for stack in try stacks.list() { stored[stack.code] = stack }
+        catalog = Catalog(try stacks.credentials.list())
+        skills = try stacks.skills.idsByCode()
+    }
 
     /// Throws, with the reason, when `stacks` (to be stored beside those
     /// already stored) name what does not exist, nest in a cycle, or could
     /// never be complete: a stack that no learner could ever complete is a
-    /// mistake in the file, not a goal.
-    public func check(_ stacks: [StackDefinition]) throws {
-        var stored: [String: StackDefinition] = [:]
-        for stack in try list() { stored[stack.code] = stack }
-        let credentials = try credentials.list()
-        let skills = try skills.idsByCode()
-        let catalog = Catalog(credentials)
+    /// mistake in the file, not a goal. Once checked, they count as stored
+    /// for the next call.
+    public mutating func check(_ stacks: [StackDefinition]) throws {
+        let catalog = catalog, skills = skills
         try StackValidator.validate(stacks, stored: stored, credentialExists: { catalog.index[$0] != nil },
                                     skillExists: { skills[$0] != nil })
         var all = stored
@@ -46,5 +60,6 @@ extension StackRepository {
                         + "(name it once, or set \"shared\": true to let one award count for several)")
             }
         }
+        stored = all
     }
 }

@@ -87,6 +87,7 @@ public struct JSONParser {
         defer { depth -= 1 }
         index += 1
         var members: [(String, JSONValue)] = []
+        // Keys seen, for duplicates: compared one by one while there are few (most objects), hashed after.
         var seen = Set<String>()
         skipSpace()
         if current == UInt8(ascii: "}") { index += 1; return .object([]) }
@@ -95,7 +96,14 @@ public struct JSONParser {
             guard current == UInt8(ascii: "\"") else { throw error("expected a key in double quotes") }
             let keyStart = index
             let key = try string()
-            guard seen.insert(key).inserted else {
+            let duplicate: Bool
+            if members.count < 16 {
+                duplicate = members.contains { $0.0 == key }
+            } else {
+                if seen.isEmpty { seen = Set(members.map(\.0)) }
+                duplicate = !seen.insert(key).inserted
+            }
+            guard !duplicate else {
                 index = keyStart  // report the key's own position
                 throw error("duplicate key \"\(key)\"")
             }
@@ -153,7 +161,15 @@ public struct JSONParser {
 
     private mutating func string() throws(JSONSyntaxError) -> String {
         index += 1
-        var out: [UInt8] = []
+        // Most strings have no escape: made straight from the input's bytes, without a copy byte by byte.
+        let start = index
+        while index < bytes.count, bytes[index] != 0x22, bytes[index] != 0x5C, bytes[index] >= 0x20 { index += 1 }
+        if index < bytes.count, bytes[index] == 0x22 {
+            guard let text = String(validating: bytes[start..<index], as: UTF8.self) else { throw error("string is not valid UTF-8") }
+            index += 1
+            return text
+        }
+        var out = Array(bytes[start..<index])
         while true {
             guard let b = current else { throw error("unterminated string") }
             switch b {

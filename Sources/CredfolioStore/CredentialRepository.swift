@@ -102,7 +102,7 @@ public struct CredentialRepository {
     /// own: for a caller whose transaction covers them and which never goes
     /// on after an error (an import fails whole). A savepoint a row cost an
     /// import a third of its time, in statements and SQLite's journal of it.
-    func insertRow(_ credential: Credential, skillIDs: [Int64]) throws -> Credential {
+    public func insertRow(_ credential: Credential, skillIDs: [Int64]) throws -> Credential {
         var credential = credential
         try db.cachedStatement(
             """

@@ -163,8 +163,12 @@ def main():
         import bench_planner
         bench_planner.main(binary, run, compare, write_section)
         return
+    if size == "ctdl":
+        import bench_ctdl
+        bench_ctdl.main(binary, run, compare, write_section)
+        return
     if size not in SIZES:
-        sys.exit("usage: Scripts/bench [small|large|site|huge|planner]")
+        sys.exit("usage: Scripts/bench [small|large|site|huge|planner|ctdl]")
     config = SIZES[size]
     sqlite = shutil.which("sqlite3") or sys.exit("bench: the sqlite3 shell is missing (apt-get install sqlite3)")
     work = os.path.abspath(f".build/bench-{size}")

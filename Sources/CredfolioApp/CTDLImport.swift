@@ -1,6 +1,7 @@
 import CredfolioCore
 import CredfolioCTDL
 import CredfolioEngine
+import CredfolioSystem
 public import CredfolioStore
 
 /// `import ctdl`: the files of one command read as one CTDL graph, and
@@ -37,22 +38,69 @@ public struct CTDLImport {
 
     public var unresolved: Int { rows.count { $0.action == .unresolved } }
 
-    /// Reads `files` (name and bytes) as one graph and stores what they
-    /// hold in `store`, in one transaction; with `dryRun`, the transaction
-    /// is rolled back and the report says what would have been done.
-    public init(files: [(name: String, bytes: [UInt8])], into store: Store, language: String = "en", dryRun: Bool) throws {
+    /// Reads `files` (paths; `-` is standard input) as one graph and
+    /// stores what they hold in `store`, in one transaction; with `dryRun`,
+    /// the transaction is rolled back and the report says what would have
+    /// been done.
+    ///
+    /// Each file is read twice, a piece at a time: first to index what
+    /// references need (names, CTIDs, pathways), then record by record, each
+    /// stored and let go before the next is read. So memory holds the index
+    /// and one record, not the whole graph.
+    public init(files: [String], into store: Store, language: String = "en", dryRun: Bool) throws {
+        let sources = try files.map(Source.init)
         var graph = CTDLGraph()
-        for file in files { try graph.add(file: file.bytes, name: file.name) }
+        for source in sources {
+            let file = graph.addFile(name: source.name)
+            try source.forEachResource { graph.index($0, file: file) }
+        }
         struct DryRun: Error { let rows: [Row] }
         do {
             rows = try store.transaction {
                 var work = Work(store: store, graph: graph, language: language)
-                try work.run()
+                try work.run(sources)
                 if dryRun { throw DryRun(rows: work.rows) }
                 return work.rows
             }
         } catch let dry as DryRun {
             rows = dry.rows
+        }
+    }
+
+    /// One file of the command, read as a stream of resources, as often as needed.
+    struct Source {
+        let name: String
+        /// Standard input, read once and kept: it cannot be read a second time.
+        private let bytes: [UInt8]?
+
+        init(_ path: String) throws {
+            name = path
+            bytes = path == "-" ? try InputFile(path: path).readAll(limit: 1 << 30) : nil
+            if bytes == nil { _ = try InputFile(path: path) }  // a missing file is named before any work
+        }
+
+        func forEachResource(_ body: (JSONValue) throws -> Void) throws {
+            var parser: JSONParser
+            var failure: (any Error)?
+            if let bytes {
+                var given = false
+                parser = JSONParser(streaming: {
+                    defer { given = true }
+                    return given ? [] : bytes
+                })
+            } else {
+                let file = try InputFile(path: name)
+                parser = JSONParser(streaming: {
+                    do { return try file.readPiece() } catch { failure = error; return [] }
+                })
+            }
+            do {
+                _ = try CTDLGraph.forEachResource(in: &parser, name: name, body)
+            } catch {
+                // A file that could not be read is that, not the malformed JSON its missing end looks like.
+                throw failure ?? error
+            }
+            if let failure { throw failure }
         }
     }
 
@@ -74,15 +122,18 @@ public struct CTDLImport {
             self.language = language
         }
 
-        mutating func run() throws {
+        mutating func run(_ sources: [Source]) throws {
             codes = try store.credentials.codes()
             skillCodes = try store.skills.idsByCode()
             var skills = SkillMatcher(try store.skills.list())
             var seen = Set<String>()
-            for node in graph.nodes {
-                guard let entry = CTDLEntry(node, in: graph, language: language), let ctid = entry.ctid, seen.insert(ctid).inserted
-                else { continue }
-                try store(entry, ctid: ctid, skills: &skills)
+            for (file, source) in sources.enumerated() {
+                try source.forEachResource { value in
+                    let node = graph.node(value, file: file)
+                    guard let entry = CTDLEntry(node, in: graph, language: language), let ctid = entry.ctid, seen.insert(ctid).inserted
+                    else { return }
+                    try store(entry, ctid: ctid, skills: &skills)
+                }
             }
             rows += skillRows
             try pathways()

@@ -32,6 +32,9 @@ public struct PlanResult {
     /// but lapses before the plan's finish (its renewal is in the plan:
     /// ``LapsesBeforeFinish``); nil otherwise.
     public let lapsesOn: [Day?]
+    /// Per credential of the plan, the code of another credential of the
+    /// plan one of whose prerequisite routes needs it; nil otherwise.
+    public let prerequisiteOf: [String?]
 
     public init(stack: CompiledStack, progress: Evaluation, plan: Plan, catalog: Catalog, pace: Double?, measure: Measure,
          marks: PlanMarks, lapsing: [Int: Day] = [:]) throws {
@@ -44,6 +47,9 @@ public struct PlanResult {
         started = plan.credentials.map(marks.started.contains)
         renewal = plan.credentials.map { marks.lapsed.contains($0) || lapsing[$0] != nil }
         lapsesOn = plan.credentials.map { lapsing[$0] }
+        prerequisiteOf = plan.credentials.map { i in
+            plan.credentials.first { j in catalog.routes[j]?.contains { $0.contains(i) } == true }.map { catalog.codes[$0] }
+        }
         self.pace = pace
         func sum(_ name: String, _ value: (Credential) -> Int64?) throws -> Total {
             guard let total = Total(credentials.map(value)) else {

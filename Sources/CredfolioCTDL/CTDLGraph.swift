@@ -65,6 +65,93 @@ public struct CTDLGraph: Sendable {
         }
     }
 
+    /// Registers a file read as a stream (``forEachResource(in:file:_:)``); returns its number.
+    public mutating func addFile(name: String) -> Int {
+        files.append(name)
+        return files.count - 1
+    }
+
+    /// Keeps what other records need of `value`, a resource of file
+    /// `file`, to resolve references to it: all of a pathway or a component
+    /// (pathways are mapped from the graph), and of anything else its `@id`,
+    /// `@type`, CTID and (but for a catalog entry with an IRI) its name. So a graph of many records takes little memory
+    /// beside them, read one at a time.
+    public mutating func index(_ value: JSONValue, file: Int) {
+        let types = Self.types(of: value)
+        if types.contains(where: { $0 == "ceterms:Pathway" || $0.hasSuffix("Component") }) {
+            insert(value, file: file)
+        } else {
+            // A catalog entry with an IRI is named by its own record when it is read; anything else (an
+            // organization, a blank node) by the name kept here.
+            let named = CTDLEntry.kind(of: types) == nil || value["@id"].flatMap(Self.string)?.hasPrefix("_:") != false
+            let keys = named ? ["@id", "@type", "ceterms:ctid", "ceterms:name"] : ["@id", "@type", "ceterms:ctid"]
+            insert(.object(keys.compactMap { key in value[key].map { (key, $0) } }), file: file)
+        }
+    }
+
+    /// The node `value`, a resource of file `file`, is, read whole, without keeping it.
+    public func node(_ value: JSONValue, file: Int) -> CTDLNode {
+        let id = value["@id"].flatMap(Self.string)
+        let ctid = value["ceterms:ctid"].flatMap(Self.string).map { $0.lowercased() } ?? id.flatMap(Self.ctid(in:))
+        return CTDLNode(id: id, ctid: ctid, types: Self.types(of: value), value: value, file: file)
+    }
+
+    static func types(of value: JSONValue) -> [String] {
+        switch value["@type"] {
+        case .string(let type)?: return [type]
+        case .array(let items)?: return items.compactMap(Self.string)
+        default: return []
+        }
+    }
+
+    /// Calls `body` with each resource of a document read in pieces, in the
+    /// order they stand, in every form ``add(file:name:)`` reads; lets the
+    /// parser go of each once `body` returns. Returns how many there were.
+    /// Throws, naming the file (`name`), for malformed JSON, with line and
+    /// column, and for JSON that holds no CTDL resource.
+    public static func forEachResource(in parser: inout JSONParser, name: String, _ body: (JSONValue) throws -> Void) throws -> Int {
+        do {
+            let count = try walk(&parser, depth: 0, body)
+            try parser.finish()
+            guard count > 0 else {
+                throw CredfolioError.invalid("\(name): no CTDL resource in it (a graph with @graph, a resource with @type, or a registry envelope)")
+            }
+            return count
+        } catch let error as JSONSyntaxError {
+            throw CredfolioError.invalid("\(name):\(error.line):\(error.column): \(error.reason)")
+        }
+    }
+
+    private static func walk(_ parser: inout JSONParser, depth: Int, _ body: (JSONValue) throws -> Void) throws -> Int {
+        switch parser.peek() {
+        case UInt8(ascii: "[")? where depth < 8:
+            try parser.enterArray()
+            var count = 0
+            while try parser.nextElement() { count += try walk(&parser, depth: depth + 1, body) }
+            return count
+        case UInt8(ascii: "{")? where depth < 8:
+            try parser.enterObject()
+            var members: [(String, JSONValue)] = [], count = 0, container = false
+            while let key = try parser.nextKey() {
+                if key == "@graph" || key == "decoded_resource" {
+                    container = true
+                    count += try walk(&parser, depth: depth + 1, body)
+                } else {
+                    guard !members.contains(where: { $0.0 == key }) else { throw parser.failure("duplicate key \"\(key)\"") }
+                    members.append((key, try parser.readValue()))
+                }
+            }
+            let value = JSONValue.object(members)
+            guard !container, value["@type"] != nil else { return count }
+            try body(value)
+            parser.release()
+            return 1
+        default:
+            _ = try parser.readValue()
+            return 0
+        }
+    }
+
     /// The resources of every form, in the order they stand.
     private mutating func collect(_ value: JSONValue, file: Int, depth: Int) {
         guard depth < 8 else { return }
@@ -85,16 +172,10 @@ public struct CTDLGraph: Sendable {
     }
 
     private mutating func insert(_ value: JSONValue, file: Int) {
-        let id = value["@id"].flatMap(Self.string)
-        let ctid = value["ceterms:ctid"].flatMap(Self.string).map { $0.lowercased() } ?? id.flatMap(Self.ctid(in:))
-        let types: [String]
-        switch value["@type"] {
-        case .string(let type)?: types = [type]
-        case .array(let items)?: types = items.compactMap(Self.string)
-        default: types = []
-        }
+        let node = node(value, file: file)
+        let (id, ctid) = (node.id, node.ctid)
         let index = nodes.count
-        nodes.append(CTDLNode(id: id, ctid: ctid, types: types, value: value, file: file))
+        nodes.append(node)
         if let id, id.hasPrefix("_:") {
             if blank[BlankKey(file: file, id: id)] == nil { blank[BlankKey(file: file, id: id)] = index }
         } else {

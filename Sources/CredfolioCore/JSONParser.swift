@@ -8,12 +8,24 @@ public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
 
 /// A strict RFC 8259 parser that reports where the text goes wrong, and
 /// rejects duplicate keys (which a user almost never means).
+///
+/// A document may also be read in pieces (``init(streaming:)``), and walked
+/// value by value (``peek()``, ``nextKey()``, ``nextElement()``,
+/// ``readValue()``), so that a large file's resources are parsed one at a
+/// time and ``release()`` lets go of those already read.
 public struct JSONParser {
-    private let bytes: [UInt8]
+    private var bytes: [UInt8]
     private var index = 0
     private var line = 1
     private var lineStart = 0
+    /// Characters of the current line that ``release()`` let go of: columns count them.
+    private var releasedColumns = 0
     private var depth = 0
+    /// The next piece of a document read in pieces (empty at its end); nil when `bytes` is all of it.
+    private let more: (() -> [UInt8])?
+    private var ended = false
+    /// For the walk: whether each object or array entered has yet to give its first member.
+    private var first: [Bool] = []
     public static let maxDepth = 200
 
     public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
@@ -30,21 +42,150 @@ public struct JSONParser {
         try parse(Array(text.utf8))
     }
 
-    private init(bytes: [UInt8]) { self.bytes = bytes }
+    private init(bytes: [UInt8]) {
+        self.bytes = bytes
+        more = nil
+    }
+
+    /// A parser of a document that `more` gives piece by piece, returning
+    /// an empty piece at its end. A UTF-8 byte-order mark is skipped.
+    public init(streaming more: @escaping () -> [UInt8]) {
+        bytes = []
+        self.more = more
+        while bytes.count < 3 && appendPiece() {}
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            index = 3
+            lineStart = 3
+        }
+    }
 
     private func error(_ reason: String) -> JSONSyntaxError {
         // Columns count characters, not bytes: skip UTF-8 continuation bytes.
-        let column = bytes[lineStart..<min(index, bytes.count)].filter { $0 & 0xC0 != 0x80 }.count + 1
+        let column = releasedColumns + JSONParser.characters(bytes[min(lineStart, bytes.count)..<min(index, bytes.count)]) + 1
         return JSONSyntaxError(line: line, column: column, reason: reason)
     }
 
-    private var current: UInt8? { index < bytes.count ? bytes[index] : nil }
+    private static func characters(_ bytes: ArraySlice<UInt8>) -> Int { bytes.count { $0 & 0xC0 != 0x80 } }
+
+    private var current: UInt8? {
+        mutating get {
+            if index < bytes.count { return bytes[index] }
+            return refill() ? bytes[index] : nil
+        }
+    }
+
+    /// Appends the next piece of a streamed document; false at its end.
+    private mutating func refill() -> Bool {
+        while index >= bytes.count {
+            guard appendPiece() else { return false }
+        }
+        return true
+    }
+
+    private mutating func appendPiece() -> Bool {
+        guard let more, !ended else { return false }
+        let piece = more()
+        if piece.isEmpty { ended = true; return false }
+        bytes += piece
+        return true
+    }
 
     private mutating func skipSpace() {
         while let b = current {
-            if b == 0x0A { line += 1; lineStart = index + 1 } else if b != 0x20 && b != 0x09 && b != 0x0D { return }
+            if b == 0x0A { line += 1; lineStart = index + 1; releasedColumns = 0 } else if b != 0x20 && b != 0x09 && b != 0x0D { return }
             index += 1
         }
+    }
+
+    // MARK: The walk
+
+    /// The first byte of the next value, after blanks (`{`, `[`, `"`, …);
+    /// nil at the end of the input.
+    public mutating func peek() -> UInt8? {
+        skipSpace()
+        return current
+    }
+
+    /// Enters the object that starts here.
+    public mutating func enterObject() throws(JSONSyntaxError) {
+        guard peek() == UInt8(ascii: "{") else { throw error("expected an object") }
+        try nest()
+        index += 1
+        first.append(true)
+    }
+
+    /// Enters the array that starts here.
+    public mutating func enterArray() throws(JSONSyntaxError) {
+        guard peek() == UInt8(ascii: "[") else { throw error("expected an array") }
+        try nest()
+        index += 1
+        first.append(true)
+    }
+
+    /// The next key of the object entered last, its `:` read; nil at its
+    /// end, which is left.
+    public mutating func nextKey() throws(JSONSyntaxError) -> String? {
+        guard try nextMember(closing: UInt8(ascii: "}")) else { return nil }
+        guard current == UInt8(ascii: "\"") else { throw error("expected a key in double quotes") }
+        let key = try string()
+        skipSpace()
+        guard current == UInt8(ascii: ":") else { throw error("expected ':' after the key") }
+        index += 1
+        return key
+    }
+
+    /// True when the array entered last has another element (read it
+    /// next); false at its end, which is left.
+    public mutating func nextElement() throws(JSONSyntaxError) -> Bool {
+        try nextMember(closing: UInt8(ascii: "]"))
+    }
+
+    private mutating func nextMember(closing: UInt8) throws(JSONSyntaxError) -> Bool {
+        skipSpace()
+        if current == closing {
+            index += 1
+            first.removeLast()
+            depth -= 1
+            return false
+        }
+        if !first[first.count - 1] {
+            guard current == UInt8(ascii: ",") else {
+                throw error(current == nil ? "unexpected end of input" : closing == UInt8(ascii: "}") ? "expected ',' or '}'" : "expected ',' or ']'")
+            }
+            index += 1
+            skipSpace()
+        }
+        first[first.count - 1] = false
+        return true
+    }
+
+    /// The whole value that starts here.
+    public mutating func readValue() throws(JSONSyntaxError) -> JSONValue {
+        skipSpace()
+        return try value()
+    }
+
+    /// An error at the place the parser has reached.
+    public func failure(_ reason: String) -> JSONSyntaxError { error(reason) }
+
+    /// Throws unless only blanks are left.
+    public mutating func finish() throws(JSONSyntaxError) {
+        skipSpace()
+        guard current == nil else { throw error("unexpected text after the JSON value") }
+    }
+
+    /// Lets go of the input already read: a streamed document then holds
+    /// only what it has yet to read. Call it between values.
+    public mutating func release() {
+        guard more != nil, index >= 1 << 16 else { return }
+        if lineStart <= index {
+            releasedColumns += JSONParser.characters(bytes[lineStart..<index])
+            lineStart = 0
+        } else {
+            lineStart -= index
+        }
+        bytes.removeFirst(index)
+        index = 0
     }
 
     private mutating func expect(_ literal: String, _ value: JSONValue) throws(JSONSyntaxError) -> JSONValue {
@@ -163,8 +304,8 @@ public struct JSONParser {
         index += 1
         // Most strings have no escape: made straight from the input's bytes, without a copy byte by byte.
         let start = index
-        while index < bytes.count, bytes[index] != 0x22, bytes[index] != 0x5C, bytes[index] >= 0x20 { index += 1 }
-        if index < bytes.count, bytes[index] == 0x22 {
+        while let b = current, b != 0x22, b != 0x5C, b >= 0x20 { index += 1 }
+        if current == 0x22 {
             guard let text = String(validating: bytes[start..<index], as: UTF8.self) else { throw error("string is not valid UTF-8") }
             index += 1
             return text

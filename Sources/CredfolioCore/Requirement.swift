@@ -55,6 +55,16 @@ public indirect enum Requirement: Equatable, Sendable {
         return (credentials, skills, stacks)
     }
 
+    /// True when an hours or credits requirement in the tree counts every
+    /// credential of the catalog (it has no `from` list).
+    public var countsWholeCatalog: Bool {
+        switch self {
+        case .hours(_, let from), .credits(_, _, let from): return from == nil
+        case .all(let children), .choose(_, let children): return children.contains(where: \.countsWholeCatalog)
+        case .credential, .skill, .stack: return false
+        }
+    }
+
     /// A short label a person can read: `credential sql-basics`,
     /// `choose 2 of 3`, `120 hours from sql-basics, tableau`.
     public var label: String {

@@ -67,6 +67,20 @@ public struct CredentialRepository {
         return credentials
     }
 
+    /// The credentials of `codes`, and those that teach any of `skills`, by code.
+    public func list(codes: Set<String>, teaching skills: Set<String>) throws -> [Credential] {
+        func json(_ set: Set<String>) -> DatabaseValue { .text(JSONValue.array(set.sorted().map(JSONValue.string)).serialized(pretty: false)) }
+        var credentials = try db.fetch(
+            Self.select + """
+                 WHERE code IN (SELECT value FROM json_each(?1))
+                    OR id IN (SELECT x.credential_id FROM credential_skill x JOIN skill s ON s.id = x.skill_id
+                              WHERE s.code IN (SELECT value FROM json_each(?2)))
+                 ORDER BY code
+                """, [json(codes), json(skills)], row: Self.read)
+        for i in credentials.indices { credentials[i].skills = try self.skills(of: credentials[i].id!) }
+        return credentials
+    }
+
     func skills(of id: Int64) throws -> [String] {
         try db.fetch(
             "SELECT s.code FROM credential_skill x JOIN skill s ON s.id = x.skill_id WHERE x.credential_id = ? ORDER BY s.code",

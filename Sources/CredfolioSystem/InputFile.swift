@@ -30,16 +30,25 @@ public final class InputFile {
     /// The whole file, refused when larger than `limit` bytes.
     public func readAll(limit: Int) throws -> [UInt8] {
         var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count == 0 { return bytes }
+            let piece = try readPiece()
+            if piece.isEmpty { return bytes }
+            bytes += piece
+            if bytes.count > limit { throw CredfolioError.invalid("file is larger than \(NumberText.grouped(limit)) bytes") }
+        }
+    }
+
+    /// The next piece of the file, of at most `maximum` bytes; empty at its end.
+    public func readPiece(maximum: Int = 1 << 16) throws -> [UInt8] {
+        var piece = [UInt8](repeating: 0, count: maximum)
+        while true {
+            let count = piece.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
                 throw CredfolioError.invalid("cannot read: \(String(cString: strerror(errno)))")
             }
-            bytes.append(contentsOf: chunk[0..<count])
-            if bytes.count > limit { throw CredfolioError.invalid("file is larger than \(NumberText.grouped(limit)) bytes") }
+            piece.removeLast(maximum - count)
+            return piece
         }
     }
 }

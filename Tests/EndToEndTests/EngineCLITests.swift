@@ -81,7 +81,7 @@ struct EngineCLITests {
         #expect(object["bound"] as? Double == 379)
         #expect(object["limits_met"] as? Bool == true)
         #expect(Set((object["credentials"] as! [[String: Any]])[0].keys)
-                == ["code", "title", "hours", "cost", "weeks", "format", "started", "renewal"])
+                == ["code", "title", "hours", "cost", "weeks", "format", "started", "renewal", "prerequisite_of"])
         // Needs python (pydata 79), a viz credential (tableau 100), and basics (psm 200, since sql meets its own leaf).
         let codes = (object["credentials"] as! [[String: Any]]).map { $0["code"] as! String }
         #expect(codes == ["pydata", "tableau", "psm"])

@@ -126,6 +126,27 @@ import Testing
         }
     }
 
+    /// A CTDL import's report, the catalog it makes and a plan through a prerequisite, for programs.
+    @Test func catalogImport() throws {
+        let cli = try CLI()
+        try cli.ok("learner", "add", "ann", "--name", "Ann")
+        let outside = "https://registry.test/resources/" + CTDLFixture.ctid(99)
+        let file = try cli.directory.write("catalog.json", CTDLFixture.graph([
+            CTDLFixture.record(1, "Cert X", price: 100, weeks: 4, hours: 20, delivery: ["OnlineOnly"], requires: [[2], [3, 4]],
+                               extra: #""ceterms:ownedBy": ["\#(outside)"], "ceterms:renewalFrequency": "P2Y""#),
+            CTDLFixture.record(2, "Prep A", type: "Course", price: 300, weeks: 8, hours: 60, delivery: ["InPerson"]),
+            CTDLFixture.record(3, "Exam B", type: "AssessmentProfile", price: 50, weeks: 1, hours: 4, delivery: ["OnlineOnly"]),
+            CTDLFixture.record(4, "Lab C", type: "LearningOpportunityProfile", delivery: ["InPerson", "BlendedDelivery"]),
+        ] + CTDLFixture.pathway(10, "X Pathway", destination: 1)
+          + [#"{"@id": "\#(CTDLFixture.id(20))", "@type": "ceterms:Pathway", "ceterms:ctid": "\#(CTDLFixture.ctid(20))", "ceterms:name": "Broken", "ceterms:hasDestinationComponent": ["\#(CTDLFixture.id(21))"]}"#]))
+        try Self.check("ctdl/import-dry-run.csv", cli.ok("import", "ctdl", file, "--dry-run", "--format", "csv"))
+        try Self.check("ctdl/import.json", cli.ok("import", "ctdl", file, "--format", "json"))
+        try Self.check("ctdl/credentials.json", cli.ok("credential", "list", "--format", "json"))
+        try Self.check("ctdl/export-credentials.csv", cli.ok("export", "credentials"))
+        try Self.check("ctdl/show-cert-x.json", cli.ok("credential", "show", "cert-x", "--format", "json"))
+        try Self.check("ctdl/next-ann.json", cli.ok("next", "ann", "x-pathway", "--by", "hours", "--as-of", Self.asOf, "--format", "json"))
+    }
+
     @Test func demoPages() throws {
         let cli = try Self.demo()
         try cli.ok("portfolio", "sarah", "--html", "-o", cli.directory.file("sarah.html"), "--as-of", Self.asOf)

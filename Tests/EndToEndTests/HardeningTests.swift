@@ -595,7 +595,7 @@ struct NewUserTests {
                 == "imported 1 award: 1 new, 0 updated, 0 unchanged\n")
     }
 
-    @Test("the README's quick start, and the badges session after it, run as written, on a new database")
+    @Test("the README's quick start, and the badges and catalog sessions after it, run as written, on a new database")
     func quickStart() throws {
         let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("README.md")
@@ -617,5 +617,14 @@ struct NewUserTests {
         #expect(continued.status == 0, "\(continued.stderr)")
         #expect(continued.stdout.contains("\"verification\": \"not verified: the credential is not signed\""))
         #expect(FileManager.default.fileExists(atPath: cli.directory.file("aws-ccp.json")))
+        // The catalog session continues it too: a CTDL file, imported, and a plan that takes the prerequisite.
+        let catalog = try #require(text.components(separatedBy: "## Catalogs from the registry").dropFirst().first?
+            .components(separatedBy: "```sh\n").dropFirst().first?.components(separatedBy: "```").first)
+        let imported = try cli.shell("set -e\n" + catalog)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains("dry run: nothing was stored\n"))
+        #expect(imported.stdout.contains("prerequisites:      needs help-desk-fundamentals\n"))
+        #expect(imported.stdout.contains("help-desk-fundamentals   Help Desk Fundamentals      30  120.00      4  prerequisite of help-desk-certification\n"))
+        #expect(imported.stdout.contains("total                                                90  370.00     13\n"), "\(imported.stdout)")
     }
 }

@@ -30,16 +30,16 @@ extension ImportCommand {
         }
 
         func run() throws {
-            let read = try files.map { (name: $0, bytes: try InputFile(path: $0).readAll(limit: 256 << 20)) }
             let store = try database.open()
-            let result = try CTDLImport(files: read, into: store, language: language, dryRun: dryRun)
-            var report = Report(columns: ["action", "kind", "code", "title", "ctid", "detail"])
-            for row in result.rows {
-                report.append([.text(row.action.rawValue), .text(row.what), .text(row.code), .text(row.title), .text(row.ctid),
-                               .text(row.detail)])
-            }
+            let result = try CTDLImport(files: files, into: store, language: language, dryRun: dryRun)
             let out = OutputSink.standardOutput()
-            report.render(output.format, to: out, emptyMessage: "nothing to import")
+            // Written row by row: a catalog of many records is not held twice, as rows and as text.
+            try streamReport(columns: ["action", "kind", "code", "title", "ctid", "detail"], format: output.format, to: out,
+                             emptyMessage: "nothing to import") { emit in
+                for row in result.rows {
+                    emit([.text(row.action.rawValue), .text(row.what), .text(row.code), .text(row.title), .text(row.ctid), .text(row.detail)])
+                }
+            }
             if output.format == .table {
                 for count in result.counts {
                     out.write("\(count.what == "learning opportunity" ? "learning opportunities" : count.what + "s"): \(count.new) new, \(count.updated) updated, \(count.unchanged) unchanged, "

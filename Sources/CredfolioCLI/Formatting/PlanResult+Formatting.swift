@@ -28,7 +28,7 @@ extension PlanResult {
                 return .object([("code", .string(c.code)), ("title", .string(c.title)), ("hours", Cell.known(c.hours).json),
                                 ("cost", Cell.knownCost(c.costCents).json), ("weeks", Cell.known(c.weeks).json),
                                 ("format", Cell.deliveries(c.deliveries).json), ("started", .bool(started[i])),
-                                ("renewal", .bool(renewal[i]))])
+                                ("renewal", .bool(renewal[i])), ("prerequisite_of", .optional(prerequisiteOf[i]))])
             })),
             ("total_hours", Cell.known(totalHours.value).json), ("total_cost", Cell.knownCost(totalCents.value).json),
             ("total_weeks", Cell.known(totalWeeks.value).json),
@@ -66,7 +66,8 @@ extension PlanResult {
         var report = Report(columns: ["code", "title", "hours", "cost", "weeks", "note"])
         for (i, c) in credentials.enumerated() {
             let renewalNote = lapsesOn[i].map { "renewal: lapses \($0), before the finish" } ?? "renewal: held before, lapsed"
-            let note = [started[i] ? "started" : nil, renewal[i] ? renewalNote : nil].compactMap { $0 }
+            let note = [started[i] ? "started" : nil, renewal[i] ? renewalNote : nil,
+                        prerequisiteOf[i].map { "prerequisite of \($0)" }].compactMap { $0 }
             report.append([.text(c.code), .text(c.title), .known(c.hours), .knownCost(c.costCents),
                            .known(c.weeks), .text(note.joined(separator: "; "))])
         }

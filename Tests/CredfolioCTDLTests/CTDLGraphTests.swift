@@ -58,6 +58,51 @@ struct CTDLGraphTests {
         #expect(CTDLGraph.ctid(in: "ce-0B6F0C2F-01B9-4776-B861-894B78F81EDA") == "ce-0b6f0c2f-01b9-4776-b861-894b78f81eda")
     }
 
+    /// The resources of `text`, streamed in pieces of `size` bytes.
+    func streamed(_ bytes: [UInt8], pieces size: Int, name: String = "s.json") throws -> [JSONValue] {
+        var offset = 0
+        var parser = JSONParser(streaming: {
+            let piece = Array(bytes[offset..<min(offset + size, bytes.count)])
+            offset += piece.count
+            return piece
+        })
+        var out: [JSONValue] = []
+        _ = try CTDLGraph.forEachResource(in: &parser, name: name) { out.append($0) }
+        return out
+    }
+
+    @Test("streamed in pieces of any size, every form gives the resources a whole read gives, in order")
+    func streamedForms() throws {
+        let graphDocument = #"{"@context": "https://credreg.net/ctdl/schema/context/json", "@id": "x", "@graph": ["# + Self.certification
+            + "," + Self.course + "]}"
+        let envelope = #"{"envelope_ceterms_ctid": "ce-aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee", "decoded_resource": "# + Self.organization + "}"
+        let all = [0xEF, 0xBB, 0xBF] + Array(("[" + envelope + ",\n" + graphDocument + ", " + Self.certification + "]").utf8)
+        var whole = CTDLGraph()
+        try whole.add(file: all, name: "all.json")
+        for size in [1, 2, 3, 7, 64, 1 << 16] {
+            #expect(try streamed(all, pieces: size) == whole.nodes.map(\.value), "pieces of \(size)")
+        }
+    }
+
+    @Test("streamed, malformed JSON is reported at the line and column a whole read gives; no resource is refused")
+    func streamedRefusals() throws {
+        let bad = Array("[{\"@type\": \"ceterms:Course\", \"ceterms:name\": \"A\"},\n {\"@type\": \"ceterms:Course\" \"x\": 1}]".utf8)
+        for size in [1, 5, 1 << 16] {
+            #expect(throws: CredfolioError.invalid("s.json:2:29: expected ',' or '}'")) { _ = try streamed(bad, pieces: size) }
+        }
+        #expect(throws: CredfolioError.invalid("s.json: no CTDL resource in it (a graph with @graph, a resource with @type, or a registry envelope)")) {
+            _ = try streamed(Array(#"{"name": "x"}"#.utf8), pieces: 4)
+        }
+        #expect(throws: CredfolioError.invalid("s.json:1:29: unexpected text after the JSON value")) {
+            _ = try streamed(Array(#"{"@type": "ceterms:Course"} x"#.utf8), pieces: 3)
+        }
+        // Beyond 64 KiB the parser lets go of what it read: columns still count from the line's start.
+        let long = "[" + String(repeating: #"{"@type": "ceterms:Course", "ceterms:name": "A"}, "#, count: 2_000) + "}"
+        #expect(throws: CredfolioError.invalid("s.json:1:\(long.utf8.count): unexpected character '}'")) {
+            _ = try streamed(Array(long.utf8), pieces: 4_096)
+        }
+    }
+
     @Test("malformed JSON names the file, line and column; JSON without a CTDL resource is refused by name")
     func refusals() throws {
         var graph = CTDLGraph()

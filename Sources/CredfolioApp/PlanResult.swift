@@ -64,6 +64,15 @@ public struct PlanResult {
 
     public var codes: [String] { credentials.map(\.code) }
 
+    /// What a person should know of the plan's credential `i`, in words:
+    /// `started`, `renewal: lapses 2026-12-10, before the finish`,
+    /// `prerequisite of cert-x`; the table's and the page's note.
+    public func note(_ i: Int) -> String {
+        let renewalNote = lapsesOn[i].map { "renewal: lapses \($0), before the finish" } ?? "renewal: held before, lapsed"
+        return [started[i] ? "started" : nil, renewal[i] ? renewalNote : nil, prerequisiteOf[i].map { "prerequisite of \($0)" }]
+            .compactMap { $0 }.joined(separator: "; ")
+    }
+
     /// Codes with what the learner already has under way: `meta-react
     /// (started)`, `aws-ccp (renewal)`.
     public var labels: [String] {

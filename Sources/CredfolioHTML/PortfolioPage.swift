@@ -458,7 +458,7 @@ public final class PortfolioPage {
             html.raw("</td><td class=\"num\">")
             if let weeks = c.weeks { html.number(weeks) } else { html.text("unknown") }
             html.raw("</td><td>")
-            html.text(r.started[i] ? "started" : r.renewal[i] ? "renewal" : "")
+            html.text(r.note(i))
             html.raw("</td></tr>\n")
         }
         html.raw("</tbody></table>\n<p>")

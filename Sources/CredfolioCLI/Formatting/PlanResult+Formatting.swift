@@ -65,11 +65,7 @@ extension PlanResult {
         }
         var report = Report(columns: ["code", "title", "hours", "cost", "weeks", "note"])
         for (i, c) in credentials.enumerated() {
-            let renewalNote = lapsesOn[i].map { "renewal: lapses \($0), before the finish" } ?? "renewal: held before, lapsed"
-            let note = [started[i] ? "started" : nil, renewal[i] ? renewalNote : nil,
-                        prerequisiteOf[i].map { "prerequisite of \($0)" }].compactMap { $0 }
-            report.append([.text(c.code), .text(c.title), .known(c.hours), .knownCost(c.costCents),
-                           .known(c.weeks), .text(note.joined(separator: "; "))])
+            report.append([.text(c.code), .text(c.title), .known(c.hours), .knownCost(c.costCents), .known(c.weeks), .text(note(i))])
         }
         // Aligned as numbers, for the table only (CSV and JSON count the unknown in columns of their own).
         report.append([.text("total"), .text(""), .decimal(totalHours.brief()), .decimal(totalCents.brief { Money.format(cents: $0) }),

@@ -304,9 +304,16 @@ public struct JSONParser {
         index += 1
         // Most strings have no escape: made straight from the input's bytes, without a copy byte by byte.
         let start = index
-        while let b = current, b != 0x22, b != 0x5C, b >= 0x20 { index += 1 }
+        var ascii = true
+        while let b = current, b != 0x22, b != 0x5C, b >= 0x20 {
+            ascii = ascii && b < 0x80
+            index += 1
+        }
         if current == 0x22 {
-            guard let text = String(validating: bytes[start..<index], as: UTF8.self) else { throw error("string is not valid UTF-8") }
+            // ASCII is valid UTF-8 as it stands: the standard library's validation (generic, not specialised
+            // for UTF-8) is only needed when some byte is not ASCII.
+            let text = ascii ? String(decoding: bytes[start..<index], as: UTF8.self) : String(validating: bytes[start..<index], as: UTF8.self)
+            guard let text else { throw error("string is not valid UTF-8") }
             index += 1
             return text
         }

@@ -407,6 +407,15 @@ struct JSONTests {
         #expect(throws: JSONSyntaxError(line: line, column: column, reason: reason)) { try JSONParser.parse(text) }
     }
 
+    @Test("a string of bytes that are not UTF-8 is refused, with or without an escape before them; ASCII and UTF-8 are read")
+    func utf8() throws {
+        for bytes: [UInt8] in [[0x22, 0xC3, 0x28, 0x22], [0x22, 0x5C, 0x6E, 0xFF, 0x22], [0x22, 0x61, 0xED, 0xA0, 0x80, 0x22]] {
+            #expect(throws: JSONSyntaxError.self, "\(bytes)") { try JSONParser.parse(bytes) }
+        }
+        #expect(try JSONParser.parse(Array("\"plain\"".utf8)) == .string("plain"))
+        #expect(try JSONParser.parse(Array("\"caf\u{E9} \u{2713}\"".utf8)) == .string("caf\u{E9} \u{2713}"))
+    }
+
     @Test("serialises strings with escapes that parse back")
     func escapes() throws {
         let text = "quote \" backslash \\ tab \t nul \u{0} é ✓"

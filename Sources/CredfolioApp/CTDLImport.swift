@@ -13,8 +13,16 @@ public struct CTDLImport {
     /// leave unresolved.
     public struct Row: Equatable, Sendable {
         public enum Action: String, Sendable { case new, updated, unchanged, refused, unresolved }
-        /// What it is, in the report's words: `credential`, `learning opportunity`, `stack`, `skill`, `reference`.
-        public var what: String
+        /// What a row is about, in the report's words.
+        public enum What: String, CaseIterable, Sendable {
+            case credential
+            case learningOpportunity = "learning opportunity"
+            case stack, skill, reference
+
+            /// `credentials`, `learning opportunities`, …
+            public var plural: String { self == .learningOpportunity ? "learning opportunities" : rawValue + "s" }
+        }
+        public var what: What
         public var action: Action
         public var code: String?
         public var title: String
@@ -29,8 +37,8 @@ public struct CTDLImport {
     public private(set) var rows: [Row] = []
 
     /// The report's counts: for each kind of thing, how many of each action.
-    public var counts: [(what: String, new: Int, updated: Int, unchanged: Int, refused: Int)] {
-        ["credential", "learning opportunity", "stack", "skill"].map { what in
+    public var counts: [(what: Row.What, new: Int, updated: Int, unchanged: Int, refused: Int)] {
+        [Row.What.credential, .learningOpportunity, .stack, .skill].map { what in
             func count(_ action: Row.Action) -> Int { rows.count { $0.what == what && $0.action == action } }
             return (what, count(.new), count(.updated), count(.unchanged), count(.refused))
         }
@@ -140,10 +148,10 @@ public struct CTDLImport {
             rows += unresolved
         }
 
-        static func what(_ kind: CredentialKind) -> String {
+        static func what(_ kind: CredentialKind) -> Row.What {
             switch kind {
-            case .learningOpportunity, .learningProgram, .course, .assessment: return "learning opportunity"
-            default: return "credential"
+            case .learningOpportunity, .learningProgram, .course, .assessment: return .learningOpportunity
+            default: return .credential
             }
         }
 
@@ -181,7 +189,7 @@ public struct CTDLImport {
                 return refuse(error)
             }
             for reference in entry.unresolved {
-                unresolved.append(Row(what: "reference", action: .unresolved, code: credential.code, title: entry.title,
+                unresolved.append(Row(what: .reference, action: .unresolved, code: credential.code, title: entry.title,
                                       ctid: reference.reference,
                                       detail: "\(reference.role == "issuer" ? "the issuer" : "a prerequisite") of \(entry.title)"))
             }
@@ -243,7 +251,7 @@ public struct CTDLImport {
         mutating func skill(_ skill: CTDLEntry.Skill, matcher: inout SkillMatcher) throws -> String {
             if let code = matcher.code(of: skill) {
                 if reported.insert(code).inserted {
-                    skillRows.append(Row(what: "skill", action: .unchanged, code: code, title: skill.name, ctid: nil, detail: skill.framework ?? ""))
+                    skillRows.append(Row(what: .skill, action: .unchanged, code: code, title: skill.name, ctid: nil, detail: skill.framework ?? ""))
                 }
                 return code
             }
@@ -253,7 +261,7 @@ public struct CTDLImport {
             skillCodes[code] = stored.id!
             matcher.add(stored)
             reported.insert(code)
-            skillRows.append(Row(what: "skill", action: .new, code: code, title: skill.name, ctid: nil, detail: skill.framework ?? ""))
+            skillRows.append(Row(what: .skill, action: .new, code: code, title: skill.name, ctid: nil, detail: skill.framework ?? ""))
             return code
         }
 
@@ -264,7 +272,7 @@ public struct CTDLImport {
             for node in graph.nodes where node.types.contains("ceterms:Pathway") {
                 let title = CTDLValue.text(node["ceterms:name"], language: language) ?? node.ctid ?? "pathway"
                 guard let ctid = node.ctid else {
-                    rows.append(Row(what: "stack", action: .refused, code: nil, title: title, ctid: nil, detail: "the pathway has no CTID"))
+                    rows.append(Row(what: .stack, action: .refused, code: nil, title: title, ctid: nil, detail: "the pathway has no CTID"))
                     continue
                 }
                 do {
@@ -275,19 +283,19 @@ public struct CTDLImport {
                                                      requires: pathway.requires)
                     let existing = try existingCode.flatMap { try store.stacks.find($0) }
                     if existing == definition {
-                        rows.append(Row(what: "stack", action: .unchanged, code: code, title: pathway.title, ctid: ctid, detail: ""))
+                        rows.append(Row(what: .stack, action: .unchanged, code: code, title: pathway.title, ctid: ctid, detail: ""))
                         continue
                     }
                     try checker.check([definition])
                     _ = try store.stacks.save([definition])
                     try store.stacks.setCTID(ctid, of: code)
                     stackCodes.insert(code)
-                    rows.append(Row(what: "stack", action: existing == nil ? .new : .updated, code: code, title: pathway.title,
+                    rows.append(Row(what: .stack, action: existing == nil ? .new : .updated, code: code, title: pathway.title,
                                     ctid: ctid, detail: existing == nil ? pathway.requires.label : "changed: requirements"))
                 } catch let refusal as CTDLPathway.Refusal {
-                    rows.append(Row(what: "stack", action: .refused, code: nil, title: title, ctid: ctid, detail: refusal.message))
+                    rows.append(Row(what: .stack, action: .refused, code: nil, title: title, ctid: ctid, detail: refusal.message))
                 } catch let error as CredfolioError {
-                    rows.append(Row(what: "stack", action: .refused, code: nil, title: title, ctid: ctid, detail: error.message))
+                    rows.append(Row(what: .stack, action: .refused, code: nil, title: title, ctid: ctid, detail: error.message))
                 }
             }
         }

@@ -37,12 +37,12 @@ extension ImportCommand {
             try streamReport(columns: ["action", "kind", "code", "title", "ctid", "detail"], format: output.format, to: out,
                              emptyMessage: "nothing to import") { emit in
                 for row in result.rows {
-                    emit([.text(row.action.rawValue), .text(row.what), .text(row.code), .text(row.title), .text(row.ctid), .text(row.detail)])
+                    emit([.text(row.action.rawValue), .text(row.what.rawValue), .text(row.code), .text(row.title), .text(row.ctid), .text(row.detail)])
                 }
             }
             if output.format == .table {
                 for count in result.counts {
-                    out.write("\(count.what == "learning opportunity" ? "learning opportunities" : count.what + "s"): \(count.new) new, \(count.updated) updated, \(count.unchanged) unchanged, "
+                    out.write("\(count.what.plural): \(count.new) new, \(count.updated) updated, \(count.unchanged) unchanged, "
                               + "\(count.refused) refused\n")
                 }
                 out.write("unresolved references: \(result.unresolved)\n")

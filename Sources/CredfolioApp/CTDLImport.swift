@@ -60,7 +60,7 @@ public struct CTDLImport {
         var graph = CTDLGraph()
         for source in sources {
             let file = graph.addFile(name: source.name)
-            try source.forEachResource { graph.index($0, file: file) }
+            try source.forEachResource(indexing: true) { graph.index($0, file: file) }
         }
         struct DryRun: Error { let rows: [Row] }
         do {
@@ -87,7 +87,7 @@ public struct CTDLImport {
             if bytes == nil { _ = try InputFile(path: path) }  // a missing file is named before any work
         }
 
-        func forEachResource(_ body: (JSONValue) throws -> Void) throws {
+        func forEachResource(indexing: Bool = false, _ body: (JSONValue) throws -> Void) throws {
             var parser: JSONParser
             var failure: (any Error)?
             if let bytes {
@@ -103,7 +103,7 @@ public struct CTDLImport {
                 })
             }
             do {
-                _ = try CTDLGraph.forEachResource(in: &parser, name: name, body)
+                _ = try CTDLGraph.forEachResource(in: &parser, name: name, indexing: indexing, body)
             } catch {
                 // A file that could not be read is that, not the malformed JSON its missing end looks like.
                 throw failure ?? error

@@ -78,7 +78,7 @@ public struct CTDLGraph: Sendable {
     /// beside them, read one at a time.
     public mutating func index(_ value: JSONValue, file: Int) {
         let types = Self.types(of: value)
-        if types.contains(where: { $0 == "ceterms:Pathway" || $0.hasSuffix("Component") }) {
+        if Self.keptWhole(types) {
             insert(value, file: file)
         } else {
             // A catalog entry with an IRI is named by its own record when it is read; anything else (an
@@ -96,6 +96,14 @@ public struct CTDLGraph: Sendable {
         return CTDLNode(id: id, ctid: ctid, types: Self.types(of: value), value: value, file: file)
     }
 
+    /// Pathways and their components are kept whole: pathways are mapped from the graph.
+    static func keptWhole(_ types: [String]) -> Bool {
+        types.contains { $0 == "ceterms:Pathway" || $0.hasSuffix("Component") }
+    }
+
+    /// What ``index(_:file:)`` keeps of anything not kept whole.
+    static let indexKeys: Set<String> = ["@id", "@type", "ceterms:ctid", "ceterms:name"]
+
     static func types(of value: JSONValue) -> [String] {
         switch value["@type"] {
         case .string(let type)?: return [type]
@@ -108,10 +116,13 @@ public struct CTDLGraph: Sendable {
     /// order they stand, in every form ``add(file:name:)`` reads; lets the
     /// parser go of each once `body` returns. Returns how many there were.
     /// Throws, naming the file (`name`), for malformed JSON, with line and
-    /// column, and for JSON that holds no CTDL resource.
-    public static func forEachResource(in parser: inout JSONParser, name: String, _ body: (JSONValue) throws -> Void) throws -> Int {
+    /// column, and for JSON that holds no CTDL resource. With `indexing`,
+    /// a resource gives only what ``index(_:file:)`` keeps of it, once its
+    /// `@type` shows it is not kept whole: the rest is read past, not built.
+    public static func forEachResource(in parser: inout JSONParser, name: String, indexing: Bool = false,
+                                       _ body: (JSONValue) throws -> Void) throws -> Int {
         do {
-            let count = try walk(&parser, depth: 0, body)
+            let count = try walk(&parser, depth: 0, indexing: indexing, body)
             try parser.finish()
             guard count > 0 else {
                 throw CredfolioError.invalid("\(name): no CTDL resource in it (a graph with @graph, a resource with @type, or a registry envelope)")
@@ -122,23 +133,29 @@ public struct CTDLGraph: Sendable {
         }
     }
 
-    private static func walk(_ parser: inout JSONParser, depth: Int, _ body: (JSONValue) throws -> Void) throws -> Int {
+    private static func walk(_ parser: inout JSONParser, depth: Int, indexing: Bool, _ body: (JSONValue) throws -> Void) throws -> Int {
         switch parser.peek() {
         case UInt8(ascii: "[")? where depth < 8:
             try parser.enterArray()
             var count = 0
-            while try parser.nextElement() { count += try walk(&parser, depth: depth + 1, body) }
+            while try parser.nextElement() { count += try walk(&parser, depth: depth + 1, indexing: indexing, body) }
             return count
         case UInt8(ascii: "{")? where depth < 8:
             try parser.enterObject()
             var members: [(String, JSONValue)] = [], count = 0, container = false
+            // Indexing, what a resource not kept whole does not need is read past once its @type says so.
+            var skipping = false
             while let key = try parser.nextKey() {
                 if key == "@graph" || key == "decoded_resource" {
                     container = true
-                    count += try walk(&parser, depth: depth + 1, body)
+                    count += try walk(&parser, depth: depth + 1, indexing: indexing, body)
+                } else if skipping && !indexKeys.contains(key) {
+                    try parser.skipValue()
                 } else {
                     guard !members.contains(where: { $0.0 == key }) else { throw parser.failure("duplicate key \"\(key)\"") }
-                    members.append((key, try parser.readValue()))
+                    let value = try parser.readValue()
+                    members.append((key, value))
+                    if indexing && key == "@type" { skipping = !keptWhole(types(of: .object([(key, value)]))) }
                 }
             }
             let value = JSONValue.object(members)

@@ -168,6 +168,56 @@ public struct JSONParser {
     /// An error at the place the parser has reached.
     public func failure(_ reason: String) -> JSONSyntaxError { error(reason) }
 
+    /// Reads past the value that starts here without building it, its
+    /// syntax checked as ``readValue()`` checks it, with the same errors;
+    /// duplicate keys and UTF-8 are left to a read that builds the value.
+    public mutating func skipValue() throws(JSONSyntaxError) {
+        skipSpace()
+        guard let b = current else { throw error("unexpected end of input") }
+        switch b {
+        case UInt8(ascii: "{"):
+            try nest()
+            defer { depth -= 1 }
+            index += 1
+            skipSpace()
+            if current == UInt8(ascii: "}") { index += 1; return }
+            while true {
+                skipSpace()
+                guard current == UInt8(ascii: "\"") else { throw error("expected a key in double quotes") }
+                _ = try string(building: false)
+                skipSpace()
+                guard current == UInt8(ascii: ":") else { throw error("expected ':' after the key") }
+                index += 1
+                try skipValue()
+                skipSpace()
+                switch current {
+                case UInt8(ascii: ","): index += 1
+                case UInt8(ascii: "}"): index += 1; return
+                case nil: throw error("unexpected end of input in an object")
+                default: throw error("expected ',' or '}'")
+                }
+            }
+        case UInt8(ascii: "["):
+            try nest()
+            defer { depth -= 1 }
+            index += 1
+            skipSpace()
+            if current == UInt8(ascii: "]") { index += 1; return }
+            while true {
+                try skipValue()
+                skipSpace()
+                switch current {
+                case UInt8(ascii: ","): index += 1
+                case UInt8(ascii: "]"): index += 1; return
+                case nil: throw error("unexpected end of input in an array")
+                default: throw error("expected ',' or ']'")
+                }
+            }
+        case UInt8(ascii: "\""): _ = try string(building: false)
+        default: _ = try value()
+        }
+    }
+
     /// Throws unless only blanks are left.
     public mutating func finish() throws(JSONSyntaxError) {
         skipSpace()
@@ -300,7 +350,9 @@ public struct JSONParser {
         return value
     }
 
-    private mutating func string() throws(JSONSyntaxError) -> String {
+    /// The string that starts here; with `building` false, only read past
+    /// (its syntax checked, its UTF-8 left to the read that builds it) and "".
+    private mutating func string(building: Bool = true) throws(JSONSyntaxError) -> String {
         index += 1
         // Most strings have no escape: made straight from the input's bytes, without a copy byte by byte.
         let start = index
@@ -308,6 +360,10 @@ public struct JSONParser {
         while let b = current, b != 0x22, b != 0x5C, b >= 0x20 {
             ascii = ascii && b < 0x80
             index += 1
+        }
+        if current == 0x22, !building {
+            index += 1
+            return ""
         }
         if current == 0x22 {
             // ASCII is valid UTF-8 as it stands: the standard library's validation (generic, not specialised
@@ -323,6 +379,7 @@ public struct JSONParser {
             switch b {
             case UInt8(ascii: "\""):
                 index += 1
+                if !building { return "" }
                 guard let text = String(validating: out, as: UTF8.self) else { throw error("string is not valid UTF-8") }
                 return text
             case UInt8(ascii: "\\"):

@@ -405,6 +405,32 @@ struct JSONTests {
     ])
     func syntaxErrors(text: String, line: Int, column: Int, reason: String) {
         #expect(throws: JSONSyntaxError(line: line, column: column, reason: reason)) { try JSONParser.parse(text) }
+        // Read past without building it, streamed a byte at a time, the same error, but for a duplicate key: that is
+        // left to the read that builds the value.
+        guard !reason.hasPrefix("duplicate key") else { return }
+        var bytes = Array(text.utf8)[...]
+        var parser = JSONParser(streaming: { bytes.isEmpty ? [] : [bytes.removeFirst()] })
+        #expect(throws: JSONSyntaxError(line: line, column: column, reason: reason)) {
+            try parser.skipValue()
+            try parser.finish()
+        }
+    }
+
+    @Test("a value read past without building it leaves the parser where a whole read would")
+    func skipped() throws {
+        let text = #"[{"a": [1, -2.5e3, "x\u00e9\n", {"b": null}], "c": true}, "after"]"#
+        var given = false
+        var streamed = JSONParser(streaming: {
+            defer { given = true }
+            return given ? [] : Array(text.utf8)
+        })
+        try streamed.enterArray()
+        #expect(try streamed.nextElement())
+        try streamed.skipValue()
+        #expect(try streamed.nextElement())
+        #expect(try streamed.readValue() == .string("after"))
+        #expect(try !streamed.nextElement())
+        try streamed.finish()
     }
 
     @Test("a string of bytes that are not UTF-8 is refused, with or without an escape before them; ASCII and UTF-8 are read")

@@ -210,7 +210,7 @@ public struct CTDLImport {
                 id = try store.credentials.insertRow(credential, skillIDs: credential.skills.compactMap { skillCodes[$0] }).id!
                 codes.insert(credential.code)
             }
-            let storedRoutes = existing == nil ? [] : try store.credentials.routes(of: id).map(Self.unresolvedForm)
+            let storedRoutes = existing == nil ? [] : try store.credentials.routes(of: id).map(CredentialRoute.unresolved)
             if storedRoutes != entry.routes {
                 try store.credentials.setRoutes(entry.routes, of: id)
                 if existing != nil { changes.append("prerequisites") }
@@ -226,13 +226,6 @@ public struct CTDLImport {
                 return "cost unknown" + (entry.costNote.map { ": \($0)" } ?? ": no cost given")
             }
             return "cost \(Money.format(cents: cents)) \(currency)" + (entry.costNote.map { ": \($0)" } ?? "")
-        }
-
-        /// The route as an import writes it: targets not yet resolved to codes.
-        static func unresolvedForm(_ route: CredentialRoute) -> CredentialRoute {
-            var route = route
-            for i in route.targets.indices { route.targets[i].code = nil }
-            return route
         }
 
         /// The fields that differ, by their CSV names.

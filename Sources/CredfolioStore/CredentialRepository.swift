@@ -282,6 +282,31 @@ extension CredentialRepository {
         return order.map { routes[$0]! }
     }
 
+    /// Every credential's routes, as stored (targets by CTID or name, not
+    /// resolved to codes), by credential id.
+    public func routesByCredential() throws -> [Int64: [CredentialRoute]] {
+        var routes: [Int64: CredentialRoute] = [:], owner: [Int64: Int64] = [:], order: [Int64] = []
+        try db.cachedStatement(
+            """
+            SELECT r.id, r.credential_id, r.name, r.note, t.ctid, t.name FROM credential_route r
+            LEFT JOIN credential_route_target t ON t.route_id = r.id ORDER BY r.credential_id, r.position, t.position
+            """
+        ).forEachRow { row in
+            let route = row.int64(0)
+            if routes[route] == nil {
+                routes[route] = CredentialRoute(name: row.optionalString(2), note: row.optionalString(3))
+                owner[route] = row.int64(1)
+                order.append(route)
+            }
+            if row.optionalString(4) != nil || row.optionalString(5) != nil {
+                routes[route]!.targets.append(.init(ctid: row.optionalString(4), name: row.optionalString(5)))
+            }
+        }
+        var out: [Int64: [CredentialRoute]] = [:]
+        for route in order { out[owner[route]!, default: []].append(routes[route]!) }
+        return out
+    }
+
     /// Every credential's routes as the planner reads them, by code: each
     /// route's codes, or nil for a route that names what the catalog lacks.
     public func plannedRoutes() throws -> [String: [[String]?]] {

@@ -37,6 +37,7 @@ public struct Exporter {
         case .credentials:
             let skills = try CredentialRepository(db).skillsByCredential()
             let occupations = try CredentialRepository(db).occupationsByCredential()
+            let routes = try CredentialRepository(db).routesByCredential()
             try db.cachedStatement(CredentialRepository.select + " ORDER BY code").forEachRow { row in
                 let c = try CredentialRepository.read(row)
                 csv.text(c.code); csv.text(c.title); csv.text(c.issuer); csv.raw(c.kind.rawValue)
@@ -46,6 +47,7 @@ public struct Exporter {
                 csv.raw(c.employerValidated ? "true" : "false"); csv.text(c.accreditation); csv.text(c.url)
                 csv.text((skills[c.id!] ?? []).joined(separator: ";"))
                 csv.raw(c.ctid ?? ""); csv.text(c.description); csv.raw((occupations[c.id!] ?? []).joined(separator: ";"))
+                csv.text(CredentialRoute.cell(routes[c.id!] ?? []))
                 csv.endRow()
             }
         case .awards:

@@ -34,7 +34,7 @@ public struct Importer {
             case .credentials:
                 return ["code", "title", "issuer", "kind", "hours", "credits", "credit_unit", "cost", "currency", "weeks",
                         "format", "level", "validity_months", "employer_validated", "accreditation", "url", "skills",
-                        "ctid", "description", "occupations"]
+                        "ctid", "description", "occupations", "prerequisites"]
             case .awards:
                 return ["learner", "credential", "status", "earned_on", "expires_on", "evidence_url", "started_on", "notes"]
             }
@@ -237,14 +237,22 @@ public struct Importer {
                 if let v = try cell(17) { c.ctid = v.isEmpty ? nil : v }
                 if table.has(18) { c.description = try cell(18) }
                 if let v = try cell(19) { c.occupations = v.split(separator: ";").map { $0.trimmingSpaces() }.filter { !$0.isEmpty } }
+                let routes = try cell(20).map { try CredentialRoute.parse(cell: $0) }
                 c = try c.validated()
                 if let existing {
                     try duplicate("credential \(code)", &touched, existing.id!)
-                    if c == existing { summary.unchanged += 1; return }
-                    try repository.update(c, skills: skillIDs)
+                    // The routes, when the file has them, as an import writes them: targets by CTID, not yet by code.
+                    let routesChanged = try routes.map { routes in
+                        try repository.routes(of: existing.id!).map(CredentialRoute.unresolved) != routes
+                    } ?? false
+                    if c == existing && !routesChanged { summary.unchanged += 1; return }
+                    if c != existing { try repository.update(c, skills: skillIDs) }
+                    if routesChanged, let routes { try repository.setRoutes(routes, of: existing.id!) }
                     summary.updated += 1
                 } else {
-                    _ = touched.mark(try repository.insertRow(c, skillIDs: try repository.resolveSkills(c.skills, known: skillIDs)).id!)
+                    let id = try repository.insertRow(c, skillIDs: try repository.resolveSkills(c.skills, known: skillIDs)).id!
+                    _ = touched.mark(id)
+                    if let routes, !routes.isEmpty { try repository.setRoutes(routes, of: id) }
                     summary.inserted += 1
                 }
             }

@@ -69,14 +69,17 @@ extension CredentialCommand {
     static let columns = [
         "code", "title", "issuer", "kind", "hours", "credits", "credit_unit", "cost", "currency", "weeks", "format",
         "level", "validity_months", "employer_validated", "accreditation", "url", "skills", "ctid", "description", "occupations",
+        "prerequisites",
     ]
 
-    static func row(_ c: Credential) -> [Cell] {
+    /// The record in the columns import reads; `prerequisites` is that cell
+    /// (the routes' JSON for programs, their words for a person).
+    static func row(_ c: Credential, prerequisites: Cell) -> [Cell] {
         [.text(c.code), .text(c.title), .text(c.issuer), .text(c.kind.rawValue), .known(c.hours),
          .decimal(c.credits.map(NumberText.plain)), .text(c.creditUnit), .knownCost(c.costCents),
          .text(c.currency), .known(c.weeks), .deliveries(c.deliveries), .text(c.level), .validity(c.validity),
          .bool(c.employerValidated), .text(c.accreditation), .text(c.url), .text(c.skills.joined(separator: ";")),
-         .text(c.ctid), .text(c.description), .text(c.occupations.joined(separator: ";"))]
+         .text(c.ctid), .text(c.description), .text(c.occupations.joined(separator: ";")), prerequisites]
     }
 
     struct Add: ParsableCommand {
@@ -125,8 +128,9 @@ extension CredentialCommand {
                 }
                 report.render(.table, to: out, emptyMessage: "no credentials")
             } else {
+                let routes = try store.credentials.routesByCredential()
                 var report = Report(columns: CredentialCommand.columns)
-                for c in credentials { report.append(CredentialCommand.row(c)) }
+                for c in credentials { report.append(CredentialCommand.row(c, prerequisites: .text(CredentialRoute.cell(routes[c.id!] ?? [])))) }
                 report.render(output.format, to: out)
             }
         }
@@ -144,8 +148,8 @@ extension CredentialCommand {
             let credential = try store.credentials.get(code)
             let stacks = try store.credentials.namingStacks(code)
             let routes = try store.credentials.routes(of: credential.id!).map(\.words)
-            var report = Report(columns: CredentialCommand.columns + ["stacks", "prerequisites"])
-            report.append(CredentialCommand.row(credential) + [.text(stacks.joined(separator: ";")), .text(routes.joined(separator: " | "))])
+            var report = Report(columns: CredentialCommand.columns + ["stacks"])
+            report.append(CredentialCommand.row(credential, prerequisites: .text(routes.joined(separator: " | "))) + [.text(stacks.joined(separator: ";"))])
             report.renderRecord(output.format, to: OutputSink.standardOutput(),
                                 listing: ["skills": credential.skills, "stacks": stacks, "occupations": credential.occupations,
                                           "prerequisites": routes])

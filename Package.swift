@@ -27,6 +27,9 @@ let package = Package(
         // COIN-OR CBC's C interface (Debian's coinor-libcbc-dev), for its types:
         // the library itself is opened with dlopen when a command plans.
         .systemLibrary(name: "CCbc", providers: [.apt(["coinor-libcbc-dev"])]),
+        // libpq's C interface (Debian's libpq-dev), for its types: the library itself is opened with dlopen
+        // when a command first uses a PostgreSQL database, so SQLite users never load it (no pkg-config -lpq).
+        .systemLibrary(name: "CPQ", providers: [.apt(["libpq-dev"])]),
         // O_TMPFILE, linkat and async-signal-safe clean-up: a few lines of C.
         .target(name: "CPosix"),
         // The SQL migrations, embedded in the binary as bytes.
@@ -44,6 +47,8 @@ let package = Package(
         .target(name: "CredfolioSystem", dependencies: ["CredfolioCore", "CPosix"], swiftSettings: strict),
         // Our thin SQLite wrapper: connections, statements, values, errors, transactions.
         .target(name: "CredfolioSQLite", dependencies: ["CSQLite", "CredfolioCore"], swiftSettings: strict),
+        // Our thin libpq wrapper: connections, statements with parameters, errors with their SQLSTATE.
+        .target(name: "CredfolioPostgres", dependencies: ["CPQ", "CredfolioCore"], swiftSettings: strict),
         // Migrations and repositories: SQL only, knowing neither the engine nor badges.
         .target(
             name: "CredfolioStore",
@@ -130,6 +135,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The libpq wrapper against a real server: the throwaway cluster Scripts/test starts.
+        .testTarget(name: "CredfolioPostgresTests", dependencies: ["CredfolioPostgres", "CredfolioCore"], swiftSettings: strict),
         // CTDL documents read as one graph, their values, and the published records.
         .testTarget(name: "CredfolioCTDLTests", dependencies: ["CredfolioCTDL", "CredfolioCore"], swiftSettings: strict),
         // The HTML writer, the pages and the site.

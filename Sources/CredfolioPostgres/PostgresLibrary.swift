@@ -1,0 +1,69 @@
+import CPQ
+import CredfolioCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The functions of libpq that credfolio calls, found with dlsym the first
+/// time a command uses a PostgreSQL database: the users of a SQLite file
+/// never load it.
+struct PostgresLibrary: Sendable {
+    let connectdb: credfolio_pq_connectdb
+    let status: credfolio_pq_status
+    let errorMessage: credfolio_pq_errorMessage
+    let finish: credfolio_pq_finish
+    let execParams: credfolio_pq_execParams
+    let resultStatus: credfolio_pq_resultStatus
+    let resultErrorMessage: credfolio_pq_resultErrorMessage
+    let resultErrorField: credfolio_pq_resultErrorField
+    let ntuples: credfolio_pq_ntuples
+    let nfields: credfolio_pq_nfields
+    let fname: credfolio_pq_fname
+    let getvalue: credfolio_pq_getvalue
+    let getisnull: credfolio_pq_getisnull
+    let clear: credfolio_pq_clear
+    let libVersion: credfolio_pq_libVersion
+
+    /// The sonames Debian installs (libpq5), newest first.
+    static let names = ["libpq.so.5", "libpq.so"]
+
+    /// Loaded once per process; the handle is never closed.
+    static let loaded: Result<PostgresLibrary, CredfolioError> = {
+        var handle: UnsafeMutableRawPointer?
+        for name in names {
+            handle = dlopen(name, RTLD_NOW | RTLD_LOCAL)
+            if handle != nil { break }
+        }
+        guard let handle else {
+            return .failure(CredfolioError.invalid(
+                "a PostgreSQL database needs libpq, which is not installed: apt-get install libpq5 (or run Scripts/ensure-deps)"))
+        }
+        func symbol<T>(_ name: String, _ type: T.Type) throws(CredfolioError) -> T {
+            guard let pointer = dlsym(handle, name) else {
+                throw CredfolioError.invalid("the installed libpq lacks \(name): install libpq5 from PostgreSQL 12 or later")
+            }
+            // A C function pointer found by name, given the type the header declares for it (CPQ's typedefs).
+            return unsafeBitCast(pointer, to: type)
+        }
+        do throws(CredfolioError) {
+            return .success(PostgresLibrary(
+                connectdb: try symbol("PQconnectdb", credfolio_pq_connectdb.self),
+                status: try symbol("PQstatus", credfolio_pq_status.self),
+                errorMessage: try symbol("PQerrorMessage", credfolio_pq_errorMessage.self),
+                finish: try symbol("PQfinish", credfolio_pq_finish.self),
+                execParams: try symbol("PQexecParams", credfolio_pq_execParams.self),
+                resultStatus: try symbol("PQresultStatus", credfolio_pq_resultStatus.self),
+                resultErrorMessage: try symbol("PQresultErrorMessage", credfolio_pq_resultErrorMessage.self),
+                resultErrorField: try symbol("PQresultErrorField", credfolio_pq_resultErrorField.self),
+                ntuples: try symbol("PQntuples", credfolio_pq_ntuples.self),
+                nfields: try symbol("PQnfields", credfolio_pq_nfields.self),
+                fname: try symbol("PQfname", credfolio_pq_fname.self),
+                getvalue: try symbol("PQgetvalue", credfolio_pq_getvalue.self),
+                getisnull: try symbol("PQgetisnull", credfolio_pq_getisnull.self),
+                clear: try symbol("PQclear", credfolio_pq_clear.self),
+                libVersion: try symbol("PQlibVersion", credfolio_pq_libVersion.self)))
+        } catch {
+            return .failure(error)
+        }
+    }()
+}

@@ -32,13 +32,14 @@ let package = Package(
         .systemLibrary(name: "CPQ", providers: [.apt(["libpq-dev"])]),
         // O_TMPFILE, linkat and async-signal-safe clean-up: a few lines of C.
         .target(name: "CPosix"),
-        // The SQL migrations, embedded in the binary as bytes.
+        // The SQL migrations of each engine (Schema/sqlite/, Schema/postgres/), embedded in the binary as bytes.
         .target(
             name: "CredfolioSchema",
             path: "Schema",
-            resources: [.embedInCode("v0001_initial.sql"), .embedInCode("v0002_badges.sql"), .embedInCode("v0003_goals.sql"),
-                        .embedInCode("v0004_issuer_keys.sql"), .embedInCode("v0005_unknown_measures.sql"),
-                        .embedInCode("v0006_ctdl_catalog.sql")],
+            resources: [.embedInCode("sqlite/v0001_initial.sql"), .embedInCode("sqlite/v0002_badges.sql"),
+                        .embedInCode("sqlite/v0003_goals.sql"), .embedInCode("sqlite/v0004_issuer_keys.sql"),
+                        .embedInCode("sqlite/v0005_unknown_measures.sql"), .embedInCode("sqlite/v0006_ctdl_catalog.sql"),
+                        .embedInCode("postgres/p0001_initial.sql")],
             swiftSettings: strict
         ),
         // Value types, dates, money, limits, stack definitions, CSV and JSON: no file descriptors, no database.
@@ -52,7 +53,7 @@ let package = Package(
         // Migrations and repositories: SQL only, knowing neither the engine nor badges.
         .target(
             name: "CredfolioStore",
-            dependencies: ["CredfolioSQLite", "CredfolioSchema", "CredfolioCore", "CredfolioSystem"],
+            dependencies: ["CredfolioSQLite", "CredfolioPostgres", "CredfolioSchema", "CredfolioCore", "CredfolioSystem"],
             swiftSettings: strict
         ),
         // Stacks and progress on plain values: its tests need no database.
@@ -136,7 +137,8 @@ let package = Package(
             swiftSettings: strict
         ),
         // The libpq wrapper against a real server: the throwaway cluster Scripts/test starts.
-        .testTarget(name: "CredfolioPostgresTests", dependencies: ["CredfolioPostgres", "CredfolioCore"], swiftSettings: strict),
+        .testTarget(name: "CredfolioPostgresTests", dependencies: ["CredfolioPostgres", "CredfolioStore", "CredfolioSchema", "CredfolioCore"],
+                    swiftSettings: strict),
         // CTDL documents read as one graph, their values, and the published records.
         .testTarget(name: "CredfolioCTDLTests", dependencies: ["CredfolioCTDL", "CredfolioCore"], swiftSettings: strict),
         // The HTML writer, the pages and the site.

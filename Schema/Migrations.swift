@@ -1,5 +1,5 @@
 /// The schema migrations, in the order they apply. Each is the UTF-8 text of
-/// one `Schema/vNNNN_*.sql` file, embedded in the binary at build time so that
+/// one `Schema/sqlite/vNNNN_*.sql` file, embedded in the binary at build time so that
 /// the executable needs no resource files at run time.
 ///
 /// Migration `n` (1-based) brings the database to `PRAGMA user_version = n`.
@@ -12,5 +12,13 @@ public enum SchemaMigrations {
         (4, "v0004_issuer_keys", PackageResources.v0004_issuer_keys_sql),
         (5, "v0005_unknown_measures", PackageResources.v0005_unknown_measures_sql),
         (6, "v0006_ctdl_catalog", PackageResources.v0006_ctdl_catalog_sql),
+    ]
+
+    /// PostgreSQL's migrations (`Schema/postgres/pNNNN_*.sql`), in order:
+    /// migration `n` is recorded as version `n` in the database's
+    /// `credfolio_migration` table. The first holds SQLite's schema 6 in
+    /// PostgreSQL's own types.
+    public static let postgres: [(version: Int, name: String, sql: [UInt8])] = [
+        (1, "p0001_initial", PackageResources.p0001_initial_sql),
     ]
 }

@@ -17,6 +17,7 @@ typedef __typeof__(&PQstatus) credfolio_pq_status;
 typedef __typeof__(&PQerrorMessage) credfolio_pq_errorMessage;
 typedef __typeof__(&PQfinish) credfolio_pq_finish;
 typedef __typeof__(&PQexecParams) credfolio_pq_execParams;
+typedef __typeof__(&PQexec) credfolio_pq_exec;
 typedef __typeof__(&PQresultStatus) credfolio_pq_resultStatus;
 typedef __typeof__(&PQresultErrorMessage) credfolio_pq_resultErrorMessage;
 typedef __typeof__(&PQresultErrorField) credfolio_pq_resultErrorField;

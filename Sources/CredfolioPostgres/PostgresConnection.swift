@@ -50,6 +50,19 @@ public final class PostgresConnection {
         let result = Self.withCStrings(parameters) { pointers in
             library.execParams(handle, sql, Int32(pointers.count), nil, pointers.baseAddress, nil, nil, 0)
         }
+        return try rows(of: result)
+    }
+
+    /// Runs a script of statements separated by `;`, without parameters
+    /// (a migration); they run as one implicit transaction unless the
+    /// script says otherwise. Returns the last statement's rows.
+    @discardableResult
+    public func execute(script sql: String) throws(PostgresError) -> Rows {
+        try rows(of: library.exec(handle, sql))
+    }
+
+    /// The rows of `result`, which is cleared; a failed result throws.
+    private func rows(of result: OpaquePointer?) throws(PostgresError) -> Rows {
         guard let result else {
             throw PostgresError(message: PostgresError.text(library.errorMessage(handle)), sqlState: nil)
         }

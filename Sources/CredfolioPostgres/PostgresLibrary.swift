@@ -13,6 +13,7 @@ struct PostgresLibrary: Sendable {
     let errorMessage: credfolio_pq_errorMessage
     let finish: credfolio_pq_finish
     let execParams: credfolio_pq_execParams
+    let exec: credfolio_pq_exec
     let resultStatus: credfolio_pq_resultStatus
     let resultErrorMessage: credfolio_pq_resultErrorMessage
     let resultErrorField: credfolio_pq_resultErrorField
@@ -52,6 +53,7 @@ struct PostgresLibrary: Sendable {
                 errorMessage: try symbol("PQerrorMessage", credfolio_pq_errorMessage.self),
                 finish: try symbol("PQfinish", credfolio_pq_finish.self),
                 execParams: try symbol("PQexecParams", credfolio_pq_execParams.self),
+                exec: try symbol("PQexec", credfolio_pq_exec.self),
                 resultStatus: try symbol("PQresultStatus", credfolio_pq_resultStatus.self),
                 resultErrorMessage: try symbol("PQresultErrorMessage", credfolio_pq_resultErrorMessage.self),
                 resultErrorField: try symbol("PQresultErrorField", credfolio_pq_resultErrorField.self),

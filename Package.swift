@@ -49,7 +49,7 @@ let package = Package(
         // Our thin SQLite wrapper: connections, statements, values, errors, transactions.
         .target(name: "CredfolioSQLite", dependencies: ["CSQLite", "CredfolioCore"], swiftSettings: strict),
         // Our thin libpq wrapper: connections, statements with parameters, errors with their SQLSTATE.
-        .target(name: "CredfolioPostgres", dependencies: ["CPQ", "CredfolioCore"], swiftSettings: strict),
+        .target(name: "CredfolioPostgres", dependencies: ["CPQ", "CredfolioCore", "CredfolioSystem"], swiftSettings: strict),
         // Migrations and repositories: SQL only, knowing neither the engine nor badges.
         .target(
             name: "CredfolioStore",
@@ -59,7 +59,7 @@ let package = Package(
         // Stacks and progress on plain values: its tests need no database.
         .target(name: "CredfolioEngine", dependencies: ["CredfolioCore"], swiftSettings: strict),
         // The one adapter from the engine's linear programs to CBC's C API.
-        .target(name: "CredfolioCBC", dependencies: ["CCbc", "CredfolioCore", "CredfolioEngine"], swiftSettings: strict),
+        .target(name: "CredfolioCBC", dependencies: ["CCbc", "CredfolioCore", "CredfolioSystem", "CredfolioEngine"], swiftSettings: strict),
         // Open Badges 2.0 / 3.0 and CLR 2.0, read from JSON, JWS, PNG and SVG: plain values.
         .target(
             name: "CredfolioBadges",

@@ -160,15 +160,10 @@ public struct BadgeImporter {
 
     /// A new catalog credential for the badge's achievement, linked to `achievement` when given.
     private func create(_ badge: ImportedBadge, achievement: String?) throws -> Credential {
-        var code = badge.code
-        var n = 1
-        while try store.credentials.find(code) != nil {
-            n += 1
-            code = String(badge.code.prefix(60)) + "-\(n)"
-        }
+        let code = try Slug.unique(badge.code) { try store.credentials.find($0) != nil }
         var skills: [String] = []
         for alignment in badge.alignments {
-            let skillCode = BadgeReader.slug(alignment.code ?? alignment.name)
+            let skillCode = Slug.from(alignment.code ?? alignment.name, otherwise: "badge")
             if try store.skills.find(skillCode) == nil {
                 try store.skills.add(Skill(code: skillCode, name: alignment.name, framework: alignment.framework,
                                            frameworkID: alignment.framework == nil ? nil : alignment.code))

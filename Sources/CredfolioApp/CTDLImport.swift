@@ -91,11 +91,7 @@ public struct CTDLImport {
             var parser: JSONParser
             var failure: (any Error)?
             if let bytes {
-                var given = false
-                parser = JSONParser(streaming: {
-                    defer { given = true }
-                    return given ? [] : bytes
-                })
+                parser = JSONParser(document: bytes)
             } else {
                 let file = try InputFile(path: name)
                 parser = JSONParser(streaming: {
@@ -162,7 +158,7 @@ public struct CTDLImport {
             }
             // The entry as it will be stored; a value out of range refuses it, and the rest import.
             let existing = try store.credentials.find(ctid: ctid)
-            var credential = existing ?? Credential(code: Self.unique(Slug.from(entry.title), among: codes), title: entry.title)
+            var credential = existing ?? Credential(code: Slug.unique(Slug.from(entry.title, maxLength: 58, otherwise: "entry"), taken: codes.contains), title: entry.title)
             do {
                 credential.skills = try entry.skills.map { skill in try self.skill(skill, matcher: &skills) }
                 credential.title = entry.title
@@ -210,7 +206,7 @@ public struct CTDLImport {
                 id = try store.credentials.insertRow(credential, skillIDs: credential.skills.compactMap { skillCodes[$0] }).id!
                 codes.insert(credential.code)
             }
-            let storedRoutes = existing == nil ? [] : try store.credentials.routes(of: id).map(CredentialRoute.unresolved)
+            let storedRoutes = existing == nil ? [] : (try store.credentials.routesByCredential(only: id)[id] ?? []).map(CredentialRoute.unresolved)
             if storedRoutes != entry.routes {
                 try store.credentials.setRoutes(entry.routes, of: id)
                 if existing != nil { changes.append("prerequisites") }
@@ -248,8 +244,8 @@ public struct CTDLImport {
                 }
                 return code
             }
-            let preferred = skill.code.flatMap { Slug.isValid($0) ? $0 : nil } ?? Slug.from(skill.name)
-            let code = Self.unique(preferred, among: Set(skillCodes.keys))
+            let preferred = skill.code.flatMap { Slug.isValid($0) ? $0 : nil } ?? Slug.from(skill.name, maxLength: 58, otherwise: "entry")
+            let code = Slug.unique(preferred) { skillCodes[$0] != nil }
             let stored = try store.skills.add(Skill(code: code, name: skill.name, framework: skill.framework, frameworkID: skill.code))
             skillCodes[code] = stored.id!
             matcher.add(stored)
@@ -271,7 +267,7 @@ public struct CTDLImport {
                 do {
                     let pathway = try CTDLPathway(node, in: graph, language: language, code: { byCTID[$0] })
                     let existingCode = try store.stacks.code(ctid: ctid)
-                    let code = existingCode ?? Self.unique(Slug.from(pathway.title), among: stackCodes)
+                    let code = existingCode ?? Slug.unique(Slug.from(pathway.title, maxLength: 58, otherwise: "entry"), taken: stackCodes.contains)
                     let definition = StackDefinition(code: code, title: pathway.title, description: pathway.description,
                                                      requires: pathway.requires)
                     let existing = try existingCode.flatMap { try store.stacks.find($0) }
@@ -291,14 +287,6 @@ public struct CTDLImport {
                     rows.append(Row(what: .stack, action: .refused, code: nil, title: title, ctid: ctid, detail: error.message))
                 }
             }
-        }
-
-        /// `base`, or `base-2`, `base-3`, … : the first not in `taken`.
-        static func unique(_ base: String, among taken: Set<String>) -> String {
-            if !taken.contains(base) { return base }
-            var n = 2
-            while taken.contains("\(base.prefix(58))-\(n)") { n += 1 }
-            return "\(base.prefix(58))-\(n)"
         }
     }
 

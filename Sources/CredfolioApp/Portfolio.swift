@@ -48,7 +48,9 @@ public struct Portfolio: Sendable {
                         + "correct it with credfolio credential edit (credfolio doctor lists every such value)")
             }
         }
-        routes = try store.credentials.plannedRoutes()
+        // The routes the planner holds plans to, by code: each route's codes, nil for one naming what the catalog lacks.
+        let routesByID = try store.credentials.routesByCredential()
+        routes = Dictionary(uniqueKeysWithValues: credentials.compactMap { c in routesByID[c.id!].map { (c.code, $0.map(\.plannedCodes)) } })
         catalog = Catalog(credentials, routes: routes)
         self.credentials = credentials
         var indexByID: [Int64: Int] = [:]

@@ -73,7 +73,7 @@ public struct ImportedBadge: Sendable {
     /// A readable, stable code: the humanCode, else a slug of issuer and name.
     public var code: String {
         if let humanCode, Slug.isValid(humanCode) { return humanCode }
-        return BadgeReader.slug([issuerName, name].compactMap { $0 }.joined(separator: " "))
+        return Slug.from([issuerName, name].compactMap { $0 }.joined(separator: " "), otherwise: "badge")
     }
 }
 
@@ -432,24 +432,5 @@ public struct BadgeReader: Sendable {
             guard let name = string(item["targetName"]) else { return nil }
             return .init(name: name, framework: string(item["targetFramework"]), code: string(item["targetCode"]))
         }
-    }
-
-    /// `An Example Badge Issuer Awesome Robotics Badge` →
-    /// `an-example-badge-issuer-awesome-robotics-badge`, at most 64 bytes.
-    public static func slug(_ text: String) -> String {
-        var out = ""
-        var dash = false
-        for scalar in text.lowercased().unicodeScalars {
-            if (scalar >= "a" && scalar <= "z") || (scalar >= "0" && scalar <= "9") {
-                if dash && !out.isEmpty { out += "-" }
-                out.unicodeScalars.append(scalar)
-                dash = false
-            } else {
-                dash = true
-            }
-        }
-        if out.utf8.count > 64 { out = String(out.prefix(64)) }
-        while out.hasSuffix("-") { out.removeLast() }
-        return out.isEmpty ? "badge" : out
     }
 }

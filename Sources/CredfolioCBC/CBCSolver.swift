@@ -1,5 +1,6 @@
 import CCbc
 import CredfolioCore
+import CredfolioSystem
 import Synchronization
 public import CredfolioEngine
 #if canImport(Glibc)
@@ -110,20 +111,15 @@ struct CBCLibrary: Sendable {
 
     /// Loaded once per process; the handle is never closed.
     static let loaded: Result<CBCLibrary, CredfolioError> = {
-        var handle: UnsafeMutableRawPointer?
-        for name in names {
-            handle = dlopen(name, RTLD_NOW | RTLD_LOCAL)
-            if handle != nil { break }
-        }
-        guard let handle else {
+        guard let library = SharedLibrary(firstOf: names) else {
             return .failure(CredfolioError.invalid(
                 "planning needs COIN-OR CBC, which is not installed: apt-get install coinor-libcbc3.1 (or run Scripts/ensure-deps)"))
         }
         func symbol<T>(_ name: String, _ type: T.Type) throws(CredfolioError) -> T {
-            guard let pointer = dlsym(handle, name) else {
+            guard let function = library.function(name, as: type) else {
                 throw CredfolioError.invalid("the installed COIN-OR CBC lacks \(name): install coinor-libcbc3.1 2.10 or later")
             }
-            return unsafeBitCast(pointer, to: type)
+            return function
         }
         do {
             return .success(CBCLibrary(

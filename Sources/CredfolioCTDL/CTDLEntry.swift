@@ -103,7 +103,8 @@ extension CTDLEntry {
         (costCents, currency, costNote) = (cost.cents, cost.currency, cost.note)
         let duration = Self.duration(node)
         (weeks, hours) = (duration.weeks, duration.hours)
-        (credits, creditUnit) = (Self.credits(node)?.0, Self.credits(node)?.1)
+        let credit = Self.credits(node)
+        (credits, creditUnit) = (credit?.0, credit?.1)
         var deliveries = Set<DeliveryFormat>()
         for term in CTDLValue.concepts(node["ceterms:learningDeliveryType"]) + CTDLValue.concepts(node["ceterms:deliveryType"]) {
             switch term {
@@ -115,17 +116,12 @@ extension CTDLEntry {
         }
         self.deliveries = deliveries.sorted()
         level = Self.level(node, language: language)
-        routes = CTDLValue.list(node["ceterms:requires"]).map { Self.route($0, of: node, in: graph, language: language) }
         if case .unresolved(let reference)? = issuer { unresolved.append(Unresolved(reference: reference, role: "issuer")) }
-        for profile in CTDLValue.list(node["ceterms:requires"]) {
-            for property in Self.routeTargets {
-                for reference in CTDLValue.list(profile[property]) where graph.resolve(reference, from: node.file) == nil {
-                    if let written = CTDLGraph.string(reference) ?? reference["@id"].flatMap(CTDLGraph.string) {
-                        unresolved.append(Unresolved(reference: written, role: "prerequisite"))
-                    }
-                }
-            }
+        var unresolvedTargets: [Unresolved] = []
+        routes = CTDLValue.list(node["ceterms:requires"]).map {
+            Self.route($0, of: node, in: graph, language: language, unresolved: &unresolvedTargets)
         }
+        unresolved += unresolvedTargets
         validityMonths = node["ceterms:renewalFrequency"].flatMap { CTDLValue.text($0) }.flatMap(CTDLDuration.init).flatMap(\.wholeMonths)
         skills = Self.alignments(node["ceterms:teaches"]) + Self.alignments(node["ceterms:assesses"])
         // An occupation is its code: an alignment object without one is not an occupation.
@@ -160,13 +156,16 @@ extension CTDLEntry {
 
     /// A `ceterms:requires` condition as a route: its target credentials,
     /// assessments and learning opportunities by CTID (or by name, for a
-    /// blank node without one), and the text a person must check.
-    static func route(_ profile: JSONValue, of node: CTDLNode, in graph: CTDLGraph, language: String) -> CredentialRoute {
+    /// blank node without one), and the text a person must check. Each
+    /// target no file holds is added to `unresolved`, as written.
+    static func route(_ profile: JSONValue, of node: CTDLNode, in graph: CTDLGraph, language: String,
+                      unresolved: inout [Unresolved]) -> CredentialRoute {
         var targets: [CredentialRoute.Target] = []
         for property in routeTargets {
             for reference in CTDLValue.list(profile[property]) {
                 let resolved = graph.resolve(reference, from: node.file)
                 let written = CTDLGraph.string(reference) ?? reference["@id"].flatMap(CTDLGraph.string)
+                if resolved == nil, let written { unresolved.append(Unresolved(reference: written, role: "prerequisite")) }
                 let ctid = resolved?.ctid ?? written.flatMap(CTDLGraph.ctid(in:))
                 let name = resolved.flatMap { CTDLValue.text($0["ceterms:name"], language: language) }
                 if ctid != nil || name != nil { targets.append(.init(ctid: ctid, name: name)) }

@@ -47,22 +47,18 @@ public struct CTDLGraph: Sendable {
     /// for malformed JSON (with line and column) and for JSON that holds no
     /// CTDL resource; the graph is then as it was.
     public mutating func add(file bytes: [UInt8], name: String) throws(CredfolioError) {
-        var bytes = bytes
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        let document: JSONValue
+        // The same walk as a streamed read; the resources are kept until the
+        // whole file has been read, so that a refused file adds nothing.
+        var parser = JSONParser(document: bytes)
+        var resources: [JSONValue] = []
         do {
-            document = try JSONParser.parse(bytes)
+            _ = try Self.forEachResource(in: &parser, name: name) { resources.append($0) }
         } catch {
-            throw CredfolioError.invalid("\(name):\(error.line):\(error.column): \(error.reason)")
+            throw error as? CredfolioError ?? CredfolioError.invalid("\(name): \(error)")
         }
         let file = files.count
         files.append(name)
-        let before = nodes.count
-        collect(document, file: file, depth: 0)
-        guard nodes.count > before else {
-            files.removeLast()
-            throw CredfolioError.invalid("\(name): no CTDL resource in it (a graph with @graph, a resource with @type, or a registry envelope)")
-        }
+        for resource in resources { insert(resource, file: file) }
     }
 
     /// Registers a file read as a stream (``forEachResource(in:file:_:)``); returns its number.
@@ -169,25 +165,6 @@ public struct CTDLGraph: Sendable {
         }
     }
 
-    /// The resources of every form, in the order they stand.
-    private mutating func collect(_ value: JSONValue, file: Int, depth: Int) {
-        guard depth < 8 else { return }
-        switch value {
-        case .array(let items):
-            for item in items { collect(item, file: file, depth: depth + 1) }
-        case .object:
-            if let decoded = value["decoded_resource"] {
-                collect(decoded, file: file, depth: depth + 1)
-            } else if let graph = value["@graph"] {
-                collect(graph, file: file, depth: depth + 1)
-            } else if value["@type"] != nil {
-                insert(value, file: file)
-            }
-        default:
-            break
-        }
-    }
-
     private mutating func insert(_ value: JSONValue, file: Int) {
         let node = node(value, file: file)
         let (id, ctid) = (node.id, node.ctid)
@@ -222,19 +199,7 @@ public struct CTDLGraph: Sendable {
     /// (`ce-` and a UUID), in lower case; nil when it carries none.
     public static func ctid(in reference: String) -> String? {
         let last = reference.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? reference
-        let lower = last.lowercased()
-        guard lower.hasPrefix("ce-"), lower.utf8.count == 39 else { return nil }
-        let hex = lower.utf8.dropFirst(3)
-        let dashes = [8, 13, 18, 23]
-        for (i, byte) in hex.enumerated() {
-            if dashes.contains(i) {
-                guard byte == UInt8(ascii: "-") else { return nil }
-            } else {
-                guard (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f"))
-                else { return nil }
-            }
-        }
-        return lower
+        return try? Field.ctid(last)
     }
 
     static func string(_ value: JSONValue) -> String? {

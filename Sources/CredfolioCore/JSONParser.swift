@@ -29,8 +29,7 @@ public struct JSONParser {
     public static let maxDepth = 200
 
     public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
-        var parser = JSONParser(bytes: bytes)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3; parser.lineStart = 3 }
+        var parser = JSONParser(document: bytes)
         parser.skipSpace()
         let value = try parser.value()
         parser.skipSpace()
@@ -45,6 +44,13 @@ public struct JSONParser {
     private init(bytes: [UInt8]) {
         self.bytes = bytes
         more = nil
+    }
+
+    /// A parser of a document already in memory, to be walked value by
+    /// value; a UTF-8 byte-order mark is skipped.
+    public init(document bytes: [UInt8]) {
+        self.init(bytes: bytes)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3; lineStart = 3 }
     }
 
     /// A parser of a document that `more` gives piece by piece, returning
@@ -150,7 +156,9 @@ public struct JSONParser {
         }
         if !first[first.count - 1] {
             guard current == UInt8(ascii: ",") else {
-                throw error(current == nil ? "unexpected end of input" : closing == UInt8(ascii: "}") ? "expected ',' or '}'" : "expected ',' or ']'")
+                let object = closing == UInt8(ascii: "}")
+                throw error(current == nil ? "unexpected end of input in " + (object ? "an object" : "an array")
+                            : object ? "expected ',' or '}'" : "expected ',' or ']'")
             }
             index += 1
             skipSpace()

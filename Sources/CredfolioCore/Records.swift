@@ -261,22 +261,37 @@ public enum Slug {
         return ascii ?? !text.unicodeScalars.contains { $0.isInvisibleInCode }
     }
 
-    /// A readable code made from a name, for entries that arrive without
-    /// one (a CTDL record): ASCII letters and digits in lower case, every
-    /// other run as one `-`, at most 58 characters (room for a `-2` that
-    /// makes it unique); `entry` when nothing is left.
-    public static func from(_ name: String) -> String {
-        var out: [UInt8] = []
-        for byte in name.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): out.append(byte)
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): out.append(byte + 32)
-            default: if let last = out.last, last != UInt8(ascii: "-") { out.append(UInt8(ascii: "-")) }
+    /// A readable code made from a name, for what arrives without one (a
+    /// badge, a competency, a CTDL record): its letters and digits in lower
+    /// case (ASCII only), every other run as one `-`, at most `maxLength`
+    /// characters; `fallback` when nothing is left.
+    public static func from(_ text: String, maxLength: Int = 64, otherwise fallback: String) -> String {
+        var out = ""
+        var dash = false
+        for scalar in text.lowercased().unicodeScalars {
+            if (scalar >= "a" && scalar <= "z") || (scalar >= "0" && scalar <= "9") {
+                if dash && !out.isEmpty { out += "-" }
+                out.unicodeScalars.append(scalar)
+                dash = false
+            } else {
+                dash = true
             }
-            if out.count >= 58 { break }
         }
-        while out.last == UInt8(ascii: "-") { out.removeLast() }
-        return out.isEmpty ? "entry" : String(decoding: out, as: UTF8.self)
+        if out.utf8.count > maxLength { out = String(out.prefix(maxLength)) }
+        while out.hasSuffix("-") { out.removeLast() }
+        return out.isEmpty ? fallback : out
+    }
+
+    /// `base`, else `base-2`, `base-3`, …: the first code not `taken` (the
+    /// base cut to 60 characters before the suffix, so the code stays valid).
+    public static func unique(_ base: String, taken: (String) throws -> Bool) rethrows -> String {
+        var code = base
+        var n = 1
+        while try taken(code) {
+            n += 1
+            code = String(base.prefix(60)) + "-\(n)"
+        }
+        return code
     }
 
     /// The code in Unicode's composed form (NFC), the one form it is stored

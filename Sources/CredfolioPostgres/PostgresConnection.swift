@@ -1,5 +1,8 @@
 import CPQ
 import CredfolioCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One connection to a PostgreSQL server through libpq: statements with
 /// parameters sent apart from the SQL (never spliced into it), results as
@@ -91,16 +94,9 @@ public final class PostgresConnection {
     /// Calls `body` with C strings of `values` (NULL pointers for nil), valid
     /// only during the call: libpq copies what it sends.
     private static func withCStrings<T>(_ values: [String?], _ body: (UnsafeBufferPointer<UnsafePointer<CChar>?>) -> T) -> T {
-        // Each string is copied into memory this function owns, freed after the call.
-        let copies: [UnsafeMutablePointer<CChar>?] = values.map { value in
-            value.map { text in
-                let bytes = Array(text.utf8CString)
-                let copy = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count)
-                copy.initialize(from: bytes, count: bytes.count)
-                return copy
-            }
-        }
-        defer { for copy in copies { copy?.deallocate() } }
+        // Each string copied by strdup, freed after the call.
+        let copies: [UnsafeMutablePointer<CChar>?] = values.map { $0.flatMap { strdup($0) } }
+        defer { for copy in copies { free(copy) } }
         let pointers = copies.map { $0.map { UnsafePointer($0) } }
         return pointers.withUnsafeBufferPointer(body)
     }

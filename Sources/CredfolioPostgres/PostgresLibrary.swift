@@ -1,8 +1,6 @@
 import CPQ
 import CredfolioCore
-#if canImport(Glibc)
-import Glibc
-#endif
+import CredfolioSystem
 
 /// The functions of libpq that credfolio calls, found with dlsym the first
 /// time a command uses a PostgreSQL database: the users of a SQLite file
@@ -30,21 +28,15 @@ struct PostgresLibrary: Sendable {
 
     /// Loaded once per process; the handle is never closed.
     static let loaded: Result<PostgresLibrary, CredfolioError> = {
-        var handle: UnsafeMutableRawPointer?
-        for name in names {
-            handle = dlopen(name, RTLD_NOW | RTLD_LOCAL)
-            if handle != nil { break }
-        }
-        guard let handle else {
+        guard let library = SharedLibrary(firstOf: names) else {
             return .failure(CredfolioError.invalid(
                 "a PostgreSQL database needs libpq, which is not installed: apt-get install libpq5 (or run Scripts/ensure-deps)"))
         }
         func symbol<T>(_ name: String, _ type: T.Type) throws(CredfolioError) -> T {
-            guard let pointer = dlsym(handle, name) else {
+            guard let function = library.function(name, as: type) else {
                 throw CredfolioError.invalid("the installed libpq lacks \(name): install libpq5 from PostgreSQL 12 or later")
             }
-            // A C function pointer found by name, given the type the header declares for it (CPQ's typedefs).
-            return unsafeBitCast(pointer, to: type)
+            return function
         }
         do throws(CredfolioError) {
             return .success(PostgresLibrary(

@@ -77,7 +77,8 @@ public struct CredentialRepository {
                               WHERE s.code IN (SELECT value FROM json_each(?2)))
                  ORDER BY code
                 """, [json(codes), json(skills)], row: Self.read)
-        for i in credentials.indices { credentials[i].skills = try self.skills(of: credentials[i].id!) }
+        let skillMap = try skillsByCredential(only: credentials.map { $0.id! })
+        for i in credentials.indices { credentials[i].skills = skillMap[credentials[i].id!] ?? [] }
         return credentials
     }
 
@@ -87,12 +88,16 @@ public struct CredentialRepository {
             [.integer(id)]) { $0.string(0) }
     }
 
-    /// Skill codes (sorted) of every credential, by credential id.
-    public func skillsByCredential() throws -> [Int64: [String]] {
+    /// Skill codes (sorted) of every credential, or of those with the ids
+    /// `only`, by credential id.
+    public func skillsByCredential(only ids: [Int64]? = nil) throws -> [Int64: [String]] {
         var map: [Int64: [String]] = [:]
+        let filter = ids == nil ? "" : " WHERE x.credential_id IN (SELECT value FROM json_each(?))"
         try db.cachedStatement(
-            "SELECT x.credential_id, s.code FROM credential_skill x JOIN skill s ON s.id = x.skill_id ORDER BY s.code"
-        ).forEachRow { map[$0.int64(0), default: []].append($0.string(1)) }
+            "SELECT x.credential_id, s.code FROM credential_skill x JOIN skill s ON s.id = x.skill_id" + filter + " ORDER BY s.code"
+        ).forEachRow(ids.map { [.text(JSONValue.array($0.map(JSONValue.integer)).serialized(pretty: false))] } ?? []) {
+            map[$0.int64(0), default: []].append($0.string(1))
+        }
         return map
     }
 
@@ -259,39 +264,18 @@ public struct CredentialRepository {
 }
 
 extension CredentialRepository {
-    /// The routes (prerequisites) of credential `id`, each target resolved to
-    /// the code of the entry with its CTID when the catalog has one.
-    public func routes(of id: Int64) throws -> [CredentialRoute] {
-        var routes: [Int64: CredentialRoute] = [:], order: [Int64] = []
-        try db.cachedStatement(
-            """
-            SELECT r.id, r.name, r.note, t.ctid, t.name, c.code FROM credential_route r
-            LEFT JOIN credential_route_target t ON t.route_id = r.id LEFT JOIN credential c ON c.ctid = t.ctid
-            WHERE r.credential_id = ? ORDER BY r.position, t.position
-            """
-        ).forEachRow([.integer(id)]) { row in
-            let route = row.int64(0)
-            if routes[route] == nil {
-                routes[route] = CredentialRoute(name: row.optionalString(1), note: row.optionalString(2))
-                order.append(route)
-            }
-            if row.optionalString(3) != nil || row.optionalString(4) != nil {
-                routes[route]!.targets.append(.init(ctid: row.optionalString(3), name: row.optionalString(4), code: row.optionalString(5)))
-            }
-        }
-        return order.map { routes[$0]! }
-    }
-
-    /// Every credential's routes, as stored (targets by CTID or name, not
-    /// resolved to codes), by credential id.
-    public func routesByCredential() throws -> [Int64: [CredentialRoute]] {
+    /// The routes (prerequisites) of every credential, or of credential
+    /// `only`, by credential id; each target with a CTID resolved to the code
+    /// of the catalog entry that has it, when there is one.
+    public func routesByCredential(only id: Int64? = nil) throws -> [Int64: [CredentialRoute]] {
         var routes: [Int64: CredentialRoute] = [:], owner: [Int64: Int64] = [:], order: [Int64] = []
-        try db.cachedStatement(
+        let select = """
+            SELECT r.id, r.credential_id, r.name, r.note, t.ctid, t.name, c.code FROM credential_route r
+            LEFT JOIN credential_route_target t ON t.route_id = r.id LEFT JOIN credential c ON c.ctid = t.ctid
             """
-            SELECT r.id, r.credential_id, r.name, r.note, t.ctid, t.name FROM credential_route r
-            LEFT JOIN credential_route_target t ON t.route_id = r.id ORDER BY r.credential_id, r.position, t.position
-            """
-        ).forEachRow { row in
+        let statement = try db.cachedStatement(
+            select + (id == nil ? "" : " WHERE r.credential_id = ?") + " ORDER BY r.credential_id, r.position, t.position")
+        try statement.forEachRow(id.map { [.integer($0)] } ?? []) { row in
             let route = row.int64(0)
             if routes[route] == nil {
                 routes[route] = CredentialRoute(name: row.optionalString(2), note: row.optionalString(3))
@@ -299,32 +283,11 @@ extension CredentialRepository {
                 order.append(route)
             }
             if row.optionalString(4) != nil || row.optionalString(5) != nil {
-                routes[route]!.targets.append(.init(ctid: row.optionalString(4), name: row.optionalString(5)))
+                routes[route]!.targets.append(.init(ctid: row.optionalString(4), name: row.optionalString(5), code: row.optionalString(6)))
             }
         }
         var out: [Int64: [CredentialRoute]] = [:]
         for route in order { out[owner[route]!, default: []].append(routes[route]!) }
-        return out
-    }
-
-    /// Every credential's routes as the planner reads them, by code: each
-    /// route's codes, or nil for a route that names what the catalog lacks.
-    public func plannedRoutes() throws -> [String: [[String]?]] {
-        var byRoute: [Int64: (credential: String, codes: [String]?)] = [:], order: [Int64] = []
-        try db.cachedStatement(
-            """
-            SELECT r.id, owner.code, t.ctid, c.code FROM credential_route r JOIN credential owner ON owner.id = r.credential_id
-            LEFT JOIN credential_route_target t ON t.route_id = r.id AND t.ctid IS NOT NULL
-            LEFT JOIN credential c ON c.ctid = t.ctid ORDER BY r.credential_id, r.position, t.position
-            """
-        ).forEachRow { row in
-            let route = row.int64(0)
-            if byRoute[route] == nil { byRoute[route] = (row.string(1), []); order.append(route) }
-            guard row.optionalString(2) != nil else { return }
-            if let code = row.optionalString(3) { byRoute[route]!.codes?.append(code) } else { byRoute[route]!.codes = nil }
-        }
-        var out: [String: [[String]?]] = [:]
-        for route in order { out[byRoute[route]!.credential, default: []].append(byRoute[route]!.codes) }
         return out
     }
 

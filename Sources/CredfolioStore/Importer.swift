@@ -243,7 +243,7 @@ public struct Importer {
                     try duplicate("credential \(code)", &touched, existing.id!)
                     // The routes, when the file has them, as an import writes them: targets by CTID, not yet by code.
                     let routesChanged = try routes.map { routes in
-                        try repository.routes(of: existing.id!).map(CredentialRoute.unresolved) != routes
+                        (try repository.routesByCredential(only: existing.id!)[existing.id!] ?? []).map(CredentialRoute.unresolved) != routes
                     } ?? false
                     if c == existing && !routesChanged { summary.unchanged += 1; return }
                     if c != existing { try repository.update(c, skills: skillIDs) }

@@ -147,7 +147,7 @@ extension CredentialCommand {
             let store = try database.openForReading()
             let credential = try store.credentials.get(code)
             let stacks = try store.credentials.namingStacks(code)
-            let routes = try store.credentials.routes(of: credential.id!).map(\.words)
+            let routes = (try store.credentials.routesByCredential(only: credential.id!)[credential.id!] ?? []).map(\.words)
             var report = Report(columns: CredentialCommand.columns + ["stacks"])
             report.append(CredentialCommand.row(credential, prerequisites: .text(routes.joined(separator: " | "))) + [.text(stacks.joined(separator: ";"))])
             report.renderRecord(output.format, to: OutputSink.standardOutput(),

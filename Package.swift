@@ -39,6 +39,7 @@ let package = Package(
             resources: [.embedInCode("sqlite/v0001_initial.sql"), .embedInCode("sqlite/v0002_badges.sql"),
                         .embedInCode("sqlite/v0003_goals.sql"), .embedInCode("sqlite/v0004_issuer_keys.sql"),
                         .embedInCode("sqlite/v0005_unknown_measures.sql"), .embedInCode("sqlite/v0006_ctdl_catalog.sql"),
+                        .embedInCode("sqlite/v0007_registry_ctid.sql"),
                         .embedInCode("postgres/p0001_initial.sql")],
             swiftSettings: strict
         ),
@@ -46,14 +47,17 @@ let package = Package(
         .target(name: "CredfolioCore", swiftSettings: strict),
         // The process's own input and output: threads, and work done in parallel in order.
         .target(name: "CredfolioSystem", dependencies: ["CredfolioCore", "CPosix"], swiftSettings: strict),
+        // What the two engines' wrappers share: values, rows, and the connection the store talks to.
+        .target(name: "CredfolioSQL", dependencies: ["CredfolioCore"], swiftSettings: strict),
         // Our thin SQLite wrapper: connections, statements, values, errors, transactions.
-        .target(name: "CredfolioSQLite", dependencies: ["CSQLite", "CredfolioCore"], swiftSettings: strict),
+        .target(name: "CredfolioSQLite", dependencies: ["CSQLite", "CredfolioCore", "CredfolioSQL"], swiftSettings: strict),
         // Our thin libpq wrapper: connections, statements with parameters, errors with their SQLSTATE.
-        .target(name: "CredfolioPostgres", dependencies: ["CPQ", "CredfolioCore", "CredfolioSystem"], swiftSettings: strict),
+        .target(name: "CredfolioPostgres", dependencies: ["CPQ", "CredfolioCore", "CredfolioSystem", "CredfolioSQL"],
+                swiftSettings: strict),
         // Migrations and repositories: SQL only, knowing neither the engine nor badges.
         .target(
             name: "CredfolioStore",
-            dependencies: ["CredfolioSQLite", "CredfolioPostgres", "CredfolioSchema", "CredfolioCore", "CredfolioSystem"],
+            dependencies: ["CredfolioSQL", "CredfolioSQLite", "CredfolioPostgres", "CredfolioSchema", "CredfolioCore", "CredfolioSystem"],
             swiftSettings: strict
         ),
         // Stacks and progress on plain values: its tests need no database.

@@ -12,6 +12,7 @@ public enum SchemaMigrations {
         (4, "v0004_issuer_keys", PackageResources.v0004_issuer_keys_sql),
         (5, "v0005_unknown_measures", PackageResources.v0005_unknown_measures_sql),
         (6, "v0006_ctdl_catalog", PackageResources.v0006_ctdl_catalog_sql),
+        (7, "v0007_registry_ctid", PackageResources.v0007_registry_ctid_sql),
     ]
 
     /// PostgreSQL's migrations (`Schema/postgres/pNNNN_*.sql`), in order:

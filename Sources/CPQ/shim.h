@@ -28,5 +28,13 @@ typedef __typeof__(&PQgetvalue) credfolio_pq_getvalue;
 typedef __typeof__(&PQgetisnull) credfolio_pq_getisnull;
 typedef __typeof__(&PQclear) credfolio_pq_clear;
 typedef __typeof__(&PQlibVersion) credfolio_pq_libVersion;
+typedef __typeof__(&PQprepare) credfolio_pq_prepare;
+typedef __typeof__(&PQexecPrepared) credfolio_pq_execPrepared;
+typedef __typeof__(&PQcmdTuples) credfolio_pq_cmdTuples;
+typedef __typeof__(&PQgetlength) credfolio_pq_getlength;
+typedef __typeof__(&PQtransactionStatus) credfolio_pq_transactionStatus;
+typedef __typeof__(&PQputCopyData) credfolio_pq_putCopyData;
+typedef __typeof__(&PQputCopyEnd) credfolio_pq_putCopyEnd;
+typedef __typeof__(&PQgetResult) credfolio_pq_getResult;
 
 #endif

@@ -12,8 +12,20 @@ import Glibc
 /// Not `Sendable`: a libpq connection is used by one thread at a time.
 public final class PostgresConnection {
     /// The connection libpq made, never nil while this object lives.
-    private let handle: OpaquePointer
-    private let library: PostgresLibrary
+    let handle: OpaquePointer
+    let library: PostgresLibrary
+    /// Statements prepared on this connection, by their SQL as the store
+    /// wrote it (with `?`): each is parsed and planned once per connection.
+    var prepared: [String: String] = [:]
+    /// Open transactions: 0 outside any, 1 in one, more in savepoints.
+    var transactionDepth = 0
+    /// Whether the outermost transaction only reads (REPEATABLE READ, READ ONLY).
+    var readOnlyTransaction = false
+    /// Cursors opened so far, for their unique names.
+    var cursorCount = 0
+    /// How long a write may keep trying (lock waits, retried serialization
+    /// failures) before it fails as busy, in milliseconds.
+    public var busyTimeoutMilliseconds: Int32 = 10_000
 
     /// Connects with a libpq connection string: a `postgresql://` URL or
     /// `key=value` pairs (host, port, dbname, user, sslmode, …). A password
@@ -35,6 +47,8 @@ public final class PostgresConnection {
         }
         self.handle = handle
         self.library = library
+        // Dates as ISO text whatever the server's default, and doubles in their shortest exact form.
+        try run(script: "SET datestyle = 'ISO, YMD'; SET extra_float_digits = 1")
     }
 
     deinit { library.finish(handle) }
@@ -49,7 +63,7 @@ public final class PostgresConnection {
     /// Runs one statement with `parameters` bound to `$1`, `$2`, … (nil is
     /// NULL) and returns its rows (none for a statement that returns none).
     @discardableResult
-    public func execute(_ sql: String, _ parameters: [String?] = []) throws(PostgresError) -> Rows {
+    public func query(_ sql: String, _ parameters: [String?] = []) throws(PostgresError) -> Rows {
         let result = Self.withCStrings(parameters) { pointers in
             library.execParams(handle, sql, Int32(pointers.count), nil, pointers.baseAddress, nil, nil, 0)
         }
@@ -60,7 +74,7 @@ public final class PostgresConnection {
     /// (a migration); they run as one implicit transaction unless the
     /// script says otherwise. Returns the last statement's rows.
     @discardableResult
-    public func execute(script sql: String) throws(PostgresError) -> Rows {
+    public func run(script sql: String) throws(PostgresError) -> Rows {
         try rows(of: library.exec(handle, sql))
     }
 
@@ -83,9 +97,16 @@ public final class PostgresConnection {
             }
             return Rows(columns: columns, values: values)
         default:
-            let state = library.resultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
-            throw PostgresError(message: PostgresError.text(library.resultErrorMessage(result)), sqlState: state)
+            throw error(of: result)
         }
+    }
+
+    /// The error a failed `result` reports: the server's primary message (one
+    /// line) and SQLSTATE, or libpq's own message.
+    func error(of result: OpaquePointer) -> PostgresError {
+        let state = library.resultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+        let primary = library.resultErrorField(result, Int32(UInt8(ascii: "M")))
+        return PostgresError(message: PostgresError.text(primary ?? library.resultErrorMessage(result)), sqlState: state)
     }
 
     /// The version of the libpq loaded, as libpq numbers it (150005 for 15.5).
@@ -93,7 +114,7 @@ public final class PostgresConnection {
 
     /// Calls `body` with C strings of `values` (NULL pointers for nil), valid
     /// only during the call: libpq copies what it sends.
-    private static func withCStrings<T>(_ values: [String?], _ body: (UnsafeBufferPointer<UnsafePointer<CChar>?>) -> T) -> T {
+    static func withCStrings<T>(_ values: [String?], _ body: (UnsafeBufferPointer<UnsafePointer<CChar>?>) -> T) -> T {
         // Each string copied by strdup, freed after the call.
         let copies: [UnsafeMutablePointer<CChar>?] = values.map { $0.flatMap { strdup($0) } }
         defer { for copy in copies { free(copy) } }

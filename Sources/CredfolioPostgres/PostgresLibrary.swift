@@ -22,6 +22,14 @@ struct PostgresLibrary: Sendable {
     let getisnull: credfolio_pq_getisnull
     let clear: credfolio_pq_clear
     let libVersion: credfolio_pq_libVersion
+    let prepare: credfolio_pq_prepare
+    let execPrepared: credfolio_pq_execPrepared
+    let cmdTuples: credfolio_pq_cmdTuples
+    let getlength: credfolio_pq_getlength
+    let transactionStatus: credfolio_pq_transactionStatus
+    let putCopyData: credfolio_pq_putCopyData
+    let putCopyEnd: credfolio_pq_putCopyEnd
+    let getResult: credfolio_pq_getResult
 
     /// The sonames Debian installs (libpq5), newest first.
     static let names = ["libpq.so.5", "libpq.so"]
@@ -55,7 +63,15 @@ struct PostgresLibrary: Sendable {
                 getvalue: try symbol("PQgetvalue", credfolio_pq_getvalue.self),
                 getisnull: try symbol("PQgetisnull", credfolio_pq_getisnull.self),
                 clear: try symbol("PQclear", credfolio_pq_clear.self),
-                libVersion: try symbol("PQlibVersion", credfolio_pq_libVersion.self)))
+                libVersion: try symbol("PQlibVersion", credfolio_pq_libVersion.self),
+                prepare: try symbol("PQprepare", credfolio_pq_prepare.self),
+                execPrepared: try symbol("PQexecPrepared", credfolio_pq_execPrepared.self),
+                cmdTuples: try symbol("PQcmdTuples", credfolio_pq_cmdTuples.self),
+                getlength: try symbol("PQgetlength", credfolio_pq_getlength.self),
+                transactionStatus: try symbol("PQtransactionStatus", credfolio_pq_transactionStatus.self),
+                putCopyData: try symbol("PQputCopyData", credfolio_pq_putCopyData.self),
+                putCopyEnd: try symbol("PQputCopyEnd", credfolio_pq_putCopyEnd.self),
+                getResult: try symbol("PQgetResult", credfolio_pq_getResult.self)))
         } catch {
             return .failure(error)
         }

@@ -20,13 +20,16 @@ extension Database {
     /// writer waits at the start, not at the commit); nested calls open
     /// savepoints, so an inner failure that the caller catches undoes only
     /// the inner work.
-    public func transaction<T>(_ body: () throws -> T) throws -> T {
+    public func transaction<T>(retrying: Bool, _ body: () throws -> T) throws -> T {
+        // SQLite never fails a transaction for running beside another: a
+        // second writer waits for the lock (the busy timeout) at BEGIN.
         try transaction(immediate: !isReadOnly, body)
     }
 
     /// A transaction that takes the write lock at once (`immediate`), or
     /// only a read snapshot until it first writes (for reading one
     /// consistent state of a database this process cannot write).
+    @discardableResult
     public func transaction<T>(immediate: Bool, _ body: () throws -> T) throws -> T {
         let depth = transactionDepth
         let savepoint = "credfolio_\(depth)"

@@ -1,4 +1,5 @@
 import CSQLite
+import CredfolioSQL
 
 /// Process-wide SQLite settings, applied once before the first connection.
 private let sqliteConfigured: Bool = {
@@ -102,11 +103,6 @@ public final class Database {
         }
     }
 
-    /// Runs one statement with `arguments`, through the statement cache.
-    public func execute(_ sql: String, _ arguments: (any DatabaseValueConvertible)?...) throws {
-        try cachedStatement(sql).execute(arguments.map { $0?.databaseValue ?? .null })
-    }
-
     /// A new statement, finalised when it is released.
     public func prepare(_ sql: String) throws -> Statement {
         try Statement(database: self, sql: sql, persistent: false)
@@ -125,24 +121,6 @@ public final class Database {
         let statement = try Statement(database: self, sql: sql, persistent: true)
         statementCache[sql] = statement
         return statement
-    }
-
-    /// The first column of the first row, or nil when there is no row or it
-    /// is NULL.
-    public func scalar<T: DatabaseValueConvertible>(
-        _ type: T.Type = T.self, _ sql: String, _ arguments: (any DatabaseValueConvertible)?...
-    ) throws -> T? {
-        let statement = try cachedStatement(sql)
-        let raw = try statement.first(arguments.map { $0?.databaseValue ?? .null }) { $0.value(0) }
-        guard let raw, raw != .null else { return nil }
-        return T.fromDatabaseValue(raw)
-    }
-
-    /// Every row of `sql`, mapped through `row`.
-    public func fetch<T>(
-        _ sql: String, _ arguments: [DatabaseValue] = [], row: (Statement) throws -> T
-    ) throws -> [T] {
-        try cachedStatement(sql).map(arguments, row)
     }
 
     // MARK: Connection state

@@ -1,5 +1,6 @@
 import CSQLite
 public import CredfolioCore
+public import CredfolioSQL
 
 /// SQLite's "copy the bytes now" destructor for bound text and blobs: they do not outlive the call.
 let SQLITE_TRANSIENT = credfolio_sqlite3_transient()
@@ -174,11 +175,9 @@ public final class Statement {
 
     public func int64(_ index: Int32) -> Int64 { sqlite3_column_int64(handle, index) }
 
-    public func int(_ index: Int32) -> Int { Int(sqlite3_column_int64(handle, index)) }
 
     public func double(_ index: Int32) -> Double { sqlite3_column_double(handle, index) }
 
-    public func bool(_ index: Int32) -> Bool { sqlite3_column_int64(handle, index) != 0 }
 
     /// The column as text; the empty string for NULL.
     public func string(_ index: Int32) -> String {
@@ -187,16 +186,11 @@ public final class Statement {
         return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
     }
 
-    public func optionalString(_ index: Int32) -> String? {
-        isNull(index) ? nil : string(index)
-    }
-
-    public func optionalInt64(_ index: Int32) -> Int64? {
-        isNull(index) ? nil : int64(index)
-    }
-
-    public func optionalDouble(_ index: Int32) -> Double? {
-        isNull(index) ? nil : double(index)
+    /// The column's bytes; empty for NULL.
+    public func blob(_ index: Int32) -> [UInt8] {
+        let count = Int(sqlite3_column_bytes(handle, index))
+        guard count > 0, let bytes = sqlite3_column_blob(handle, index) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: bytes, count: count))
     }
 
     /// The column as a date, parsed from SQLite's bytes without making a
@@ -220,10 +214,7 @@ public final class Statement {
         case SQLITE_INTEGER: return .integer(int64(index))
         case SQLITE_FLOAT: return .real(double(index))
         case SQLITE_TEXT: return .text(string(index))
-        default:
-            let count = Int(sqlite3_column_bytes(handle, index))
-            guard count > 0, let bytes = sqlite3_column_blob(handle, index) else { return .blob([]) }
-            return .blob(Array(UnsafeRawBufferPointer(start: bytes, count: count)))
+        default: return .blob(blob(index))
         }
     }
 

@@ -1,4 +1,4 @@
-import CredfolioSQLite
+import CredfolioSQL
 public import CredfolioCore
 
 public struct BadgeSource: Sendable {
@@ -23,23 +23,22 @@ extension AwardRepository {
     /// learner, so it must not scan every badge).
     public func verifications(learner: String) throws -> [Int64: String] {
         var out: [Int64: String] = [:]
-        try db.cachedStatement("""
+        try db.forEachRow("""
             SELECT b.award_id, b.verification FROM learner l
             JOIN award a ON a.learner_id = l.id JOIN badge_source b ON b.award_id = a.id
             WHERE l.handle = ? ORDER BY b.id
-            """).forEachRow([.text(learner)]) { out[$0.int64(0)] = $0.string(1) }
+            """, [.text(learner)]) { out[$0.int64(0)] = $0.string(1) }
         return out
     }
 
     /// The most recently imported original of an award; nil for an award typed by hand.
     public func source(of awardID: Int64) throws -> BadgeSource? {
-        try db.cachedStatement(
-            "SELECT format, sha256, imported_at, verification, recipient, original FROM badge_source WHERE award_id = ? ORDER BY id DESC LIMIT 1"
-        ).first([.integer(awardID)]) { row in
-            var original: [UInt8] = []
-            if case .blob(let bytes) = row.value(5) { original = bytes }
-            return BadgeSource(format: row.string(0), sha256: row.string(1), importedAt: row.string(2),
-                               verification: row.string(3), recipient: row.string(4), original: original)
+        try db.first(
+            "SELECT format, sha256, imported_at, verification, recipient, original FROM badge_source WHERE award_id = ? ORDER BY id DESC LIMIT 1",
+            [.integer(awardID)]
+        ) { row in
+            BadgeSource(format: row.string(0), sha256: row.string(1), importedAt: row.string(2),
+                        verification: row.string(3), recipient: row.string(4), original: row.blob(5))
         }
     }
 
@@ -59,8 +58,8 @@ extension AwardRepository {
     /// The learner's award of the credential earned on `earnedOn` (nil: the one not earned), by row ids.
     public func awardID(learner: Int64, credential: Int64, earnedOn: Day?) throws -> Int64? {
         try db.scalar(
-            Int64.self, "SELECT id FROM award WHERE learner_id = ? AND credential_id = ? AND ifnull(earned_on, '') = ?",
-            learner, credential, earnedOn?.description ?? "")
+            Int64.self, "SELECT id FROM award WHERE learner_id = ? AND credential_id = ? AND earned_on IS NOT DISTINCT FROM ?",
+            learner, credential, earnedOn)
     }
 
     /// Whether the award already keeps an original with this SHA-256.

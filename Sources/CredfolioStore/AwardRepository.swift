@@ -1,4 +1,4 @@
-public import CredfolioSQLite
+public import CredfolioSQL
 public import CredfolioCore
 
 /// An award as listed: the record and the expiry derived for it.
@@ -19,8 +19,8 @@ public struct AwardRecord: Hashable, Sendable {
 
 /// Awards: what each learner has earned, is working on, or plans.
 public struct AwardRepository {
-    let db: Database
-    public init(_ db: Database) { self.db = db }
+    let db: any SQLConnection
+    public init(_ db: any SQLConnection) { self.db = db }
 
     static let select = """
         SELECT a.id, l.handle, c.code, a.status, a.started_on, a.earned_on, a.expires_on, a.evidence_url, a.notes,
@@ -28,7 +28,7 @@ public struct AwardRepository {
         FROM award a JOIN learner l ON l.id = a.learner_id JOIN credential c ON c.id = a.credential_id
         """
 
-    static func read(_ row: Statement) throws -> AwardRecord {
+    static func read(_ row: any SQLRow) throws -> AwardRecord {
         guard let status = AwardStatus(rawValue: row.string(3)) else {
             throw CredfolioError(.database, "award \(row.int64(0)) has the unknown status \(Field.quoted(row.string(3))); run credfolio doctor")
         }
@@ -50,7 +50,7 @@ public struct AwardRepository {
         if let cohort { clauses.append("l.cohort = ?"); values.append(.text(cohort)) }
         let whereClause = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
         return try db.fetch(
-            Self.select + whereClause + " ORDER BY l.handle, c.code, ifnull(a.earned_on, '9999'), a.id", values,
+            Self.select + whereClause + " ORDER BY l.handle, c.code, coalesce(CAST(a.earned_on AS TEXT), '9999'), a.id", values,
             row: Self.read)
     }
 
@@ -66,12 +66,13 @@ public struct AwardRepository {
         if let since { clauses.append("a.earned_on >= ?"); values.append(.text(since.description)) }
         if let until { clauses.append("a.earned_on <= ?"); values.append(.text(until.description)) }
         let whereClause = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
-        try db.prepare(Self.select + whereClause + " ORDER BY l.handle, c.code, ifnull(a.earned_on, '9999'), a.id")
-            .forEachRow(values) { try body(try Self.read($0)) }
+        try db.forEachRow(Self.select + whereClause + " ORDER BY l.handle, c.code, coalesce(CAST(a.earned_on AS TEXT), '9999'), a.id", values) {
+            try body(try Self.read($0))
+        }
     }
 
     public func get(id: Int64) throws -> AwardRecord {
-        guard let record = try db.cachedStatement(Self.select + " WHERE a.id = ?").first([.integer(id)], Self.read) else {
+        guard let record = try db.first(Self.select + " WHERE a.id = ?", [.integer(id)], Self.read) else {
             throw CredfolioError.notFound("no award \(id)")
         }
         return record
@@ -92,20 +93,21 @@ public struct AwardRepository {
         }
         let duplicate = try db.scalar(
             Int64.self,
-            "SELECT id FROM award WHERE learner_id = ? AND credential_id = ? AND ifnull(earned_on, '') = ?",
-            learnerID, credentialID, award.earnedOn?.description ?? "")
+            "SELECT id FROM award WHERE learner_id = ? AND credential_id = ? AND earned_on IS NOT DISTINCT FROM ?",
+            learnerID, credentialID, award.earnedOn)
         if duplicate != nil {
             throw CredfolioError.conflict(
                 award.earnedOn.map { "learner \(award.learner) already has \(award.credential) earned on \($0)" }
                     ?? "learner \(award.learner) already has an unfinished award of \(award.credential)")
         }
-        try db.execute(
+        let id = try db.scalar(
+            Int64.self,
             """
             INSERT INTO award (learner_id, credential_id, status, started_on, earned_on, expires_on, evidence_url, notes)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
             """, learnerID, credentialID, award.status.rawValue, award.startedOn, award.earnedOn, award.expiresOn,
             award.evidenceURL, award.notes)
-        return try get(id: db.lastInsertRowID)
+        return try get(id: id ?? 0)
     }
 
     /// Records an award as a person types it: an earned award of a
@@ -175,8 +177,8 @@ public struct AwardRepository {
             Int64.self,
             """
             SELECT a.id FROM award a JOIN learner l ON l.id = a.learner_id JOIN credential c ON c.id = a.credential_id
-            WHERE l.handle = ? AND c.code = ? AND ifnull(a.earned_on, '') = ? AND a.id <> ?
-            """, current.award.learner, current.award.credential, award.earnedOn?.description ?? "", id)
+            WHERE l.handle = ? AND c.code = ? AND a.earned_on IS NOT DISTINCT FROM ? AND a.id <> ?
+            """, current.award.learner, current.award.credential, award.earnedOn, id)
         if clash != nil {
             throw CredfolioError.conflict(
                 "learner \(current.award.learner) already has another award of \(current.award.credential)"

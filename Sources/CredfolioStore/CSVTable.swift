@@ -1,4 +1,4 @@
-import CredfolioSQLite
+import CredfolioSQL
 import CredfolioCore
 
 /// A CSV file read against a known set of columns: the header is matched

@@ -1,4 +1,4 @@
-import CredfolioSQLite
+import CredfolioSQL
 public import CredfolioCore
 
 extension CredentialRepository {
@@ -35,15 +35,15 @@ extension CredentialRepository {
     public func link(_ code: String, ctid: String) throws {
         let ctid = try Field.ctid(ctid)
         let credential = try get(code)
-        if let other = try db.scalar(String.self, "SELECT code FROM credential WHERE ctid = ? AND id <> ?", ctid, credential.id!) {
+        if let other = try db.scalar(String.self, "SELECT code FROM credential WHERE registry_ctid = ? AND id <> ?", ctid, credential.id!) {
             throw CredfolioError.conflict("CTID \(ctid) is already linked to credential \(other)")
         }
-        try db.execute("UPDATE credential SET ctid = ? WHERE id = ?", ctid, credential.id!)
+        try db.execute("UPDATE credential SET registry_ctid = ? WHERE id = ?", ctid, credential.id!)
     }
 
     /// The credential with CTID `ctid` (lower case), with its skills and occupations.
     public func find(ctid: String) throws -> Credential? {
-        guard var credential = try db.cachedStatement(Self.select + " WHERE ctid = ?").first([.text(ctid)], Self.read)
+        guard var credential = try db.first(Self.select + " WHERE registry_ctid = ?", [.text(ctid)], Self.read)
         else { return nil }
         credential.skills = try skills(of: credential.id!)
         credential.occupations = try occupations(of: credential.id!)
@@ -58,7 +58,7 @@ extension CredentialRepository {
     /// The code of each credential that has a CTID, by CTID.
     public func codesByCTID() throws -> [String: String] {
         var map: [String: String] = [:]
-        try db.cachedStatement("SELECT ctid, code FROM credential WHERE ctid IS NOT NULL").forEachRow { map[$0.string(0)] = $0.string(1) }
+        try db.forEachRow("SELECT registry_ctid, code FROM credential WHERE registry_ctid IS NOT NULL") { map[$0.string(0)] = $0.string(1) }
         return map
     }
 }

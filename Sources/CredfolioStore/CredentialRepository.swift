@@ -1,18 +1,18 @@
-public import CredfolioSQLite
+public import CredfolioSQL
 public import CredfolioCore
 
 /// The catalog: credentials one can earn, with the skills they teach.
 public struct CredentialRepository {
-    let db: Database
-    public init(_ db: Database) { self.db = db }
+    let db: any SQLConnection
+    public init(_ db: any SQLConnection) { self.db = db }
 
     static let select = """
         SELECT id, code, title, issuer, kind, hours, credits, credit_unit, cost_cents, currency, weeks, format,
-               level, validity_months, employer_validated, accreditation, url, validity_unknown, ctid, description
+               level, validity_months, employer_validated, accreditation, url, validity_unknown, registry_ctid, description
         FROM credential
         """
 
-    static func read(_ row: Statement) throws -> Credential {
+    static func read(_ row: any SQLRow) throws -> Credential {
         guard let kind = CredentialKind(rawValue: row.string(4)),
               let deliveries = try? Field.deliveries(row.optionalString(11) ?? "") else {
             throw CredfolioError(.database, "credential \(row.string(1)) has an unknown kind or format; run credfolio doctor")
@@ -29,7 +29,7 @@ public struct CredentialRepository {
     }
 
     public func find(_ code: String) throws -> Credential? {
-        guard var credential = try db.cachedStatement(Self.select + " WHERE code = ?").first([.text(Slug.composed(code))], Self.read)
+        guard var credential = try db.first(Self.select + " WHERE code = ?", [.text(Slug.composed(code))], Self.read)
         else { return nil }
         credential.skills = try skills(of: credential.id!)
         credential.occupations = try occupations(of: credential.id!)
@@ -69,14 +69,13 @@ public struct CredentialRepository {
 
     /// The credentials of `codes`, and those that teach any of `skills`, by code.
     public func list(codes: Set<String>, teaching skills: Set<String>) throws -> [Credential] {
-        func json(_ set: Set<String>) -> DatabaseValue { .text(JSONValue.array(set.sorted().map(JSONValue.string)).serialized(pretty: false)) }
         var credentials = try db.fetch(
             Self.select + """
-                 WHERE code IN (SELECT value FROM json_each(?1))
+                 WHERE code IN (\(db.dialect.texts(1)))
                     OR id IN (SELECT x.credential_id FROM credential_skill x JOIN skill s ON s.id = x.skill_id
-                              WHERE s.code IN (SELECT value FROM json_each(?2)))
+                              WHERE s.code IN (\(db.dialect.texts(2))))
                  ORDER BY code
-                """, [json(codes), json(skills)], row: Self.read)
+                """, [SQLDialect.textList(codes.sorted()), SQLDialect.textList(skills.sorted())], row: Self.read)
         let skillMap = try skillsByCredential(only: credentials.map { $0.id! })
         for i in credentials.indices { credentials[i].skills = skillMap[credentials[i].id!] ?? [] }
         return credentials
@@ -92,10 +91,11 @@ public struct CredentialRepository {
     /// `only`, by credential id.
     public func skillsByCredential(only ids: [Int64]? = nil) throws -> [Int64: [String]] {
         var map: [Int64: [String]] = [:]
-        let filter = ids == nil ? "" : " WHERE x.credential_id IN (SELECT value FROM json_each(?))"
-        try db.cachedStatement(
-            "SELECT x.credential_id, s.code FROM credential_skill x JOIN skill s ON s.id = x.skill_id" + filter + " ORDER BY s.code"
-        ).forEachRow(ids.map { [.text(JSONValue.array($0.map(JSONValue.integer)).serialized(pretty: false))] } ?? []) {
+        let filter = ids == nil ? "" : " WHERE x.credential_id IN (\(db.dialect.integers(1)))"
+        try db.forEachRow(
+            "SELECT x.credential_id, s.code FROM credential_skill x JOIN skill s ON s.id = x.skill_id" + filter + " ORDER BY s.code",
+            ids.map { [SQLDialect.integerList($0)] } ?? []
+        ) {
             map[$0.int64(0), default: []].append($0.string(1))
         }
         return map
@@ -123,14 +123,12 @@ public struct CredentialRepository {
     /// import a third of its time, in statements and SQLite's journal of it.
     public func insertRow(_ credential: Credential, skillIDs: [Int64]) throws -> Credential {
         var credential = credential
-        try db.cachedStatement(
+        credential.id = try db.first(
             """
             INSERT INTO credential (code, title, issuer, kind, hours, credits, credit_unit, cost_cents, currency, weeks,
-                format, level, validity_months, employer_validated, accreditation, url, validity_unknown, ctid, description)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """
-        ).execute(Self.values(credential))
-        credential.id = db.lastInsertRowID
+                format, level, validity_months, employer_validated, accreditation, url, validity_unknown, registry_ctid, description)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+            """, Self.values(credential)) { $0.int64(0) }
         try setSkills(skillIDs, of: credential.id!, new: true)
         try setOccupations(credential.occupations, of: credential.id!, new: true)
         return credential
@@ -151,14 +149,13 @@ public struct CredentialRepository {
         }
         let skillIDs = try resolveSkills(credential.skills, known: known)
         try db.transaction {
-            try db.cachedStatement(
+            try db.execute(
                 """
                 UPDATE credential SET code = ?, title = ?, issuer = ?, kind = ?, hours = ?, credits = ?, credit_unit = ?,
                     cost_cents = ?, currency = ?, weeks = ?, format = ?, level = ?, validity_months = ?,
-                    employer_validated = ?, accreditation = ?, url = ?, validity_unknown = ?, ctid = ?, description = ?
+                    employer_validated = ?, accreditation = ?, url = ?, validity_unknown = ?, registry_ctid = ?, description = ?
                 WHERE id = ?
-                """
-            ).execute(Self.values(credential) + [.integer(id)])
+                """, arguments: Self.values(credential) + [.integer(id)])
             try setSkills(skillIDs, of: id)
             try setOccupations(credential.occupations, of: id)
         }
@@ -193,21 +190,18 @@ public struct CredentialRepository {
     /// Occupation codes (sorted) of every credential, by credential id.
     public func occupationsByCredential() throws -> [Int64: [String]] {
         var map: [Int64: [String]] = [:]
-        try db.cachedStatement("SELECT credential_id, code FROM credential_occupation ORDER BY code")
-            .forEachRow { map[$0.int64(0), default: []].append($0.string(1)) }
+        try db.forEachRow("SELECT credential_id, code FROM credential_occupation ORDER BY code") { map[$0.int64(0), default: []].append($0.string(1)) }
         return map
     }
 
     func setOccupations(_ codes: [String], of id: Int64, new: Bool = false) throws {
-        if !new { try db.cachedStatement("DELETE FROM credential_occupation WHERE credential_id = ?").execute([.integer(id)]) }
-        let insert = try db.cachedStatement("INSERT INTO credential_occupation (credential_id, code) VALUES (?, ?)")
-        for code in codes { try insert.execute([.integer(id), .text(code)]) }
+        if !new { try db.execute("DELETE FROM credential_occupation WHERE credential_id = ?", arguments: [.integer(id)]) }
+        for code in codes { try db.execute("INSERT INTO credential_occupation (credential_id, code) VALUES (?, ?)", id, code) }
     }
 
     func setSkills(_ skillIDs: [Int64], of id: Int64, new: Bool = false) throws {
-        if !new { try db.cachedStatement("DELETE FROM credential_skill WHERE credential_id = ?").execute([.integer(id)]) }
-        let insert = try db.cachedStatement("INSERT INTO credential_skill (credential_id, skill_id) VALUES (?, ?)")
-        for skillID in skillIDs { try insert.execute([.integer(id), .integer(skillID)]) }
+        if !new { try db.execute("DELETE FROM credential_skill WHERE credential_id = ?", arguments: [.integer(id)]) }
+        for skillID in skillIDs { try db.execute("INSERT INTO credential_skill (credential_id, skill_id) VALUES (?, ?)", id, skillID) }
     }
 
     /// Removes the credential. Stacks that name it always block (a stack
@@ -249,14 +243,14 @@ public struct CredentialRepository {
             WITH RECURSIVE naming (id) AS (
                 SELECT stack_id FROM stack_credential WHERE credential_id = ?
                 UNION SELECT x.stack_id FROM stack_child x JOIN naming n ON x.child_stack_id = n.id)
-            SELECT code FROM stack WHERE id IN naming ORDER BY code
+            SELECT code FROM stack WHERE id IN (SELECT id FROM naming) ORDER BY code
             """, [.integer(id)]) { $0.string(0) }
     }
 
     /// Every credential's id and validity by code.
     public func catalogIndex() throws -> [String: (id: Int64, validityMonths: Int64?)] {
         var map: [String: (id: Int64, validityMonths: Int64?)] = [:]
-        try db.cachedStatement("SELECT code, id, validity_months FROM credential").forEachRow {
+        try db.forEachRow("SELECT code, id, validity_months FROM credential") {
             map[$0.string(0)] = ($0.int64(1), $0.optionalInt64(2))
         }
         return map
@@ -270,12 +264,11 @@ extension CredentialRepository {
     public func routesByCredential(only id: Int64? = nil) throws -> [Int64: [CredentialRoute]] {
         var routes: [Int64: CredentialRoute] = [:], owner: [Int64: Int64] = [:], order: [Int64] = []
         let select = """
-            SELECT r.id, r.credential_id, r.name, r.note, t.ctid, t.name, c.code FROM credential_route r
-            LEFT JOIN credential_route_target t ON t.route_id = r.id LEFT JOIN credential c ON c.ctid = t.ctid
+            SELECT r.id, r.credential_id, r.name, r.note, t.registry_ctid, t.name, c.code FROM credential_route r
+            LEFT JOIN credential_route_target t ON t.route_id = r.id LEFT JOIN credential c ON c.registry_ctid = t.registry_ctid
             """
-        let statement = try db.cachedStatement(
-            select + (id == nil ? "" : " WHERE r.credential_id = ?") + " ORDER BY r.credential_id, r.position, t.position")
-        try statement.forEachRow(id.map { [.integer($0)] } ?? []) { row in
+        let sql = select + (id == nil ? "" : " WHERE r.credential_id = ?") + " ORDER BY r.credential_id, r.position, t.position"
+        try db.forEachRow(sql, id.map { [.integer($0)] } ?? []) { row in
             let route = row.int64(0)
             if routes[route] == nil {
                 routes[route] = CredentialRoute(name: row.optionalString(2), note: row.optionalString(3))
@@ -293,15 +286,14 @@ extension CredentialRepository {
 
     /// Replaces the routes of credential `id`.
     public func setRoutes(_ routes: [CredentialRoute], of id: Int64) throws {
-        try db.cachedStatement("DELETE FROM credential_route WHERE credential_id = ?").execute([.integer(id)])
-        let insertRoute = try db.cachedStatement("INSERT INTO credential_route (credential_id, position, name, note) VALUES (?, ?, ?, ?)")
-        let insertTarget = try db.cachedStatement(
-            "INSERT INTO credential_route_target (route_id, position, ctid, name) VALUES (?, ?, ?, ?)")
+        try db.execute("DELETE FROM credential_route WHERE credential_id = ?", id)
         for (position, route) in routes.enumerated() {
-            try insertRoute.execute([.integer(id), .integer(Int64(position)), route.name.databaseValue, route.note.databaseValue])
-            let routeID = db.lastInsertRowID
+            let routeID = try db.scalar(
+                Int64.self, "INSERT INTO credential_route (credential_id, position, name, note) VALUES (?, ?, ?, ?) RETURNING id",
+                id, Int64(position), route.name, route.note)
             for (i, target) in route.targets.enumerated() {
-                try insertTarget.execute([.integer(routeID), .integer(Int64(i)), target.ctid.databaseValue, target.name.databaseValue])
+                try db.execute("INSERT INTO credential_route_target (route_id, position, registry_ctid, name) VALUES (?, ?, ?, ?)",
+                               routeID, Int64(i), target.ctid, target.name)
             }
         }
     }

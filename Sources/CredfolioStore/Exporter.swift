@@ -1,12 +1,12 @@
-public import CredfolioSQLite
+public import CredfolioSQL
 import CredfolioCore
 public import CredfolioSystem
 
 /// CSV export of learners, skills, credentials and awards, in exactly the
 /// columns that ``Importer`` reads, streamed row by row from the database.
 public struct Exporter {
-    let db: Database
-    public init(_ db: Database) { self.db = db }
+    let db: any SQLConnection
+    public init(_ db: any SQLConnection) { self.db = db }
 
     public init(_ store: Store) { self.init(store.database) }
 
@@ -15,11 +15,11 @@ public struct Exporter {
         switch kind {
         case .learners:
             var others: [Int64: [String]] = [:]
-            try db.cachedStatement("SELECT learner_id, address FROM learner_email ORDER BY address").forEachRow {
+            try db.forEachRow("SELECT learner_id, address FROM learner_email ORDER BY lower(address)") {
                 others[$0.int64(0), default: []].append($0.string(1))
             }
             let goals = try LearnerRepository(db).goalsByLearner()
-            try db.cachedStatement(LearnerRepository.select + " ORDER BY handle").forEachRow { row in
+            try db.forEachRow(LearnerRepository.select + " ORDER BY handle") { row in
                 let l = try LearnerRepository.read(row)
                 csv.text(l.handle); csv.text(l.name); csv.text(l.email); csv.text(l.cohort); csv.text(l.notes)
                 csv.raw(l.createdOn.description)
@@ -29,7 +29,7 @@ public struct Exporter {
                 csv.endRow()
             }
         case .skills:
-            try db.cachedStatement(SkillRepository.select + " ORDER BY code").forEachRow { row in
+            try db.forEachRow(SkillRepository.select + " ORDER BY code") { row in
                 let s = SkillRepository.read(row)
                 csv.text(s.code); csv.text(s.name); csv.text(s.category); csv.text(s.framework); csv.text(s.frameworkID)
                 csv.endRow()
@@ -38,7 +38,7 @@ public struct Exporter {
             let skills = try CredentialRepository(db).skillsByCredential()
             let occupations = try CredentialRepository(db).occupationsByCredential()
             let routes = try CredentialRepository(db).routesByCredential()
-            try db.cachedStatement(CredentialRepository.select + " ORDER BY code").forEachRow { row in
+            try db.forEachRow(CredentialRepository.select + " ORDER BY code") { row in
                 let c = try CredentialRepository.read(row)
                 csv.text(c.code); csv.text(c.title); csv.text(c.issuer); csv.raw(c.kind.rawValue)
                 csv.raw(c.hours.map(String.init) ?? ""); csv.raw(c.credits.map(NumberText.plain) ?? ""); csv.text(c.creditUnit)
@@ -51,9 +51,7 @@ public struct Exporter {
                 csv.endRow()
             }
         case .awards:
-            try db.cachedStatement(
-                AwardRepository.select + " ORDER BY l.handle, c.code, ifnull(a.earned_on, ''), a.id"
-            ).forEachRow { row in
+            try db.forEachRow(AwardRepository.select + " ORDER BY l.handle, c.code, coalesce(CAST(a.earned_on AS TEXT), ''), a.id") { row in
                 let a = try AwardRepository.read(row).award
                 csv.text(a.learner); csv.text(a.credential); csv.raw(a.status.rawValue)
                 csv.raw(a.earnedOn?.description ?? ""); csv.raw(a.expiresOn?.description ?? "")

@@ -1,4 +1,5 @@
-public import CredfolioSQLite
+public import CredfolioSQL
+import CredfolioSQLite
 public import CredfolioCore
 
 /// CSV import of learners, skills, credentials and awards.
@@ -9,7 +10,7 @@ public import CredfolioCore
 /// time. A column left out of the file leaves that field of existing rows
 /// as it is; a column present but empty clears it.
 public struct Importer {
-    let db: Database
+    let db: any SQLConnection
     /// About how many rows the input holds (from its size), for choosing
     /// how to load; 0 when unknown.
     let expectedRows: Int
@@ -19,7 +20,7 @@ public struct Importer {
         self.init(store.database, expectedRows: expectedRows)
     }
 
-    public init(_ db: Database, expectedRows: Int = 0) {
+    public init(_ db: any SQLConnection, expectedRows: Int = 0) {
         self.db = db
         self.expectedRows = expectedRows
     }
@@ -52,19 +53,22 @@ public struct Importer {
 
     /// Imports `kind` rows from `reader`; `file` names the input in errors.
     public func run(_ kind: Kind, reader: CSVReader, file: String) throws -> ImportSummary {
+        // SQLite's settings for a load; PostgreSQL's server needs none of them.
+        let sqlite = db as? Database
         // A bigger page cache for the load (64 MiB), back to the default after.
-        try db.execute(script: "PRAGMA cache_size = -32768")
-        defer { try? db.execute(script: "PRAGMA cache_size = -2000") }
-        if kind == .awards && db.isAutocommit {
+        try sqlite?.execute(script: "PRAGMA cache_size = -32768")
+        defer { try? sqlite?.execute(script: "PRAGMA cache_size = -2000") }
+        if kind == .awards, let sqlite, sqlite.isAutocommit {
             // Every award row's learner and credential ids come from maps read
             // inside this import's own write transaction, so they exist by
             // construction: SQLite's two parent-key lookups per row would only
             // repeat that. (The setting cannot change inside a transaction,
             // hence outside it; `doctor` checks foreign keys in full.)
-            try db.execute(script: "PRAGMA foreign_keys = OFF")
+            try sqlite.execute(script: "PRAGMA foreign_keys = OFF")
         }
-        defer { try? db.execute(script: "PRAGMA foreign_keys = ON") }
-        return try db.transaction {
+        defer { try? sqlite?.execute(script: "PRAGMA foreign_keys = ON") }
+        // Not retried: the body reads the input, which a second run could not read again.
+        return try db.transaction(retrying: false) {
             let table = try CSVTable(reader: reader, file: file, columns: kind.columns, required: kind.required)
             switch kind {
             case .learners: return try learners(table)
@@ -76,7 +80,7 @@ public struct Importer {
     }
 
     private func maxID(_ table: String) throws -> Int64 {
-        try db.scalar(Int64.self, "SELECT ifnull(max(id), 0) FROM \(table)") ?? 0
+        try db.scalar(Int64.self, "SELECT coalesce(max(id), 0) FROM \(table)") ?? 0
     }
 
     private func duplicate(_ what: String, _ touched: inout TouchedRows, _ id: Int64) throws {
@@ -92,11 +96,10 @@ public struct Importer {
         // As for awards: new rows, the common case, take one statement, the
         // insert; a handle (or email) already there sends the row on to the
         // lookup and the comparison.
-        let insert = try db.cachedStatement(
-            """
+        let insert = """
             INSERT INTO learner (handle, name, email, cohort, notes, created_on, pace) VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT DO NOTHING
-            """)
+            ON CONFLICT DO NOTHING RETURNING id
+            """
         let rebuilt = try IndexRebuild(db, "learner_by_cohort", table: "learner", expectedRows: expectedRows)
         let createdOn = Day.today()
         var expectNew = true
@@ -130,17 +133,11 @@ public struct Importer {
                 var found = expectNew ? nil : try repository.find(handle)
                 if found == nil {
                     let fresh = try filled(Learner(handle: handle, name: "", createdOn: createdOn))
-                    try insert.bind(fresh.handle, at: 1)
-                    try insert.bind(fresh.name, at: 2)
-                    try insert.bind(fresh.email, at: 3)
-                    try insert.bind(fresh.cohort, at: 4)
-                    try insert.bind(fresh.notes, at: 5)
-                    try insert.bind(fresh.createdOn.description, at: 6)
-                    try insert.bind(fresh.pace.map(DatabaseValue.real) ?? .null, at: 7)
-                    try insert.step()
-                    insert.rewind()
-                    if db.changes == 1 {
-                        let id = db.lastInsertRowID
+                    let values: [DatabaseValue] = [.text(fresh.handle), .text(fresh.name), fresh.email.databaseValue,
+                                                   fresh.cohort.databaseValue, .text(fresh.notes), .text(fresh.createdOn.description),
+                                                   fresh.pace.databaseValue]
+                    // No row back: the handle (or the email) is taken.
+                    if let id = try db.first(insert, values, { $0.int64(0) }) {
                         _ = touched.mark(id)
                         if let others { try repository.setOtherEmails(id, others) }
                         if let goals { try repository.setGoals(id, goals) }
@@ -269,24 +266,21 @@ public struct Importer {
         // One indexed lookup per run of rows of the same learner (award
         // files list a learner's awards together), not a map of every
         // learner: memory stays flat however many learners there are.
-        let findLearner = try db.cachedStatement("SELECT id FROM learner WHERE handle = ?")
+        let findLearner = "SELECT id FROM learner WHERE handle = ?"
         var lastHandle = "", lastLearnerID: Int64?
         let catalog = try CredentialRepository(db).catalogIndex()
         let rebuilt = try IndexRebuild(db, "award_by_credential", table: "award", expectedRows: expectedRows)
 
         // New rows, the common case, take one statement: the insert.
-        let insert = try db.cachedStatement(
-            """
+        let insert = """
             INSERT INTO award (learner_id, credential_id, status, started_on, earned_on, expires_on, evidence_url, notes)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-            """)
-        let lookup = try db.cachedStatement(
             """
+        let lookup = """
             SELECT id, status, started_on, expires_on, evidence_url, notes FROM award
-            WHERE learner_id = ? AND credential_id = ? AND ifnull(earned_on, '') = ?
-            """)
-        let update = try db.cachedStatement(
-            "UPDATE award SET status = ?, started_on = ?, expires_on = ?, evidence_url = ?, notes = ? WHERE id = ?")
+            WHERE learner_id = ? AND credential_id = ? AND earned_on IS NOT DISTINCT FROM ?
+            """
+        let update = "UPDATE award SET status = ?, started_on = ?, expires_on = ?, evidence_url = ?, notes = ? WHERE id = ?"
         let hasStatus = table.has(2), hasExpires = table.has(4), hasEvidence = table.has(5)
         let hasStarted = table.has(6), hasNotes = table.has(7)
         var expectNew = true
@@ -295,7 +289,7 @@ public struct Importer {
             try table.row {
                 let handle = try table.value(0) ?? ""
                 if handle != lastHandle || lastLearnerID == nil {
-                    lastLearnerID = try findLearner.first([.text(handle)]) { $0.int64(0) }
+                    lastLearnerID = try db.first(findLearner, [.text(handle)]) { $0.int64(0) }
                     lastHandle = handle
                 }
                 guard let learnerID = lastLearnerID else {
@@ -328,9 +322,9 @@ public struct Importer {
                 }
 
                 // As for learners: after a row that was there already, look first.
-                let key = earnedOn == nil ? "" : earnedText
+                let key: DatabaseValue = earnedOn == nil ? .null : .text(earnedText)
                 func storedAward() throws -> (id: Int64, award: Award)? {
-                    try lookup.first([.integer(learnerID), .integer(credential.id), .text(key)]) { row in
+                    try db.first(lookup, [.integer(learnerID), .integer(credential.id), key]) { row in
                         (id: row.int64(0),
                          award: Award(learner: handle, credential: code, status: AwardStatus(rawValue: row.string(1)) ?? .planned,
                                       startedOn: row.optionalDay(2), earnedOn: earnedOn, expiresOn: row.optionalDay(3),
@@ -339,17 +333,10 @@ public struct Importer {
                 }
                 var found = expectNew ? nil : try storedAward()
                 if found == nil {
-                    try insert.bind(learnerID, at: 1)
-                    try insert.bind(credential.id, at: 2)
-                    try insert.bind(award.status.rawValue, at: 3)
-                    try insert.bind(award.startedOn?.description, at: 4)
-                    try insert.bind(earnedOn == nil ? nil : earnedText, at: 5)
-                    try insert.bind(award.expiresOn?.description, at: 6)
-                    try insert.bind(award.evidenceURL, at: 7)
-                    try insert.bind(award.notes, at: 8)
-                    try insert.step()
-                    insert.rewind()
-                    if db.changes == 1 {
+                    let values: [DatabaseValue] = [.integer(learnerID), .integer(credential.id), .text(award.status.rawValue),
+                                                   award.startedOn.databaseValue, key, award.expiresOn.databaseValue,
+                                                   award.evidenceURL.databaseValue, .text(award.notes)]
+                    if try db.execute(insert, arguments: values) == 1 {
                         summary.inserted += 1
                         expectNew = true
                         return
@@ -375,7 +362,7 @@ public struct Importer {
                     summary.unchanged += 1
                     return
                 }
-                try update.execute([
+                try db.execute(update, arguments: [
                     .text(merged.status.rawValue), merged.startedOn.databaseValue, merged.expiresOn.databaseValue,
                     merged.evidenceURL.databaseValue, .text(merged.notes), .integer(stored.id),
                 ])
@@ -395,11 +382,11 @@ struct IndexRebuild {
     /// Loads beyond this many rows, and bigger than the table, rebuild.
     static let threshold = 50_000
 
-    let db: Database
+    let db: any SQLConnection
     /// The index's `CREATE INDEX` statement, when it was dropped.
     private let definition: String?
 
-    init(_ db: Database, _ index: String, table: String, expectedRows: Int) throws {
+    init(_ db: any SQLConnection, _ index: String, table: String, expectedRows: Int) throws {
         self.db = db
         let existing = try db.scalar(Int.self, "SELECT count(*) FROM \(table)") ?? 0
         guard expectedRows > Self.threshold, expectedRows > existing,

@@ -1,4 +1,4 @@
-public import CredfolioSQLite
+public import CredfolioSQL
 public import CredfolioCore
 
 /// A key trusted for an issuer: its text as given (PEM or JWK), and what kind of key it is.
@@ -20,13 +20,13 @@ public struct TrustedKey: Sendable, Equatable {
 
 /// The local trust store: issuers' keys, added by hand.
 public struct IssuerKeyRepository {
-    let db: Database
+    let db: any SQLConnection
 
-    public init(_ db: Database) { self.db = db }
+    public init(_ db: any SQLConnection) { self.db = db }
 
     static let select = "SELECT id, issuer_id, key_text, kind, added_on FROM issuer_key"
 
-    static func read(_ row: Statement) -> TrustedKey {
+    static func read(_ row: any SQLRow) -> TrustedKey {
         TrustedKey(id: row.int64(0), issuerID: row.string(1), text: row.string(2), kind: row.string(3),
                    addedOn: row.optionalDay(4) ?? Day.first)
     }
@@ -49,24 +49,20 @@ public struct IssuerKeyRepository {
         guard try db.scalar(Int64.self, "SELECT id FROM issuer_key WHERE issuer_id = ? AND key_text = ?", key.issuerID, key.text) == nil else {
             throw CredfolioError.conflict("that key is already trusted for \(key.issuerID)")
         }
-        try db.execute("INSERT INTO issuer_key (issuer_id, key_text, kind, added_on) VALUES (?, ?, ?, ?)",
-                       key.issuerID, key.text, key.kind, key.addedOn)
         var added = key
-        added.id = db.lastInsertRowID
+        added.id = try db.scalar(Int64.self, "INSERT INTO issuer_key (issuer_id, key_text, kind, added_on) VALUES (?, ?, ?, ?) RETURNING id",
+                                 key.issuerID, key.text, key.kind, key.addedOn)
         return added
     }
 
     /// Removes the key numbered `id`, or every key of `issuerID` when `id` is nil; returns how many went.
     public func remove(issuerID: String, id: Int64?) throws -> Int {
-        if let id {
-            try db.execute("DELETE FROM issuer_key WHERE issuer_id = ? AND id = ?", issuerID, id)
-        } else {
-            try db.execute("DELETE FROM issuer_key WHERE issuer_id = ?", issuerID)
-        }
-        guard db.changes > 0 else {
+        let removed = try id.map { try db.execute("DELETE FROM issuer_key WHERE issuer_id = ? AND id = ?", issuerID, $0) }
+            ?? db.execute("DELETE FROM issuer_key WHERE issuer_id = ?", issuerID)
+        guard removed > 0 else {
             throw CredfolioError.notFound("no key " + (id.map { "\($0) " } ?? "") + "is trusted for \(issuerID)")
         }
-        return db.changes
+        return removed
     }
 }
 

@@ -1,4 +1,4 @@
-import CredfolioSQLite
+import CredfolioSQL
 public import CredfolioCore
 
 /// An award as a learner's stream reads it: what decides holding.
@@ -33,7 +33,7 @@ extension LearnerRepository {
         var current: Learner?
         var awards: [StoredAward] = []
         var more: [StoredAwardDetails] = []
-        try db.cachedStatement(sql).forEachRow(cohort.map { [.text($0)] } ?? []) { row in
+        try db.forEachRow(sql, cohort.map { [.text($0)] } ?? []) { row in
             let id = row.int64(0)
             if current?.id != id {
                 if let current { try body(current, awards, more) }
@@ -56,12 +56,12 @@ extension LearnerRepository {
         ) { row in (try Self.award(row, offset: 0), Self.details(row, offset: 4)) }
     }
 
-    private static func details(_ row: Statement, offset: Int32) -> StoredAwardDetails {
+    private static func details(_ row: any SQLRow, offset: Int32) -> StoredAwardDetails {
         StoredAwardDetails(id: row.int64(offset), startedOn: row.optionalDay(offset + 1), evidenceURL: row.optionalString(offset + 2),
                            notes: row.string(offset + 3))
     }
 
-    private static func award(_ row: Statement, offset: Int32) throws -> StoredAward {
+    private static func award(_ row: any SQLRow, offset: Int32) throws -> StoredAward {
         // The schema's CHECK allows exactly these four statuses, and their
         // first letters differ: no String per award row.
         let status: AwardStatus

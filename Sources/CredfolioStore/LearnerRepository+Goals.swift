@@ -1,4 +1,4 @@
-import CredfolioSQLite
+import CredfolioSQL
 public import CredfolioCore
 
 extension LearnerRepository {
@@ -14,9 +14,9 @@ extension LearnerRepository {
     /// Every learner's goals, by learner id: what the reports read once.
     public func goalsByLearner() throws -> [Int64: [LearnerGoal]] {
         var out: [Int64: [LearnerGoal]] = [:]
-        try db.prepare(
+        try db.forEachRow(
             "SELECT g.learner_id, s.code, g.target_date FROM learner_goal g JOIN stack s ON s.id = g.stack_id ORDER BY s.code"
-        ).forEachRow { out[$0.int64(0), default: []].append(LearnerGoal(stack: $0.string(1), target: $0.optionalDay(2))) }
+        ) { out[$0.int64(0), default: []].append(LearnerGoal(stack: $0.string(1), target: $0.optionalDay(2))) }
         return out
     }
 
@@ -39,8 +39,8 @@ extension LearnerRepository {
     public func removeGoal(_ handle: String, _ stack: String) throws {
         let learner = try get(handle)
         let stackID = try StackRepository(db).id(of: stack)
-        try db.execute("DELETE FROM learner_goal WHERE learner_id = ? AND stack_id = ?", learner.id!, stackID)
-        guard db.changes == 1 else { throw CredfolioError.notFound("learner \(handle) has no goal \(Field.quoted(stack))") }
+        let removed = try db.execute("DELETE FROM learner_goal WHERE learner_id = ? AND stack_id = ?", learner.id!, stackID)
+        guard removed == 1 else { throw CredfolioError.notFound("learner \(handle) has no goal \(Field.quoted(stack))") }
     }
 
     /// Replaces the learner's goals (the learners CSV's `goals` column).
@@ -48,8 +48,11 @@ extension LearnerRepository {
         try db.execute("DELETE FROM learner_goal WHERE learner_id = ?", id)
         for goal in goals {
             let stackID = try StackRepository(db).id(of: goal.stack)
-            try db.execute("INSERT OR REPLACE INTO learner_goal (learner_id, stack_id, target_date) VALUES (?, ?, ?)",
-                           id, stackID, goal.target)
+            try db.execute(
+                """
+                INSERT INTO learner_goal (learner_id, stack_id, target_date) VALUES (?, ?, ?)
+                ON CONFLICT (learner_id, stack_id) DO UPDATE SET target_date = excluded.target_date
+                """, id, stackID, goal.target)
         }
     }
 }

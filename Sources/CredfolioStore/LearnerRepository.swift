@@ -1,14 +1,14 @@
-public import CredfolioSQLite
+public import CredfolioSQL
 public import CredfolioCore
 
 /// Learners: the people whose portfolios the database keeps.
 public struct LearnerRepository {
-    let db: Database
-    public init(_ db: Database) { self.db = db }
+    let db: any SQLConnection
+    public init(_ db: any SQLConnection) { self.db = db }
 
     static let select = "SELECT id, handle, name, email, cohort, notes, created_on, pace FROM learner"
 
-    public static func read(_ row: Statement) throws -> Learner {
+    public static func read(_ row: any SQLRow) throws -> Learner {
         guard let created = Day(iso: row.string(6)) else {
             throw CredfolioError(.database, "learner \(row.string(1)) has the created_on date \(Field.quoted(row.string(6))), outside 0001-01-01...9999-12-31; run credfolio doctor")
         }
@@ -17,7 +17,7 @@ public struct LearnerRepository {
     }
 
     public func find(_ handle: String) throws -> Learner? {
-        try db.cachedStatement(Self.select + " WHERE handle = ?").first([.text(Slug.composed(handle))], Self.read)
+        try db.first(Self.select + " WHERE handle = ?", [.text(Slug.composed(handle))], Self.read)
     }
 
     public func get(_ handle: String) throws -> Learner {
@@ -53,10 +53,9 @@ public struct LearnerRepository {
     func insert(_ learner: Learner) throws -> Learner {
         var learner = learner
         try checkEmailFree(learner.email, except: nil)
-        try db.execute(
-            "INSERT INTO learner (handle, name, email, cohort, notes, created_on, pace) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        learner.id = try db.scalar(
+            Int64.self, "INSERT INTO learner (handle, name, email, cohort, notes, created_on, pace) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
             learner.handle, learner.name, learner.email, learner.cohort, learner.notes, learner.createdOn, learner.pace)
-        learner.id = db.lastInsertRowID
         return learner
     }
 
@@ -75,8 +74,7 @@ public struct LearnerRepository {
 
     func checkEmailFree(_ email: String?, except id: Int64?) throws {
         guard let email else { return }
-        let holder = try db.cachedStatement("SELECT id, handle FROM learner WHERE email = ?")
-            .first([.text(email)]) { ($0.int64(0), $0.string(1)) }
+        let holder = try db.first("SELECT id, handle FROM learner WHERE email = ?", [.text(email)]) { ($0.int64(0), $0.string(1)) }
         if let holder, holder.0 != id {
             throw CredfolioError.conflict("email \(email) is already used by learner \(holder.1)")
         }

@@ -25,6 +25,13 @@ public struct PostgresMigrator {
     /// credfolio migrated further.
     @discardableResult
     public func migrate(_ connection: PostgresConnection) throws -> [String] {
+        // Most opens find the schema current: check without a lock (and
+        // without the right to create tables, which a coach's role lacks).
+        let current = try Self.version(of: connection)
+        if current == latestVersion { return [] }
+        if current > latestVersion {
+            throw CredfolioError(.database, "the database has schema version \(current), newer than this credfolio knows (\(latestVersion)): upgrade credfolio")
+        }
         try connection.execute(script: "BEGIN")
         do {
             try connection.execute(script: """
@@ -42,8 +49,8 @@ public struct PostgresMigrator {
             var applied: [String] = []
             for migration in migrations where migration.version > current {
                 try connection.execute(script: String(decoding: migration.sql, as: UTF8.self))
-                try connection.execute("INSERT INTO credfolio_migration (version, name) VALUES ($1, $2)",
-                                       [String(migration.version), migration.name])
+                try connection.query("INSERT INTO credfolio_migration (version, name) VALUES ($1, $2)",
+                                     [String(migration.version), migration.name])
                 applied.append(migration.name)
             }
             try connection.execute(script: "COMMIT")
@@ -56,7 +63,8 @@ public struct PostgresMigrator {
 
     /// The highest version recorded; 0 for a database never migrated.
     public static func version(of connection: PostgresConnection) throws -> Int {
-        let rows = try connection.execute("SELECT coalesce(max(version), 0) FROM credfolio_migration")
+        guard try connection.query("SELECT to_regclass('credfolio_migration') IS NOT NULL").values == [["t"]] else { return 0 }
+        let rows = try connection.query("SELECT coalesce(max(version), 0) FROM credfolio_migration")
         guard let text = rows.values.first?.first ?? nil, let version = Int(text) else {
             throw CredfolioError(.database, "credfolio_migration gave no version")
         }

@@ -1,20 +1,20 @@
-public import CredfolioSQLite
+public import CredfolioSQL
 public import CredfolioCore
 
 /// Skills: what credentials teach and what stacks may require.
 public struct SkillRepository {
-    let db: Database
-    public init(_ db: Database) { self.db = db }
+    let db: any SQLConnection
+    public init(_ db: any SQLConnection) { self.db = db }
 
     static let select = "SELECT id, code, name, category, framework, framework_id FROM skill"
 
-    static func read(_ row: Statement) -> Skill {
+    static func read(_ row: any SQLRow) -> Skill {
         Skill(id: row.int64(0), code: row.string(1), name: row.string(2), category: row.optionalString(3),
               framework: row.optionalString(4), frameworkID: row.optionalString(5))
     }
 
     public func find(_ code: String) throws -> Skill? {
-        try db.cachedStatement(Self.select + " WHERE code = ?").first([.text(Slug.composed(code))], Self.read)
+        try db.first(Self.select + " WHERE code = ?", [.text(Slug.composed(code))], Self.read)
     }
 
     public func get(_ code: String) throws -> Skill {
@@ -39,10 +39,9 @@ public struct SkillRepository {
     /// Stores a validated skill whose code is known to be free.
     func insert(_ skill: Skill) throws -> Skill {
         var skill = skill
-        try db.execute(
-            "INSERT INTO skill (code, name, category, framework, framework_id) VALUES (?, ?, ?, ?, ?)",
+        skill.id = try db.scalar(
+            Int64.self, "INSERT INTO skill (code, name, category, framework, framework_id) VALUES (?, ?, ?, ?, ?) RETURNING id",
             skill.code, skill.name, skill.category, skill.framework, skill.frameworkID)
-        skill.id = db.lastInsertRowID
         return skill
     }
 
@@ -85,7 +84,7 @@ public struct SkillRepository {
 
     public func idsByCode() throws -> [String: Int64] {
         var ids: [String: Int64] = [:]
-        try db.cachedStatement("SELECT code, id FROM skill").forEachRow { ids[$0.string(0)] = $0.int64(1) }
+        try db.forEachRow("SELECT code, id FROM skill") { ids[$0.string(0)] = $0.int64(1) }
         return ids
     }
 }

@@ -1,18 +1,18 @@
-public import CredfolioSQLite
+public import CredfolioSQL
 public import CredfolioCore
 
 /// Stacks: stored as the JSON of their requirement tree, with reference
 /// tables so that the database refuses to drop what a stack names.
 public struct StackRepository {
-    let db: Database
-    public init(_ db: Database) { self.db = db }
+    let db: any SQLConnection
+    public init(_ db: any SQLConnection) { self.db = db }
 
     static let select = """
         SELECT s.code, s.title, s.issuer, s.description, g.code, s.shared, s.requires
         FROM stack s LEFT JOIN credential g ON g.id = s.grants_credential_id
         """
 
-    static func read(_ row: Statement) throws -> StackDefinition {
+    static func read(_ row: any SQLRow) throws -> StackDefinition {
         let code = row.string(0)
         let requires: Requirement
         do {
@@ -36,7 +36,7 @@ public struct StackRepository {
     }
 
     public func find(_ code: String) throws -> StackDefinition? {
-        try db.cachedStatement(Self.select + " WHERE s.code = ?").first([.text(Slug.composed(code))], Self.read)
+        try db.first(Self.select + " WHERE s.code = ?", [.text(Slug.composed(code))], Self.read)
     }
 
     public func get(_ code: String) throws -> StackDefinition {

@@ -1,4 +1,6 @@
+import CredfolioSQL
 import CredfolioSQLite
+import CredfolioPostgres
 import CredfolioCore
 import CredfolioSystem
 #if canImport(Glibc)
@@ -37,10 +39,13 @@ extension Store {
         if access(path, F_OK) == 0 {
             throw CredfolioError.conflict("\(path) already exists; choose a new file for the backup")
         }
+        guard let file else {
+            throw CredfolioError.invalid("backup writes a SQLite file from a SQLite database; \(self.path) is on PostgreSQL (use pg_dump)")
+        }
         try Store.createPrivately(path, makingFolders: false)
         do {
             let destination = try Database(path: path)
-            try database.backup(to: destination)
+            try file.backup(to: destination)
             // A backup is one self-contained file: no -wal or -shm beside it.
             try destination.execute(script: "PRAGMA journal_mode = DELETE")
         } catch {
@@ -103,6 +108,9 @@ extension Store {
     }
 
     public func restore(from path: String, keepingAs kept: String) throws -> String {
+        guard let file else {
+            throw CredfolioError.invalid("restore replaces a SQLite file; \(self.path) is on PostgreSQL")
+        }
         try Store.verify(path)
         try backup(to: kept)
         var options = Database.Options()
@@ -110,8 +118,8 @@ extension Store {
         let source = try Database(path: path, options: options)
         // The backup API swaps every page under SQLite's own locks:
         // other processes see the old database or the new one, never a mix.
-        try source.backup(to: database)
-        try Migrator().migrate(database)
+        try source.backup(to: file)
+        try Migrator().migrate(file)
         return kept
     }
 
@@ -120,11 +128,23 @@ extension Store {
     public func diagnoseStorage() throws -> [Finding] {
         var findings: [Finding] = []
         func add(_ check: String, _ problems: [String], ok: String) { findings.add(check, problems, ok: ok) }
-        add("integrity", try database.integrityProblems(), ok: "the file is sound")
-        add("foreign keys", try database.foreignKeyProblems(), ok: "every reference resolves")
-        let version = try Migrator.version(of: database)
-        add("schema", version == Migrator().latestVersion ? [] : ["schema version \(version), expected \(Migrator().latestVersion)"],
-            ok: "version \(version)")
+        if let file {
+            add("integrity", try file.integrityProblems(), ok: "the file is sound")
+            add("foreign keys", try file.foreignKeyProblems(), ok: "every reference resolves")
+            let version = try Migrator.version(of: file)
+            add("schema", version == Migrator().latestVersion ? [] : ["schema version \(version), expected \(Migrator().latestVersion)"],
+                ok: "version \(version)")
+        } else if let server = database as? PostgresConnection {
+            // The server keeps its pages and references sound itself; what can differ is the schema, and the
+            // constraints a database restored by hand may have lost.
+            let version = try PostgresMigrator.version(of: server)
+            let latest = PostgresMigrator().latestVersion
+            add("schema", version == latest ? [] : ["schema version \(version), expected \(latest)"], ok: "PostgreSQL, version \(version)")
+            let unchecked = try database.fetch(
+                "SELECT conrelid::regclass::text || ' ' || conname FROM pg_constraint WHERE NOT convalidated AND connamespace = current_schema()::regnamespace ORDER BY 1"
+            ) { "constraint \($0.string(0)) is not validated" }
+            add("foreign keys", unchecked, ok: "every constraint is enforced by the server")
+        }
         let orphans = try database.fetch(
             """
             SELECT a.id FROM award a
@@ -134,20 +154,20 @@ extension Store {
 
         // Every value within its documented range, so no command can trap on it.
         var ranges: [String] = []
-        try database.cachedStatement(CredentialRepository.select + " ORDER BY code").forEachRow { row in
+        try database.forEachRow(CredentialRepository.select + " ORDER BY code") { row in
             do {
                 _ = try CredentialRepository.read(row).validated()
             } catch let error as CredfolioError {
                 ranges.append("credential \(row.string(1)): \(error.message)")
             }
         }
-        try database.cachedStatement(
+        try database.forEachRow(
             """
             SELECT l.handle, c.code, a.earned_on, c.validity_months FROM award a
             JOIN learner l ON l.id = a.learner_id JOIN credential c ON c.id = a.credential_id
             WHERE a.expires_on IS NULL AND a.earned_on IS NOT NULL AND c.validity_months IS NOT NULL ORDER BY l.handle, c.code
             """
-        ).forEachRow { row in
+        ) { row in
             guard let earned = row.optionalDay(2) else { return }
             do {
                 try Expiry.check(earnedOn: earned, validityMonths: row.int64(3), what: "award of \(row.string(1)) to \(row.string(0))")

@@ -1,4 +1,4 @@
-import CredfolioSQLite
+import CredfolioSQL
 extension Store {
     public var learners: LearnerRepository { LearnerRepository(database) }
     public var skills: SkillRepository { SkillRepository(database) }

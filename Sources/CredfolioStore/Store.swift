@@ -1,4 +1,6 @@
+public import CredfolioSQL
 public import CredfolioSQLite
+import CredfolioPostgres
 import CSQLite
 import CredfolioCore
 import CredfolioSystem
@@ -6,13 +8,22 @@ import CredfolioSystem
 import Glibc
 #endif
 
-/// A credfolio database file: opened with the settings every connection
-/// needs, checked to be ours, and migrated to the current schema.
+/// A credfolio database: a SQLite file, or a PostgreSQL database for a team
+/// (``init(postgres:access:busyTimeoutMilliseconds:migrator:)``), opened
+/// with the settings every connection needs, checked to be ours, and
+/// migrated to the current schema. Everything above the store talks to it
+/// through ``database``, the same on both engines.
 public final class Store {
     /// `PRAGMA application_id` of every credfolio database: "CFOL".
     public static let applicationID: Int32 = 0x4346_4F4C
 
-    public let database: Database
+    /// The connection the repositories use.
+    public let database: any SQLConnection
+    /// The SQLite connection, for what only a file has (backups, SQLite's
+    /// own checks); nil on PostgreSQL.
+    public let file: Database?
+    /// Where the database is: the file's path, or the PostgreSQL URL without
+    /// its password.
     public let path: String
     /// True when this process can only read the file: it, or its folder,
     /// is read-only.
@@ -62,7 +73,9 @@ public final class Store {
             options.readOnly = !writable
             options.busyTimeoutMilliseconds = busyTimeoutMilliseconds
             options.immutable = try Store.readsAsImmutable(path, writable: writable)
-            database = try Database(path: path, options: options)
+            let database = try Database(path: path, options: options)
+            self.database = database
+            file = database
             try Store.checkOwnership(database, path: path, migrator: migrator)
             if writable && !inMemory {
                 try database.execute(script: "PRAGMA journal_mode = WAL")
@@ -80,6 +93,54 @@ public final class Store {
         } catch let error as DatabaseError {
             throw Store.explain(error, path: path)
         }
+    }
+
+    /// Opens the PostgreSQL database at `url` (a libpq connection string:
+    /// `postgresql://host/db?sslmode=…`, `host=… dbname=…`); the password
+    /// comes from `~/.pgpass` or `PGPASSWORD`. For `.write`, the schema is
+    /// migrated when the role may (the owner's); any other role needs it
+    /// current. Nothing is created on the server: the database must exist.
+    public init(postgres url: String, access: Access = .write, busyTimeoutMilliseconds: Int32 = 10_000,
+                migrator: PostgresMigrator = PostgresMigrator()) throws {
+        path = Store.displayed(url)
+        created = false
+        file = nil
+        isReadOnly = access == .read
+        let connection: PostgresConnection
+        do {
+            connection = try PostgresConnection(url)
+        } catch {
+            throw CredfolioError(.database, error.message)
+        }
+        connection.busyTimeoutMilliseconds = busyTimeoutMilliseconds
+        database = connection
+        let version = try PostgresMigrator.version(of: connection)
+        if version == 0 {
+            guard access == .write else { throw CredfolioError.notFound("no credfolio database at \(path): run a command that writes, or credfolio team init, first") }
+        }
+        if version != migrator.latestVersion {
+            if access == .write && version < migrator.latestVersion {
+                try migrator.migrate(connection)
+            } else if version > migrator.latestVersion {
+                throw CredfolioError(.database, "\(path) has schema version \(version), newer than this credfolio knows (\(migrator.latestVersion)): upgrade credfolio")
+            } else {
+                throw CredfolioError(.database, "\(path) needs upgrading to this credfolio's schema: run a command that writes as its owner")
+            }
+        }
+    }
+
+    /// Whether `location` names a PostgreSQL database rather than a file.
+    public static func isPostgres(_ location: String) -> Bool {
+        location.hasPrefix("postgresql://") || location.hasPrefix("postgres://")
+    }
+
+    /// Opens the database at `location`: a PostgreSQL URL, or a file.
+    public static func open(_ location: String, access: Access, makingFolders: Bool = true,
+                            busyTimeoutMilliseconds: Int32 = 10_000) throws -> Store {
+        if isPostgres(location) {
+            return try Store(postgres: location, access: access, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        }
+        return try Store(path: location, access: access, makingFolders: makingFolders, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
     }
 
     /// Whether `path` must be read as an immutable file. In a folder this
@@ -128,6 +189,7 @@ public final class Store {
     /// and whether the database was busy (another process held it too
     /// long). Nil for an error that did not come from the storage.
     public static func failure(_ error: any Error) -> (message: String, busy: Bool)? {
+        if let error = error as? PostgresError { return postgresFailure(error) }
         guard let error = error as? DatabaseError else { return nil }
         switch error.resultCode {
         case DatabaseError.SQLITE_BUSY, DatabaseError.SQLITE_LOCKED:
@@ -189,18 +251,10 @@ public final class Store {
         } else {
             try OutputTarget.requireFolder(of: path)
         }
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         if fd < 0 && errno != EEXIST {
             throw CredfolioError(.database, "cannot create \(path): \(String(cString: strerror(errno)))")
         }
         if fd >= 0 { close(fd) }
-    }
-}
-
-extension Int32: DatabaseValueConvertible {
-    public var databaseValue: DatabaseValue { .integer(Int64(self)) }
-    public static func fromDatabaseValue(_ value: DatabaseValue) -> Int32? {
-        if case .integer(let v) = value { return Int32(truncatingIfNeeded: v) }
-        return nil
     }
 }

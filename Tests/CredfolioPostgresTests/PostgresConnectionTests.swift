@@ -19,26 +19,26 @@ struct PostgresConnectionTests {
     @Test("parameters travel apart from the SQL: quotes, Unicode and NULL come back exactly")
     func parameters() throws {
         let db = try connect()
-        try db.execute("CREATE TEMPORARY TABLE note (id integer PRIMARY KEY, body text)")
+        try db.query("CREATE TEMPORARY TABLE note (id integer PRIMARY KEY, body text)")
         let hostile = "'); DROP TABLE note;-- é ✓ \"quoted\""
-        try db.execute("INSERT INTO note (id, body) VALUES ($1, $2), ($3, $4)", ["1", hostile, "2", nil])
-        let rows = try db.execute("SELECT id, body FROM note ORDER BY id")
+        try db.query("INSERT INTO note (id, body) VALUES ($1, $2), ($3, $4)", ["1", hostile, "2", nil])
+        let rows = try db.query("SELECT id, body FROM note ORDER BY id")
         #expect(rows.columns == ["id", "body"])
         #expect(rows.values == [["1", hostile], ["2", nil]])
-        #expect(try db.execute("SELECT count(*) FROM note WHERE body = $1", [hostile]).values == [["1"]])
+        #expect(try db.query("SELECT count(*) FROM note WHERE body = $1", [hostile]).values == [["1"]])
     }
 
     @Test("a server error carries its message and SQLSTATE; a connection that fails says why")
     func errors() throws {
         let db = try connect()
-        let syntax = #expect(throws: PostgresError.self) { try db.execute("SELEC 1") }
+        let syntax = #expect(throws: PostgresError.self) { try db.query("SELEC 1") }
         #expect(syntax?.sqlState == "42601" && syntax?.message.contains("syntax error") == true && syntax?.isRetryable == false)
-        try db.execute("CREATE TEMPORARY TABLE code (code text PRIMARY KEY)")
-        try db.execute("INSERT INTO code VALUES ($1)", ["a"])
-        let duplicate = #expect(throws: PostgresError.self) { try db.execute("INSERT INTO code VALUES ($1)", ["a"]) }
+        try db.query("CREATE TEMPORARY TABLE code (code text PRIMARY KEY)")
+        try db.query("INSERT INTO code VALUES ($1)", ["a"])
+        let duplicate = #expect(throws: PostgresError.self) { try db.query("INSERT INTO code VALUES ($1)", ["a"]) }
         #expect(duplicate?.sqlState == "23505")
         // The connection is still usable after an error outside a transaction.
-        #expect(try db.execute("SELECT 1 + 1").values == [["2"]])
+        #expect(try db.query("SELECT 1 + 1").values == [["2"]])
         let refused = #expect(throws: PostgresError.self) { _ = try PostgresConnection("host=/nonexistent/credfolio dbname=postgres") }
         #expect(refused?.message.hasPrefix("cannot connect to PostgreSQL: ") == true && refused?.sqlState == nil)
     }
@@ -46,20 +46,20 @@ struct PostgresConnectionTests {
     @Test("two serializable transactions that each read what the other writes: one fails with 40001, which may be retried")
     func serializationFailure() throws {
         let setup = try connect()
-        try setup.execute("DROP TABLE IF EXISTS duty")
-        try setup.execute("CREATE TABLE duty (coach text PRIMARY KEY, on_call boolean NOT NULL)")
-        defer { _ = try? setup.execute("DROP TABLE duty") }
-        try setup.execute("INSERT INTO duty VALUES ('ana', true), ('ben', true)")
+        try setup.query("DROP TABLE IF EXISTS duty")
+        try setup.query("CREATE TABLE duty (coach text PRIMARY KEY, on_call boolean NOT NULL)")
+        defer { _ = try? setup.query("DROP TABLE duty") }
+        try setup.query("INSERT INTO duty VALUES ('ana', true), ('ben', true)")
         let a = try connect(), b = try connect()
-        for db in [a, b] { try db.execute("BEGIN ISOLATION LEVEL SERIALIZABLE") }
+        for db in [a, b] { try db.query("BEGIN ISOLATION LEVEL SERIALIZABLE") }
         // Each sees two on call and takes one off: together they would leave none, which no serial order allows.
-        #expect(try a.execute("SELECT count(*) FROM duty WHERE on_call").values == [["2"]])
-        #expect(try b.execute("SELECT count(*) FROM duty WHERE on_call").values == [["2"]])
-        try a.execute("UPDATE duty SET on_call = false WHERE coach = 'ana'")
-        try b.execute("UPDATE duty SET on_call = false WHERE coach = 'ben'")
-        try a.execute("COMMIT")
-        let conflict = #expect(throws: PostgresError.self) { try b.execute("COMMIT") }
+        #expect(try a.query("SELECT count(*) FROM duty WHERE on_call").values == [["2"]])
+        #expect(try b.query("SELECT count(*) FROM duty WHERE on_call").values == [["2"]])
+        try a.query("UPDATE duty SET on_call = false WHERE coach = 'ana'")
+        try b.query("UPDATE duty SET on_call = false WHERE coach = 'ben'")
+        try a.query("COMMIT")
+        let conflict = #expect(throws: PostgresError.self) { try b.query("COMMIT") }
         #expect(conflict?.sqlState == "40001" && conflict?.isRetryable == true)
-        #expect(try setup.execute("SELECT coach FROM duty WHERE on_call").values == [["ben"]])
+        #expect(try setup.query("SELECT coach FROM duty WHERE on_call").values == [["ben"]])
     }
 }

@@ -13,7 +13,7 @@ struct DatabaseTests {
         let insert = try db.prepare("INSERT INTO t VALUES (?, ?, ?, ?, ?)")
         try insert.execute([.integer(Int64.min), .real(-0.25), .text("héllo, wörld ✓"), .blob([0, 1, 255]), .null])
         try insert.execute([.integer(0), .real(1e300), .text(""), .blob([]), .null])
-        let rows = try db.fetch("SELECT i, r, s, b, n FROM t ORDER BY rowid") { row in
+        let rows = try db.prepare("SELECT i, r, s, b, n FROM t ORDER BY rowid").map { row in
             (0..<5).map { row.value(Int32($0)) }
         }
         #expect(rows == [
@@ -182,7 +182,7 @@ struct StoreTests {
     func newDatabase() throws {
         let dir = try TemporaryDirectory()
         let store = try Store(path: dir.file("new/sub/c.db"))
-        #expect(try Migrator.version(of: store.database) == Migrator().latestVersion)
+        #expect(try Migrator.version(of: store.file!) == Migrator().latestVersion)
         #expect(try store.database.scalar(Int32.self, "PRAGMA application_id") == Store.applicationID)
         #expect(try store.database.scalar(String.self, "PRAGMA journal_mode") == "wal")
         #expect(try store.database.scalar(Int.self, "PRAGMA foreign_keys") == 1)
@@ -197,7 +197,7 @@ struct StoreTests {
         }
         let reopened = try Store(path: dir.file("c.db"))
         #expect(try reopened.learners.get("sarah").name == "Sarah Chen")
-        #expect(try Migrator().migrate(reopened.database).isEmpty)
+        #expect(try Migrator().migrate(reopened.file!).isEmpty)
     }
 
     @Test("a later migration applies on top of an existing database, in order")
@@ -259,16 +259,16 @@ struct StoreTests {
     func tableRebuildingMigration() throws {
         let dir = try TemporaryDirectory()
         let store = try Self.storeWithAnAward(dir)
-        let before = try dump(store.database)
+        let before = try dump(store.file!)
         let latest = Migrator().latestVersion
         let rebuild = Migrator(migrations: Migrator().migrations + [(latest + 1, "vNEXT_rebuild", Array(Self.rebuildLearner.utf8))])
-        #expect(try rebuild.migrate(store.database) == ["vNEXT_rebuild"])
-        #expect(try Migrator.version(of: store.database) == latest + 1)
+        #expect(try rebuild.migrate(store.file!) == ["vNEXT_rebuild"])
+        #expect(try Migrator.version(of: store.file!) == latest + 1)
         // Every row kept, the award still the learner's; the new column is there.
-        let after = try dump(store.database)
+        let after = try dump(store.file!)
         #expect(after.filter { $0.hasPrefix("award:") } == before.filter { $0.hasPrefix("award:") })
         #expect(try store.database.scalar(Int.self, "SELECT count(*) FROM pragma_table_info('learner') WHERE name = 'nickname'") == 1)
-        #expect(try store.database.foreignKeyProblems().isEmpty)
+        #expect(try store.file!.foreignKeyProblems().isEmpty)
         // Enforcement is back on.
         #expect(try store.database.scalar(Int.self, "PRAGMA foreign_keys") == 1)
         #expect(throws: DatabaseError.self) {
@@ -280,13 +280,13 @@ struct StoreTests {
     func migrationBreakingAReference() throws {
         let dir = try TemporaryDirectory()
         let store = try Self.storeWithAnAward(dir)
-        let before = try dump(store.database)
+        let before = try dump(store.file!)
         let latest = Migrator().latestVersion
         let breaking = Migrator(migrations: Migrator().migrations + [(latest + 1, "vNEXT_break", Array("DELETE FROM learner;".utf8))])
-        let error = try #require(throws: CredfolioError.self) { try breaking.migrate(store.database) }
+        let error = try #require(throws: CredfolioError.self) { try breaking.migrate(store.file!) }
         #expect(error.message.hasPrefix("migration vNEXT_break leaves a broken reference: award row"))
-        #expect(try Migrator.version(of: store.database) == latest)
-        #expect(try dump(store.database) == before)
+        #expect(try Migrator.version(of: store.file!) == latest)
+        #expect(try dump(store.file!) == before)
         #expect(try store.database.scalar(Int.self, "PRAGMA foreign_keys") == 1)
     }
 
@@ -325,7 +325,7 @@ struct StoreTests {
             #expect(try Migrator.version(of: first) == 1)
         }
         let store = try Store(path: dir.file("c.db"))
-        #expect(try Migrator.version(of: store.database) == Migrator().latestVersion)
+        #expect(try Migrator.version(of: store.file!) == Migrator().latestVersion)
         #expect(try store.learners.get("sarah").name == "Sarah Chen")
         #expect(try store.learners.get("sarah").pace == nil)
         #expect(try store.database.scalar(Int.self, "SELECT count(*) FROM sqlite_schema WHERE name IN ('badge_source', 'learner_goal')") == 2)
@@ -348,7 +348,7 @@ struct StoreTests {
             #expect(try Migrator.version(of: v4) == 4)
         }
         let store = try Store(path: dir.file("c.db"))
-        #expect(try Migrator.version(of: store.database) == Migrator().latestVersion)
+        #expect(try Migrator.version(of: store.file!) == Migrator().latestVersion)
         let typed = try #require(try store.credentials.find("typed"))
         #expect(typed.hours == 0 && typed.costCents == 0 && typed.weeks == 0)
         let badge = try #require(try store.credentials.find("badge"))
@@ -356,7 +356,7 @@ struct StoreTests {
         let priced = try #require(try store.credentials.find("priced"))
         #expect(priced.hours == 12 && priced.costCents == nil && priced.weeks == 3)
         #expect(try store.database.scalar(Int.self, "SELECT count(*) FROM award JOIN credential ON credential.id = award.credential_id WHERE code = 'badge'") == 1)
-        #expect(try store.database.foreignKeyProblems().isEmpty)
+        #expect(try store.file!.foreignKeyProblems().isEmpty)
         #expect(try store.database.scalar(Int.self, "PRAGMA foreign_keys") == 1)
         // The partial unique index on achievement ids is there again.
         #expect(throws: DatabaseError.self) {
@@ -382,14 +382,14 @@ struct StoreTests {
                 """)
         }
         let store = try Store(path: dir.file("c.db"))
-        #expect(try Migrator.version(of: store.database) == 6)
+        #expect(try Migrator.version(of: store.file!) == Migrator().latestVersion)
         let lasting = try #require(try store.credentials.find("lasting"))
         #expect(lasting.deliveries == [.hybrid] && lasting.validity == .never && lasting.skills == ["net"] && lasting.ctid == nil)
         let lapsing = try #require(try store.credentials.find("lapsing"))
         #expect(lapsing.deliveries == [.inPerson] && lapsing.validity == .months(24))
         #expect(try store.database.scalar(Int.self, "SELECT count(*) FROM award") == 2)
         #expect(try store.credentials.namingStacks("lasting") == ["s"])
-        #expect(try store.database.foreignKeyProblems().isEmpty)
+        #expect(try store.file!.foreignKeyProblems().isEmpty)
         // The new kinds, several modes and an unknown validity are stored and read back.
         var program = Credential(code: "prog", title: "Program", kind: .learningProgram, deliveries: [.online, .inPerson],
                                  validity: .unknown, ctid: "ce-9882D889-B113-4DC7-B298-E7B5A179BC24", occupations: ["15-1232.00"])

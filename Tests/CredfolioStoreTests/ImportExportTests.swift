@@ -53,7 +53,7 @@ struct ImportExportTests {
     func indexesRebuilt() throws {
         let store = try sampleStore()
         func indexes() throws -> [String] {
-            try store.database.prepare("SELECT name || ': ' || sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+            try store.file!.prepare("SELECT name || ': ' || sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
                 .map { $0.string(0) }
         }
         let before = try indexes()
@@ -83,9 +83,9 @@ struct ImportExportTests {
     func idempotent() throws {
         let store = try sampleStore()
         _ = try run(store, .awards, Self.awardsCSV)
-        let before = try dump(store.database)
+        let before = try dump(store.file!)
         #expect(try run(store, .awards, Self.awardsCSV) == ImportSummary(kind: "awards", unchanged: 3))
-        #expect(try dump(store.database) == before)
+        #expect(try dump(store.file!) == before)
         let changed = Self.awardsCSV.replacingOccurrences(of: "badge/1", with: "badge/2")
         #expect(try run(store, .awards, changed) == ImportSummary(kind: "awards", updated: 1, unchanged: 2))
     }
@@ -96,11 +96,11 @@ struct ImportExportTests {
         var lines = ["learner,credential,status,earned_on"]
         for i in 0..<810 { lines.append("sarah,aws-ccp,earned,\(day("2000-01-01").adding(days: i)!)") }
         lines.append("sarah,aws-ccp,earned,2026-13-01")
-        let before = try dump(store.database)
+        let before = try dump(store.file!)
         #expect(throws: CredfolioError.invalid(#"awards.csv:812: earned_on "2026-13-01" is not a date (YYYY-MM-DD)"#)) {
             try run(store, .awards, lines.joined(separator: "\n") + "\n", file: "awards.csv")
         }
-        #expect(try dump(store.database) == before)
+        #expect(try dump(store.file!) == before)
     }
 
     @Test("header and row errors name what is wrong", arguments: [
@@ -129,9 +129,9 @@ struct ImportExportTests {
     ])
     func errors(text: String, kind: Importer.Kind, message: String) throws {
         let store = try sampleStore()
-        let before = try dump(store.database)
+        let before = try dump(store.file!)
         #expect(throws: CredfolioError.invalid(message)) { try run(store, kind, text) }
-        #expect(try dump(store.database) == before)
+        #expect(try dump(store.file!) == before)
     }
 
     @Test("a key that was in the database before and appears twice in the file is caught too")

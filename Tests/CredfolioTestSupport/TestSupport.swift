@@ -67,10 +67,10 @@ public func contents(_ store: Store) throws -> [String] {
     let db = store.database
     var lines: [String] = []
     lines += try db.fetch("SELECT handle, name, email, cohort, notes, created_on FROM learner ORDER BY handle") { row in
-        "learner " + (0..<Int32(6)).map { "\(row.value($0))" }.joined(separator: "|")
+        "learner " + (0..<Int32(6)).map { row.optionalString($0) ?? "NULL" }.joined(separator: "|")
     }
     lines += try db.fetch("SELECT code, name, category, framework, framework_id FROM skill ORDER BY code") { row in
-        "skill " + (0..<Int32(5)).map { "\(row.value($0))" }.joined(separator: "|")
+        "skill " + (0..<Int32(5)).map { row.optionalString($0) ?? "NULL" }.joined(separator: "|")
     }
     lines += try store.credentials.list().map { c in
         var c = c

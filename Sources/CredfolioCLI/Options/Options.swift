@@ -21,8 +21,8 @@ extension EffectiveStatus: ExpressibleByArgument {}
 /// `XDG_DATA_HOME` is not set; with neither, there is no default).
 struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "The database file (default: $CREDFOLIO_DB, else $XDG_DATA_HOME/credfolio/credfolio.db).",
-        valueName: "path"))
+        "The database: a file, or a postgresql:// URL (default: $CREDFOLIO_DB, else $XDG_DATA_HOME/credfolio/credfolio.db).",
+        valueName: "path|url"))
     var db: String?
 
     func validate() throws {
@@ -34,7 +34,7 @@ struct DatabaseOptions: ParsableArguments {
     /// the command then fails (``NewDatabase``).
     func open() throws -> Store {
         let (path, isDefault) = try Store.location(given: db, environment: environment)
-        let store = try Store(path: path, access: .write, makingFolders: isDefault, busyTimeoutMilliseconds: try busyTimeout())
+        let store = try Store.open(path, access: .write, makingFolders: isDefault, busyTimeoutMilliseconds: try busyTimeout())
         if store.created { NewDatabase.note(path) }
         return store
     }
@@ -50,7 +50,7 @@ struct DatabaseOptions: ParsableArguments {
     /// an error (a typo must not leave a new database behind), and a
     /// read-only file or folder is fine.
     func openForReading() throws -> Store {
-        try Store(path: try Store.location(given: db, environment: environment).path, access: .read, busyTimeoutMilliseconds: try busyTimeout())
+        try Store.open(try Store.location(given: db, environment: environment).path, access: .read, busyTimeoutMilliseconds: try busyTimeout())
     }
 }
 

@@ -1,6 +1,7 @@
 public import CredfolioCore
 
-/// One SQLite value, as stored.
+/// One value of a column or a parameter, as either engine stores it: SQLite
+/// as it is, PostgreSQL through its text form.
 public enum DatabaseValue: Hashable, Sendable {
     case null
     case integer(Int64)

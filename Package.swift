@@ -102,7 +102,7 @@ let package = Package(
             name: "CredfolioTestSupport",
             dependencies: [
                 "CredfolioCore", "CredfolioSystem", "CredfolioSQLite", "CredfolioStore", "CredfolioEngine", "CredfolioCBC",
-                "CredfolioBadges", "CredfolioApp", "CredfolioHTML", "CredfolioCLI", "CSQLite",
+                "CredfolioBadges", "CredfolioApp", "CredfolioHTML", "CredfolioCLI", "CSQLite", "CredfolioPostgres", "CredfolioSQL",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: strict
@@ -168,7 +168,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "CredfolioTestSupport", "CredfolioCore", "CredfolioSystem", "CredfolioSQLite", "CredfolioStore", "CredfolioEngine", "CredfolioCBC",
-                "CredfolioBadges", "CredfolioApp", "CredfolioHTML", "CredfolioCLI", "CSQLite",
+                "CredfolioBadges", "CredfolioApp", "CredfolioHTML", "CredfolioCLI", "CSQLite", "CredfolioSQL", "CredfolioPostgres",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: strict

@@ -132,6 +132,8 @@ struct PostgresRow: SQLRow {
         }
     }
 
+    var columnCount: Int { Int(library.nfields(result)) }
+
     func isNull(_ index: Int32) -> Bool { library.getisnull(result, row, index) == 1 }
 
     /// An integer, or a boolean's `t` and `f` as 1 and 0 (what SQLite stores).

@@ -32,10 +32,7 @@ extension PostgresConnection {
         let deadline = clock.now + .milliseconds(Int(busyTimeoutMilliseconds))
         var attempt = 0
         while true {
-            // A lock another transaction holds is waited for no longer than the busy timeout (then 55P03).
-            let begin = readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
-                                 : "BEGIN ISOLATION LEVEL SERIALIZABLE; SET LOCAL lock_timeout = \(max(1, busyTimeoutMilliseconds))"
-            try run(script: begin)
+            try run(script: readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN ISOLATION LEVEL SERIALIZABLE")
             transactionDepth = 1
             readOnlyTransaction = readOnly
             do {

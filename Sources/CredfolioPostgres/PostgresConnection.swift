@@ -25,7 +25,7 @@ public final class PostgresConnection {
     var cursorCount = 0
     /// How long a write may keep trying (lock waits, retried serialization
     /// failures) before it fails as busy, in milliseconds.
-    public var busyTimeoutMilliseconds: Int32 = 10_000
+    public private(set) var busyTimeoutMilliseconds: Int32 = 10_000
 
     /// Connects with a libpq connection string: a `postgresql://` URL or
     /// `key=value` pairs (host, port, dbname, user, sslmode, …). A password
@@ -107,6 +107,14 @@ public final class PostgresConnection {
         let state = library.resultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
         let primary = library.resultErrorField(result, Int32(UInt8(ascii: "M")))
         return PostgresError(message: PostgresError.text(primary ?? library.resultErrorMessage(result)), sqlState: state)
+    }
+
+    /// Sets how long a statement waits for a lock another transaction holds
+    /// (then it fails with 55P03), and for how long a failed serializable
+    /// transaction is tried again.
+    public func setBusyTimeout(milliseconds: Int32) throws(PostgresError) {
+        try run(script: "SET lock_timeout = \(max(1, milliseconds))")
+        busyTimeoutMilliseconds = milliseconds
     }
 
     /// The version of the libpq loaded, as libpq numbers it (150005 for 15.5).

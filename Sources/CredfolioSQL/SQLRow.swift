@@ -8,6 +8,8 @@ public import CredfolioCore
 /// column as a kind it does not hold gives that kind's zero (as SQLite's own
 /// conversions do), never a trap.
 public protocol SQLRow {
+    /// How many columns the row has.
+    var columnCount: Int { get }
     func isNull(_ index: Int32) -> Bool
     func int64(_ index: Int32) -> Int64
     func double(_ index: Int32) -> Double

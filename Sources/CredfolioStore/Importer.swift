@@ -386,10 +386,16 @@ struct IndexRebuild {
     /// The index's `CREATE INDEX` statement, when it was dropped.
     private let definition: String?
 
+    /// Drops `index` for a large load into SQLite (a PostgreSQL server builds
+    /// its indexes as it goes).
     init(_ db: any SQLConnection, _ index: String, table: String, expectedRows: Int) throws {
         self.db = db
+        guard db.engine == .sqlite, expectedRows > Self.threshold else {
+            definition = nil
+            return
+        }
         let existing = try db.scalar(Int.self, "SELECT count(*) FROM \(table)") ?? 0
-        guard expectedRows > Self.threshold, expectedRows > existing,
+        guard expectedRows > existing,
               let sql = try db.scalar(String.self, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", index)
         else {
             definition = nil

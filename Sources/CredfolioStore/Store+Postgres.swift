@@ -17,7 +17,7 @@ extension Store {
     /// message.
     static func postgresFailure(_ error: PostgresError) -> (message: String, busy: Bool) {
         if error.isRetryable || error.sqlState == "55P03" {
-            return ("database is busy: other credfolio commands are changing the same rows; try again", true)
+            return ("database is busy: another credfolio is using it; try again", true)
         }
         if error.sqlState == "42501" {
             return ("permission denied: \(error.message) (your role may not do this; see credfolio team)", false)

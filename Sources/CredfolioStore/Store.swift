@@ -112,8 +112,12 @@ public final class Store {
         } catch {
             throw CredfolioError(.database, error.message)
         }
-        connection.busyTimeoutMilliseconds = busyTimeoutMilliseconds
         database = connection
+        do {
+            try connection.setBusyTimeout(milliseconds: busyTimeoutMilliseconds)
+        } catch {
+            throw CredfolioError(.database, error.message)
+        }
         let version = try PostgresMigrator.version(of: connection)
         if version == 0 {
             guard access == .write else { throw CredfolioError.notFound("no credfolio database at \(path): run a command that writes, or credfolio team init, first") }

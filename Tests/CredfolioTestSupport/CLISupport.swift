@@ -4,6 +4,7 @@ public import Testing
 @testable import CredfolioHTML
 @testable import CredfolioSQLite
 @testable import CredfolioSystem
+public import CredfolioStore
 
 /// The result of running the credfolio executable once.
 public struct CommandResult {
@@ -14,12 +15,24 @@ public struct CommandResult {
     public let stderr: String
 }
 
-/// Runs the built `credfolio` executable against a temporary database.
+/// Runs the built `credfolio` executable against a temporary database: a
+/// file in a temporary folder, or a new PostgreSQL database when the suite
+/// runs on that engine (``TestEngine``).
 public struct CLI {
     public let directory: TemporaryDirectory
-    public var database: String { directory.file("credfolio.db") }
+    /// The PostgreSQL database, when the suite runs on PostgreSQL.
+    public let postgres: PostgresTestDatabase?
+    /// What `--db` names: the file, or the PostgreSQL URL.
+    public var database: String { postgres?.url ?? directory.file("credfolio.db") }
 
-    public init() throws { directory = try TemporaryDirectory() }
+    /// A CLI on the suite's engine.
+    public init() throws { try self.init(engine: TestEngine.current) }
+
+    /// A CLI on `engine`, whatever the suite's.
+    public init(engine: TestEngine) throws {
+        directory = try TemporaryDirectory()
+        postgres = engine == .postgres ? try PostgresTestDatabase() : nil
+    }
 
     public static let executable: String = {
         if let path = ProcessInfo.processInfo.environment["CREDFOLIO_BIN"], !path.isEmpty { return path }
@@ -80,6 +93,17 @@ public struct CLI {
         let result = try run(arguments)
         #expect(result.status == status, "credfolio \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)", sourceLocation: sourceLocation)
         return result.stderr
+    }
+
+    /// The database, opened as a command that only reads opens it: to look
+    /// at what the commands stored, on either engine.
+    public func store() throws -> Store {
+        try Store.open(database, access: .read)
+    }
+
+    /// Every row of every table of the database (``dump(_:)``).
+    public func rows() throws -> [String] {
+        try dump(store().database)
     }
 
     /// A checksum of every row of the database, to prove a failure changed nothing.

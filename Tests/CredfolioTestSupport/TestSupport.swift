@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 @testable import CredfolioHTML
-@testable public import CredfolioSQLite
+@testable import CredfolioSQLite
+public import CredfolioSQL
 @testable public import CredfolioSystem
 @testable public import CredfolioCore
 @testable public import CredfolioStore
@@ -50,12 +51,19 @@ public func sampleStore() throws -> Store {
 }
 
 /// Every row of every table, in a stable order: equal dumps mean equal data.
-public func dump(_ db: Database) throws -> [String] {
+/// On either engine (PostgreSQL's migration log, with its times, left out).
+public func dump(_ db: any SQLConnection) throws -> [String] {
     var lines: [String] = []
-    let tables = try db.fetch("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name") { $0.string(0) }
+    let tables = db.engine == .sqlite
+        ? try db.fetch("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name") { $0.string(0) }
+        : try db.fetch("""
+            SELECT table_name FROM information_schema.tables
+            WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> 'credfolio_migration'
+            ORDER BY table_name
+            """) { $0.string(0) }
     for table in tables {
-        let rows = try db.prepare("SELECT * FROM \(table)").map { row in
-            (0..<Int32(row.columnCount)).map { "\(row.value($0))" }.joined(separator: "|")
+        let rows = try db.fetch("SELECT * FROM \(table)") { row in
+            (0..<Int32(row.columnCount)).map { row.optionalString($0).map { "'\($0)'" } ?? "NULL" }.joined(separator: "|")
         }
         lines += rows.sorted().map { "\(table): \($0)" }
     }

@@ -117,10 +117,10 @@ struct CTDLImportTests {
         let cli = try CLI()
         let file = try routesCatalog(cli)
         try cli.ok("import", "ctdl", file)
-        let before = try contents(Store(path: cli.database))
+        let before = try contents(cli.store())
         let again = try cli.ok("import", "ctdl", file, "--format", "csv")
         #expect(!again.contains("\nnew,") && !again.contains("\nupdated,"), "\(again)")
-        #expect(try contents(Store(path: cli.database)) == before)
+        #expect(try contents(cli.store()) == before)
         // A code typed by a person stays: a re-import matches by CTID, never by code.
         try cli.ok("credential", "edit", "cert-x", "--code", "x")
         let newer = try routesCatalog(cli, xPrice: 120)
@@ -341,10 +341,10 @@ struct CTDLImportConformanceTests {
             .contains(",hours,true,comptia-security,100,404.00,9,"))
 
         // The same files again: every row unchanged, the database as it was.
-        let before = try contents(Store(path: cli.database))
+        let before = try contents(cli.store())
         let again = try cli.ok(["import", "ctdl", "--format", "csv"] + Self.all)
         #expect(!again.contains("\nnew,") && !again.contains("\nupdated,"), "\(again)")
-        #expect(try contents(Store(path: cli.database)) == before)
+        #expect(try contents(cli.store()) == before)
     }
 
     @Test("the organization envelope adds no entry alone; with the learning opportunity, whose issuer is another organization, that stays unresolved",

@@ -43,7 +43,7 @@ struct CrashRegressionTests {
         #expect(try cli.ok("credential", "show", "max", "--format", "csv").contains(",10000000000.00,USD,"))
     }
 
-    @Test("2. plans over the largest costs and hours add up exactly; a hand-written huge value is a clear error")
+    @Test("2. plans over the largest costs and hours add up exactly; a hand-written huge value is a clear error", .sqliteFile("writes a value into the SQLite file by hand, past the checks"))
     func planSums() throws {
         let cli = try learnerWorld()
         var stack = #"{"code": "s", "requires": {"all": ["#
@@ -61,7 +61,7 @@ struct CrashRegressionTests {
             "error: credential c3 in \(cli.database) holds a value out of range: hours \"999999999999999999\" is more than 1,000,000"))
     }
 
-    @Test("3. a stack threshold past 10^9 is refused at import; one written into the file by hand is a clear error")
+    @Test("3. a stack threshold past 10^9 is refused at import; one written into the file by hand is a clear error", .sqliteFile("writes a value into the SQLite file by hand, past the checks"))
     func hugeThreshold() throws {
         let cli = try learnerWorld()
         let file = try cli.directory.write("a.json", #"{"code":"a","title":"A","requires":{"hours":1e19}}"#)
@@ -100,7 +100,7 @@ struct CrashRegressionTests {
                 == "nothing held expires by 9999-12-31 (within 36500 days of 9999-01-01)\n")
     }
 
-    @Test("6. validity past 1,200 months is refused; a lapse past 9999-12-31 is refused; a poisoned database never traps")
+    @Test("6. validity past 1,200 months is refused; a lapse past 9999-12-31 is refused; a poisoned database never traps", .sqliteFile("writes values into the SQLite file by hand, past the checks"))
     func validity() throws {
         let cli = try learnerWorld()
         #expect(try cli.fails("credential", "add", "lv", "--title", "L", "--validity-months", "100000000")
@@ -448,7 +448,7 @@ struct SurpriseFileTests {
         try cli.ok("learner", "add", "bo", "--name", "Bo", "--db", path)
     }
 
-    @Test("restore twice within a second keeps both replaced copies; restore of the database onto itself is refused")
+    @Test("restore twice within a second keeps both replaced copies; restore of the database onto itself is refused", .sqliteFile("restore replaces a SQLite file"))
     func restore() throws {
         let cli = try CLI()
         try cli.ok("learner", "add", "ana", "--name", "Ana")
@@ -482,7 +482,7 @@ struct StackHazardTests {
         #expect(try cli.ok("stack", "list") == "no stacks\n" || (try cli.ok("stack", "list", "--format", "csv")).split(separator: "\n").count == 1)
     }
 
-    @Test("a database that already holds such a stack: doctor reports it and no command hangs")
+    @Test("a database that already holds such a stack: doctor reports it and no command hangs", .sqliteFile("writes a stack into the SQLite file by hand, past the checks"))
     func expansionInDatabase() throws {
         let cli = try CLI()
         try cli.ok("learner", "add", "ana", "--name", "Ana")
@@ -503,7 +503,7 @@ struct StackHazardTests {
         }
     }
 
-    @Test("a credential required twice in a stack that is not shared is refused; one already stored shows what blocks it")
+    @Test("a credential required twice in a stack that is not shared is refused; one already stored shows what blocks it", .sqliteFile("writes a stack into the SQLite file by hand, past the checks"))
     func impossibleStack() throws {
         let cli = try CLI()
         try cli.ok("learner", "add", "ana", "--name", "Ana")
@@ -523,7 +523,7 @@ struct StackHazardTests {
             "stacks,problem,stack d can never be complete: credential csm is required more than once in a stack that is not shared\n"))
     }
 
-    @Test("an award whose credential is gone, or whose status is unknown, is an error, not catalog entry 0 or 'planned'")
+    @Test("an award whose credential is gone, or whose status is unknown, is an error, not catalog entry 0 or 'planned'", .sqliteFile("writes rows into the SQLite file by hand, past the checks"))
     func silentDefaults() throws {
         let cli = try CLI()
         try cli.ok("learner", "add", "ana", "--name", "Ana")

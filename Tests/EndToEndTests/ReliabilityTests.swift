@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import CredfolioTestSupport
 @testable import CredfolioSQLite
+import CredfolioSQL
 @testable import CredfolioCore
 @testable import CredfolioEngine
 @testable import CredfolioStore
@@ -55,18 +56,18 @@ struct ReliabilityTests {
             } else {
                 path = Self.corpus.appendingPathComponent(name).path
             }
-            let before = try rows(of: cli.database)
+            let before = try cli.rows()
             let result = try cli.run(["import", kind, path])
             #expect(result.status == 1, "\(name)")
             #expect(result.stderr == "error: " + expected.replacingOccurrences(of: "{file}", with: path) + "\n", "\(name)")
             #expect(result.stdout == "")
-            #expect(try rows(of: cli.database) == before, "\(name) changed the database")
+            #expect(try cli.rows() == before, "\(name) changed the database")
             checked += 1
         }
         #expect(checked == 25)
     }
 
-    @Test("SIGKILL during a large import, at several points: integrity holds and the file is all there or not at all")
+    @Test("SIGKILL during a large import, at several points: integrity holds and the file is all there or not at all", .sqliteFile("copies the SQLite file and probes its write lock"))
     func crashDuringImport() throws {
         let cli = try CLI()
         var learners = "handle,name\n", credentials = "code,title,hours\n", awards = "learner,credential,status,earned_on\n"
@@ -117,8 +118,9 @@ struct ReliabilityTests {
     func busy() throws {
         let cli = try CLI()
         try cli.ok("learner", "add", "ana", "--name", "Ana")
-        let holder = try Database(path: cli.database)
-        try holder.execute(script: "BEGIN IMMEDIATE")
+        // Another process holding the write lock: SQLite's, or on PostgreSQL a lock on the table that every insert waits for.
+        let holder: any SQLConnection = try cli.postgres.map { try $0.connect() } ?? Database(path: cli.database)
+        try holder.execute(script: holder.engine == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN; LOCK TABLE learner IN EXCLUSIVE MODE")
         let result = try cli.run(["learner", "add", "bo", "--name", "Bo"], environment: ["CREDFOLIO_BUSY_TIMEOUT": "200"])
         #expect(result.status == 75)
         #expect(result.stderr == "error: database is busy: another credfolio is using it; try again\n")
@@ -173,7 +175,7 @@ struct ReliabilityTests {
                 succeeded.append(false)
             }
         }
-        let db = try Database(path: cli.database)
+        let db = try cli.store().database
         let stored = Set(try db.fetch("""
             SELECT l.handle, c.code, a.earned_on FROM award a JOIN learner l ON l.id = a.learner_id
             JOIN credential c ON c.id = a.credential_id
@@ -181,7 +183,7 @@ struct ReliabilityTests {
         let wanted = Set(zip(expected, succeeded).filter { $0.1 }.flatMap { $0.0 })
         #expect(stored == wanted)
         #expect(succeeded.filter { $0 }.count >= 1)
-        #expect(try db.integrityProblems().isEmpty)
+        if let file = try cli.store().file { #expect(try file.integrityProblems().isEmpty) }
     }
 
     @Test("SQL-looking names, titles and codes are stored and shown as text")
@@ -197,7 +199,7 @@ struct ReliabilityTests {
         #expect(object["cohort"] as? String == "x\" OR 1=1 --")
         #expect(((object["awards"] as! [[String: Any]])[0]["title"] as? String) == payload)
         #expect(try cli.ok("learner", "list", "--format", "csv").contains("robert'--,'); DROP TABLE learners;--,"))
-        let db = try Database(path: cli.database)
+        let db = try cli.store().database
         #expect(try db.scalar(Int.self, "SELECT count(*) FROM learner") == 1)
     }
 
@@ -216,7 +218,7 @@ struct ReliabilityTests {
         #expect(try copy.ok("learner", "show", "eve", "--format", "json").contains("\"name\": \"=HYPERLINK(\\\"http://x\\\",\\\"click\\\")\""))
     }
 
-    @Test("backup makes a consistent private copy; restore checks it, replaces the data and keeps the old database")
+    @Test("backup makes a consistent private copy; restore checks it, replaces the data and keeps the old database", .sqliteFile("restore replaces a SQLite file"))
     func backupAndRestore() throws {
         let cli = try seeded()
         let backup = cli.directory.file("backup.db")
@@ -225,20 +227,20 @@ struct ReliabilityTests {
         #expect(mode == 0o600)
         #expect(!FileManager.default.fileExists(atPath: backup + "-wal"))
         #expect(try cli.fails("backup", backup) == "error: \(backup) already exists; choose a new file for the backup\n")
-        let saved = try rows(of: cli.database)
+        let saved = try cli.rows()
         try cli.ok("learner", "add", "later", "--name", "Added after the backup")
-        let changed = try rows(of: cli.database)
+        let changed = try cli.rows()
         let output = try cli.ok("restore", backup)
         #expect(output.hasPrefix("restored \(cli.database) from \(backup); the replaced database is kept as \(cli.database).before-restore-"))
-        #expect(try rows(of: cli.database) == saved)
+        #expect(try cli.rows() == saved)
         let kept = String(output.split(separator: " ").last!.dropLast())
         #expect(try rows(of: kept) == changed)
     }
 
-    @Test("restore refuses a file that is not ours, is damaged, or is from a newer credfolio, and changes nothing")
+    @Test("restore refuses a file that is not ours, is damaged, or is from a newer credfolio, and changes nothing", .sqliteFile("restore replaces a SQLite file"))
     func restoreRefusals() throws {
         let cli = try seeded()
-        let before = try rows(of: cli.database)
+        let before = try cli.rows()
         let foreign = cli.directory.file("foreign.db")
         do { try Database(path: foreign).execute(script: "CREATE TABLE t (x); INSERT INTO t VALUES (1)") }
         #expect(try cli.fails("restore", foreign) == "error: \(foreign) is not a credfolio database\n")
@@ -251,10 +253,10 @@ struct ReliabilityTests {
         #expect(try cli.fails("restore", damaged).hasPrefix("error: \(damaged) "))
         do { try Database(path: backup).execute(script: "PRAGMA user_version = 42") }
         #expect(try cli.fails("restore", backup) == "error: \(backup) has schema version 42, newer than this credfolio knows (7)\n")
-        #expect(try rows(of: cli.database) == before)
+        #expect(try cli.rows() == before)
     }
 
-    @Test("doctor passes a sound database and exits 1 naming each broken invariant")
+    @Test("doctor passes a sound database and exits 1 naming each broken invariant", .sqliteFile("SQLite's own checks, and rows written into the file by hand"))
     func doctor() throws {
         let cli = try seeded()
         try cli.ok("award", "add", "sarah", "aws-ccp", "--earned", "2020-01-01", "--expires", "2021-01-01")

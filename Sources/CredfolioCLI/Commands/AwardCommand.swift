@@ -72,8 +72,7 @@ extension AwardCommand {
                 learner: learner, credential: credential, status: status ?? .earned,
                 startedOn: try parseDay(started, "started_on"), earnedOn: earnedOn,
                 expiresOn: try parseDay(expires, "expires_on"), evidenceURL: evidence, notes: notes)
-            let store = try database.open()
-            let (record, finished) = try store.awards.record(award)
+            let (record, finished) = try database.write { try $0.awards.record(award) }
             var line = "recorded \(record.award.status.rawValue) award of \(credential) to \(learner)"
             if let on = record.award.earnedOn { line += " on \(on)" }
             if let expires = record.expires { line += ", expires \(expires)" }
@@ -146,25 +145,27 @@ extension AwardCommand {
         }
 
         func run() throws {
-            let store = try database.open()
             let selected = try parseDay(selector.earnedOn, "earned_on")
-            let record: AwardRecord
-            do {
-                record = try store.awards.locate(learner: selector.learner, credential: selector.credential, earnedOn: selected)
-            } catch let error as CredfolioError where error.kind == .notFound && earnedOn == nil {
-                // --earned picks the award earned that day; setting the day is --earned-on.
-                guard let selected else { throw error }
-                throw CredfolioError.notFound(
-                    error.message + " (--earned picks the award earned that day; to set the day it was earned, use --earned-on \(selected))")
+            let award = try database.write { store in
+                let record: AwardRecord
+                do {
+                    record = try store.awards.locate(learner: selector.learner, credential: selector.credential, earnedOn: selected)
+                } catch let error as CredfolioError where error.kind == .notFound && earnedOn == nil {
+                    // --earned picks the award earned that day; setting the day is --earned-on.
+                    guard let selected else { throw error }
+                    throw CredfolioError.notFound(
+                        error.message + " (--earned picks the award earned that day; to set the day it was earned, use --earned-on \(selected))")
+                }
+                var award = record.award
+                if let status { award.status = status }
+                if let earnedOn { award.earnedOn = try Field.optionalDay(earnedOn, "earned_on") }
+                if let started { award.startedOn = try Field.optionalDay(started, "started_on") }
+                if let expires { award.expiresOn = try Field.optionalDay(expires, "expires_on") }
+                if let evidence { award.evidenceURL = evidence.isEmpty ? nil : evidence }
+                if let notes { award.notes = notes }
+                try store.awards.update(award)
+                return award
             }
-            var award = record.award
-            if let status { award.status = status }
-            if let earnedOn { award.earnedOn = try Field.optionalDay(earnedOn, "earned_on") }
-            if let started { award.startedOn = try Field.optionalDay(started, "started_on") }
-            if let expires { award.expiresOn = try Field.optionalDay(expires, "expires_on") }
-            if let evidence { award.evidenceURL = evidence.isEmpty ? nil : evidence }
-            if let notes { award.notes = notes }
-            try store.awards.update(award)
             OutputSink.standardOutput().write("updated award of \(award.credential) to \(award.learner)\n")
         }
     }
@@ -177,10 +178,10 @@ extension AwardCommand {
         @OptionGroup var selector: AwardSelector
 
         func run() throws {
-            let store = try database.open()
-            let record = try store.awards.revoke(
-                learner: selector.learner, credential: selector.credential,
-                earnedOn: try parseDay(selector.earnedOn, "earned_on"))
+            let earnedOn = try parseDay(selector.earnedOn, "earned_on")
+            let record = try database.write {
+                try $0.awards.revoke(learner: selector.learner, credential: selector.credential, earnedOn: earnedOn)
+            }
             OutputSink.standardOutput().write(
                 "revoked award of \(selector.credential) to \(selector.learner)"
                     + (record.award.earnedOn.map { " earned on \($0)" } ?? "") + "\n")
@@ -195,10 +196,10 @@ extension AwardCommand {
         @OptionGroup var selector: AwardSelector
 
         func run() throws {
-            let store = try database.open()
-            let record = try store.awards.remove(
-                learner: selector.learner, credential: selector.credential,
-                earnedOn: try parseDay(selector.earnedOn, "earned_on"))
+            let earnedOn = try parseDay(selector.earnedOn, "earned_on")
+            let record = try database.write {
+                try $0.awards.remove(learner: selector.learner, credential: selector.credential, earnedOn: earnedOn)
+            }
             OutputSink.standardOutput().write(
                 "removed \(record.award.status.rawValue) award of \(selector.credential) to \(selector.learner)\n")
         }

@@ -21,11 +21,12 @@ extension CredentialCommand {
             guard try Field.optionalText(achievement, "achievement", maxBytes: 2000) != nil else {
                 throw CredfolioError.invalid("achievement is empty")
             }
-            let store = try database.open()
-            if achievement.lowercased().hasPrefix("ce-") {
-                try store.credentials.link(code, ctid: achievement)
-            } else {
-                try store.credentials.link(code, achievement: achievement)
+            try database.write { store in
+                if achievement.lowercased().hasPrefix("ce-") {
+                    try store.credentials.link(code, ctid: achievement)
+                } else {
+                    try store.credentials.link(code, achievement: achievement)
+                }
             }
             OutputSink.standardOutput().write("linked credential \(code) to \(achievement)\n")
         }

@@ -94,10 +94,9 @@ extension CredentialCommand {
         }
 
         func run() throws {
-            let store = try database.open()
             var credential = Credential(code: code, title: "")
             try fields.apply(to: &credential)
-            credential = try store.credentials.add(credential)
+            credential = try database.write { [credential] in try $0.credentials.add(credential) }
             OutputSink.standardOutput().write("added credential \(credential.code) (\(credential.title))\n")
         }
     }
@@ -171,11 +170,13 @@ extension CredentialCommand {
         }
 
         func run() throws {
-            let store = try database.open()
-            var credential = try store.credentials.get(code)
-            if let newCode { credential.code = newCode }
-            try fields.apply(to: &credential)
-            try store.credentials.update(credential)
+            let credential = try database.write { store in
+                var credential = try store.credentials.get(code)
+                if let newCode { credential.code = newCode }
+                try fields.apply(to: &credential)
+                try store.credentials.update(credential)
+                return credential
+            }
             OutputSink.standardOutput().write("updated credential \(credential.code)\n")
         }
     }
@@ -190,7 +191,7 @@ extension CredentialCommand {
         @Flag(help: "Also remove every award of it.") var force = false
 
         func run() throws {
-            let awards = try database.open().credentials.remove(code, force: force)
+            let awards = try database.write { try $0.credentials.remove(code, force: force) }
             OutputSink.standardOutput().write(
                 "removed credential \(code)" + (awards > 0 ? " and \(NumberText.grouped(awards)) award\(awards == 1 ? "" : "s")" : "") + "\n")
         }

@@ -30,8 +30,7 @@ extension ImportCommand {
         }
 
         func run() throws {
-            let store = try database.open()
-            let result = try CTDLImport(files: files, into: store, language: language, dryRun: dryRun)
+            let result = try database.write { try CTDLImport(files: files, into: $0, language: language, dryRun: dryRun) }
             let out = OutputSink.standardOutput()
             // Written row by row: a catalog of many records is not held twice, as rows and as text.
             try streamReport(columns: ["action", "kind", "code", "title", "ctid", "detail"], format: output.format, to: out,

@@ -32,9 +32,10 @@ extension ImportCommand {
 
         func run(_ kind: Importer.Kind) throws {
             let input = try InputFile(path: file)
-            let store = try database.open()
-            let summary = try Importer(store, expectedRows: input.size / 40)
-                .run(kind, reader: CSVReader(fileDescriptor: input.fd), file: file)
+            // Not retried: it reads its input once (standard input cannot be read again).
+            let summary = try database.write(retrying: false) { store in
+                try Importer(store, expectedRows: input.size / 40).run(kind, reader: CSVReader(fileDescriptor: input.fd), file: file)
+            }
             OutputSink.standardOutput().write(summary.description + "\n")
         }
     }
@@ -70,8 +71,7 @@ extension ImportCommand {
 
         func run() throws {
             let bytes = try InputFile(path: file).readAll(limit: 16 << 20)
-            let store = try database.open()
-            let summary = try store.stacks.importFile(bytes, file: file)
+            let summary = try database.write { try $0.stacks.importFile(bytes, file: file) }
             OutputSink.standardOutput().write(summary.description + "\n")
         }
     }
@@ -97,12 +97,14 @@ extension ImportCommand {
         func run() throws {
             let read = try files.map { (name: $0, bytes: try InputFile(path: $0).readAll(limit: 64 << 20)) }
             let documents = try BadgeImporter.readLinked(linked)
-            let store = try database.open()
-            var importer = BadgeImporter(store: store, importedAt: Timestamp.now())
-            importer.linked = documents
-            importer.recipient = try recipient.map { try Field.email($0, "recipient") ?? $0 }
-            importer.force = force
-            let rows = try importer.run(learner: learner, files: read)
+            let recipient = try recipient.map { try Field.email($0, "recipient") ?? $0 }
+            let rows = try database.write { store in
+                var importer = BadgeImporter(store: store, importedAt: Timestamp.now())
+                importer.linked = documents
+                importer.recipient = recipient
+                importer.force = force
+                return try importer.run(learner: learner, files: read)
+            }
             for note in Set(rows.compactMap { $0.note.map { "\($0)" } }).sorted() { CredfolioCLI.note(note) }
             var report = Report(columns: ["file", "format", "credential", "title", "earned_on", "outcome", "verification", "recipient"])
             for r in rows {

@@ -28,7 +28,7 @@ extension IssuerCommand.Key {
             let text = String(decoding: try InputFile(path: file).readAll(limit: 20_000), as: UTF8.self)
             let kind = try JWS.keyKind(text)
             let id = try Field.text(issuer, "issuer", maxBytes: 2_000)
-            let added = try database.open().issuerKeys.add(TrustedKey(issuerID: id, text: text, kind: kind, addedOn: Day.today()))
+            let added = try database.write { try $0.issuerKeys.add(TrustedKey(issuerID: id, text: text, kind: kind, addedOn: Day.today())) }
             OutputSink.standardOutput().write("trusted \(kind) key \(added.id ?? 0) for \(id)\n")
         }
     }
@@ -56,7 +56,7 @@ extension IssuerCommand.Key {
         @Argument(help: "The key's id (default: every key of the issuer).") var key: Int64?
 
         func run() throws {
-            let removed = try database.open().issuerKeys.remove(issuerID: issuer, id: key)
+            let removed = try database.write { try $0.issuerKeys.remove(issuerID: issuer, id: key) }
             OutputSink.standardOutput().write("no longer trusting \(removed) key\(removed == 1 ? "" : "s") for \(issuer)\n")
         }
     }

@@ -19,8 +19,7 @@ extension LearnerCommand {
             @Argument(help: "The address.") var address: String
 
             func run() throws {
-                let store = try database.open()
-                try store.learners.addEmail(handle, address)
+                try database.write { try $0.learners.addEmail(handle, address) }
                 OutputSink.standardOutput().write("added \(address) to learner \(handle)\n")
             }
         }
@@ -32,8 +31,7 @@ extension LearnerCommand {
             @Argument(help: "The address.") var address: String
 
             func run() throws {
-                let store = try database.open()
-                try store.learners.removeEmail(handle, address)
+                try database.write { try $0.learners.removeEmail(handle, address) }
                 OutputSink.standardOutput().write("removed \(address) from learner \(handle)\n")
             }
         }

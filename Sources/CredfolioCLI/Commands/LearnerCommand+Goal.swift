@@ -21,8 +21,7 @@ extension LearnerCommand {
 
             func run() throws {
                 let goal = LearnerGoal(stack: stack, target: try parseDay(by, "by"))
-                let store = try database.open()
-                let previous = try store.learners.addGoal(handle, goal)
+                let previous = try database.write { try $0.learners.addGoal(handle, goal) }
                 var line = "learner \(handle) aims at \(stack)" + (goal.target.map { " by \($0)" } ?? "")
                 if let previous, previous.target != goal.target {
                     line += " (replacing " + (previous.target.map { "the target date \($0)" } ?? "no target date") + ")"
@@ -42,8 +41,7 @@ extension LearnerCommand {
             @Argument(help: "The stack's code.") var stack: String
 
             func run() throws {
-                let store = try database.open()
-                try store.learners.removeGoal(handle, stack)
+                try database.write { try $0.learners.removeGoal(handle, stack) }
                 OutputSink.standardOutput().write("learner \(handle) no longer aims at \(stack)\n")
             }
         }

@@ -36,9 +36,10 @@ extension LearnerCommand {
 
         func run() throws {
             let created = try parseDay(createdOn, "created_on") ?? Day.today()
-            let store = try database.open()
-            let learner = try store.learners.add(
-                Learner(handle: handle, name: name, email: email, cohort: cohort, notes: notes, createdOn: created, pace: pace))
+            let learner = try database.write { store in
+                try store.learners.add(
+                    Learner(handle: handle, name: name, email: email, cohort: cohort, notes: notes, createdOn: created, pace: pace))
+            }
             let out = OutputSink.standardOutput()
             out.write("added learner \(learner.handle) (\(learner.name))\n")
         }
@@ -123,15 +124,17 @@ extension LearnerCommand {
         }
 
         func run() throws {
-            let store = try database.open()
-            var learner = try store.learners.get(handle)
-            if let newHandle { learner.handle = newHandle }
-            if let name { learner.name = name }
-            if let email { learner.email = email.isEmpty ? nil : email }
-            if let cohort { learner.cohort = cohort.isEmpty ? nil : cohort }
-            if let notes { learner.notes = notes }
-            if let pace { learner.pace = pace.isEmpty ? nil : try Field.pace(pace) }
-            try store.learners.update(learner)
+            let learner = try database.write { store in
+                var learner = try store.learners.get(handle)
+                if let newHandle { learner.handle = newHandle }
+                if let name { learner.name = name }
+                if let email { learner.email = email.isEmpty ? nil : email }
+                if let cohort { learner.cohort = cohort.isEmpty ? nil : cohort }
+                if let notes { learner.notes = notes }
+                if let pace { learner.pace = pace.isEmpty ? nil : try Field.pace(pace) }
+                try store.learners.update(learner)
+                return learner
+            }
             OutputSink.standardOutput().write("updated learner \(learner.handle)\n")
         }
     }
@@ -145,8 +148,7 @@ extension LearnerCommand {
         @Flag(help: "Also remove the learner's awards.") var force = false
 
         func run() throws {
-            let store = try database.open()
-            let awards = try store.learners.remove(handle, force: force)
+            let awards = try database.write { try $0.learners.remove(handle, force: force) }
             OutputSink.standardOutput().write(
                 "removed learner \(handle)" + (awards > 0 ? " and \(NumberText.grouped(awards)) award\(awards == 1 ? "" : "s")" : "") + "\n")
         }

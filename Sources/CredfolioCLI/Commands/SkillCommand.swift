@@ -30,9 +30,9 @@ extension SkillCommand {
         @Option(help: "Its id in that framework.") var frameworkId: String?
 
         func run() throws {
-            let store = try database.open()
-            let skill = try store.skills.add(
-                Skill(code: code, name: name, category: category, framework: framework, frameworkID: frameworkId))
+            let skill = try database.write {
+                try $0.skills.add(Skill(code: code, name: name, category: category, framework: framework, frameworkID: frameworkId))
+            }
             OutputSink.standardOutput().write("added skill \(skill.code) (\(skill.name))\n")
         }
     }
@@ -88,14 +88,16 @@ extension SkillCommand {
         }
 
         func run() throws {
-            let store = try database.open()
-            var skill = try store.skills.get(code)
-            if let newCode { skill.code = newCode }
-            if let name { skill.name = name }
-            if let category { skill.category = category.isEmpty ? nil : category }
-            if let framework { skill.framework = framework.isEmpty ? nil : framework }
-            if let frameworkId { skill.frameworkID = frameworkId.isEmpty ? nil : frameworkId }
-            try store.skills.update(skill)
+            let skill = try database.write { store in
+                var skill = try store.skills.get(code)
+                if let newCode { skill.code = newCode }
+                if let name { skill.name = name }
+                if let category { skill.category = category.isEmpty ? nil : category }
+                if let framework { skill.framework = framework.isEmpty ? nil : framework }
+                if let frameworkId { skill.frameworkID = frameworkId.isEmpty ? nil : frameworkId }
+                try store.skills.update(skill)
+                return skill
+            }
             OutputSink.standardOutput().write("updated skill \(skill.code)\n")
         }
     }
@@ -110,7 +112,7 @@ extension SkillCommand {
         @Flag(help: "Also drop it from the credentials that teach it.") var force = false
 
         func run() throws {
-            try database.open().skills.remove(code, force: force)
+            try database.write { try $0.skills.remove(code, force: force) }
             OutputSink.standardOutput().write("removed skill \(code)\n")
         }
     }

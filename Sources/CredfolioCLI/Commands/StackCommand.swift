@@ -82,7 +82,7 @@ extension StackCommand {
         @Flag(help: "Also remove every learner's goal of it.") var force = false
 
         func run() throws {
-            let goals = try database.open().stacks.remove(code, force: force)
+            let goals = try database.write { try $0.stacks.remove(code, force: force) }
             OutputSink.standardOutput().write(
                 "removed stack \(code)" + (goals > 0 ? " and \(NumberText.grouped(goals)) learner goal\(goals == 1 ? "" : "s")" : "") + "\n")
         }

@@ -39,6 +39,18 @@ struct DatabaseOptions: ParsableArguments {
         return store
     }
 
+    /// Opens the database for a command that writes, and runs `body` as the
+    /// command's one transaction: all of it is stored, or nothing. On
+    /// PostgreSQL it is SERIALIZABLE; one the server fails for running beside
+    /// another is run again from the start while the busy timeout allows
+    /// (with `retrying`: `body` must then not consume input it cannot read
+    /// again), then reported as busy. Its output is printed after it, by the
+    /// caller, so a retried command prints once.
+    func write<T>(retrying: Bool = true, _ body: (Store) throws -> T) throws -> T {
+        let store = try open()
+        return try store.database.transaction(retrying: retrying) { try body(store) }
+    }
+
     /// `$CREDFOLIO_BUSY_TIMEOUT`: milliseconds a write waits for another
     /// process's lock (0 to 600,000; default 10,000).
     func busyTimeout() throws -> Int32 {

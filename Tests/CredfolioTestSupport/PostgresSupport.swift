@@ -1,0 +1,70 @@
+import Foundation
+public import Testing
+public import CredfolioPostgres
+
+/// Which engine the end-to-end tests run against: SQLite files unless
+/// `$CREDFOLIO_TEST_ENGINE` is `postgres`, when every ``CLI`` gets a new
+/// database of its own on the test server (`$CREDFOLIO_TEST_POSTGRES`, the
+/// throwaway cluster Scripts/test starts). `Scripts/test` runs the suite both
+/// ways.
+public enum TestEngine: String, Sendable {
+    case sqlite, postgres
+
+    public static let current: TestEngine = {
+        ProcessInfo.processInfo.environment["CREDFOLIO_TEST_ENGINE"].flatMap(TestEngine.init(rawValue:)) ?? .sqlite
+    }()
+}
+
+/// A new, empty database on the test server, dropped when the last
+/// reference goes. Without a server it fails, saying how to start one: a test
+/// that needs PostgreSQL never passes by skipping.
+public final class PostgresTestDatabase: Sendable {
+    /// The server as libpq's key=value pairs, connected to the maintenance database.
+    public let server: String
+    public let name: String
+    /// The new database as the `postgresql://` URL credfolio takes.
+    public let url: String
+
+    public struct NoServer: Error, CustomStringConvertible {
+        public var description: String { "no test server: run Scripts/test, or eval \"$(Scripts/postgres-cluster start)\" first" }
+    }
+
+    public init() throws {
+        guard let server = ProcessInfo.processInfo.environment["CREDFOLIO_TEST_POSTGRES"], !server.isEmpty else { throw NoServer() }
+        self.server = server
+        name = "credfolio_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        try PostgresConnection(server).query("CREATE DATABASE \(name)")
+        url = Self.url(server: server, database: name)
+    }
+
+    /// The URL of `database` on the server `server` (`host=… user=…`).
+    public static func url(server: String, database: String, user: String? = nil) -> String {
+        var pairs: [String: String] = [:]
+        for pair in server.split(separator: " ") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            if parts.count == 2 { pairs[parts[0]] = parts[1] }
+        }
+        var url = "postgresql:///\(database)?host=\(pairs["host"] ?? "/tmp")"
+        if let user = user ?? pairs["user"] { url += "&user=\(user)" }
+        return url
+    }
+
+    /// A connection to the database as the server's superuser.
+    public func connect() throws -> PostgresConnection {
+        try PostgresConnection(server.replacingOccurrences(of: "dbname=postgres", with: "dbname=\(name)"))
+    }
+
+    deinit {
+        _ = try? PostgresConnection(server).query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+    }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// A test of what only a SQLite file has or allows (its locks, its pages,
+    /// values written into it by hand past the checks PostgreSQL's schema
+    /// enforces). It runs in the suite's SQLite pass; the PostgreSQL pass
+    /// lists it as skipped, with `reason`.
+    public static func sqliteFile(_ reason: Comment) -> Self {
+        .enabled(if: TestEngine.current == .sqlite, reason)
+    }
+}

@@ -57,7 +57,8 @@ let package = Package(
         // Migrations and repositories: SQL only, knowing neither the engine nor badges.
         .target(
             name: "CredfolioStore",
-            dependencies: ["CredfolioSQL", "CredfolioSQLite", "CredfolioPostgres", "CredfolioSchema", "CredfolioCore", "CredfolioSystem"],
+            dependencies: ["CredfolioSQL", "CredfolioSQLite", "CredfolioPostgres", "CredfolioSchema", "CredfolioCore", "CredfolioSystem",
+                           "CPosix"],
             swiftSettings: strict
         ),
         // Stacks and progress on plain values: its tests need no database.

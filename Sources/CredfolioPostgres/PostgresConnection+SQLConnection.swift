@@ -13,6 +13,9 @@ import Glibc
 extension PostgresConnection: SQLConnection {
     public var engine: SQLEngine { .postgres }
 
+    /// The server's word, not this object's count: a transaction it ended on its own counts as ended.
+    public var isInTransaction: Bool { library.transactionStatus(handle) != PQTRANS_IDLE }
+
     /// Rows a cursor fetches at a time.
     static let batch = 1_000
 

@@ -15,6 +15,9 @@ public enum SQLEngine: String, Sendable {
 public protocol SQLConnection: AnyObject {
     var engine: SQLEngine { get }
 
+    /// True inside a transaction: between a BEGIN and its end.
+    var isInTransaction: Bool { get }
+
     /// Runs one statement with `arguments`; returns how many rows an INSERT,
     /// UPDATE or DELETE changed (0 for any other statement).
     @discardableResult

@@ -28,6 +28,21 @@ public struct SQLDialect: Sendable {
         }
     }
 
+    /// What an INSERT that gives a numbered table's `id` itself says after
+    /// its column list: PostgreSQL's identity columns refuse one otherwise.
+    public var keepingIdentity: String {
+        engine == .postgres ? " OVERRIDING SYSTEM VALUE" : ""
+    }
+
+    /// The statement that moves `table`'s numbering past the ids it holds,
+    /// after rows were inserted with their own ids; nil where the engine
+    /// numbers from the largest id anyway (SQLite).
+    public func renumbering(_ table: String) -> String? {
+        engine == .postgres
+            ? "SELECT setval(pg_get_serial_sequence('\(table)', 'id'), coalesce(max(id), 0) + 1, false) FROM \(table)"
+            : nil
+    }
+
     /// `values` as one parameter for ``texts(_:)``: a JSON array, so that a
     /// list of any length is one bound value, never SQL text.
     public static func textList<S: Sequence<String>>(_ values: S) -> DatabaseValue {

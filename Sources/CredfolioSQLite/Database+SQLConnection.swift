@@ -5,6 +5,8 @@ public import CredfolioSQL
 extension Database: SQLConnection {
     public var engine: SQLEngine { .sqlite }
 
+    public var isInTransaction: Bool { !isAutocommit }
+
     @discardableResult
     public func execute(_ sql: String, arguments: [DatabaseValue]) throws -> Int {
         try cachedStatement(sql).execute(arguments)

@@ -33,14 +33,25 @@ extension [Finding] {
 }
 
 extension Store {
-    /// Writes a consistent copy of the database to `path`, a new file
-    /// readable by its owner only. Others may go on using the database.
+    /// Writes a consistent copy of the database to `path`, a new SQLite file
+    /// readable by its owner only. Others may go on using the database. From
+    /// PostgreSQL it is a copy (``DatabaseCopy``) of one snapshot: a portable
+    /// file that `copy` can take back to a server.
     public func backup(to path: String) throws {
         if access(path, F_OK) == 0 {
             throw CredfolioError.conflict("\(path) already exists; choose a new file for the backup")
         }
         guard let file else {
-            throw CredfolioError.invalid("backup writes a SQLite file from a SQLite database; \(self.path) is on PostgreSQL (use pg_dump)")
+            try OutputTarget.requireFolder(of: path)
+            do {
+                let snapshot = try Store(path: path, access: .write, makingFolders: false)
+                _ = try DatabaseCopy.run(from: self, to: snapshot)
+                try snapshot.file?.execute(script: "PRAGMA journal_mode = DELETE")
+            } catch {
+                for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
+                throw error
+            }
+            return
         }
         try Store.createPrivately(path, makingFolders: false)
         do {

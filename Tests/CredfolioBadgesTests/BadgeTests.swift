@@ -208,8 +208,7 @@ struct BadgeTests {
         #expect(try importJSON(cli, [second]).first?["outcome"] as? String == "updated")
         let awards = try cli.ok("award", "list", "--format", "csv").split(separator: "\n")
         #expect(awards.count == 2 && awards[1].contains(",2026-04-01,2028-04-01,"))
-        let db = try Database(path: cli.database)
-        #expect(try db.scalar(Int.self, "SELECT count(*) FROM badge_source") == 2)
+        #expect(try cli.store().database.scalar(Int.self, "SELECT count(*) FROM badge_source") == 2)
     }
 
     /// `png` with `chunks` put just before its IEND chunk.

@@ -151,7 +151,7 @@ struct HTMLPageTests {
     @Test("a site's learner page shows each badge's verification as the portfolio page does; a learner without badges shows none")
     func verificationsOnSitePages() throws {
         let cli = try Hostile.world()
-        let verifications = try Store(path: cli.database, access: .read).awards.verifications(learner: "ana")
+        let verifications = try cli.store().awards.verifications(learner: "ana")
         #expect(!verifications.isEmpty)
         let page = cli.directory.file("ana.html"), site = cli.directory.file("site")
         try cli.ok("portfolio", "ana", "--html", "-o", page, "--as-of", "2026-11-29")

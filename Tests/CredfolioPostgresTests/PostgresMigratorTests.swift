@@ -7,7 +7,8 @@ import CredfolioStore
 
 /// PostgreSQL's migrations on the throwaway server, each test in a new
 /// database of its own, dropped at the end.
-@Suite("PostgreSQL: the schema's migrations, tracked in credfolio_migration")
+@Suite("PostgreSQL: the schema's migrations, tracked in credfolio_migration",
+       .enabled(if: ProcessInfo.processInfo.environment["CREDFOLIO_SKIP_POSTGRES"] != "1", "CREDFOLIO_SKIP_POSTGRES=1"))
 struct PostgresMigratorTests {
     /// A new, empty database, and a connection to it; `body` runs, then the database is dropped.
     func withDatabase(_ body: (PostgresConnection) throws -> Void) throws {

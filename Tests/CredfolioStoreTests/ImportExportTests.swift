@@ -49,7 +49,7 @@ struct ImportExportTests {
         #expect(try store.awards.list().count == 5)
     }
 
-    @Test("a large load drops and rebuilds the secondary indexes from their own definitions; a failed one leaves them as they were")
+    @Test("a large load drops and rebuilds the secondary indexes from their own definitions; a failed one leaves them as they were", .sqliteFile("SQLite's index rebuild"))
     func indexesRebuilt() throws {
         let store = try sampleStore()
         func indexes() throws -> [String] {
@@ -83,9 +83,9 @@ struct ImportExportTests {
     func idempotent() throws {
         let store = try sampleStore()
         _ = try run(store, .awards, Self.awardsCSV)
-        let before = try dump(store.file!)
+        let before = try dump(store.database)
         #expect(try run(store, .awards, Self.awardsCSV) == ImportSummary(kind: "awards", unchanged: 3))
-        #expect(try dump(store.file!) == before)
+        #expect(try dump(store.database) == before)
         let changed = Self.awardsCSV.replacingOccurrences(of: "badge/1", with: "badge/2")
         #expect(try run(store, .awards, changed) == ImportSummary(kind: "awards", updated: 1, unchanged: 2))
     }
@@ -96,11 +96,11 @@ struct ImportExportTests {
         var lines = ["learner,credential,status,earned_on"]
         for i in 0..<810 { lines.append("sarah,aws-ccp,earned,\(day("2000-01-01").adding(days: i)!)") }
         lines.append("sarah,aws-ccp,earned,2026-13-01")
-        let before = try dump(store.file!)
+        let before = try dump(store.database)
         #expect(throws: CredfolioError.invalid(#"awards.csv:812: earned_on "2026-13-01" is not a date (YYYY-MM-DD)"#)) {
             try run(store, .awards, lines.joined(separator: "\n") + "\n", file: "awards.csv")
         }
-        #expect(try dump(store.file!) == before)
+        #expect(try dump(store.database) == before)
     }
 
     @Test("header and row errors name what is wrong", arguments: [
@@ -129,9 +129,9 @@ struct ImportExportTests {
     ])
     func errors(text: String, kind: Importer.Kind, message: String) throws {
         let store = try sampleStore()
-        let before = try dump(store.file!)
+        let before = try dump(store.database)
         #expect(throws: CredfolioError.invalid(message)) { try run(store, kind, text) }
-        #expect(try dump(store.file!) == before)
+        #expect(try dump(store.database) == before)
     }
 
     @Test("a key that was in the database before and appears twice in the file is caught too")
@@ -167,7 +167,7 @@ struct ImportExportTests {
         try store.awards.add(Award(learner: "sarah", credential: "aws-ccp", status: .earned, earnedOn: day("2026-03-14")))
         try store.awards.add(Award(learner: "sarah", credential: "py-data", status: .planned, notes: "next"))
 
-        let copy = try Store.inMemory()
+        let copy = try testStore()
         for kind in Importer.Kind.allCases {
             let text = try export(store, kind)
             _ = try run(copy, kind, text)

@@ -1,6 +1,7 @@
 import Foundation
 public import Testing
 public import CredfolioPostgres
+public import CredfolioStore
 
 /// Which engine the end-to-end tests run against: SQLite files unless
 /// `$CREDFOLIO_TEST_ENGINE` is `postgres`, when every ``CLI`` gets a new
@@ -59,7 +60,31 @@ public final class PostgresTestDatabase: Sendable {
     }
 }
 
+/// A new, empty store on the suite's engine: in memory on SQLite, or a new
+/// database on the test server. A PostgreSQL database made here lives until
+/// the server is thrown away (Scripts/test stops it), since the store holds
+/// no reference to drop it by.
+public func testStore() throws -> Store {
+    switch TestEngine.current {
+    case .sqlite: return try Store.inMemory()
+    case .postgres:
+        guard let server = ProcessInfo.processInfo.environment["CREDFOLIO_TEST_POSTGRES"], !server.isEmpty else {
+            throw PostgresTestDatabase.NoServer()
+        }
+        let name = "credfolio_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        try PostgresConnection(server).query("CREATE DATABASE \(name)")
+        return try Store(postgres: PostgresTestDatabase.url(server: server, database: name))
+    }
+}
+
 extension Trait where Self == ConditionTrait {
+    /// Tests against the PostgreSQL test server: they run unless
+    /// `CREDFOLIO_SKIP_POSTGRES=1` says there is none to run against, and
+    /// without a server they fail, saying how to start one.
+    public static var postgresServer: Self {
+        .enabled(if: ProcessInfo.processInfo.environment["CREDFOLIO_SKIP_POSTGRES"] != "1", "CREDFOLIO_SKIP_POSTGRES=1")
+    }
+
     /// A test of what only a SQLite file has or allows (its locks, its pages,
     /// values written into it by hand past the checks PostgreSQL's schema
     /// enforces). It runs in the suite's SQLite pass; the PostgreSQL pass

@@ -35,7 +35,7 @@ public func day(_ text: String) -> Day { Day(iso: text)! }
 
 /// A store with a small catalog: two skills, three credentials, two learners.
 public func sampleStore() throws -> Store {
-    let store = try Store.inMemory()
+    let store = try testStore()
     try store.skills.add(Skill(code: "cloud", name: "Cloud computing", category: "Technology"))
     try store.skills.add(Skill(code: "python", name: "Python", category: "Technology", framework: "ESCO", frameworkID: "S1.2.3"))
     try store.credentials.add(Credential(code: "aws-ccp", title: "AWS Certified Cloud Practitioner", issuer: "AWS",

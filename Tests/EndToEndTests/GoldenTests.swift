@@ -19,8 +19,8 @@ import Testing
     static var updating: Bool { ProcessInfo.processInfo.environment["CREDFOLIO_UPDATE_GOLDEN"] == "1" }
 
     /// The demo's database: its catalog, stacks, six learners and their awards.
-    static func demo() throws -> CLI {
-        let cli = try CLI()
+    static func demo(engine: TestEngine = .current) throws -> CLI {
+        let cli = try CLI(engine: engine)
         for (kind, file) in [("skills", "skills.csv"), ("credentials", "credentials.csv"), ("stacks", "stacks.json"),
                              ("learners", "learners.csv"), ("awards", "awards.csv")] {
             try cli.ok("import", kind, demoData + "/" + file)

@@ -21,6 +21,40 @@ struct BackupCommand: ParsableCommand {
     }
 }
 
+struct CopyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "copy",
+        abstract: "Copy a whole database into a new, empty one: a SQLite file to PostgreSQL, or back.",
+        discussion: """
+            Every table and row is copied in one transaction on the target, and checked before it commits: \
+            each table's rows are counted and the exports of both databases compared byte for byte. \
+            A file is created; a PostgreSQL database must exist (createdb) and hold no rows.
+            """)
+    @Option(help: ArgumentHelp("The database to copy: a file or a postgresql:// URL.", valueName: "path|url")) var from: String
+    @Option(help: ArgumentHelp("The new database: a file that does not exist yet, or an empty PostgreSQL database.",
+                               valueName: "path|url")) var to: String
+    @OptionGroup var output: FormatOptions
+
+    func validate() throws {
+        if from.isEmpty || to.isEmpty { throw ValidationError("--from and --to each name a database") }
+    }
+
+    func run() throws {
+        if from == to || Store.sameFile(from, to) { throw CredfolioError.invalid("--from and --to are the same database") }
+        if !Store.isPostgres(to) && access(to, F_OK) == 0 {
+            throw CredfolioError.conflict("\(to) already exists: copy writes into a new file")
+        }
+        let timeout = try DatabaseOptions.busyTimeout()
+        let source = try Store.open(from, access: .read, busyTimeoutMilliseconds: timeout)
+        let target = try Store.open(to, access: .write, makingFolders: false, busyTimeoutMilliseconds: timeout)
+        if target.created { NewDatabase.note(to) }
+        let counts = try DatabaseCopy.run(from: source, to: target)
+        var report = Report(columns: ["table", "rows"])
+        for (table, rows) in counts { report.append([.text(table), .integer(Int64(rows))]) }
+        report.render(output.format, to: OutputSink.standardOutput(), emptyMessage: "no tables")
+    }
+}
+
 struct RestoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restore",

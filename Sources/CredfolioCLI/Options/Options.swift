@@ -34,7 +34,7 @@ struct DatabaseOptions: ParsableArguments {
     /// the command then fails (``NewDatabase``).
     func open() throws -> Store {
         let (path, isDefault) = try Store.location(given: db, environment: environment)
-        let store = try Store.open(path, access: .write, makingFolders: isDefault, busyTimeoutMilliseconds: try busyTimeout())
+        let store = try Store.open(path, access: .write, makingFolders: isDefault, busyTimeoutMilliseconds: try Self.busyTimeout())
         if store.created { NewDatabase.note(path) }
         return store
     }
@@ -53,7 +53,7 @@ struct DatabaseOptions: ParsableArguments {
 
     /// `$CREDFOLIO_BUSY_TIMEOUT`: milliseconds a write waits for another
     /// process's lock (0 to 600,000; default 10,000).
-    func busyTimeout() throws -> Int32 {
+    static func busyTimeout() throws -> Int32 {
         guard let text = environment("CREDFOLIO_BUSY_TIMEOUT"), !text.isEmpty else { return 10_000 }
         return Int32(try Field.wholeNumber(text, "CREDFOLIO_BUSY_TIMEOUT", max: 600_000))
     }
@@ -62,7 +62,7 @@ struct DatabaseOptions: ParsableArguments {
     /// an error (a typo must not leave a new database behind), and a
     /// read-only file or folder is fine.
     func openForReading() throws -> Store {
-        try Store.open(try Store.location(given: db, environment: environment).path, access: .read, busyTimeoutMilliseconds: try busyTimeout())
+        try Store.open(try Store.location(given: db, environment: environment).path, access: .read, busyTimeoutMilliseconds: try Self.busyTimeout())
     }
 }
 

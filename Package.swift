@@ -40,7 +40,7 @@ let package = Package(
                         .embedInCode("sqlite/v0003_goals.sql"), .embedInCode("sqlite/v0004_issuer_keys.sql"),
                         .embedInCode("sqlite/v0005_unknown_measures.sql"), .embedInCode("sqlite/v0006_ctdl_catalog.sql"),
                         .embedInCode("sqlite/v0007_registry_ctid.sql"),
-                        .embedInCode("postgres/p0001_initial.sql")],
+                        .embedInCode("postgres/p0001_initial.sql"), .embedInCode("postgres/team.sql")],
             swiftSettings: strict
         ),
         // Value types, dates, money, limits, stack definitions, CSV and JSON: no file descriptors, no database.

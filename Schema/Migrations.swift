@@ -17,9 +17,13 @@ public enum SchemaMigrations {
 
     /// PostgreSQL's migrations (`Schema/postgres/pNNNN_*.sql`), in order:
     /// migration `n` is recorded as version `n` in the database's
-    /// `credfolio_migration` table. The first holds SQLite's schema 6 in
+    /// `credfolio_migration` table. The first holds SQLite's schema 7 in
     /// PostgreSQL's own types.
     public static let postgres: [(version: Int, name: String, sql: [UInt8])] = [
         (1, "p0001_initial", PackageResources.p0001_initial_sql),
     ]
+
+    /// The team's roles, grants and row-level security on PostgreSQL
+    /// (`Schema/postgres/team.sql`), which `credfolio team init` runs.
+    public static let postgresTeam: [UInt8] = PackageResources.team_sql
 }

@@ -16,7 +16,7 @@ public struct Credfolio: ParsableCommand {
         subcommands: [
             LearnerCommand.self, SkillCommand.self, CredentialCommand.self, AwardCommand.self, StackCommand.self,
             ProgressCommand.self, NextCommand.self, GapCommand.self, PortfolioCommand.self, ReportCommand.self,
-            ImportCommand.self, ExportCommand.self, KeyCommand.self, IssuerCommand.self, BackupCommand.self, RestoreCommand.self, CopyCommand.self,
+            ImportCommand.self, ExportCommand.self, KeyCommand.self, IssuerCommand.self, TeamCommand.self, BackupCommand.self, RestoreCommand.self, CopyCommand.self,
             DoctorCommand.self,
         ]
     )

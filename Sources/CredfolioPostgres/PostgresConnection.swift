@@ -47,8 +47,9 @@ public final class PostgresConnection {
         }
         self.handle = handle
         self.library = library
-        // Dates as ISO text whatever the server's default, and doubles in their shortest exact form.
-        try run(script: "SET datestyle = 'ISO, YMD'; SET extra_float_digits = 1")
+        // Dates as ISO text whatever the server's default, doubles in their shortest exact form, and no
+        // notices (libpq would print them on standard error): what matters comes back as an error.
+        try run(script: "SET datestyle = 'ISO, YMD'; SET extra_float_digits = 1; SET client_min_messages = warning")
     }
 
     deinit { library.finish(handle) }

@@ -20,7 +20,8 @@ extension Store {
             return ("database is busy: another credfolio is using it; try again", true)
         }
         if error.sqlState == "42501" {
-            return ("permission denied: \(error.message) (your role may not do this; see credfolio team)", false)
+            // "permission denied for table …", "new row violates row-level security policy for table …"
+            return (error.message + ": your role may not do this (see credfolio team)", false)
         }
         return ("PostgreSQL: " + error.message, false)
     }

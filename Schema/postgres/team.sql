@@ -87,37 +87,26 @@ GRANT INSERT, UPDATE, DELETE ON learner, award, badge_source, learner_email, lea
 -- Row-level security on learners and everything that hangs from one. A row of a learner the role
 -- cannot see is, to it, a row that is not there: no query, credfolio's or its own, tells them apart.
 ALTER TABLE learner ENABLE ROW LEVEL SECURITY;
-ALTER TABLE award ENABLE ROW LEVEL SECURITY;
-ALTER TABLE badge_source ENABLE ROW LEVEL SECURITY;
-ALTER TABLE learner_email ENABLE ROW LEVEL SECURITY;
-ALTER TABLE learner_goal ENABLE ROW LEVEL SECURITY;
-
 DROP POLICY IF EXISTS credfolio_every_row ON learner;
 CREATE POLICY credfolio_every_row ON learner TO credfolio_admin USING (true) WITH CHECK (true);
 DROP POLICY IF EXISTS credfolio_granted_cohorts ON learner;
 CREATE POLICY credfolio_granted_cohorts ON learner TO credfolio_coach, credfolio_viewer
     USING (cohort IN (SELECT credfolio_cohorts()));
 
-DROP POLICY IF EXISTS credfolio_every_row ON award;
-CREATE POLICY credfolio_every_row ON award TO credfolio_admin USING (true) WITH CHECK (true);
-DROP POLICY IF EXISTS credfolio_granted_cohorts ON award;
-CREATE POLICY credfolio_granted_cohorts ON award TO credfolio_coach, credfolio_viewer
-    USING (learner_id IN (SELECT id FROM learner));
-
-DROP POLICY IF EXISTS credfolio_every_row ON learner_email;
-CREATE POLICY credfolio_every_row ON learner_email TO credfolio_admin USING (true) WITH CHECK (true);
-DROP POLICY IF EXISTS credfolio_granted_cohorts ON learner_email;
-CREATE POLICY credfolio_granted_cohorts ON learner_email TO credfolio_coach, credfolio_viewer
-    USING (learner_id IN (SELECT id FROM learner));
-
-DROP POLICY IF EXISTS credfolio_every_row ON learner_goal;
-CREATE POLICY credfolio_every_row ON learner_goal TO credfolio_admin USING (true) WITH CHECK (true);
-DROP POLICY IF EXISTS credfolio_granted_cohorts ON learner_goal;
-CREATE POLICY credfolio_granted_cohorts ON learner_goal TO credfolio_coach, credfolio_viewer
-    USING (learner_id IN (SELECT id FROM learner));
-
-DROP POLICY IF EXISTS credfolio_every_row ON badge_source;
-CREATE POLICY credfolio_every_row ON badge_source TO credfolio_admin USING (true) WITH CHECK (true);
-DROP POLICY IF EXISTS credfolio_granted_cohorts ON badge_source;
-CREATE POLICY credfolio_granted_cohorts ON badge_source TO credfolio_coach, credfolio_viewer
-    USING (award_id IN (SELECT id FROM award));
+-- What hangs from a learner is seen with the learner: a row whose learner (or award) the role cannot
+-- see, through the policies above, is not there for it either.
+DO $$
+DECLARE
+    hanging text[];
+BEGIN
+    FOREACH hanging SLICE 1 IN ARRAY ARRAY[['award', 'learner_id', 'learner'], ['learner_email', 'learner_id', 'learner'],
+                                           ['learner_goal', 'learner_id', 'learner'], ['badge_source', 'award_id', 'award']] LOOP
+        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', hanging[1]);
+        EXECUTE format('DROP POLICY IF EXISTS credfolio_every_row ON %I', hanging[1]);
+        EXECUTE format('CREATE POLICY credfolio_every_row ON %I TO credfolio_admin USING (true) WITH CHECK (true)', hanging[1]);
+        EXECUTE format('DROP POLICY IF EXISTS credfolio_granted_cohorts ON %I', hanging[1]);
+        EXECUTE format('CREATE POLICY credfolio_granted_cohorts ON %I TO credfolio_coach, credfolio_viewer USING (%I IN (SELECT id FROM %I))',
+                       hanging[1], hanging[2], hanging[3]);
+    END LOOP;
+END
+$$;

@@ -29,13 +29,19 @@ struct TeamCommand: ParsableCommand {
         }
     }
 
+    /// A role and a cohort: what grant and revoke take.
+    struct CohortGrant: ParsableArguments {
+        @Argument(help: "The role: a person's login role, or a group of them.") var role: String
+        @Option(help: "The cohort.") var cohort: String
+    }
+
     struct Grant: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Let a coach or viewer role see (and a coach change) a cohort.")
         @OptionGroup var database: DatabaseOptions
-        @Argument(help: "The role: a person's login role, or a group of them.") var role: String
-        @Option(help: "The cohort.") var cohort: String
+        @OptionGroup var grant: CohortGrant
 
         func run() throws {
+            let (role, cohort) = (grant.role, grant.cohort)
             let added = try database.write { try $0.team.grant(role, cohort: cohort) }
             OutputSink.standardOutput().write(added ? "granted cohort \(cohort) to \(role)\n" : "\(role) already has cohort \(cohort)\n")
         }
@@ -44,10 +50,10 @@ struct TeamCommand: ParsableCommand {
     struct Revoke: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Take a cohort back from a role.")
         @OptionGroup var database: DatabaseOptions
-        @Argument(help: "The role.") var role: String
-        @Option(help: "The cohort.") var cohort: String
+        @OptionGroup var grant: CohortGrant
 
         func run() throws {
+            let (role, cohort) = (grant.role, grant.cohort)
             try database.write { try $0.team.revoke(role, cohort: cohort) }
             OutputSink.standardOutput().write("revoked cohort \(cohort) from \(role)\n")
         }

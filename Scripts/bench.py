@@ -167,8 +167,13 @@ def main():
         import bench_ctdl
         bench_ctdl.main(binary, run, compare, write_section)
         return
+    if size == "postgres":
+        import bench_planner
+        import bench_postgres
+        bench_postgres.main(binary, run, compare, write_section, generate, bench_planner.build_previous, SEED, AS_OF)
+        return
     if size not in SIZES:
-        sys.exit("usage: Scripts/bench [small|large|site|huge|planner|ctdl]")
+        sys.exit("usage: Scripts/bench [small|large|site|huge|planner|ctdl|postgres]")
     config = SIZES[size]
     sqlite = shutil.which("sqlite3") or sys.exit("bench: the sqlite3 shell is missing (apt-get install sqlite3)")
     work = os.path.abspath(f".build/bench-{size}")

@@ -32,7 +32,7 @@ def main(binary, run, compare, write_section):
 .import --csv {data}/links.csv staging_link
 .import --csv {data}/occupations.csv staging_occupation
 INSERT INTO skill (code, name, framework, framework_id) SELECT code, name, framework, framework_id FROM staging_skill;
-INSERT INTO credential (code, title, issuer, kind, hours, cost_cents, currency, weeks, format, url, ctid, description, validity_unknown)
+INSERT INTO credential (code, title, issuer, kind, hours, cost_cents, currency, weeks, format, url, registry_ctid, description, validity_unknown)
   SELECT code, title, issuer, kind, CAST(hours AS INTEGER), CAST(round(CAST(cost AS REAL) * 100) AS INTEGER), currency,
          CAST(weeks AS INTEGER), format, url, ctid, description, 1 FROM staging_credential;
 INSERT INTO credential_skill (credential_id, skill_id)
@@ -49,8 +49,8 @@ DROP TABLE staging_credential; DROP TABLE staging_skill; DROP TABLE staging_link
     # The rows it stored are the rows the baseline loads: checked, not assumed.
     fresh()
     run(ours)
-    query = ("SELECT code, title, issuer, kind, hours, cost_cents, weeks, format, url, ctid FROM credential "
-             "WHERE ctid IS NOT NULL ORDER BY code")
+    query = ("SELECT code, title, issuer, kind, hours, cost_cents, weeks, format, url, registry_ctid FROM credential "
+             "WHERE registry_ctid IS NOT NULL ORDER BY code")
     stored = subprocess.run([sqlite, "-csv", target, query], capture_output=True, text=True, check=True).stdout
     fresh()
     run([sqlite, target, f".read {script}"])

@@ -31,7 +31,8 @@ extension PostgresConnection: SQLConnection {
     }
 
     public func forEachRow(_ sql: String, _ arguments: [DatabaseValue], _ body: (any SQLRow) throws -> Void) throws {
-        guard transactionDepth > 0 else {
+        // A cursor holds a SELECT only (not an UPDATE … RETURNING, nor a WITH that may change rows).
+        guard transactionDepth > 0, PostgresSQL.startsWithSelect(sql) else {
             let result = try run(sql, arguments)
             defer { library.clear(result) }
             try PostgresRow.each(of: result, library, body)

@@ -41,6 +41,12 @@ enum PostgresSQL {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Whether the first word of `sql` is SELECT.
+    static func startsWithSelect(_ sql: String) -> Bool {
+        let word = sql.utf8.drop(while: { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }).prefix(6)
+        return String(decoding: word, as: UTF8.self).uppercased() == "SELECT"
+    }
+
     private static let hex = Array("0123456789abcdef".utf8)
 
     /// `bytes` in `bytea`'s hex input form: `\x` and two digits a byte.

@@ -1,5 +1,6 @@
 public import CredfolioSQL
 import CredfolioSQLite
+import CredfolioPostgres
 public import CredfolioCore
 
 /// CSV import of learners, skills, credentials and awards.
@@ -83,7 +84,7 @@ public struct Importer {
         try db.scalar(Int64.self, "SELECT coalesce(max(id), 0) FROM \(table)") ?? 0
     }
 
-    private func duplicate(_ what: String, _ touched: inout TouchedRows, _ id: Int64) throws {
+    func duplicate(_ what: String, _ touched: inout TouchedRows, _ id: Int64) throws {
         guard touched.mark(id) else { throw CredfolioError.invalid("\(what) appears twice in this file") }
     }
 
@@ -259,7 +260,102 @@ public struct Importer {
 
     // MARK: Awards
 
+    /// The columns of an awards file, and what it leaves out.
+    struct AwardColumns {
+        let status, expires, evidence, started, notes: Bool
+        init(_ table: CSVTable) {
+            (status, expires, evidence, started, notes) = (table.has(2), table.has(4), table.has(5), table.has(6), table.has(7))
+        }
+    }
+
+    /// One award row, checked: everything but its learner's id.
+    struct ParsedAward {
+        let line: Int
+        let handle: String
+        let credentialID: Int64
+        let award: Award
+        /// The earned-on day as the file wrote it, NULL for an unfinished award: the award's key with learner and credential.
+        let key: DatabaseValue
+    }
+
+    /// Reads and checks the current row of an awards file (all but whether its learner exists).
+    func parseAward(_ table: CSVTable, _ columns: AwardColumns,
+                            _ catalog: [String: (id: Int64, validityMonths: Int64?)]) throws -> ParsedAward {
+        let handle = try table.value(0) ?? ""
+        let code = try table.value(1) ?? ""
+        guard let credential = catalog[code] else {
+            throw Field.fail("credential", code, "is not a known credential")
+        }
+        let earnedText = try table.value(3) ?? ""
+        let earnedOn = try Field.optionalDay(earnedText, "earned_on")
+        let statusText = columns.status ? try table.value(2) ?? "" : ""
+        let status: AwardStatus
+        if statusText.isEmpty {
+            guard earnedOn != nil else {
+                throw CredfolioError.invalid("status is empty and there is no earned_on")
+            }
+            status = .earned
+        } else {
+            status = try AwardStatus(rawValue: statusText) ?? Field.choice(statusText, "status", as: AwardStatus.self)
+        }
+        var award = Award(learner: handle, credential: code, status: status, earnedOn: earnedOn)
+        if columns.expires { award.expiresOn = try Field.optionalDay(try table.value(4), "expires_on") }
+        if columns.evidence { award.evidenceURL = try table.value(5) }
+        if columns.started { award.startedOn = try Field.optionalDay(try table.value(6), "started_on") }
+        if columns.notes { award.notes = try table.value(7) ?? "" }
+        award = try award.validated()
+        if award.expiresOn == nil {
+            try Expiry.check(earnedOn: earnedOn, validityMonths: credential.validityMonths, what: "award of \(code)")
+        }
+        return ParsedAward(line: table.line, handle: handle, credentialID: credential.id, award: award,
+                           key: earnedOn == nil ? .null : .text(earnedText))
+    }
+
+    static let awardLookup = """
+        SELECT id, status, started_on, expires_on, evidence_url, notes FROM award
+        WHERE learner_id = ? AND credential_id = ? AND earned_on IS NOT DISTINCT FROM ?
+        """
+
+    /// The award stored under `parsed`'s key for the learner `learnerID`, if any.
+    func storedAward(_ parsed: ParsedAward, learnerID: Int64) throws -> (id: Int64, award: Award)? {
+        try db.first(Self.awardLookup, [.integer(learnerID), .integer(parsed.credentialID), parsed.key]) { row in
+            (id: row.int64(0),
+             award: Award(learner: parsed.handle, credential: parsed.award.credential, status: AwardStatus(rawValue: row.string(1)) ?? .planned,
+                          startedOn: row.optionalDay(2), earnedOn: parsed.award.earnedOn, expiresOn: row.optionalDay(3),
+                          evidenceURL: row.optionalString(4), notes: row.string(5)))
+        }
+    }
+
+    /// A row whose key is stored already: this file's own row (a duplicate),
+    /// or one from before, updated unless nothing changed.
+    func merge(_ parsed: ParsedAward, into stored: (id: Int64, award: Award)?, _ columns: AwardColumns,
+                       _ touched: inout TouchedRows, _ summary: inout ImportSummary) throws {
+        let (handle, code, earnedOn) = (parsed.handle, parsed.award.credential, parsed.award.earnedOn)
+        guard let stored else {
+            throw CredfolioError.conflict("award of \(code) to \(handle) could not be stored")
+        }
+        let what = "award of \(code) to \(handle)" + (earnedOn.map { " earned on \($0)" } ?? "")
+        try duplicate(what, &touched, stored.id)
+        // Columns the file leaves out keep their stored values.
+        var merged = parsed.award
+        if !columns.expires { merged.expiresOn = stored.award.expiresOn }
+        if !columns.evidence { merged.evidenceURL = stored.award.evidenceURL }
+        if !columns.started { merged.startedOn = stored.award.startedOn }
+        if !columns.notes { merged.notes = stored.award.notes }
+        merged = try merged.validated()
+        if merged == stored.award {
+            summary.unchanged += 1
+            return
+        }
+        try db.execute(
+            "UPDATE award SET status = ?, started_on = ?, expires_on = ?, evidence_url = ?, notes = ? WHERE id = ?",
+            arguments: [.text(merged.status.rawValue), merged.startedOn.databaseValue, merged.expiresOn.databaseValue,
+                        merged.evidenceURL.databaseValue, .text(merged.notes), .integer(stored.id)])
+        summary.updated += 1
+    }
+
     private func awards(_ table: CSVTable) throws -> ImportSummary {
+        if let server = db as? PostgresConnection { return try awardsInBatches(table, server) }
         var summary = ImportSummary(kind: "awards")
         let maxBefore = try maxID("award")
         var touched = TouchedRows(maxBefore: maxBefore)
@@ -276,13 +372,7 @@ public struct Importer {
             INSERT INTO award (learner_id, credential_id, status, started_on, earned_on, expires_on, evidence_url, notes)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
             """
-        let lookup = """
-            SELECT id, status, started_on, expires_on, evidence_url, notes FROM award
-            WHERE learner_id = ? AND credential_id = ? AND earned_on IS NOT DISTINCT FROM ?
-            """
-        let update = "UPDATE award SET status = ?, started_on = ?, expires_on = ?, evidence_url = ?, notes = ? WHERE id = ?"
-        let hasStatus = table.has(2), hasExpires = table.has(4), hasEvidence = table.has(5)
-        let hasStarted = table.has(6), hasNotes = table.has(7)
+        let columns = AwardColumns(table)
         var expectNew = true
 
         while try table.next() {
@@ -295,78 +385,23 @@ public struct Importer {
                 guard let learnerID = lastLearnerID else {
                     throw Field.fail("learner", handle, "is not a known learner")
                 }
-                let code = try table.value(1) ?? ""
-                guard let credential = catalog[code] else {
-                    throw Field.fail("credential", code, "is not a known credential")
-                }
-                let earnedText = try table.value(3) ?? ""
-                let earnedOn = try Field.optionalDay(earnedText, "earned_on")
-                let statusText = hasStatus ? try table.value(2) ?? "" : ""
-                let status: AwardStatus
-                if statusText.isEmpty {
-                    guard earnedOn != nil else {
-                        throw CredfolioError.invalid("status is empty and there is no earned_on")
-                    }
-                    status = .earned
-                } else {
-                    status = try AwardStatus(rawValue: statusText) ?? Field.choice(statusText, "status", as: AwardStatus.self)
-                }
-                var award = Award(learner: handle, credential: code, status: status, earnedOn: earnedOn)
-                if hasExpires { award.expiresOn = try Field.optionalDay(try table.value(4), "expires_on") }
-                if hasEvidence { award.evidenceURL = try table.value(5) }
-                if hasStarted { award.startedOn = try Field.optionalDay(try table.value(6), "started_on") }
-                if hasNotes { award.notes = try table.value(7) ?? "" }
-                award = try award.validated()
-                if award.expiresOn == nil {
-                    try Expiry.check(earnedOn: earnedOn, validityMonths: credential.validityMonths, what: "award of \(code)")
-                }
-
+                let parsed = try parseAward(table, columns, catalog)
                 // As for learners: after a row that was there already, look first.
-                let key: DatabaseValue = earnedOn == nil ? .null : .text(earnedText)
-                func storedAward() throws -> (id: Int64, award: Award)? {
-                    try db.first(lookup, [.integer(learnerID), .integer(credential.id), key]) { row in
-                        (id: row.int64(0),
-                         award: Award(learner: handle, credential: code, status: AwardStatus(rawValue: row.string(1)) ?? .planned,
-                                      startedOn: row.optionalDay(2), earnedOn: earnedOn, expiresOn: row.optionalDay(3),
-                                      evidenceURL: row.optionalString(4), notes: row.string(5)))
-                    }
-                }
-                var found = expectNew ? nil : try storedAward()
+                var found = expectNew ? nil : try storedAward(parsed, learnerID: learnerID)
                 if found == nil {
-                    let values: [DatabaseValue] = [.integer(learnerID), .integer(credential.id), .text(award.status.rawValue),
-                                                   award.startedOn.databaseValue, key, award.expiresOn.databaseValue,
+                    let award = parsed.award
+                    let values: [DatabaseValue] = [.integer(learnerID), .integer(parsed.credentialID), .text(award.status.rawValue),
+                                                   award.startedOn.databaseValue, parsed.key, award.expiresOn.databaseValue,
                                                    award.evidenceURL.databaseValue, .text(award.notes)]
                     if try db.execute(insert, arguments: values) == 1 {
                         summary.inserted += 1
                         expectNew = true
                         return
                     }
-                    // The key exists: this file's own row (a duplicate), or one
-                    // from before, to update unless nothing changed.
-                    found = try storedAward()
+                    found = try storedAward(parsed, learnerID: learnerID)
                 }
                 expectNew = false
-                guard let stored = found else {
-                    throw CredfolioError.conflict("award of \(code) to \(handle) could not be stored")
-                }
-                let what = "award of \(code) to \(handle)" + (earnedOn.map { " earned on \($0)" } ?? "")
-                try duplicate(what, &touched, stored.id)
-                // Columns the file leaves out keep their stored values.
-                var merged = award
-                if !hasExpires { merged.expiresOn = stored.award.expiresOn }
-                if !hasEvidence { merged.evidenceURL = stored.award.evidenceURL }
-                if !hasStarted { merged.startedOn = stored.award.startedOn }
-                if !hasNotes { merged.notes = stored.award.notes }
-                merged = try merged.validated()
-                if merged == stored.award {
-                    summary.unchanged += 1
-                    return
-                }
-                try db.execute(update, arguments: [
-                    .text(merged.status.rawValue), merged.startedOn.databaseValue, merged.expiresOn.databaseValue,
-                    merged.evidenceURL.databaseValue, .text(merged.notes), .integer(stored.id),
-                ])
-                summary.updated += 1
+                try merge(parsed, into: found, columns, &touched, &summary)
             }
         }
         try rebuilt.finish()

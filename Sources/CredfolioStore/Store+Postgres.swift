@@ -2,13 +2,27 @@ import CredfolioPostgres
 import CredfolioCore
 
 extension Store {
-    /// A PostgreSQL URL as it may be shown: without its password, should
-    /// someone have put one there against the advice.
+    /// A PostgreSQL URL as it may be shown: its password (`user:secret@`, or a
+    /// `password=` parameter) replaced by `***`.
     static func displayed(_ url: String) -> String {
-        guard let slashes = url.firstIndex(of: "/").map({ url.index($0, offsetBy: 2, limitedBy: url.endIndex) }) ?? nil,
-              let at = url[slashes...].firstIndex(of: "@"),
-              let colon = url[slashes..<at].firstIndex(of: ":") else { return url }
-        return String(url[..<colon]) + ":***" + String(url[at...])
+        var shown = url
+        if let slashes = url.firstIndex(of: "/").map({ url.index($0, offsetBy: 2, limitedBy: url.endIndex) }) ?? nil,
+           let at = url[slashes...].firstIndex(of: "@"),
+           let colon = url[slashes..<at].firstIndex(of: ":") {
+            shown = String(url[..<colon]) + ":***" + String(url[at...])
+        }
+        guard let query = shown.firstIndex(of: "?") else { return shown }
+        let parameters = shown[shown.index(after: query)...].split(separator: "&", omittingEmptySubsequences: false).map { pair in
+            pair.lowercased().hasPrefix("password=") ? "password=***" : String(pair)
+        }
+        return String(shown[...query]) + parameters.joined(separator: "&")
+    }
+
+    /// Whether a PostgreSQL URL carries a password (`user:secret@`, or a
+    /// `password=` parameter): on a command line any user of the machine can
+    /// read it, so credfolio refuses it.
+    static func hasPassword(_ url: String) -> Bool {
+        displayed(url) != url
     }
 
     /// What a PostgreSQL error means to a user: busy when the server failed

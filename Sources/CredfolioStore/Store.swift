@@ -103,6 +103,9 @@ public final class Store {
     public init(postgres url: String, access: Access = .write, busyTimeoutMilliseconds: Int32 = 10_000,
                 migrator: PostgresMigrator = PostgresMigrator()) throws {
         path = Store.displayed(url)
+        if Store.hasPassword(url) {
+            throw CredfolioError.invalid("\(path) has a password in it: give it in ~/.pgpass or $PGPASSWORD, where other users cannot see it, never on the command line")
+        }
         created = false
         file = nil
         isReadOnly = access == .read

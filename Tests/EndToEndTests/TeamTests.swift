@@ -257,3 +257,36 @@ struct TeamReadmeTests {
             """), "\(result.stdout)")
     }
 }
+
+/// What only PostgreSQL has: its doctor, and a password kept off the command line.
+@Suite("PostgreSQL: doctor, and passwords", .serialized, .postgresServer)
+struct PostgresCommandTests {
+    @Test("doctor on PostgreSQL checks the schema and the constraints, then credfolio's own rules")
+    func doctor() throws {
+        let cli = try CLI(engine: .postgres)
+        try cli.ok("credential", "add", "c", "--title", "C", "--validity-months", "12")
+        try cli.ok("learner", "add", "ana", "--name", "Ana")
+        try cli.ok("award", "add", "ana", "c", "--earned", "2024-01-01")
+        try cli.ok("import", "stacks", try cli.directory.write("s.json", #"{"code":"s","requires":{"credential":"c"}}"#))
+        #expect(try cli.ok("doctor", "--format", "csv", "--as-of", "2026-01-01") == """
+            check,status,detail
+            schema,ok,"PostgreSQL, version 1"
+            foreign keys,ok,every constraint is enforced by the server
+            awards,ok,every award names a known learner and credential
+            ranges,ok,every number and derived date is within its range
+            stacks,ok,1 stack resolves
+            expiry,info,1 earned award has expired by 2026-01-01
+
+            """)
+    }
+
+    @Test("a URL with a password in it is refused, with where the password goes instead")
+    func password() throws {
+        let cli = try CLI(engine: .sqlite)
+        for url in ["postgresql://ana:secret@localhost/credfolio", "postgresql:///credfolio?user=ana&password=secret"] {
+            let error = try cli.fails("learner", "list", "--db", url)
+            #expect(error.hasSuffix(" has a password in it: give it in ~/.pgpass or $PGPASSWORD, where other users cannot see it, never on the command line\n"))
+            #expect(!error.contains("secret"))
+        }
+    }
+}

@@ -39,7 +39,7 @@ def url(host, user, database):
     return f"postgresql:///{database}?host={host}&user={user}"
 
 
-def psql(host, user, database, *arguments, stdout=subprocess.DEVNULL):
+def psql(host, user, database, *arguments):
     return ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url(host, user, database), *arguments]
 
 

@@ -1,9 +1,6 @@
 import CPQ
 public import CredfolioSQL
 import CredfolioCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// PostgreSQL's side of the seam. Statements are prepared once per
 /// connection, with the store's `?` parameters numbered `$1`, `$2`, …; values
@@ -142,18 +139,8 @@ struct PostgresRow: SQLRow {
 
     /// An integer, or a boolean's `t` and `f` as 1 and 0 (what SQLite stores).
     func int64(_ index: Int32) -> Int64 {
-        let text = bytes(index)
-        if text.count == 1 && text[0] == UInt8(ascii: "t") { return 1 }
-        var value: Int64 = 0, negative = false
-        for (offset, byte) in text.enumerated() {
-            if offset == 0 && byte == UInt8(ascii: "-") { negative = true; continue }
-            guard byte >= 48 && byte <= 57 else { return 0 }
-            let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = times.addingReportingOverflow(Int64(byte - 48))
-            if overflow1 || overflow2 { return 0 }
-            value = sum
-        }
-        return negative ? -value : value
+        let text = string(index)
+        return text == "t" ? 1 : Int64(text) ?? 0
     }
 
     func double(_ index: Int32) -> Double { Double(string(index)) ?? 0 }

@@ -34,7 +34,6 @@ extension PostgresConnection {
         while true {
             try run(script: readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN ISOLATION LEVEL SERIALIZABLE")
             transactionDepth = 1
-            readOnlyTransaction = readOnly
             do {
                 let result = try body()
                 try run(script: "COMMIT")

@@ -19,8 +19,6 @@ public final class PostgresConnection {
     var prepared: [String: String] = [:]
     /// Open transactions: 0 outside any, 1 in one, more in savepoints.
     var transactionDepth = 0
-    /// Whether the outermost transaction only reads (REPEATABLE READ, READ ONLY).
-    var readOnlyTransaction = false
     /// Cursors opened so far, for their unique names.
     var cursorCount = 0
     /// How long a write may keep trying (lock waits, retried serialization

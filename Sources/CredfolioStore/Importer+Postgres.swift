@@ -15,7 +15,7 @@ extension Importer {
     /// sent, and its errors found, before a later row's error is.
     func awardsInBatches(_ table: CSVTable, _ server: PostgresConnection) throws -> ImportSummary {
         var summary = ImportSummary(kind: "awards")
-        var touched = TouchedRows(maxBefore: try db.scalar(Int64.self, "SELECT coalesce(max(id), 0) FROM award") ?? 0)
+        var touched = TouchedRows(maxBefore: try maxID("award"))
         let catalog = try CredentialRepository(db).catalogIndex()
         let columns = AwardColumns(table)
         try db.execute(script: """
@@ -92,7 +92,7 @@ extension Importer {
             }
             let award = parsed.award
             rows.integer(Int64(parsed.line)); rows.text(parsed.handle); rows.integer(parsed.credentialID); rows.text(award.status.rawValue)
-            rows.text(award.startedOn?.description); rows.text(award.earnedOn == nil ? nil : award.earnedOn!.description)
+            rows.text(award.startedOn?.description); rows.text(award.earnedOn?.description)
             rows.text(award.expiresOn?.description); rows.text(award.evidenceURL); rows.text(award.notes)
             rows.endRow()
             batch[parsed.line] = parsed

@@ -80,7 +80,7 @@ public struct Importer {
         }
     }
 
-    private func maxID(_ table: String) throws -> Int64 {
+    func maxID(_ table: String) throws -> Int64 {
         try db.scalar(Int64.self, "SELECT coalesce(max(id), 0) FROM \(table)") ?? 0
     }
 

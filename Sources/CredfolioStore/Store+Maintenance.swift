@@ -42,7 +42,6 @@ extension Store {
             throw CredfolioError.conflict("\(path) already exists; choose a new file for the backup")
         }
         guard let file else {
-            try OutputTarget.requireFolder(of: path)
             do {
                 let snapshot = try Store(path: path, access: .write, makingFolders: false)
                 _ = try DatabaseCopy.run(from: self, to: snapshot)

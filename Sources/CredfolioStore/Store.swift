@@ -95,11 +95,11 @@ public final class Store {
         }
     }
 
-    /// Opens the PostgreSQL database at `url` (a libpq connection string:
-    /// `postgresql://host/db?sslmode=…`, `host=… dbname=…`); the password
-    /// comes from `~/.pgpass` or `PGPASSWORD`. For `.write`, the schema is
-    /// migrated when the role may (the owner's); any other role needs it
-    /// current. Nothing is created on the server: the database must exist.
+    /// Opens the PostgreSQL database at `url` (libpq's `postgresql://` URL:
+    /// host, port, database, user, `sslmode`); the password comes from
+    /// `~/.pgpass` or `PGPASSWORD`. For `.write`, the schema is migrated when
+    /// it is behind (which takes the owner's role); a read needs it current.
+    /// Nothing is created on the server: the database must exist.
     public init(postgres url: String, access: Access = .write, busyTimeoutMilliseconds: Int32 = 10_000,
                 migrator: PostgresMigrator = PostgresMigrator()) throws {
         path = Store.displayed(url)
@@ -112,27 +112,23 @@ public final class Store {
         let connection: PostgresConnection
         do {
             connection = try PostgresConnection(url)
-        } catch {
-            throw CredfolioError(.database, error.message)
-        }
-        database = connection
-        do {
             try connection.setBusyTimeout(milliseconds: busyTimeoutMilliseconds)
         } catch {
             throw CredfolioError(.database, error.message)
         }
+        database = connection
         let version = try PostgresMigrator.version(of: connection)
-        if version == 0 {
-            guard access == .write else { throw CredfolioError.notFound("no credfolio database at \(path): run a command that writes, or credfolio team init, first") }
+        if version > migrator.latestVersion {
+            throw CredfolioError(.database, "\(path) has schema version \(version), newer than this credfolio knows (\(migrator.latestVersion)): upgrade credfolio")
         }
-        if version != migrator.latestVersion {
-            if access == .write && version < migrator.latestVersion {
-                try migrator.migrate(connection)
-            } else if version > migrator.latestVersion {
-                throw CredfolioError(.database, "\(path) has schema version \(version), newer than this credfolio knows (\(migrator.latestVersion)): upgrade credfolio")
-            } else {
+        if version < migrator.latestVersion {
+            guard access == .write else {
+                if version == 0 {
+                    throw CredfolioError.notFound("no credfolio database at \(path): run a command that writes, or credfolio team init, first")
+                }
                 throw CredfolioError(.database, "\(path) needs upgrading to this credfolio's schema: run a command that writes as its owner")
             }
+            try migrator.migrate(connection)
         }
     }
 

@@ -64,24 +64,27 @@ public struct TeamRepository {
         }
     }
 
-    /// Every grant, by role and cohort.
+    /// Every grant, by role and cohort, with its role's kind (gone: a role dropped since).
     public func grants() throws -> [Grant] {
         try requireTeam()
         return try db.fetch("""
-            SELECT g.role, g.cohort FROM credfolio_cohort_grant g ORDER BY g.role, g.cohort
-            """) { ($0.string(0), $0.string(1)) }
-            .map { Grant(role: $0.0, kind: try kind(of: $0.0) ?? "gone", cohort: $0.1) }
+            SELECT g.role, coalesce(\(Self.kind), 'gone'), g.cohort
+            FROM credfolio_cohort_grant g LEFT JOIN pg_roles r ON r.rolname = g.role ORDER BY g.role, g.cohort
+            """) { Grant(role: $0.string(0), kind: $0.string(1), cohort: $0.string(2)) }
     }
+
+    /// admin, coach, viewer or none, for the role `r` of pg_roles (NULL for no role).
+    static let kind = """
+        CASE WHEN r.oid IS NULL THEN NULL
+             WHEN pg_has_role(r.oid, 'credfolio_admin', 'MEMBER') THEN 'admin'
+             WHEN pg_has_role(r.oid, 'credfolio_coach', 'MEMBER') THEN 'coach'
+             WHEN pg_has_role(r.oid, 'credfolio_viewer', 'MEMBER') THEN 'viewer'
+             ELSE 'none' END
+        """
 
     /// admin, coach, viewer or none for an existing role; nil for none of that name.
     func kind(of role: String) throws -> String? {
-        try db.first("""
-            SELECT CASE WHEN pg_has_role(r.oid, 'credfolio_admin', 'MEMBER') THEN 'admin'
-                        WHEN pg_has_role(r.oid, 'credfolio_coach', 'MEMBER') THEN 'coach'
-                        WHEN pg_has_role(r.oid, 'credfolio_viewer', 'MEMBER') THEN 'viewer'
-                        ELSE 'none' END
-            FROM pg_roles r WHERE r.rolname = ?
-            """, [.text(role)]) { $0.string(0) }
+        try db.first("SELECT \(Self.kind) FROM pg_roles r WHERE r.rolname = ?", [.text(role)]) { $0.string(0) }
     }
 }
 

@@ -33,18 +33,30 @@ public final class PostgresTestDatabase: Sendable {
     public init() throws {
         guard let server = ProcessInfo.processInfo.environment["CREDFOLIO_TEST_POSTGRES"], !server.isEmpty else { throw NoServer() }
         self.server = server
-        name = "credfolio_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-        try PostgresConnection(server).query("CREATE DATABASE \(name)")
+        name = try Self.create(on: server)
         url = Self.url(server: server, database: name)
     }
 
-    /// The URL of `database` on the server `server` (`host=… user=…`).
-    public static func url(server: String, database: String, user: String? = nil) -> String {
+    /// Creates a new, empty database with a name of its own on `server`; returns the name.
+    static func create(on server: String) throws -> String {
+        let name = "credfolio_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        try PostgresConnection(server).query("CREATE DATABASE \(name)")
+        return name
+    }
+
+    /// The key=value pairs of a libpq connection string such as `host=… dbname=… user=…`.
+    public static func settings(of server: String) -> [String: String] {
         var pairs: [String: String] = [:]
         for pair in server.split(separator: " ") {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
             if parts.count == 2 { pairs[parts[0]] = parts[1] }
         }
+        return pairs
+    }
+
+    /// The URL of `database` on the server `server` (`host=… user=…`).
+    public static func url(server: String, database: String, user: String? = nil) -> String {
+        let pairs = settings(of: server)
         var url = "postgresql:///\(database)?host=\(pairs["host"] ?? "/tmp")"
         if let user = user ?? pairs["user"] { url += "&user=\(user)" }
         return url
@@ -71,9 +83,7 @@ public func testStore() throws -> Store {
         guard let server = ProcessInfo.processInfo.environment["CREDFOLIO_TEST_POSTGRES"], !server.isEmpty else {
             throw PostgresTestDatabase.NoServer()
         }
-        let name = "credfolio_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-        try PostgresConnection(server).query("CREATE DATABASE \(name)")
-        return try Store(postgres: PostgresTestDatabase.url(server: server, database: name))
+        return try Store(postgres: PostgresTestDatabase.url(server: server, database: try PostgresTestDatabase.create(on: server)))
     }
 }
 

@@ -225,11 +225,7 @@ struct TeamReadmeTests {
         let block = try #require(text.components(separatedBy: "## A team's database (PostgreSQL)").dropFirst().first?
             .components(separatedBy: "```sh\n").dropFirst().first?.components(separatedBy: "```").first)
         let server = try #require(ProcessInfo.processInfo.environment["CREDFOLIO_TEST_POSTGRES"])
-        var settings: [String: String] = [:]
-        for pair in server.split(separator: " ") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            if parts.count == 2 { settings[parts[0]] = parts[1] }
-        }
+        let settings = PostgresTestDatabase.settings(of: server)
         let admin = try PostgresConnection(server)
         // The names the README uses: a database and a role of the whole (throwaway) server.
         func clean() throws {
